@@ -1,0 +1,181 @@
+"""/api/v1/auth, /api/v1/me, /api/v1/users and /api/v1/memberships."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from dieuhanh.units.selectors import get_unit
+
+from . import policy, selectors, services
+from .models import ApiToken, Membership, Role, User
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150, examples=["vanthu.hanoi"])
+    password: str = Field(..., min_length=1, max_length=4096)
+    name: str = Field("", max_length=100, description="A label to recognise the token later")
+
+
+class TokenOut(Schema):
+    token: str = Field(..., description="Send as `Authorization: Bearer <token>`; shown only once")
+    token_id: int
+    expires_at: datetime.datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+
+class MembershipOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    unit_code: str
+    role: Role
+    position: str | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    memberships: list[MembershipOut]
+    is_system_admin: bool
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    full_name: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=4096)
+    email: str = Field("", max_length=254)
+    unit_id: int | None = None
+    role: Role | None = None
+    position: str | None = Field(None, max_length=128)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+
+
+class MembershipIn(Schema):
+    user_id: int
+    unit_id: int
+    role: Role
+    position: str | None = Field(None, max_length=128)
+
+
+class PasswordIn(Schema):
+    old_password: str = Field(..., max_length=4096)
+    new_password: str = Field(..., min_length=1, max_length=4096)
+
+
+def _membership_out(m):
+    return {"id": m.pk, "unit_id": m.unit_id, "unit_name": m.unit.name, "unit_code": m.unit.code,
+            "role": m.role, "position": m.position.name if m.position else None}
+
+
+@router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Get an API token",
+             openapi_extra={"responses": {401: {"description": "Wrong credentials"},
+                                          429: {"description": "Locked out after repeated failures"}}})
+def obtain_token(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token. Repeated failures lock the username for a while."""
+    try:
+        user = services.sign_in(request, username=payload.username, password=payload.password, channel="api")
+    except services.LockedOut as exc:
+        raise HttpError(429, "Too many failed sign-in attempts. Try again later.") from exc
+    except ValidationError as exc:
+        raise HttpError(401, "Wrong username or password.") from exc
+    token, raw = services.issue_token(actor=user, name=payload.name)
+    return 201, {"token": raw, "token_id": token.pk, "expires_at": token.expires_at}
+
+
+@router.get("/auth/tokens", response=list[TokenInfo], summary="My API tokens")
+def list_tokens(request):
+    return ApiToken.objects.filter(user=request.user).order_by("-id")
+
+
+@router.delete("/auth/token", response={204: None}, summary="Revoke the token used for this request")
+def revoke_current_token(request):
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise HttpError(400, "This request was not authenticated with a token.")
+    services.revoke_token(actor=request.user, token=token)
+    return 204, None
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
+def revoke_token(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id)
+    if token.user_id != request.user.pk and not policy.is_system_admin(request.user):
+        raise Http404  # someone else's token: answer as if it did not exist
+    services.revoke_token(actor=request.user, token=token)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="Who I am and where I work")
+def me(request):
+    user = request.user
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "email": user.email,
+            "memberships": [_membership_out(m) for m in selectors.memberships_of(user)],
+            "is_system_admin": policy.is_system_admin(user)}
+
+
+@router.post("/me/password", response={204: None}, summary="Change my password")
+def change_password(request, payload: PasswordIn):
+    services.change_password(actor=request.user, old_password=payload.old_password,
+                             new_password=payload.new_password)
+    return 204, None
+
+
+@router.post("/users", response={201: UserOut}, summary="Create a person (optionally with a first role)")
+def create_user(request, payload: UserIn):
+    unit = get_unit(payload.unit_id) if payload.unit_id is not None else None
+    if (unit is None) != (payload.role is None):
+        raise ValidationError({"role": "Give both unit_id and role, or neither."})
+    user = services.create_user(actor=request.user, username=payload.username, full_name=payload.full_name,
+                                password=payload.password, email=payload.email, unit=unit, role=payload.role,
+                                position=payload.position)
+    return 201, user
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="One person")
+def get_user(request, user_id: int):
+    target = get_object_or_404(User, pk=user_id)
+    visible = target.pk == request.user.pk or policy.can_manage_user(request.user, target) or any(
+        policy.can_view_members(request.user, m.unit) for m in selectors.memberships_of(target)
+    )
+    if not visible:
+        raise PermissionDenied("You cannot see this person.")
+    return target
+
+
+@router.post("/memberships", response={201: MembershipOut}, summary="Give a person a role in a unit")
+def add_membership(request, payload: MembershipIn):
+    unit = get_unit(payload.unit_id)
+    user = get_object_or_404(User, pk=payload.user_id)
+    membership = services.add_membership(actor=request.user, user=user, unit=unit, role=payload.role,
+                                         position=payload.position)
+    return 201, _membership_out(membership)
+
+
+@router.delete("/memberships/{membership_id}", response={204: None}, summary="End a membership")
+def end_membership(request, membership_id: int):
+    membership = get_object_or_404(Membership.objects.select_related("unit"), pk=membership_id)
+    services.end_membership(actor=request.user, membership=membership)
+    return 204, None

@@ -1,0 +1,114 @@
+"""People, their positions and their memberships in units, API tokens and sign-in throttling."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core.text import fold, vi_sort_key
+
+
+class Clearance(models.IntegerChoices):
+    NONE = 0, _("Normal")
+    MAT = 1, _("Secret (Mật)")
+    TOI_MAT = 2, _("Top secret (Tối mật)")
+    TUYET_MAT = 3, _("Absolute secret (Tuyệt mật)")
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150)
+    # Highest confidentiality level this person may read (issue 7 enforces it on documents).
+    clearance = models.PositiveSmallIntegerField(_("clearance"), choices=Clearance.choices, default=Clearance.NONE)
+    search_text = models.CharField(max_length=400, editable=False, default="")
+    sort_key = models.CharField(max_length=250, editable=False, default="")
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.full_name} {self.username} {self.email}")[:400]
+        # Vietnamese names sort by the given name (last word), then the whole name.
+        parts = (self.full_name or self.username).split()
+        self.sort_key = vi_sort_key(" ".join(parts[-1:] + parts[:-1]))
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    LEADER = "leader", _("Leader")
+    DEPUTY = "deputy", _("Deputy leader")
+    SPECIALIST = "specialist", _("Specialist")
+    ARCHIVIST = "archivist", _("Archivist")
+    UNIT_ADMIN = "unit_admin", _("Unit administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Position(models.Model):
+    """A post title such as Bí thư, Phó Chánh Văn phòng or Chuyên viên; data, shared across units."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=100, help_text=_("Lower ranks are listed first"))
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person holding a role in a unit. Ending it (not deleting it) keeps the history of who held what."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("position"))
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                condition=models.Q(ended_at__isnull=True),
+                name="membership_unique_active_role",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()} - {self.unit}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed sign-ins per username; a username is locked for a while after too many."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)

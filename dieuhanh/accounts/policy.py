@@ -1,0 +1,83 @@
+"""Who may do what. Every view, API endpoint and service asks these functions; the UI only mirrors them.
+
+Rights come from active memberships: a role held in a unit applies to that unit and, for the managing
+roles, to every unit below it. Memberships are read once per request (cached on the user object), so a
+change of post takes effect on the very next request.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership, Role
+
+# Roles whose holders manage the unit's directory entry, its sub-units and its members.
+MANAGING_ROLES = {Role.UNIT_ADMIN}
+# Roles that see the people of every unit below theirs.
+OVERSIGHT_ROLES = {Role.UNIT_ADMIN, Role.LEADER, Role.DEPUTY}
+
+
+def _grants(user):
+    """(unit path, role) pairs of the user's active memberships, cached for the request."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_dh_grants", None)
+    if cached is None:
+        cached = list(Membership.objects.active().filter(user=user).values_list("unit__path", "role"))
+        user._dh_grants = cached
+    return cached
+
+
+def forget(user):
+    """Drop the cached grants, after the user's memberships changed within the same request."""
+    if hasattr(user, "_dh_grants"):
+        del user._dh_grants
+
+
+def is_system_admin(user):
+    return bool(user and user.is_authenticated and (user.is_superuser or any(
+        role == Role.SYSTEM_ADMIN for _, role in _grants(user)
+    )))
+
+
+def has_role_in(user, unit, roles, *, inherited=False):
+    """True if the user holds one of ``roles`` in ``unit`` (or, with ``inherited``, in an ancestor)."""
+    for path, role in _grants(user):
+        if role in roles and (path == unit.path or (inherited and unit.path.startswith(path))):
+            return True
+    return False
+
+
+def is_member_of(user, unit):
+    return any(path == unit.path for path, _ in _grants(user))
+
+
+def can_view_directory(user):
+    """The directory of units (names, codes, kinds) is the address book every signed-in person needs."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view_members(user, unit):
+    return is_system_admin(user) or is_member_of(user, unit) or has_role_in(
+        user, unit, OVERSIGHT_ROLES, inherited=True
+    )
+
+
+def can_manage_unit(user, unit):
+    """Edit the unit, create units under it, and add or end memberships in it."""
+    return is_system_admin(user) or has_role_in(user, unit, MANAGING_ROLES, inherited=True)
+
+
+def can_create_root_unit(user):
+    return is_system_admin(user)
+
+
+def can_manage_user(user, target):
+    """Edit another person's account: system admins, or unit admins over every unit the person belongs to."""
+    if is_system_admin(user):
+        return True
+    units = [m.unit for m in Membership.objects.active().filter(user=target).select_related("unit")]
+    return bool(units) and all(can_manage_unit(user, u) for u in units)
+
+
+def require(allowed, message="You do not have permission to do this."):
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core.forms import apply_service_errors
+
+from . import services
+from .forms import LoginForm, PasswordChangeForm
+
+
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in(request, username=form.cleaned_data["username"],
+                                    password=form.cleaned_data["password"])
+        except services.LockedOut:
+            form.add_error(None, _("Too many failed sign-in attempts. Try again in a few minutes."))
+            status = 429
+        except ValidationError:
+            form.add_error(None, _("Wrong username or password."))
+            status = 401
+        else:
+            login(request, user)
+            return redirect(next_url or "core:home")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(actor=request.user, old_password=form.cleaned_data["old_password"],
+                                     new_password=form.cleaned_data["new_password"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)

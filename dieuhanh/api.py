@@ -1,0 +1,44 @@
+"""The REST API under /api/v1: one NinjaAPI, one router per domain."""
+
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from dieuhanh.accounts.services import user_for_token
+from dieuhanh.core import api_errors
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer dh_...`` tokens from ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request, token):
+        user, api_token = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        request.api_token = api_token
+        return user
+
+
+api = NinjaAPI(
+    title="dieuhanh API",
+    version="1",
+    description=(
+        "Official documents across a multi-level organization. Authenticate with a bearer token from "
+        "`POST /api/v1/auth/token`, or with the browser session (CSRF token required). Errors have the shape "
+        '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+api_errors.install(api)
+
+
+def _register_routers():
+    from dieuhanh.accounts.api import router as accounts_router
+    from dieuhanh.units.api import router as units_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/units", units_router)
+
+
+_register_routers()

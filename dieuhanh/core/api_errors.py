@@ -1,0 +1,57 @@
+"""One error shape for the whole API: ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+# Locations ninja prefixes to a field path; the client only needs the field itself.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "data"}
+
+
+def field_errors(exc):
+    """``[{"field", "message"}]`` from a Django ValidationError."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field if field != "__all__" else "", "message": " ".join(msgs)}
+            for field, msgs in exc.message_dict.items()
+        ]
+    return [{"field": "", "message": " ".join(exc.messages)}]
+
+
+def _ninja_field(loc):
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(parts) or (str(loc[0]) if loc else "")
+
+
+def install(api):
+    def validation_422(request, exc):
+        errors = [{"field": _ninja_field(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
+                  for e in exc.errors]
+        return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+    def service_400(request, exc):
+        return api.create_response(request, {"detail": "Invalid input.", "errors": field_errors(exc)}, status=400)
+
+    def forbidden_403(request, exc):
+        return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+    def not_found_404(request, exc):
+        return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    def http_error(request, exc):
+        status = exc.status_code
+        body = {"detail": exc.message if hasattr(exc, "message") else str(exc)}
+        response = api.create_response(request, body, status=status)
+        if isinstance(exc, AuthenticationError):
+            response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    api.add_exception_handler(NinjaValidationError, validation_422)
+    api.add_exception_handler(ValidationError, service_400)
+    api.add_exception_handler(PermissionDenied, forbidden_403)
+    api.add_exception_handler(Http404, not_found_404)
+    api.add_exception_handler(ObjectDoesNotExist, not_found_404)
+    api.add_exception_handler(HttpError, http_error)

@@ -1,0 +1,23 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organization (idempotent), print its logins and serve on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Only create the data; do not start a server.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve=False, addrport="127.0.0.1:8000", **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = seed_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo organization ready. Password for every account: {DEMO_PASSWORD}"))
+        width = max(len(u) for u, *_ in logins)
+        for username, full_name, role, unit in logins:
+            self.stdout.write(f"  {username:<{width}}  {role:<22} {full_name:<24} {unit}")
+        if not no_serve:
+            self.stdout.write(f"Open http://{addrport}/ and sign in, e.g. as vanthu.hanoi")
+            call_command("runserver", addrport, use_reloader=False)

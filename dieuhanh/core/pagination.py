@@ -1,0 +1,60 @@
+"""Keyset pagination: pages are addressed by the last row's sort key, never by OFFSET, never counted exactly."""
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    has_more: bool
+
+
+def encode_cursor(values):
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor, size):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"cursor": "Invalid cursor."}) from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise ValidationError({"cursor": "Invalid cursor."})
+    return values
+
+
+def _after(fields, values):
+    """WHERE clause for rows strictly after ``values`` in ascending ``fields`` order (row-value comparison)."""
+    clause = Q()
+    for i, field in enumerate(fields):
+        step = Q(**{f"{field}__gt": values[i]})
+        for prev_field, prev_value in zip(fields[:i], values[:i], strict=True):
+            step &= Q(**{prev_field: prev_value})
+        clause |= step
+    return clause
+
+
+def keyset_page(queryset, fields, cursor=None, limit=50):
+    """Return one page of ``queryset`` ordered by ``fields`` (ascending; the last one must be unique)."""
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    qs = queryset.order_by(*fields)
+    if cursor:
+        qs = qs.filter(_after(fields, decode_cursor(cursor, len(fields))))
+    rows = list(qs[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if has_more:
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, f) for f in fields])
+    return Page(items=rows, next_cursor=next_cursor, has_more=has_more)

@@ -1,0 +1,87 @@
+"""Vietnamese text helpers: NFC normalization, diacritic folding for search, collation keys for sorting.
+
+``đ``/``Đ`` have no Unicode decomposition, so a plain NFD + strip-marks pass leaves them alone; they are
+mapped explicitly.
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Vietnamese alphabet order; f, j, w, z appear in foreign names and are slotted in Latin order.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]  # fmt: skip
+# Tone order used by Vietnamese dictionaries: level, grave, hook, tilde, acute, dot below.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a distinct letter (ă â ê ô ơ ư) rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def nfc(value):
+    """Return ``value`` in NFC with surrounding whitespace stripped; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def fold(value):
+    """Fold for search: lower case, no diacritics, đ -> d, whitespace collapsed.
+
+    >>> fold("Điều động  Cán bộ")
+    'dieu dong can bo'
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def _b36(n):
+    return _DIGITS[n // 36] + _DIGITS[n % 36]
+
+
+def _letter_and_tone(char):
+    """Split one lower-case character into (letter, tone) following Vietnamese rules."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    tone = 0
+    letter_marks = ""
+    for mark in marks:
+        if mark in _TONES:
+            tone = _TONES[mark]
+        elif mark in _LETTER_MARKS:
+            letter_marks += mark
+    letter = unicodedata.normalize("NFC", base + letter_marks)
+    return letter, tone
+
+
+def vi_sort_key(value):
+    """A collation key that sorts Vietnamese text in dictionary order when compared byte-wise.
+
+    Letters compare first (a < ă < â < b ... d < đ ...), then tones, then case. The key uses only
+    ``[0-9a-z]`` so it sorts the same under any database collation (C, en_US, SQLite BINARY).
+    """
+    text = unicodedata.normalize("NFC", value or "").strip()
+    primary, tones, case = [], [], []
+    for char in text:
+        lower = char.lower()
+        if lower.isspace():
+            primary.append("00")
+            continue
+        if lower.isdigit() and lower.isascii():
+            primary.append("0" + lower)  # digits sort before letters
+            continue
+        letter, tone = _letter_and_tone(lower)
+        if letter in _ALPHABET:
+            primary.append(_b36(20 + _ALPHABET.index(letter)))
+            tones.append(str(tone))
+            case.append("1" if char != lower else "0")
+        elif lower.isalnum():
+            primary.append("zz")  # other scripts after the Vietnamese alphabet
+        # punctuation carries no weight, as in dictionary sorting
+    return ("".join(primary) + "0" + "".join(tones) + "0" + "".join(case))[:250]

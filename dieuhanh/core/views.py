@@ -1,0 +1,44 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dieuhanh.accounts import policy
+from dieuhanh.accounts.selectors import memberships_of
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {
+        "memberships": memberships_of(request.user),
+        "is_system_admin": policy.is_system_admin(request.user),
+    })
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def _error(request, status, title, message):
+    return render(request, "core/error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, _("Access denied"), _("You do not have permission to open this page."))
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, _("Not found"), _("The page you asked for does not exist."))
+
+
+def server_error(request):
+    return _error(request, 500, _("Something went wrong"), _("The error has been logged. Please try again."))

@@ -1,0 +1,61 @@
+"""Reads of the unit directory."""
+
+from django.shortcuts import get_object_or_404
+
+from dieuhanh.core.pagination import keyset_page
+from dieuhanh.core.text import fold
+
+from .models import Unit
+
+# A character greater than every character used in paths, so [path, path + _PATH_END) is the subtree.
+_PATH_END = "~"
+
+
+def subtree(unit, include_self=True):
+    """All units under ``unit``: one indexed range scan on ``path``, whatever the depth."""
+    qs = Unit.objects.filter(path__gte=unit.path, path__lt=unit.path + _PATH_END)
+    if not include_self:
+        qs = qs.exclude(pk=unit.pk)
+    return qs
+
+
+def ancestors(unit, include_self=False):
+    paths = unit.ancestor_paths()
+    if not include_self:
+        paths = paths[:-1]
+    return Unit.objects.filter(path__in=paths).order_by("depth")
+
+
+def get_unit(unit_id):
+    return get_object_or_404(Unit, pk=unit_id)
+
+
+def search_units(*, query="", parent_id=None, roots_only=False, kind=None, status=None, within=None):
+    """Units whose name, short name or code contains every word of ``query``, folded (``ha noi`` finds Hà Nội)."""
+    qs = Unit.objects.all()
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    elif roots_only:
+        qs = qs.filter(parent__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if within is not None:
+        qs = qs.filter(path__gte=within.path, path__lt=within.path + _PATH_END)
+    return qs
+
+
+def unit_page(*, cursor=None, limit=50, **filters):
+    """A keyset page of units in Vietnamese alphabetical order."""
+    return keyset_page(search_units(**filters), ["sort_key", "id"], cursor=cursor, limit=limit)
+
+
+def children_with_flags(unit):
+    """Children of ``unit`` (or roots when ``None``), each annotated with whether it has children itself."""
+    from django.db.models import Exists, OuterRef
+
+    qs = Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
+    return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).order_by("sort_key", "id")

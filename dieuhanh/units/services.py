@@ -1,0 +1,192 @@
+"""Writes to the unit directory. Each function checks permission, validates, writes and audits atomically."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from dieuhanh.accounts import policy
+from dieuhanh.audit.services import record
+from dieuhanh.core.text import nfc
+
+from .models import PATH_MAX, STEP_WIDTH, Unit, UnitKind, UnitStatus
+
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "effective_from", "effective_to", "status")
+
+
+def encode_step(n):
+    """Fixed-width base-36 path step for the n-th child (1-based)."""
+    if not 0 < n < 36**STEP_WIDTH:
+        raise ValueError("step out of range")
+    digits = []
+    for _ in range(STEP_WIDTH):
+        n, r = divmod(n, 36)
+        digits.append(_B36[r])
+    return "".join(reversed(digits))
+
+
+def _clean(data, *, partial):
+    """Normalize and validate the user-editable fields; raise ValidationError naming each bad field."""
+    cleaned = {}
+    errors = {}
+    for field in ("code", "name", "short_name"):
+        if field in data:
+            value = nfc(data[field]) or ""
+            if not value:
+                errors[field] = "This field is required."
+            cleaned[field] = value
+        elif not partial:
+            errors[field] = "This field is required."
+    if "code" in cleaned and len(cleaned["code"]) > 13:
+        errors["code"] = "At most 13 characters."
+    if "short_name" in cleaned and len(cleaned["short_name"]) > 32:
+        errors["short_name"] = "At most 32 characters."
+    if "name" in cleaned and len(cleaned["name"]) > 255:
+        errors["name"] = "At most 255 characters."
+    if "kind" in data:
+        if data["kind"] not in UnitKind.values:
+            errors["kind"] = f"Must be one of: {', '.join(UnitKind.values)}."
+        cleaned["kind"] = data["kind"]
+    elif not partial:
+        errors["kind"] = "This field is required."
+    if "status" in data:
+        if data["status"] not in UnitStatus.values:
+            errors["status"] = f"Must be one of: {', '.join(UnitStatus.values)}."
+        cleaned["status"] = data["status"]
+    for field in ("effective_from", "effective_to"):
+        if field in data:
+            value = data[field]
+            if isinstance(value, str):
+                try:
+                    value = datetime.date.fromisoformat(value) if value else None
+                except ValueError:
+                    errors[field] = "Enter a date as YYYY-MM-DD."
+                    continue
+            cleaned[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _check_dates(unit):
+    if unit.effective_from is None:
+        raise ValidationError({"effective_from": "This field is required."})
+    if unit.effective_to is not None and unit.effective_to < unit.effective_from:
+        raise ValidationError({"effective_to": "Must not be before the effective-from date."})
+
+
+def _next_path(parent):
+    """Allocate the next child path. The parent row (or, for roots, the first root) is locked meanwhile."""
+    if parent is not None:
+        locked = Unit.objects.select_for_update().get(pk=parent.pk)
+        locked.child_counter += 1
+        Unit.objects.filter(pk=locked.pk).update(child_counter=locked.child_counter)
+        path = locked.path + encode_step(locked.child_counter)
+        if len(path) > PATH_MAX:
+            raise ValidationError({"parent_id": "The tree is too deep here."})
+        return path, locked.depth + 1
+    last = Unit.objects.select_for_update().filter(depth=1).order_by("-path").first()
+    index = _B36_to_int(last.path) + 1 if last else 1
+    return encode_step(index), 1
+
+
+def _B36_to_int(step):
+    return int(step, 36)
+
+
+@transaction.atomic
+def create_unit(*, actor, parent=None, **data):
+    """Create a unit under ``parent`` (or a root unit when ``parent`` is None)."""
+    if parent is None:
+        policy.require(policy.can_create_root_unit(actor), "Only a system administrator can create a top-level unit.")
+    else:
+        policy.require(policy.can_manage_unit(actor, parent), "You cannot create units under this unit.")
+    cleaned = _clean(data, partial=False)
+    cleaned.setdefault("effective_from", datetime.date.today())
+    if Unit.objects.filter(code=cleaned["code"]).exists():
+        raise ValidationError({"code": "A unit with this code already exists."})
+    path, depth = _next_path(parent)
+    unit = Unit(parent=parent, path=path, depth=depth, **cleaned)
+    _check_dates(unit)
+    unit.refresh_derived()
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError({"code": "A unit with this code already exists."}) from exc
+    record(actor=actor, action="unit.create", obj=unit, unit=unit, data={"code": unit.code, "name": unit.name})
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, actor, unit, **data):
+    """Change a unit's directory entry. Moving a unit in the tree is a reorganization, not an edit."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    policy.require(policy.can_manage_unit(actor, unit), "You cannot change this unit.")
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in sorted(unknown)})
+    cleaned = _clean(data, partial=True)
+    if "code" in cleaned and Unit.objects.filter(code=cleaned["code"]).exclude(pk=unit.pk).exists():
+        raise ValidationError({"code": "A unit with this code already exists."})
+    changes = {}
+    for field, value in cleaned.items():
+        if getattr(unit, field) != value:
+            changes[field] = [str(getattr(unit, field)), str(value)]
+            setattr(unit, field, value)
+    _check_dates(unit)
+    if changes:
+        unit.refresh_derived()
+        unit.save()
+        record(actor=actor, action="unit.update", obj=unit, unit=unit, data={"changes": changes})
+    return unit
+
+
+@transaction.atomic
+def seed_synthetic_tree(*, actor, count, branching=12, code_prefix="S"):
+    """Bulk-create a synthetic tree of ``count`` units for benchmarks, breadth first, in batches.
+
+    One audit event records the whole load; the units carry the prefix ``code_prefix`` in their codes.
+    """
+    policy.require(policy.can_create_root_unit(actor), "Only a system administrator can seed units.")
+    kinds = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.CELL]
+    today = datetime.date.today()
+    last_root = Unit.objects.filter(depth=1).order_by("-path").first()
+    root_index = _B36_to_int(last_root.path) + 1 if last_root else 1
+    start = Unit.objects.filter(code__startswith=code_prefix).count()
+
+    def make(parent_path, depth, step, serial, parent_id):
+        n = start + serial
+        unit = Unit(
+            code=f"{code_prefix}{n:012d}"[-13:],
+            name=f"Đơn vị thử nghiệm {n} cấp {depth}",
+            short_name=f"DV{n}",
+            kind=kinds[min(depth - 1, len(kinds) - 1)],
+            parent_id=parent_id,
+            path=parent_path + encode_step(step),
+            depth=depth,
+            effective_from=today,
+        )
+        unit.refresh_derived()
+        return unit
+
+    root = make("", 1, root_index, 0, None)
+    root.save()
+    created, frontier, serial = 1, [root], 1
+    while created < count and frontier:
+        batch = []
+        for parent in frontier:
+            kids = min(branching, count - created - len(batch))
+            for step in range(1, kids + 1):
+                batch.append(make(parent.path, parent.depth + 1, step, serial, parent.pk))
+                serial += 1
+            Unit.objects.filter(pk=parent.pk).update(child_counter=kids)
+            if created + len(batch) >= count:
+                break
+        frontier = Unit.objects.bulk_create(batch, batch_size=2000)
+        if not frontier or frontier[0].pk is None:  # backends without RETURNING: re-read the batch
+            frontier = list(Unit.objects.filter(path__in=[u.path for u in batch]))
+        created += len(batch)
+    record(actor=actor, action="unit.seed", obj=root, unit=root, data={"count": created})
+    return root, created

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from dieuhanh.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("dieuhanh.accounts.urls")),
+    path("units/", include("dieuhanh.units.urls")),
+    path("", include("dieuhanh.core.urls")),
+]
+
+handler400 = "dieuhanh.core.views.bad_request"
+handler403 = "dieuhanh.core.views.permission_denied"
+handler404 = "dieuhanh.core.views.page_not_found"
+handler500 = "dieuhanh.core.views.server_error"
