@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make demo` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench install browser messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/dieuhanh demo
+
+# Runs on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's chromium; never a browser downloaded by a tool.
+browser:
+	@test -x /usr/bin/chromium || scripts/ensure-chromium
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/units_bench.py
+
+messages: install
+	cd dieuhanh && ../$(BIN)/dieuhanh makemessages -l vi -l en --no-obsolete && ../$(BIN)/dieuhanh compilemessages
+
+clean:
+	rm -rf $(VENV) var test-output

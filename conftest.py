@@ -1,0 +1,110 @@
+"""Shared fixtures. Background jobs run inline and passwords hash fast in tests (argon2 is tested on its own)."""
+
+import datetime
+import os
+from types import SimpleNamespace
+
+os.environ.setdefault("DIEUHANH_HUEY_IMMEDIATE", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+PASSWORD = "Test-pass-2026"
+
+
+def make_user(username, unit=None, role=None, **extra):
+    from dieuhanh.accounts.models import Membership, User
+
+    user = User(username=username, full_name=extra.pop("full_name", username.title()), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    if unit is not None:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def org(db):
+    """A small organization: root R with provinces A and B; A has commune A1 and department AD; B has B1.
+
+    People: a system admin, and in A/B a clerk, a leader, a unit admin; a specialist in A1.
+    """
+    from dieuhanh.accounts.models import Role
+    from dieuhanh.audit.models import AuditEvent
+    from dieuhanh.units import services
+    from dieuhanh.units.models import UnitKind
+
+    admin = make_user("root", is_superuser=True)
+    day = datetime.date(2025, 7, 1)
+
+    def unit(parent, code, name, short, kind):
+        return services.create_unit(actor=admin, parent=parent, code=code, name=name, short_name=short,
+                                    kind=kind, effective_from=day)
+
+    r = unit(None, "000.00.00.G01", "Ban Chấp hành Trung ương", "TW", UnitKind.CENTRAL)
+    a = unit(r, "000.00.00.H01", "Thành ủy Hà Nội", "TU", UnitKind.PROVINCE)
+    b = unit(r, "000.00.00.H79", "Thành ủy Thành phố Hồ Chí Minh", "TU", UnitKind.PROVINCE)
+    a1 = unit(a, "000.01.00.H01", "Đảng ủy phường Ba Đình", "ĐU", UnitKind.COMMUNE)
+    ad = unit(a, "000.00.01.H01", "Văn phòng Thành ủy Hà Nội", "VPTU", UnitKind.DEPARTMENT)
+    b1 = unit(b, "000.01.00.H79", "Đảng ủy phường Sài Gòn", "ĐU", UnitKind.COMMUNE)
+    AuditEvent.objects.all().delete()  # tests count their own events
+    return SimpleNamespace(
+        admin=admin, root=r, a=a, b=b, a1=a1, ad=ad, b1=b1,
+        clerk_a=make_user("clerk.a", a, Role.CLERK),
+        leader_a=make_user("leader.a", a, Role.LEADER),
+        uadmin_a=make_user("uadmin.a", a, Role.UNIT_ADMIN),
+        spec_a1=make_user("spec.a1", a1, Role.SPECIALIST),
+        clerk_b=make_user("clerk.b", b, Role.CLERK),
+        leader_b=make_user("leader.b", b, Role.LEADER),
+        uadmin_b=make_user("uadmin.b", b, Role.UNIT_ADMIN),
+    )
+
+
+@pytest.fixture
+def api_client(client):
+    """A test client that speaks JSON and authenticates with a bearer token via ``as_user``."""
+    import json
+
+    from dieuhanh.accounts.services import issue_token
+
+    class ApiClient:
+        def __init__(self):
+            self.headers = {}
+
+        def as_user(self, user):
+            from django.db import transaction
+
+            with transaction.atomic():
+                _, raw = issue_token(actor=user)
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+            return self
+
+        def anonymous(self):
+            self.headers = {}
+            return self
+
+        def call(self, method, url, body=None, raw=None, **extra):
+            data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+            kwargs = {"content_type": "application/json"} if data is not None else {}
+            response = getattr(client, method)(url, data, **kwargs, **self.headers, **extra) \
+                if data is not None else getattr(client, method)(url, **self.headers, **extra)
+            return response
+
+        def get(self, url, **extra):
+            return self.call("get", url, **extra)
+
+        def post(self, url, body=None, **extra):
+            return self.call("post", url, body, **extra)
+
+        def patch(self, url, body=None, **extra):
+            return self.call("patch", url, body, **extra)
+
+        def delete(self, url, **extra):
+            return self.call("delete", url, **extra)
+
+    return ApiClient()
