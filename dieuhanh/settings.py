@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dieuhanh.audit",
     "dieuhanh.units",
     "dieuhanh.accounts",
+    "dieuhanh.documents",
 ]
 
 MIDDLEWARE = [

@@ -34,19 +34,23 @@ def decode_cursor(cursor, size):
 
 
 def _after(fields, values):
-    """WHERE clause for rows strictly after ``values`` in ascending ``fields`` order (row-value comparison)."""
+    """WHERE clause for rows strictly after ``values`` in ``fields`` order; a "-" prefix means descending."""
     clause = Q()
     for i, field in enumerate(fields):
-        step = Q(**{f"{field}__gt": values[i]})
+        name = field.lstrip("-")
+        step = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": values[i]})
         for prev_field, prev_value in zip(fields[:i], values[:i], strict=True):
-            step &= Q(**{prev_field: prev_value})
+            step &= Q(**{prev_field.lstrip("-"): prev_value})
         clause |= step
     return clause
 
 
 def keyset_page(queryset, fields, cursor=None, limit=50):
-    """Return one page of ``queryset`` ordered by ``fields`` (ascending; the last one must be unique)."""
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    """Return one page of ``queryset`` ordered by ``fields`` (the last one must be unique, e.g. the id)."""
+    try:
+        limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    except (TypeError, ValueError):
+        limit = MAX_PAGE_SIZE
     qs = queryset.order_by(*fields)
     if cursor:
         qs = qs.filter(_after(fields, decode_cursor(cursor, len(fields))))
@@ -56,5 +60,5 @@ def keyset_page(queryset, fields, cursor=None, limit=50):
     next_cursor = None
     if has_more:
         last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, f) for f in fields])
+        next_cursor = encode_cursor([getattr(last, f.lstrip("-")) for f in fields])
     return Page(items=rows, next_cursor=next_cursor, has_more=has_more)

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """A message for the people of a unit (or one person): a document withdrawn, a recall requested, ..."""
+
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    message = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "-id"]), models.Index(fields=["user", "-id"])]

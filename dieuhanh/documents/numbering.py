@@ -1,0 +1,97 @@
+"""Numbering series: which series a document draws from, gapless numbers under concurrency, symbols."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from .models import DocumentSystem, NumberSeries, SeriesCounter, SeriesRule, Term
+
+
+def format_symbol(*, system, number, abbreviation, issuer_short, drafting_short="", is_letter=False):
+    """The number and symbol as written on the document.
+
+    >>> format_symbol(system="state", number=12, abbreviation="QĐ", issuer_short="UBND")
+    '12/QĐ-UBND'
+    >>> format_symbol(system="state", number=123, abbreviation="", issuer_short="UBND", drafting_short="VP",
+    ...               is_letter=True)
+    '123/UBND-VP'
+    >>> format_symbol(system="party", number=5, abbreviation="CV", issuer_short="TU")
+    '05-CV/TU'
+    """
+    num = f"{number:02d}"
+    if system == DocumentSystem.PARTY:
+        return f"{num}-{abbreviation}/{issuer_short}" if abbreviation else f"{num}/{issuer_short}"
+    parts = [issuer_short] if (is_letter or not abbreviation) else [f"{abbreviation}-{issuer_short}"]
+    if drafting_short:
+        parts.append(drafting_short)
+    return f"{num}/" + "-".join(parts)
+
+
+def series_for(unit, document_type, *, secret):
+    """The series an issue of ``document_type`` by ``unit`` draws from; a type-specific series wins."""
+    candidates = list(
+        NumberSeries.objects.filter(unit=unit, system=document_type.system, secret=secret, active=True)
+        .filter(Q(document_type=document_type) | Q(document_type__isnull=True))
+    )
+    for series in candidates:
+        if series.document_type_id == document_type.pk:
+            return series
+    # State legal normative types never share the general administrative series.
+    if not (document_type.system == DocumentSystem.STATE and document_type.legal_normative):
+        for series in candidates:
+            return series
+    kind = "secret " if secret else ""
+    raise ValidationError(
+        {"series": f"{unit.name} has no active {kind}numbering series for {document_type.name}."}
+    )
+
+
+def check_series_fits(series, document):
+    """Refuse a series that does not belong to the document's unit, system, secrecy or type."""
+    doc_type = document.document_type
+    problems = []
+    if series.unit_id != document.issuing_unit_id:
+        problems.append("belongs to another unit")
+    if series.system != doc_type.system:
+        problems.append(f"is a {series.get_system_display()} series")
+    if series.secret != document.is_secret:
+        problems.append("is a secret series" if series.secret else "is not a secret series")
+    if series.document_type_id not in (None, doc_type.pk):
+        problems.append(f"is reserved for {series.document_type.name}")
+    if series.document_type_id is None and doc_type.system == DocumentSystem.STATE and doc_type.legal_normative:
+        problems.append(f"cannot number {doc_type.name}, which has its own series")
+    if not series.active:
+        problems.append("is closed")
+    if problems:
+        raise ValidationError({"series_id": f"The series '{series.name}' " + "; ".join(problems) + "."})
+
+
+def period_for(series, document_type, on_date):
+    """The counter key: the year (State) or the Party-committee term covering ``on_date`` and the type."""
+    if series.rule == SeriesRule.YEARLY:
+        return str(on_date.year)
+    term = (
+        Term.objects.filter(unit=series.unit_id, starts_on__lte=on_date)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on_date))
+        .order_by("-starts_on")
+        .first()
+    )
+    if term is None:
+        raise ValidationError({"issued_on": f"No Party-committee term of {series.unit.name} covers {on_date}."})
+    # A general Party series numbers each type separately within the term.
+    type_part = "" if series.document_type_id else f":t{document_type.pk}"
+    return f"term{term.pk}{type_part}"
+
+
+def take_number(series, period):
+    """Take the next number. The counter row stays locked until the caller's transaction ends, so numbers
+    are unique and, since a rolled-back transaction gives its number back, gapless."""
+    SeriesCounter.objects.bulk_create([SeriesCounter(series=series, period=period)], ignore_conflicts=True)
+    counter = SeriesCounter.objects.select_for_update().get(series=series, period=period)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def last_number(series, period):
+    counter = SeriesCounter.objects.filter(series=series, period=period).first()
+    return counter.last_number if counter else 0

@@ -1,0 +1,72 @@
+"""Document rules, built on the membership rules of :mod:`dieuhanh.accounts.policy`."""
+
+from dieuhanh.accounts.models import Role
+from dieuhanh.accounts.policy import _grants, has_role_in, is_system_admin
+
+WRITERS = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
+CLERKS = {Role.CLERK}
+REGISTER_READERS = {Role.CLERK, Role.LEADER, Role.DEPUTY, Role.ARCHIVIST, Role.UNIT_ADMIN}
+RECALLERS = {Role.CLERK, Role.LEADER, Role.DEPUTY}
+
+
+def member_unit_ids(user):
+    """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
+    cached = getattr(user, "_dh_unit_ids", None)
+    if cached is None:
+        from dieuhanh.units.models import Unit
+
+        paths = {path for path, _ in _grants(user)}
+        cached = set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
+        user._dh_unit_ids = cached
+    return cached
+
+
+def cleared_for(user, document):
+    return (user.clearance or 0) >= document.confidentiality
+
+
+def can_create_outgoing(user, unit):
+    return has_role_in(user, unit, WRITERS)
+
+
+def can_issue(user, unit):
+    return has_role_in(user, unit, CLERKS)
+
+
+def can_receive(user, unit):
+    return has_role_in(user, unit, CLERKS)
+
+
+def can_view_registers(user, unit):
+    return is_system_admin(user) or has_role_in(user, unit, REGISTER_READERS)
+
+
+def can_view_document(user, document):
+    """Members of the issuing unit, and of units it was delivered to (not withdrawn) or registered in.
+
+    Secret documents also need the person's clearance; a system administrator gets no exemption from that.
+    """
+    if not (user and user.is_authenticated and user.is_active) or not cleared_for(user, document):
+        return False
+    if is_system_admin(user):
+        return True
+    units = member_unit_ids(user)
+    if not units:
+        return False
+    if document.issuing_unit_id in units:
+        return True
+    return (
+        document.deliveries.filter(recipient_unit_id__in=units, withdrawn_at__isnull=True).exists()
+        or document.incoming_entries.filter(unit_id__in=units, recalled_at__isnull=True).exists()
+    )
+
+
+def can_view_delivery(user, delivery):
+    if not cleared_for(user, delivery.document):
+        return False
+    units = member_unit_ids(user)
+    return is_system_admin(user) or delivery.sender_unit_id in units or delivery.recipient_unit_id in units
+
+
+def can_request_recall(user, document):
+    return document.issuing_unit is not None and has_role_in(user, document.issuing_unit, RECALLERS)

@@ -1,0 +1,148 @@
+"""Reads for documents, queues and registers. Lists are keyset-paginated and never counted exactly."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from dieuhanh.core.pagination import keyset_page
+
+from .models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    IncomingEntry,
+    NumberSeries,
+    OutgoingEntry,
+    Register,
+    SeriesCounter,
+)
+
+
+def get_document(document_id):
+    return get_object_or_404(Document.objects.select_related("document_type", "issuing_unit"), pk=document_id)
+
+
+def get_delivery(delivery_id):
+    return get_object_or_404(Delivery.objects.select_related("document", "recipient_unit", "sender_unit"),
+                             pk=delivery_id)
+
+
+def document_detail(document_id):
+    """A document with its files and every delivery with its trail (a fixed number of queries)."""
+    return get_object_or_404(
+        Document.objects.select_related("document_type", "issuing_unit", "series", "created_by", "issued_by")
+        .prefetch_related(
+            Prefetch("files", queryset=DocumentFile.objects.select_related("blob")),
+            "recipients",
+            Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient_unit").order_by("id")
+                     .prefetch_related(Prefetch("events", queryset=DeliveryEvent.objects.select_related("actor")))),
+        ),
+        pk=document_id,
+    )
+
+
+def awaiting_receipt(unit, *, cursor=None, limit=50):
+    """The unit's queue of arrived deliveries: most urgent first, then oldest first."""
+    qs = (Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
+          .select_related("document", "document__document_type", "sender_unit"))
+    return keyset_page(qs, ["-urgency", "id"], cursor=cursor, limit=limit)
+
+
+def outbox(unit, *, status=None, cursor=None, limit=50):
+    """Deliveries the unit sent, newest first, optionally of one status."""
+    qs = Delivery.objects.filter(sender_unit=unit).select_related("document", "recipient_unit")
+    if status:
+        qs = qs.filter(status=status)
+    return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+
+
+def approved_documents(unit, *, cursor=None, limit=50):
+    """Approved outgoing documents waiting for the clerk to issue them."""
+    qs = Document.objects.filter(issuing_unit=unit, status=DocumentStatus.APPROVED).select_related("document_type")
+    return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+
+
+def outbox_status_counts(unit, *, cap=1000):
+    """How many of the unit's latest ``cap`` deliveries are in each status: a bounded count for the tabs."""
+    latest = Delivery.objects.filter(sender_unit=unit).order_by("-id").values("id")[:cap]
+    rows = Delivery.objects.filter(id__in=latest).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def registers_of(unit, *, year=None):
+    qs = Register.objects.filter(unit=unit)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "kind", "secret")
+
+
+def get_register(register_id):
+    return get_object_or_404(Register.objects.select_related("unit"), pk=register_id)
+
+
+def incoming_entries(register, *, cursor=None, limit=50):
+    qs = IncomingEntry.objects.filter(register=register).select_related("document", "document__document_type")
+    return keyset_page(qs, ["arrival_number"], cursor=cursor, limit=limit)
+
+
+def outgoing_entries(register, *, cursor=None, limit=50):
+    qs = OutgoingEntry.objects.filter(register=register).select_related("document")
+    return keyset_page(qs, ["id"], cursor=cursor, limit=limit)
+
+
+def series_of(unit):
+    return NumberSeries.objects.filter(unit=unit).select_related("document_type").order_by("system", "secret", "id")
+
+
+def _gaps(numbers, last):
+    present = set(numbers)
+    return [n for n in range(1, last + 1) if n not in present]
+
+
+def check_series(series):
+    """Per period: numbers taken, gaps (taken but not held by an issued document) and duplicates."""
+    report = []
+    for counter in SeriesCounter.objects.filter(series=series).order_by("period"):
+        issued = list(Document.objects.filter(series=series, period=counter.period, status=DocumentStatus.ISSUED)
+                      .values_list("number", flat=True))
+        dupes = sorted({n for n in issued if issued.count(n) > 1})
+        report.append({"period": counter.period, "last_number": counter.last_number,
+                       "gaps": _gaps(issued, counter.last_number), "duplicates": dupes})
+    return report
+
+
+def check_incoming_register(register):
+    """Arrival numbers missing or used twice, and documents registered twice without confirmation."""
+    numbers = list(register.incoming_entries.values_list("arrival_number", flat=True))
+    dupes = sorted({n for n in numbers if numbers.count(n) > 1})
+    twice = (register.incoming_entries.filter(duplicate_of__isnull=False)
+             .values_list("arrival_number", "duplicate_of__arrival_number"))
+    return {"last_number": register.last_entry_number, "gaps": _gaps(numbers, register.last_entry_number),
+            "duplicates": dupes, "confirmed_duplicates": [list(t) for t in twice]}
+
+
+def check_outgoing_register(register):
+    """Symbols entered twice among live rows, and the gaps of every series drawn on this year."""
+    symbols = list(register.outgoing_entries.filter(cancelled=False).values_list("symbol", flat=True))
+    dupes = sorted({s for s in symbols if symbols.count(s) > 1})
+    series_ids = (Document.objects.filter(outgoing_entries__register=register).values_list("series_id", flat=True)
+                  .distinct())
+    series = [s for s in NumberSeries.objects.filter(pk__in=series_ids)]
+    return {"duplicate_symbols": dupes,
+            "series": [{"series_id": s.pk, "name": s.name, "periods": check_series(s)} for s in series]}
+
+
+def sender_trail(document):
+    """Every recipient of ``document`` and its latest status with time."""
+    return document.deliveries.select_related("recipient_unit").order_by("id")
+
+
+def incoming_search(unit, *, q="", cursor=None, limit=50):
+    qs = IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).select_related("document")
+    if q:
+        qs = qs.filter(Q(document__symbol__icontains=q) | Q(document__subject__icontains=q))
+    return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+
+

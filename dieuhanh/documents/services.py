@@ -1,0 +1,626 @@
+"""Writes for documents and their exchange. One function per user action: check permission, validate,
+write, audit, all in one transaction; notifications are rows written in the same transaction."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dieuhanh.accounts.policy import require
+from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_unit
+from dieuhanh.core.text import nfc
+from dieuhanh.units.models import Unit, UnitStatus
+
+from . import numbering, storage
+from . import policy as doc_policy
+from .models import (
+    ArrivalOrigin,
+    AuthorityForm,
+    Blob,
+    Channel,
+    Confidentiality,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Document,
+    DocumentFile,
+    DocumentRecipient,
+    DocumentStatus,
+    DocumentType,
+    IncomingEntry,
+    NumberSeries,
+    OutgoingEntry,
+    Register,
+    RegisterKind,
+    SeriesRule,
+    Term,
+    Urgency,
+)
+
+MAX_BULK = 50
+# Statuses from which a recipient has taken the document in (registered it).
+REGISTERED_STATUSES = {DeliveryStatus.ACCEPTED, DeliveryStatus.AWAITING_ASSIGNMENT, DeliveryStatus.PROCESSING,
+                       DeliveryStatus.DONE}
+RECALLABLE_STATUSES = {DeliveryStatus.ARRIVED, *REGISTERED_STATUSES, DeliveryStatus.RECALL_REFUSED}
+
+
+class DuplicateDocument(ValidationError):
+    """The unit already holds this document; registering it again needs an explicit confirmation."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__({"confirm_duplicate": (
+            f"This unit already registered this document as arrival no. {existing.arrival_number}/"
+            f"{existing.register.year} ({existing.document.symbol}). Confirm to register it again."
+        )})
+
+
+# --- Files -------------------------------------------------------------------------------------------------
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+@transaction.atomic
+def store_file(*, actor, fileobj, content_type="application/octet-stream", declared_sha256=None):
+    """Store an upload by content. A declared SHA-256 that does not match the bytes is refused."""
+    if not (actor and actor.is_authenticated):
+        raise PermissionDenied("Sign in to upload files.")
+    sha256, size = storage.hash_file(fileobj)
+    if declared_sha256 and declared_sha256.strip().lower() != sha256:
+        raise ValidationError({"sha256": "The file's content does not match the declared SHA-256."})
+    if size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    if size > MAX_FILE_BYTES:
+        raise ValidationError({"file": f"Files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB."})
+    blob = Blob.objects.filter(sha256=sha256).first()
+    if blob is None:
+        name = storage.put(fileobj, sha256)
+        blob, created = Blob.objects.get_or_create(
+            sha256=sha256, defaults={"size": size, "content_type": content_type[:100], "storage_name": name,
+                                     "created_by": actor})
+        if created:
+            record(actor=actor, action="file.store", obj=blob, data={"sha256": sha256, "size": size})
+    return blob
+
+
+def _blobs(files):
+    """Resolve ``[{"sha256", "name", "is_main"}]`` to blobs; every hash must be stored already."""
+    if not files:
+        return []
+    hashes = [f["sha256"].lower() for f in files]
+    found = {b.sha256: b for b in Blob.objects.filter(sha256__in=hashes)}
+    missing = [h for h in hashes if h not in found]
+    if missing:
+        raise ValidationError({"files": f"Unknown file {missing[0][:12]}…: upload it first."})
+    if sum(1 for f in files if f.get("is_main")) > 1:
+        raise ValidationError({"files": "Only one file can be the main file."})
+    return [(found[f["sha256"].lower()], nfc(f.get("name")) or f["sha256"][:12], bool(f.get("is_main")))
+            for f in files]
+
+
+def _attach(document, blobs):
+    has_main = any(main for _, _, main in blobs)
+    for order, (blob, name, main) in enumerate(blobs):
+        DocumentFile.objects.create(document=document, blob=blob, name=name[:255],
+                                    is_main=main or (not has_main and order == 0), order=order)
+
+
+# --- Outgoing documents --------------------------------------------------------------------------------------
+
+_TEXT_LIMITS = {"subject": 2000, "signer_name": 150, "signer_position": 150, "place": 100, "language": 8}
+
+
+def _clean_fields(data):
+    errors, cleaned = {}, {}
+    for field, limit in _TEXT_LIMITS.items():
+        if field in data:
+            value = nfc(data[field]) or ""
+            if len(value) > limit:
+                errors[field] = f"At most {limit} characters."
+            cleaned[field] = value
+    if "subject" in cleaned and not cleaned["subject"]:
+        errors["subject"] = "This field is required."
+    for field, choices in (("urgency", Urgency), ("confidentiality", Confidentiality)):
+        if field in data:
+            if data[field] not in choices.values:
+                errors[field] = f"Must be one of: {', '.join(map(str, choices.values))}."
+            cleaned[field] = data[field]
+    if "authority" in data:
+        if (data["authority"] or "") not in AuthorityForm.values:
+            errors["authority"] = f"Must be one of: {', '.join(v for v in AuthorityForm.values if v)}."
+        cleaned["authority"] = data["authority"] or ""
+    if "page_count" in data:
+        if not isinstance(data["page_count"], int) or not 0 < data["page_count"] < 100000:
+            errors["page_count"] = "Must be a positive whole number."
+        cleaned["page_count"] = data["page_count"]
+    for field in ("due_date", "issued_on"):
+        if field in data:
+            cleaned[field] = data[field]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _document_type(type_id):
+    doc_type = DocumentType.objects.filter(pk=type_id, active=True).first()
+    if doc_type is None:
+        raise ValidationError({"document_type_id": "Unknown or inactive document type."})
+    return doc_type
+
+
+def _recipients(sender, recipients, *, secret):
+    """Validate ``[{"unit_id"} | {"external_code", "name"}, channel?, copies?]``."""
+    cleaned, seen = [], set()
+    for i, r in enumerate(recipients):
+        if not isinstance(r, dict) or not isinstance(r.get("unit_id", 0) or 0, int):
+            raise ValidationError({f"recipients.{i}": "Give a unit_id (a number) or an external code and name."})
+    unit_ids = [r["unit_id"] for r in recipients if r.get("unit_id") is not None]
+    units = Unit.objects.in_bulk(unit_ids)
+    for i, r in enumerate(recipients):
+        field = f"recipients.{i}"
+        channel = r.get("channel") or (Channel.INTERNAL if r.get("unit_id") is not None else Channel.GATEWAY)
+        if channel not in Channel.values:
+            raise ValidationError({field: f"Unknown channel {channel!r}."})
+        copies = r.get("copies", 1)
+        if not isinstance(copies, int) or not 0 < copies < 1000:
+            raise ValidationError({field: "copies must be between 1 and 999."})
+        if r.get("unit_id") is not None:
+            unit = units.get(r["unit_id"])
+            if unit is None:
+                raise ValidationError({field: f"Unknown recipient unit {r['unit_id']}."})
+            if unit.status != UnitStatus.ACTIVE:
+                raise ValidationError({field: f"{unit.name} is {unit.get_status_display().lower()}; "
+                                              "send to its successor."})
+            if unit.pk == sender.pk:
+                raise ValidationError({field: "A unit does not send a document to itself."})
+            if channel == Channel.GATEWAY:
+                raise ValidationError({field: "Units of this installation receive internally or on paper."})
+            key = (unit.pk, channel)
+            item = {"unit": unit, "external_code": "", "name": unit.name, "channel": channel, "copies": copies}
+        else:
+            code, name = nfc(r.get("external_code")) or "", nfc(r.get("name")) or ""
+            if not name or (channel == Channel.GATEWAY and not code):
+                raise ValidationError({field: "An outside recipient needs a name and, electronically, a code."})
+            if len(code) > 13:
+                raise ValidationError({field: "Agency codes have at most 13 characters."})
+            if channel == Channel.INTERNAL:
+                raise ValidationError({field: "Outside recipients receive through the gateway or on paper."})
+            if secret and channel == Channel.GATEWAY:
+                raise ValidationError({field: "Secret documents do not leave the installation electronically."})
+            key = (code or name, channel)
+            item = {"unit": None, "external_code": code, "name": name[:255], "channel": channel, "copies": copies}
+        if key in seen:
+            raise ValidationError({field: "This recipient is listed twice."})
+        seen.add(key)
+        cleaned.append(item)
+    return cleaned
+
+
+@transaction.atomic
+def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipients=(), drafting_unit=None,
+                    **fields):
+    """Record an approved outgoing document of ``unit``, ready for the clerk to issue."""
+    require(doc_policy.can_create_outgoing(actor, unit), "You cannot create documents for this unit.")
+    if unit.status != UnitStatus.ACTIVE:
+        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+    doc_type = _document_type(document_type_id)
+    cleaned = _clean_fields({"subject": subject, **fields})
+    cleaned.pop("issued_on", None)
+    if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
+        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+    if drafting_unit is not None and not drafting_unit.is_descendant_of(unit):
+        raise ValidationError({"drafting_unit_id": "The drafting unit must be a department of the issuing unit."})
+    blobs = _blobs(list(files))
+    planned = _recipients(unit, list(recipients), secret=cleaned.get("confidentiality", 0) > 0)
+    document = Document.objects.create(
+        document_type=doc_type, issuing_unit=unit, drafting_unit=drafting_unit, issuer_name=unit.name,
+        status=DocumentStatus.APPROVED, created_by=actor, place=cleaned.pop("place", "") or "", **cleaned,
+    )
+    _attach(document, blobs)
+    DocumentRecipient.objects.bulk_create([
+        DocumentRecipient(document=document, unit=r["unit"], external_code=r["external_code"], name=r["name"],
+                          channel=r["channel"], copies=r["copies"]) for r in planned
+    ])
+    record(actor=actor, action="document.create", obj=document, unit=unit,
+           data={"type": doc_type.name, "recipients": len(planned), "files": len(blobs)})
+    return document
+
+
+def _register(unit, kind, *, secret, year):
+    register = Register.objects.select_for_update().filter(unit=unit, kind=kind, secret=secret, year=year).first()
+    if register is None or register.closed_at is not None:
+        label = ("secret " if secret else "") + kind
+        raise ValidationError({"register": f"{unit.name} has no open {label} register for {year}. Open it first."})
+    return register
+
+
+def _event(delivery, status, actor, note="", kind="status"):
+    DeliveryEvent.objects.create(delivery=delivery, status=status or "", kind=kind, actor=actor, note=note)
+
+
+def _set_status(delivery, status, actor, note=""):
+    delivery.status = status
+    delivery.status_at = timezone.now()
+    delivery.save(update_fields=["status", "status_at", "reason"])
+    _event(delivery, status, actor, note)
+
+
+@transaction.atomic
+def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_number=None):
+    """Number an approved document, write its outgoing-register row and deliver it to every recipient.
+
+    ``reuse_number`` re-issues a number freed by a cancelled issue (cấp bù); it is never done implicitly.
+    """
+    document = Document.objects.select_for_update(of=("self",)).select_related("document_type", "issuing_unit").get(
+        pk=document.pk)
+    unit = document.issuing_unit
+    require(unit is not None and doc_policy.can_issue(actor, unit), "Only a clerk of the issuing unit can issue.")
+    require(doc_policy.cleared_for(actor, document), "Your clearance does not allow this document.")
+    if document.status != DocumentStatus.APPROVED:
+        raise ValidationError({"status": f"This document is {document.get_status_display().lower()}; "
+                                         "only an approved document can be issued."})
+    if unit.status != UnitStatus.ACTIVE:
+        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+    issued_on = issued_on or timezone.localdate()
+    if isinstance(issued_on, str):
+        issued_on = datetime.date.fromisoformat(issued_on)
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": "A document cannot be issued with a future date."})
+    if series_id is not None:
+        series = NumberSeries.objects.filter(pk=series_id).first()
+        if series is None:
+            raise ValidationError({"series_id": "Unknown numbering series."})
+        numbering.check_series_fits(series, document)
+    else:
+        series = numbering.series_for(unit, document.document_type, secret=document.is_secret)
+    period = numbering.period_for(series, document.document_type, issued_on)
+    register = _register(unit, RegisterKind.OUTGOING, secret=document.is_secret, year=issued_on.year)
+    if reuse_number is not None:
+        number = _check_reusable(series, period, reuse_number)
+    else:
+        number = numbering.take_number(series, period)
+    doc_type = document.document_type
+    document.series, document.period, document.number = series, period, number
+    document.symbol = numbering.format_symbol(
+        system=doc_type.system, number=number, abbreviation=doc_type.abbreviation, issuer_short=unit.short_name,
+        drafting_short=document.drafting_unit.short_name if document.drafting_unit_id else "",
+        is_letter=doc_type.is_letter,
+    )
+    document.issued_on = issued_on
+    document.status = DocumentStatus.ISSUED
+    document.issued_at = timezone.now()
+    document.issued_by = actor
+    document.save()
+    recipients = list(document.recipients.select_related("unit"))
+    now = timezone.now()
+    deliveries = Delivery.objects.bulk_create([
+        Delivery(document=document, sender_unit=unit, recipient_unit=r.unit, external_code=r.external_code,
+                 recipient_name=r.name, channel=r.channel, status=DeliveryStatus.ARRIVED, status_at=now,
+                 urgency=document.urgency)
+        for r in recipients
+    ])
+    if deliveries and deliveries[0].pk is None:
+        deliveries = list(document.deliveries.all())
+    DeliveryEvent.objects.bulk_create([
+        DeliveryEvent(delivery=d, status=d.status, kind="status", actor=actor,
+                      note="" if d.channel == Channel.INTERNAL else f"queued for {d.get_channel_display()}")
+        for d in deliveries
+    ])
+    OutgoingEntry.objects.create(
+        register=register, document=document, symbol=document.symbol, issued_on=issued_on,
+        type_and_subject=f"{doc_type.name}: {document.subject}",
+        signer=" ".join(p for p in (document.authority, document.signer_position, document.signer_name) if p),
+        recipients="; ".join(r.name for r in recipients), file_keeper=unit.name,
+        copies=sum(r.copies for r in recipients) or 1, sent_on=issued_on,
+    )
+    record(actor=actor, action="document.issue", obj=document, unit=unit,
+           data={"symbol": document.symbol, "series": series.pk, "period": period, "number": number,
+                 "reused": reuse_number is not None, "deliveries": len(deliveries)})
+    return document
+
+
+def _check_reusable(series, period, number):
+    if not isinstance(number, int) or number < 1 or number > numbering.last_number(series, period):
+        raise ValidationError({"reuse_number": "Only a number already taken in this series can be reused."})
+    taken = Document.objects.filter(series=series, period=period, number=number)
+    if taken.filter(status=DocumentStatus.ISSUED).exists():
+        raise ValidationError({"reuse_number": f"Number {number} is in use."})
+    if not taken.filter(status=DocumentStatus.CANCELLED).exists():
+        raise ValidationError({"reuse_number": f"Number {number} was never freed by a cancelled issue."})
+    return number
+
+
+@transaction.atomic
+def cancel_issue(*, actor, document, reason):
+    """Cancel an issue nobody has registered yet: every delivery is withdrawn and its recipient told."""
+    document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
+    require(document.issuing_unit is not None and doc_policy.can_issue(actor, document.issuing_unit),
+            "Only a clerk of the issuing unit can cancel an issue.")
+    reason = nfc(reason) or ""
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for cancelling."})
+    if document.status != DocumentStatus.ISSUED:
+        raise ValidationError({"status": "Only an issued document can be cancelled."})
+    deliveries = list(document.deliveries.select_for_update().filter(withdrawn_at__isnull=True))
+    registered = [d for d in deliveries if d.status in REGISTERED_STATUSES]
+    if registered:
+        raise ValidationError({"status": f"{registered[0].recipient_name} has registered it already; "
+                                         "request a recall instead."})
+    now = timezone.now()
+    for delivery in deliveries:
+        delivery.withdrawn_at = now
+        delivery.reason = reason
+        delivery.save(update_fields=["withdrawn_at", "reason"])
+        _event(delivery, "", actor, reason, kind="withdrawn")
+        if delivery.recipient_unit_id:
+            notify_unit(delivery.recipient_unit, f"Withdrawn by the issuer: {document.symbol} "
+                                                 f"{document.subject[:200]}. Reason: {reason}")
+    document.status = DocumentStatus.CANCELLED
+    document.save(update_fields=["status"])
+    OutgoingEntry.objects.filter(document=document).update(cancelled=True, notes=f"Cancelled: {reason}"[:1000])
+    record(actor=actor, action="document.cancel_issue", obj=document, unit=document.issuing_unit,
+           data={"reason": reason, "number": document.number, "withdrawn": len(deliveries)})
+    return document
+
+
+# --- Receiving ------------------------------------------------------------------------------------------------
+
+
+def _find_duplicate(unit, document, blob_hashes):
+    """An entry of ``unit`` holding the same document: same issuer, symbol and date, or a same file."""
+    same = Q(document__issuer_name=document.issuer_name, document__symbol=document.symbol,
+             document__issued_on=document.issued_on) if document.symbol else Q(pk__in=[])
+    if blob_hashes:
+        same |= Q(document__files__blob__sha256__in=blob_hashes)
+    if document.pk:
+        same |= Q(document=document)
+    return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).filter(same)
+            .select_related("register", "document").order_by("id").first())
+
+
+def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, handler="", notes="",
+               confirm_duplicate=False, blob_hashes=()):
+    if document.issued_on and arrived_on < document.issued_on:
+        raise ValidationError({"arrived_on": "The arrival date cannot be before the document's date."})
+    if arrived_on > timezone.localdate():
+        raise ValidationError({"arrived_on": "The arrival date cannot be in the future."})
+    duplicate = _find_duplicate(unit, document, list(blob_hashes))
+    if duplicate and not confirm_duplicate:
+        raise DuplicateDocument(duplicate)
+    register = _register(unit, RegisterKind.INCOMING, secret=document.is_secret, year=arrived_on.year)
+    register.last_entry_number += 1
+    register.save(update_fields=["last_entry_number"])
+    return IncomingEntry.objects.create(
+        register=register, unit=unit, arrival_number=register.last_entry_number, arrived_on=arrived_on,
+        document=document, delivery=delivery, origin=origin, handler=nfc(handler)[:255] if handler else "",
+        notes=nfc(notes) or "", registered_by=actor, duplicate_of=duplicate,
+    )
+
+
+def _locked_delivery(delivery):
+    return (Delivery.objects.select_for_update(of=("self",)).select_related("document", "recipient_unit")
+            .get(pk=delivery.pk))
+
+
+@transaction.atomic
+def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", confirm_duplicate=False):
+    """Check a delivery's files and register it in the recipient's incoming register (no re-keying)."""
+    delivery = _locked_delivery(delivery)
+    unit = delivery.recipient_unit
+    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
+                                                                      "receive this document.")
+    require(doc_policy.cleared_for(actor, delivery.document), "Your clearance does not allow this document.")
+    if delivery.withdrawn_at is not None:
+        raise ValidationError({"status": "The issuer withdrew this document."})
+    if delivery.status != DeliveryStatus.ARRIVED:
+        raise ValidationError({"status": f"This delivery is already {delivery.get_status_display()}."})
+    document = delivery.document
+    hashes = []
+    for doc_file in document.files.select_related("blob"):
+        storage.verify(doc_file.blob)
+        hashes.append(doc_file.blob.sha256)
+    entry = _new_entry(actor=actor, unit=unit, document=document, arrived_on=arrived_on or timezone.localdate(),
+                       origin=ArrivalOrigin.ELECTRONIC, delivery=delivery, handler=handler, notes=notes,
+                       confirm_duplicate=confirm_duplicate, blob_hashes=hashes)
+    _set_status(delivery, DeliveryStatus.ACCEPTED, actor, f"arrival no. {entry.arrival_number}")
+    record(actor=actor, action="delivery.accept", obj=delivery, unit=unit,
+           data={"document": document.pk, "arrival_number": entry.arrival_number, "files_checked": len(hashes)})
+    return entry
+
+
+def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False):
+    """Accept up to 50 deliveries at once, all or nothing."""
+    deliveries = list(deliveries)
+    if not deliveries:
+        raise ValidationError({"delivery_ids": "Choose at least one document."})
+    if len(deliveries) > MAX_BULK:
+        raise ValidationError({"delivery_ids": f"At most {MAX_BULK} documents at once."})
+    with transaction.atomic():
+        return [accept_delivery(actor=actor, delivery=d, arrived_on=arrived_on, confirm_duplicate=confirm_duplicate)
+                for d in deliveries]
+
+
+@transaction.atomic
+def return_delivery(*, actor, delivery, reason):
+    """Refuse a delivery (02) with a reason the sender sees."""
+    delivery = _locked_delivery(delivery)
+    unit = delivery.recipient_unit
+    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
+                                                                      "return this document.")
+    reason = nfc(reason) or ""
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for returning the document."})
+    if delivery.withdrawn_at is not None:
+        raise ValidationError({"status": "The issuer withdrew this document."})
+    if delivery.status != DeliveryStatus.ARRIVED:
+        raise ValidationError({"status": f"This delivery is already {delivery.get_status_display()}."})
+    delivery.reason = reason
+    _set_status(delivery, DeliveryStatus.REFUSED, actor, reason)
+    notify_unit(delivery.sender_unit, f"{unit.name} returned {delivery.document.symbol}: {reason}")
+    record(actor=actor, action="delivery.return", obj=delivery, unit=unit, data={"reason": reason})
+    return delivery
+
+
+@transaction.atomic
+def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued_on, subject, arrived_on=None,
+                   files=(), confirm_duplicate=False, handler="", notes="", **fields):
+    """Register a paper document received from outside, with its scan, in the same arrival sequence."""
+    require(doc_policy.can_receive(actor, unit), "Only a clerk of this unit can register incoming documents.")
+    doc_type = _document_type(document_type_id)
+    cleaned = _clean_fields({"subject": subject, **fields})
+    issuer_name, symbol = nfc(issuer_name) or "", nfc(symbol) or ""
+    errors = {}
+    if not issuer_name:
+        errors["issuer_name"] = "This field is required."
+    if len(symbol) > 100:
+        errors["symbol"] = "At most 100 characters."
+    if issued_on is None:
+        errors["issued_on"] = "This field is required."
+    if errors:
+        raise ValidationError(errors)
+    if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
+        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+    blobs = _blobs(list(files))
+    document = Document(document_type=doc_type, issuer_name=issuer_name[:255], symbol=symbol, issued_on=issued_on,
+                        status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
+    entry_args = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
+                  "origin": ArrivalOrigin.PAPER, "handler": handler, "notes": notes,
+                  "confirm_duplicate": confirm_duplicate, "blob_hashes": [b.sha256 for b, _, _ in blobs]}
+    document.save()  # rolled back with everything else if the entry is refused below
+    _attach(document, blobs)
+    entry = _new_entry(document=document, **entry_args)
+    record(actor=actor, action="document.register_paper", obj=entry, unit=unit,
+           data={"document": document.pk, "arrival_number": entry.arrival_number, "symbol": symbol,
+                 "duplicate_of": entry.duplicate_of_id})
+    return entry
+
+
+# --- Recall -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_recall(*, actor, document, reason):
+    document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
+    require(doc_policy.can_request_recall(actor, document), "Only the issuing unit can recall this document.")
+    reason = nfc(reason) or ""
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the recall."})
+    if document.status != DocumentStatus.ISSUED:
+        raise ValidationError({"status": "Only an issued document can be recalled."})
+    deliveries = [d for d in document.deliveries.select_for_update(of=("self",)).select_related("recipient_unit")
+                  .filter(withdrawn_at__isnull=True) if d.status in RECALLABLE_STATUSES]
+    if not deliveries:
+        raise ValidationError({"status": "No recipient holds this document any more."})
+    for delivery in deliveries:
+        delivery.reason = reason
+        _set_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, reason)
+        if delivery.recipient_unit_id:
+            notify_unit(delivery.recipient_unit, f"Recall requested for {document.symbol}: {reason}")
+    record(actor=actor, action="document.request_recall", obj=document, unit=document.issuing_unit,
+           data={"reason": reason, "deliveries": len(deliveries)})
+    return deliveries
+
+
+@transaction.atomic
+def answer_recall(*, actor, delivery, agree, reason=""):
+    """The recipient agrees (15: the document leaves its queues, kept for audit) or refuses (16)."""
+    delivery = _locked_delivery(delivery)
+    unit = delivery.recipient_unit
+    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
+                                                                      "answer a recall.")
+    if delivery.status != DeliveryStatus.RECALL_REQUESTED:
+        raise ValidationError({"status": "No recall is pending for this delivery."})
+    reason = nfc(reason) or ""
+    if not agree and not reason:
+        raise ValidationError({"reason": "Give the reason for refusing the recall."})
+    if agree:
+        now = timezone.now()
+        IncomingEntry.objects.filter(delivery=delivery).update(recalled_at=now)
+        delivery.withdrawn_at = now
+        delivery.save(update_fields=["withdrawn_at"])
+        _set_status(delivery, DeliveryStatus.RECALL_AGREED, actor, reason)
+    else:
+        delivery.reason = reason
+        _set_status(delivery, DeliveryStatus.RECALL_REFUSED, actor, reason)
+    notify_unit(delivery.sender_unit, f"{unit.name} {'agreed to' if agree else 'refused'} the recall of "
+                                      f"{delivery.document.symbol}" + (f": {reason}" if reason else ""))
+    record(actor=actor, action="delivery.recall_agree" if agree else "delivery.recall_refuse", obj=delivery,
+           unit=unit, data={"reason": reason})
+    return delivery
+
+
+# --- Registers, series and terms (unit set-up) ---------------------------------------------------------------
+
+REGISTER_NAMES = {
+    (RegisterKind.OUTGOING, False): "Sổ văn bản đi",
+    (RegisterKind.OUTGOING, True): "Sổ văn bản đi (mật)",
+    (RegisterKind.INCOMING, False): "Sổ văn bản đến",
+    (RegisterKind.INCOMING, True): "Sổ văn bản đến (mật)",
+}
+
+
+@transaction.atomic
+def open_register(*, actor, unit, kind, year, secret=False):
+    """Open one book for a year. Opening it twice is refused, never duplicated."""
+    from dieuhanh.accounts.policy import can_manage_unit
+
+    require(doc_policy.can_issue(actor, unit) or can_manage_unit(actor, unit),
+            "Only the unit's clerk or administrator can open registers.")
+    if kind not in RegisterKind.values:
+        raise ValidationError({"kind": "Must be outgoing or incoming."})
+    if not isinstance(year, int) or not 1900 < year < 2200:
+        raise ValidationError({"year": "Enter a year."})
+    if Register.objects.filter(unit=unit, kind=kind, secret=secret, year=year).exists():
+        raise ValidationError({"year": f"This register for {year} is already open."})
+    register = Register.objects.create(unit=unit, kind=kind, secret=secret, year=year,
+                                       name=f"{REGISTER_NAMES[(kind, secret)]} {year}")
+    record(actor=actor, action="register.open", obj=register, unit=unit, data={"name": register.name})
+    return register
+
+
+def open_standard_registers(*, actor, unit, year):
+    """The four usual books of a unit for a year; those already open are left as they are."""
+    opened = []
+    for kind, secret in REGISTER_NAMES:
+        if not Register.objects.filter(unit=unit, kind=kind, secret=secret, year=year).exists():
+            opened.append(open_register(actor=actor, unit=unit, kind=kind, year=year, secret=secret))
+    return opened
+
+
+@transaction.atomic
+def create_series(*, actor, unit, name, system, rule, secret=False, document_type_id=None):
+    from dieuhanh.accounts.policy import can_manage_unit
+
+    require(can_manage_unit(actor, unit) or doc_policy.can_issue(actor, unit),
+            "Only the unit's clerk or administrator can set up numbering.")
+    doc_type = _document_type(document_type_id) if document_type_id is not None else None
+    if doc_type is not None and doc_type.system != system:
+        raise ValidationError({"document_type_id": "The type belongs to the other system of documents."})
+    expected_rule = SeriesRule.YEARLY if system == "state" else SeriesRule.TERM
+    if rule != expected_rule:
+        raise ValidationError({"rule": f"{system} documents are numbered {expected_rule.label.lower()}."})
+    if NumberSeries.objects.filter(unit=unit, system=system, secret=secret, document_type=doc_type).exists():
+        raise ValidationError({"document_type_id": "This unit already has such a series."})
+    series = NumberSeries.objects.create(unit=unit, name=nfc(name)[:100], system=system, rule=rule, secret=secret,
+                                         document_type=doc_type)
+    record(actor=actor, action="series.create", obj=series, unit=unit, data={"name": series.name})
+    return series
+
+
+@transaction.atomic
+def create_term(*, actor, unit, name, starts_on, ends_on=None):
+    from dieuhanh.accounts.policy import can_manage_unit
+
+    require(can_manage_unit(actor, unit), "Only the unit's administrator can record terms.")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The term cannot end before it starts."})
+    overlap = Term.objects.filter(unit=unit, starts_on__lte=ends_on or datetime.date.max).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if overlap.exists():
+        raise ValidationError({"starts_on": "This term overlaps another term of the unit."})
+    term = Term.objects.create(unit=unit, name=nfc(name)[:50], starts_on=starts_on, ends_on=ends_on)
+    record(actor=actor, action="term.create", obj=term, unit=unit, data={"name": term.name})
+    return term
