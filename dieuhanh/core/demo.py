@@ -114,6 +114,7 @@ def seed_demo(password=DEMO_PASSWORD):
     if not Membership.objects.active().filter(user=admin, role=Role.SYSTEM_ADMIN).exists():
         account_services.add_membership(actor=admin, user=admin, unit=root, role=Role.SYSTEM_ADMIN,
                                         position=Position.objects.get(name="Quản trị hệ thống"))
+    _setup_documents(admin, [root] + [unit for _, unit in committees])
     logins = [(ADMIN_USERNAME, admin.full_name, Role.SYSTEM_ADMIN.label, root.name)]
     serial = 0
     for slug, unit in committees:
@@ -129,3 +130,87 @@ def seed_demo(password=DEMO_PASSWORD):
                 )
             logins.append((username, user.full_name, role.label, unit.name))
     return logins
+
+
+TERM_START = datetime.date(2025, 10, 16)  # the day after the provincial congresses of October 2025 closed
+
+
+def _setup_documents(admin, committees):
+    """Each committee gets its 2025-2030 term, Party numbering series (normal and secret) and this year's books."""
+    from django.utils import timezone
+
+    from dieuhanh.documents import services as doc_services
+    from dieuhanh.documents.models import NumberSeries, Term
+
+    year = timezone.localdate().year
+    for unit in committees:
+        if not Term.objects.filter(unit=unit).exists():
+            doc_services.create_term(actor=admin, unit=unit, name="Nhiệm kỳ 2025-2030", starts_on=TERM_START)
+        for secret in (False, True):
+            if not NumberSeries.objects.filter(unit=unit, system="party", secret=secret,
+                                               document_type__isnull=True).exists():
+                doc_services.create_series(actor=admin, unit=unit, system="party", rule="term", secret=secret,
+                                           name="Văn bản của Đảng" + (" (mật)" if secret else ""))
+        doc_services.open_standard_registers(actor=admin, unit=unit, year=year)
+
+
+def seed_demo_documents(password=DEMO_PASSWORD):
+    """A few exchanged documents so the queues and registers are not empty; only once."""
+    import io
+
+    from dieuhanh.documents import services as doc_services
+    from dieuhanh.documents.models import Document, DocumentType
+
+    if Document.objects.exists():
+        return 0
+    clerk = User.objects.get(username="vanthu.hanoi")
+    hanoi = Unit.objects.get(code="000.00.00.H01")
+    targets = list(Unit.objects.filter(code__in=["000.00.00.H79", "000.00.00.H38", "000.01.00.H01",
+                                                 "000.02.00.H01"]))
+    samples = [
+        ("Kết luận", "Kết luận của Ban Thường vụ Thành ủy về sắp xếp tổ chức bộ máy cấp xã", 0),
+        ("Công văn", "Về việc điều động cán bộ tăng cường cho các đảng ủy phường", 1),
+        ("Kế hoạch", "Kế hoạch tổ chức đại hội chi bộ nhiệm kỳ 2025-2027", 0),
+        ("Thông báo", "Thông báo lịch làm việc của Thường trực Thành ủy", 3),
+    ]
+    issued = 0
+    for type_name, subject, urgency in samples:
+        blob = doc_services.store_file(actor=clerk, fileobj=io.BytesIO(_demo_pdf(subject)),
+                                       content_type="application/pdf")
+        doc = doc_services.create_outgoing(
+            actor=clerk, unit=hanoi, document_type_id=DocumentType.objects.get(system="party", name=type_name).pk,
+            subject=subject, urgency=urgency, signer_name=User.objects.get(username="lanhdao.hanoi").full_name,
+            signer_position="Bí thư", authority="TM.", files=[{"sha256": blob.sha256, "name": "van-ban.pdf"}],
+            recipients=[{"unit_id": u.pk} for u in targets],
+        )
+        doc_services.issue_document(actor=clerk, document=doc)
+        issued += 1
+    first = Document.objects.order_by("id").first()
+    hcm_clerk = User.objects.get(username="vanthu.hcm")
+    doc_services.accept_delivery(actor=hcm_clerk, delivery=first.deliveries.get(recipient_unit__code="000.00.00.H79"))
+    return issued
+
+
+def _demo_pdf(text):
+    """A minimal valid one-page PDF carrying ``text`` (ASCII-folded: the base-14 fonts lack Vietnamese)."""
+    from dieuhanh.core.text import fold
+
+    line = fold(text).replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 14 Tf 50 780 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

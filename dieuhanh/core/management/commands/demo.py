@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
+from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve=False, addrport="127.0.0.1:8000", **options):
         call_command("migrate", interactive=False, verbosity=0)
         logins = seed_demo()
+        seed_demo_documents()
         self.stdout.write(self.style.SUCCESS(f"Demo organization ready. Password for every account: {DEMO_PASSWORD}"))
         width = max(len(u) for u, *_ in logins)
         for username, full_name, role, unit in logins:
