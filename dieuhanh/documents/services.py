@@ -229,8 +229,10 @@ def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipie
     return document
 
 
-def _register(unit, kind, *, secret, year):
-    register = Register.objects.select_for_update().filter(unit=unit, kind=kind, secret=secret, year=year).first()
+def _register(unit, kind, *, secret, year, lock=True):
+    """The open book of ``unit``; locked when the caller will take its next entry number."""
+    qs = Register.objects.select_for_update() if lock else Register.objects.all()
+    register = qs.filter(unit=unit, kind=kind, secret=secret, year=year).first()
     if register is None or register.closed_at is not None:
         label = ("secret " if secret else "") + kind
         raise ValidationError({"register": f"{unit.name} has no open {label} register for {year}. Open it first."})
@@ -277,23 +279,11 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     else:
         series = numbering.series_for(unit, document.document_type, secret=document.is_secret)
     period = numbering.period_for(series, document.document_type, issued_on)
-    register = _register(unit, RegisterKind.OUTGOING, secret=document.is_secret, year=issued_on.year)
+    register = _register(unit, RegisterKind.OUTGOING, secret=document.is_secret, year=issued_on.year, lock=False)
     if reuse_number is not None:
-        number = _check_reusable(series, period, reuse_number)
-    else:
-        number = numbering.take_number(series, period)
-    doc_type = document.document_type
-    document.series, document.period, document.number = series, period, number
-    document.symbol = numbering.format_symbol(
-        system=doc_type.system, number=number, abbreviation=doc_type.abbreviation, issuer_short=unit.short_name,
-        drafting_short=document.drafting_unit.short_name if document.drafting_unit_id else "",
-        is_letter=doc_type.is_letter,
-    )
-    document.issued_on = issued_on
-    document.status = DocumentStatus.ISSUED
-    document.issued_at = timezone.now()
-    document.issued_by = actor
-    document.save()
+        _check_reusable(series, period, reuse_number)
+    # Deliveries first: the series counter is locked from take_number() to commit, so the less that
+    # happens after it, the more clerks can issue in the same series per second.
     recipients = list(document.recipients.select_related("unit"))
     now = timezone.now()
     deliveries = Delivery.objects.bulk_create([
@@ -309,6 +299,19 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
                       note="" if d.channel == Channel.INTERNAL else f"queued for {d.get_channel_display()}")
         for d in deliveries
     ])
+    number = reuse_number if reuse_number is not None else numbering.take_number(series, period)
+    doc_type = document.document_type
+    document.series, document.period, document.number = series, period, number
+    document.symbol = numbering.format_symbol(
+        system=doc_type.system, number=number, abbreviation=doc_type.abbreviation, issuer_short=unit.short_name,
+        drafting_short=document.drafting_unit.short_name if document.drafting_unit_id else "",
+        is_letter=doc_type.is_letter,
+    )
+    document.issued_on = issued_on
+    document.status = DocumentStatus.ISSUED
+    document.issued_at = now
+    document.issued_by = actor
+    document.save()
     OutgoingEntry.objects.create(
         register=register, document=document, symbol=document.symbol, issued_on=issued_on,
         type_and_subject=f"{doc_type.name}: {document.subject}",
@@ -323,6 +326,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
 
 
 def _check_reusable(series, period, number):
+    """A number can be issued again only if a cancelled issue freed it and no issued document holds it."""
     if not isinstance(number, int) or number < 1 or number > numbering.last_number(series, period):
         raise ValidationError({"reuse_number": "Only a number already taken in this series can be reused."})
     taken = Document.objects.filter(series=series, period=period, number=number)
