@@ -4,7 +4,7 @@ write, audit, all in one transaction; notifications are rows written in the same
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -311,7 +311,10 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     document.status = DocumentStatus.ISSUED
     document.issued_at = now
     document.issued_by = actor
-    document.save()
+    try:
+        document.save()
+    except IntegrityError as exc:  # a concurrent cấp bù took the same number first
+        raise ValidationError({"reuse_number": f"Number {number} is in use."}) from exc
     OutgoingEntry.objects.create(
         register=register, document=document, symbol=document.symbol, issued_on=issued_on,
         type_and_subject=f"{doc_type.name}: {document.subject}",
