@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dieuhanh.units",
     "dieuhanh.accounts",
     "dieuhanh.documents",
+    "dieuhanh.processing",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 DIEUHANH_LOGIN_MAX_FAILURES = env_int("DIEUHANH_LOGIN_MAX_FAILURES", 5)
 DIEUHANH_LOGIN_LOCKOUT_SECONDS = env_int("DIEUHANH_LOGIN_LOCKOUT_SECONDS", 900)
 DIEUHANH_API_TOKEN_DAYS = env_int("DIEUHANH_API_TOKEN_DAYS", 30)
+
+# --- Processing and tasks.
+DIEUHANH_DUE_SOON_DAYS = env_int("DIEUHANH_DUE_SOON_DAYS", 2)  # working days before a deadline
+DIEUHANH_MAX_EXTENSIONS = env_int("DIEUHANH_MAX_EXTENSIONS", 2)
+DIEUHANH_MAX_EXTENSION_DAYS = env_int("DIEUHANH_MAX_EXTENSION_DAYS", 30)
 
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"

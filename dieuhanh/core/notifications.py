@@ -6,6 +6,10 @@ def notify_unit(unit, message, link=""):
     return Notification.objects.create(unit=unit, message=message[:500], link=link)
 
 
+def notify_user(user, message, link=""):
+    return Notification.objects.create(user=user, message=message[:500], link=link)
+
+
 def for_user(user, units, limit=10):
     """Latest notifications addressed to ``user`` or to one of ``units``."""
     from django.db.models import Q

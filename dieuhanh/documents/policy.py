@@ -1,5 +1,7 @@
 """Document rules, built on the membership rules of :mod:`dieuhanh.accounts.policy`."""
 
+from django.db.models import Q
+
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import _grants, has_role_in, is_system_admin
 
@@ -55,10 +57,14 @@ def can_view_document(user, document):
         return False
     if document.issuing_unit_id in units:
         return True
-    return (
-        document.deliveries.filter(recipient_unit_id__in=units, withdrawn_at__isnull=True).exists()
-        or document.incoming_entries.filter(unit_id__in=units, recalled_at__isnull=True).exists()
-    )
+    if (document.deliveries.filter(recipient_unit_id__in=units, withdrawn_at__isnull=True).exists()
+            or document.incoming_entries.filter(unit_id__in=units, recalled_at__isnull=True).exists()):
+        return True
+    # handlers see what they handle, in person or for a unit they belong to
+    from dieuhanh.processing.models import Flow
+
+    return Flow.objects.filter(entry__document=document, entry__recalled_at__isnull=True).filter(
+        Q(handler_user=user) | Q(handler_unit_id__in=units)).exists()
 
 
 def can_view_delivery(user, delivery):

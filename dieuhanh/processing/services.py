@@ -1,0 +1,390 @@
+"""Writes for processing incoming documents: direct, forward, give opinions, extend, return, complete.
+
+Completion propagates upwards: when every lead flow under a flow has completed, that flow completes and
+its still-open co-handling and for-information flows close; when the receiving unit's root flow completes,
+the sender's delivery becomes 06 (done).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dieuhanh.accounts.policy import require
+from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.text import nfc
+from dieuhanh.documents.models import DeliveryStatus, Document, IncomingEntry
+from dieuhanh.documents.services import _blobs, _set_status
+from dieuhanh.units.models import Unit
+
+from . import policy
+from .models import (
+    OPEN_STATUSES,
+    ExtensionRequest,
+    Flow,
+    FlowFile,
+    FlowNote,
+    FlowRead,
+    FlowRole,
+    FlowStatus,
+)
+
+MAX_HANDLERS = 100
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _check_deadline(deadline, parent_deadline, field="deadline"):
+    if deadline is None:
+        return
+    if deadline < _today():
+        raise ValidationError({field: "The deadline cannot be in the past."})
+    if parent_deadline is not None and deadline > parent_deadline:
+        raise ValidationError({field: "The deadline cannot be later than the deadline above "
+                                      f"({parent_deadline:%d/%m/%Y})."})
+
+
+def _resolve_handlers(handlers, reach_paths, document):
+    """Validate ``[{"unit_id"|"user_id", "role"}]``: known, within reach, cleared, one lead at least, no repeats."""
+    if not handlers:
+        raise ValidationError({"handlers": "Name at least one handler."})
+    if len(handlers) > MAX_HANDLERS:
+        raise ValidationError({"handlers": f"At most {MAX_HANDLERS} handlers at once."})
+    User = get_user_model()
+    resolved, seen = [], set()
+    for i, h in enumerate(handlers):
+        field = f"handlers.{i}"
+        if not isinstance(h, dict) or h.get("role") not in FlowRole.values:
+            raise ValidationError({field: f"Give a role: {', '.join(FlowRole.values)}."})
+        unit_id, user_id = h.get("unit_id"), h.get("user_id")
+        if (unit_id is None) == (user_id is None):
+            raise ValidationError({field: "Give either unit_id or user_id."})
+        if not isinstance(unit_id or user_id, int):
+            raise ValidationError({field: "Ids are numbers."})
+        if unit_id is not None:
+            unit = Unit.objects.filter(pk=unit_id).first()
+            if unit is None or not policy.in_reach(reach_paths, unit):
+                raise ValidationError({field: "This unit is outside your reach."})
+            key, target = ("unit", unit.pk), {"handler_unit": unit}
+        else:
+            person = User.objects.filter(pk=user_id, is_active=True).first()
+            if person is None or not policy.person_in_reach(reach_paths, person):
+                raise ValidationError({field: "This person is outside your reach."})
+            if (person.clearance or 0) < document.confidentiality:
+                raise ValidationError({field: f"{person.full_name} is not cleared for this document."})
+            key, target = ("user", person.pk), {"handler_user": person}
+        if key in seen:
+            raise ValidationError({field: "This handler is named twice."})
+        seen.add(key)
+        resolved.append({**target, "role": h["role"]})
+    if not any(r["role"] == FlowRole.LEAD for r in resolved):
+        raise ValidationError({"handlers": "Name at least one lead handler (chủ trì)."})
+    return resolved
+
+
+def _create_children(*, actor, parent, handlers, direction, deadline, on_behalf_of=None):
+    now = timezone.now()
+    flows = []
+    for h in handlers:
+        flow = Flow.objects.create(
+            entry=parent.entry, unit=parent.unit, parent=parent, depth=parent.depth + 1, role=h["role"],
+            handler_unit=h.get("handler_unit"), handler_user=h.get("handler_user"), assigned_by=actor,
+            on_behalf_of=on_behalf_of, direction=direction, deadline=deadline, urgency=parent.urgency,
+            status=FlowStatus.PENDING, status_at=now,
+        )
+        flows.append(flow)
+        message = f"{parent.entry.document.symbol or parent.entry.document.subject[:80]}: " \
+                  f"{flow.get_role_display()}" + (f", hạn {deadline:%d/%m/%Y}" if deadline else "")
+        if flow.handler_user_id:
+            notify_user(flow.handler_user, message, link=f"/processing/flows/{flow.pk}/")
+        else:
+            notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/")
+    return flows
+
+
+def _touch(flow, status):
+    flow.status = status
+    flow.status_at = timezone.now()
+    if status in (FlowStatus.COMPLETED, FlowStatus.CLOSED):
+        flow.completed_at = flow.status_at
+
+
+@transaction.atomic
+def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=None):
+    """A leader's direction on a registered document: lead, co-handling and for-information handlers.
+
+    A clerk may record it for a leader of the unit (``on_behalf_of``), and the flow remembers that.
+    """
+    entry = IncomingEntry.objects.select_for_update(of=("self",)).select_related("document", "unit", "delivery") \
+        .get(pk=entry.pk)
+    unit = entry.unit
+    leader = actor
+    if on_behalf_of is not None:
+        require(policy.can_direct_on_behalf(actor, unit), "Only the unit's clerk records directions for a leader.")
+        if not policy.can_direct(on_behalf_of, unit):
+            raise ValidationError({"on_behalf_of": "That person is not a leader of this unit."})
+        leader = on_behalf_of
+    else:
+        require(policy.can_direct(actor, unit), "Only a leader of the receiving unit directs its documents.")
+    require(policy.cleared_for_entry(actor, entry), "Your clearance does not allow this document.")
+    if entry.recalled_at is not None:
+        raise ValidationError({"entry": "The issuer recalled this document."})
+    _check_deadline(deadline, entry.document.due_date if entry.document.due_date and
+                    entry.document.due_date >= _today() else None)
+    resolved = _resolve_handlers(handlers, [unit.path], entry.document)
+    root = Flow.objects.filter(entry=entry, parent__isnull=True).first()
+    if root is None:
+        root = Flow.objects.create(
+            entry=entry, unit=unit, depth=0, role=FlowRole.LEAD, handler_unit=unit, assigned_by=leader,
+            on_behalf_of=None, direction=nfc(direction) or "", deadline=deadline, urgency=entry.document.urgency,
+            status=FlowStatus.IN_PROGRESS, status_at=timezone.now(),
+        )
+    elif not root.is_open:
+        raise ValidationError({"entry": "Processing of this document has ended."})
+    elif deadline and (root.deadline is None or deadline > root.deadline):
+        root.deadline = deadline
+        root.save(update_fields=["deadline"])
+    flows = _create_children(actor=leader, parent=root, handlers=resolved, direction=nfc(direction) or "",
+                             deadline=deadline, on_behalf_of=actor if on_behalf_of is not None else None)
+    if entry.delivery_id and entry.delivery.status in (DeliveryStatus.ACCEPTED, DeliveryStatus.AWAITING_ASSIGNMENT):
+        _set_status(entry.delivery, DeliveryStatus.PROCESSING, actor, "assigned")
+    record(actor=actor, action="flow.assign", obj=root, unit=unit,
+           data={"entry": entry.pk, "handlers": len(flows), "deadline": str(deadline or ""),
+                 "on_behalf_of": on_behalf_of.username if on_behalf_of else ""})
+    return flows
+
+
+def _locked(flow):
+    return Flow.objects.select_for_update(of=("self",)).select_related(
+        "entry__document", "unit", "handler_unit", "handler_user", "parent").get(pk=flow.pk)
+
+
+def _require_open_and_actor(actor, flow):
+    require(policy.can_act(actor, flow), "Only the handler can act on this flow.")
+    if not flow.is_open:
+        raise ValidationError({"status": f"This flow is {flow.get_status_display().lower()}."})
+
+
+@transaction.atomic
+def forward(*, actor, flow, handlers, direction="", deadline=None):
+    """Hand work further down: sub-units or people below the handler, deadlines not later than this flow's."""
+    flow = _locked(flow)
+    _require_open_and_actor(actor, flow)
+    if flow.role == FlowRole.INFO:
+        raise ValidationError({"handlers": "A for-information flow is not forwarded."})
+    _check_deadline(deadline, flow.deadline)
+    paths = policy.reach_units(actor, flow)
+    if not paths:
+        raise ValidationError({"handlers": "There is nobody below you to forward to."})
+    resolved = _resolve_handlers(handlers, paths, flow.entry.document)
+    if any(h.get("handler_user") == actor or h.get("handler_unit") == flow.handler_unit for h in resolved):
+        raise ValidationError({"handlers": "Forward to someone else, not to yourself."})
+    children = _create_children(actor=actor, parent=flow, handlers=resolved, direction=nfc(direction) or "",
+                                deadline=deadline or flow.deadline)
+    if flow.status == FlowStatus.PENDING:
+        _touch(flow, FlowStatus.IN_PROGRESS)
+        flow.save(update_fields=["status", "status_at"])
+    record(actor=actor, action="flow.forward", obj=flow, unit=flow.unit, data={"handlers": len(children)})
+    return children
+
+
+def _note(flow, actor, kind, text, files):
+    note = FlowNote.objects.create(flow=flow, kind=kind, author=actor, text=text)
+    for blob, name, _ in _blobs(list(files)):
+        FlowFile.objects.create(note=note, blob=blob, name=name[:255])
+    return note
+
+
+@transaction.atomic
+def add_opinion(*, actor, flow, text, files=()):
+    flow = _locked(flow)
+    require(policy.can_act(actor, flow) or policy.can_view_flow(actor, flow),
+            "You cannot comment on this flow.")
+    text = nfc(text) or ""
+    if not text:
+        raise ValidationError({"text": "Write the opinion."})
+    note = _note(flow, actor, FlowNote.Kind.OPINION, text, files)
+    if flow.status == FlowStatus.PENDING and policy.can_act(actor, flow):
+        _touch(flow, FlowStatus.IN_PROGRESS)
+        flow.save(update_fields=["status", "status_at"])
+    record(actor=actor, action="flow.opinion", obj=flow, unit=flow.unit, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def mark_read(*, actor, flow):
+    """Record that ``actor`` read the document of ``flow``; the status does not change."""
+    require(policy.can_view_flow(actor, flow), "You cannot see this flow.")
+    read, created = FlowRead.objects.get_or_create(flow=flow, user=actor)
+    if created:
+        record(actor=actor, action="flow.read", obj=flow, unit=flow.unit)
+    return read
+
+
+def _descendants(flow):
+    """Open flows below ``flow`` (breadth first, one query per level)."""
+    found, frontier = [], [flow.pk]
+    while frontier:
+        level = list(Flow.objects.select_for_update().filter(parent_id__in=frontier))
+        found.extend(f for f in level if f.status in OPEN_STATUSES)
+        frontier = [f.pk for f in level]
+    return found
+
+
+def _end_open_below(flow, status, reason=""):
+    for child in _descendants(flow):
+        _touch(child, status)
+        child.reason = reason
+        child.save(update_fields=["status", "status_at", "completed_at", "reason"])
+        if child.handler_user_id:
+            notify_user(child.handler_user, f"{child.get_status_display()}: {flow.entry.document.subject[:120]}")
+
+
+@transaction.atomic
+def return_flow(*, actor, flow, reason):
+    """Give the work back to the assigner; everything this handler forwarded is recalled."""
+    flow = _locked(flow)
+    _require_open_and_actor(actor, flow)
+    reason = nfc(reason) or ""
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for returning."})
+    if flow.parent_id is None:
+        raise ValidationError({"flow": "The receiving unit's own flow is not returned; the leader reassigns."})
+    _end_open_below(flow, FlowStatus.RECALLED, f"Recalled: {reason}")
+    _touch(flow, FlowStatus.RETURNED)
+    flow.reason = reason
+    flow.save(update_fields=["status", "status_at", "reason"])
+    notify_user(flow.assigned_by, f"Returned by {flow.handler_name}: {reason}", link=f"/processing/flows/{flow.pk}/")
+    record(actor=actor, action="flow.return", obj=flow, unit=flow.unit, data={"reason": reason})
+    return flow
+
+
+@transaction.atomic
+def complete(*, actor, flow, result, files=(), reply_document_id=None):
+    """Finish this handler's part; completion of the last lead propagates upwards."""
+    flow = _locked(flow)
+    _require_open_and_actor(actor, flow)
+    result = nfc(result) or ""
+    if not result and flow.role != FlowRole.INFO:
+        raise ValidationError({"result": "Describe the result."})
+    reply = None
+    if reply_document_id is not None:
+        reply = Document.objects.filter(pk=reply_document_id).first()
+        from dieuhanh.documents.policy import can_view_document
+
+        if reply is None or not can_view_document(actor, reply):
+            raise ValidationError({"reply_document_id": "Unknown reply document."})
+    if result or files:
+        _note(flow, actor, FlowNote.Kind.RESULT, result or "—", files)
+    _end_open_below(flow, FlowStatus.CLOSED, "Closed: the handler above completed")
+    _finish(flow, actor, result, reply)
+    record(actor=actor, action="flow.complete", obj=flow, unit=flow.unit,
+           data={"reply_document": reply.pk if reply else None})
+    return flow
+
+
+def _finish(flow, actor, result, reply=None):
+    _touch(flow, FlowStatus.COMPLETED)
+    flow.result, flow.reply_document = result, reply
+    flow.save(update_fields=["status", "status_at", "completed_at", "result", "reply_document"])
+    _propagate(flow, actor)
+
+
+def _propagate(flow, actor):
+    parent = flow.parent
+    if parent is None:
+        delivery = flow.entry.delivery
+        if delivery is not None and delivery.status not in (DeliveryStatus.DONE, DeliveryStatus.RECALL_AGREED):
+            _set_status(delivery, DeliveryStatus.DONE, actor, "processing completed")
+            notify_unit(delivery.sender_unit, f"{flow.unit.name} completed {flow.entry.document.symbol}")
+        return
+    if flow.role != FlowRole.LEAD:
+        return
+    parent = Flow.objects.select_for_update().get(pk=parent.pk)
+    siblings = list(Flow.objects.select_for_update().filter(parent=parent))
+    leads = [s for s in siblings if s.role == FlowRole.LEAD and s.status not in (FlowStatus.RETURNED,
+                                                                                   FlowStatus.RECALLED)]
+    if not parent.is_open or not leads or any(s.status != FlowStatus.COMPLETED for s in leads):
+        return
+    for sibling in siblings:
+        if sibling.role != FlowRole.LEAD and sibling.is_open:
+            _touch(sibling, FlowStatus.CLOSED)
+            sibling.reason = "Closed: the lead handlers completed"
+            sibling.save(update_fields=["status", "status_at", "completed_at", "reason"])
+            _end_open_below(sibling, FlowStatus.CLOSED, sibling.reason)
+    _finish(parent, actor, "Completed by the lead handlers")
+
+
+# --- Extensions -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(*, actor, flow, new_deadline, reason):
+    flow = _locked(flow)
+    _require_open_and_actor(actor, flow)
+    reason = nfc(reason) or ""
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the extension."})
+    if flow.parent_id is None:
+        raise ValidationError({"flow": "The receiving unit's own deadline is set by its leader."})
+    if flow.deadline is None:
+        raise ValidationError({"new_deadline": "This flow has no deadline to extend."})
+    if new_deadline <= flow.deadline:
+        raise ValidationError({"new_deadline": "The new deadline must be later than the current one."})
+    if new_deadline > flow.deadline + datetime.timedelta(days=settings.DIEUHANH_MAX_EXTENSION_DAYS):
+        raise ValidationError({"new_deadline": f"An extension is at most {settings.DIEUHANH_MAX_EXTENSION_DAYS} days."})
+    if flow.extensions >= settings.DIEUHANH_MAX_EXTENSIONS:
+        raise ValidationError({"new_deadline": f"At most {settings.DIEUHANH_MAX_EXTENSIONS} extensions."})
+    if flow.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ValidationError({"new_deadline": "An extension request is already pending."})
+    req = ExtensionRequest.objects.create(flow=flow, requested_by=actor, current_deadline=flow.deadline,
+                                          requested_deadline=new_deadline, reason=reason)
+    notify_user(flow.assigned_by, f"Extension requested by {flow.handler_name} to {new_deadline:%d/%m/%Y}",
+                link=f"/processing/flows/{flow.pk}/")
+    record(actor=actor, action="flow.extension_request", obj=flow, unit=flow.unit,
+           data={"to": str(new_deadline), "reason": reason})
+    return req
+
+
+def can_decide_extension(user, flow):
+    """The assigner decides, or whoever acts for the flow above."""
+    return flow.assigned_by_id == user.pk or (flow.parent is not None and policy.can_act(user, flow.parent))
+
+
+@transaction.atomic
+def decide_extension(*, actor, request, approve, note=""):
+    req = ExtensionRequest.objects.select_for_update().select_related("flow").get(pk=request.pk)
+    flow = _locked(req.flow)
+    require(can_decide_extension(actor, flow), "Only the assigner decides on this extension.")
+    if req.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError({"status": "This request has been decided."})
+    parent = flow.parent
+    if approve and parent and parent.deadline and req.requested_deadline > parent.deadline:
+        if parent.parent_id is not None:
+            raise ValidationError({"new_deadline": "Extend the flow above first: this would pass its deadline."})
+        # the root's deadline is the leader's own: approving moves it too
+        Flow.objects.filter(pk=parent.pk).update(deadline=req.requested_deadline)
+    req.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), nfc(note) or ""
+    req.save()
+    if approve:
+        flow.deadline = req.requested_deadline
+        flow.extensions += 1
+        flow.save(update_fields=["deadline", "extensions"])
+    target = flow.handler_user
+    message = f"Extension {'approved' if approve else 'refused'}: {flow.entry.document.subject[:100]}"
+    if target:
+        notify_user(target, message, link=f"/processing/flows/{flow.pk}/")
+    else:
+        notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/")
+    record(actor=actor, action="flow.extension_" + ("approve" if approve else "refuse"), obj=flow, unit=flow.unit,
+           data={"request": req.pk})
+    return req
+
+
