@@ -1,0 +1,76 @@
+"""Reads for processing: per-flow inboxes and the counters on the home page, built from the same querysets
+so a counter always equals the length of the list it opens."""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from dieuhanh.core.pagination import keyset_page
+from dieuhanh.documents.models import IncomingEntry
+
+from . import calendar, policy
+from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus
+
+COUNT_CAP = 1000
+
+LISTS = ("processing", "due_soon", "overdue", "info", "returned")
+
+
+def get_flow(flow_id):
+    return get_object_or_404(
+        Flow.objects.select_related("entry__document__document_type", "entry__register", "unit", "handler_unit",
+                                    "handler_user", "assigned_by", "parent"), pk=flow_id)
+
+
+def _mine(user):
+    return Q(handler_user=user) | Q(handler_unit_id__in=policy.handled_unit_ids(user))
+
+
+def flows_for(user, kind="processing", today=None):
+    """The flows of one inbox: processing (lead and co-handling), due_soon, overdue, info, or returned."""
+    today = today or timezone.localdate()
+    qs = Flow.objects.select_related("entry__document", "handler_unit", "handler_user", "assigned_by")
+    if kind == "returned":
+        return qs.filter(assigned_by=user, status=FlowStatus.RETURNED, parent__status__in=OPEN_STATUSES)
+    qs = qs.filter(_mine(user), status__in=OPEN_STATUSES, depth__gt=0)
+    if kind == "info":
+        return qs.filter(role=FlowRole.INFO)
+    qs = qs.exclude(role=FlowRole.INFO)
+    if kind == "overdue":
+        return qs.filter(deadline__lt=today)
+    if kind == "due_soon":
+        horizon = calendar.add_working_days(today, settings.DIEUHANH_DUE_SOON_DAYS)
+        return qs.filter(deadline__gte=today, deadline__lte=horizon)
+    return qs
+
+
+def flow_page(user, kind="processing", cursor=None, limit=50):
+    return keyset_page(flows_for(user, kind), ["-urgency", "id"], cursor=cursor, limit=limit)
+
+
+def awaiting_assignment(unit):
+    """Registered documents of ``unit`` nobody has directed yet."""
+    has_root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True)
+    return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).annotate(directed=Exists(has_root))
+            .filter(directed=False).select_related("document", "document__document_type"))
+
+
+def awaiting_assignment_page(unit, cursor=None, limit=50):
+    return keyset_page(awaiting_assignment(unit), ["-id"], cursor=cursor, limit=limit)
+
+
+def capped_count(qs, cap=COUNT_CAP):
+    """Exact up to ``cap``; beyond it the caller shows "cap+" rather than counting millions of rows."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def counters(user):
+    """{list name: count} for the home page; each count comes from the queryset its list shows."""
+    return {kind: capped_count(flows_for(user, kind)) for kind in LISTS}
+
+
+def tree(entry):
+    """Every flow of a registered document, parents before children (for the detail page)."""
+    return list(Flow.objects.filter(entry=entry).select_related("handler_unit", "handler_user", "assigned_by")
+                .order_by("depth", "id"))
