@@ -388,3 +388,46 @@ def decide_extension(*, actor, request, approve, note=""):
     return req
 
 
+
+
+# --- Reminders (run daily by a background job) ------------------------------------------------------------------
+
+
+def send_reminders(today=None):
+    """Remind handlers before and at the deadline; escalate overdue flows to the assigner. Each reminder
+    is sent once per flow, kind and deadline (a moved deadline earns new reminders)."""
+    from django.db import IntegrityError
+
+    from . import calendar
+    from .models import Reminder
+
+    today = today or timezone.localdate()
+    horizon = calendar.add_working_days(today, settings.DIEUHANH_DUE_SOON_DAYS)
+    sent = 0
+    flows = (Flow.objects.filter(status__in=OPEN_STATUSES, depth__gt=0, deadline__isnull=False,
+                                 deadline__lte=horizon)
+             .select_related("entry__document", "handler_user", "handler_unit", "assigned_by"))
+    for flow in flows.iterator(chunk_size=500):
+        if flow.deadline < today:
+            kind, target, text = "overdue", flow.assigned_by, f"Overdue since {flow.deadline:%d/%m/%Y}: " \
+                                                               f"{flow.handler_name}"
+        elif flow.deadline == today:
+            kind, target, text = "due_today", None, "Due today"
+        else:
+            kind, target, text = "due_soon", None, f"Due on {flow.deadline:%d/%m/%Y}"
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(flow=flow, kind=kind, deadline=flow.deadline)
+                message = f"{text}: {flow.entry.document.subject[:150]}"
+                link = f"/processing/flows/{flow.pk}/"
+                if target is not None:
+                    notify_user(target, message, link=link)
+                elif flow.handler_user_id:
+                    notify_user(flow.handler_user, message, link=link)
+                else:
+                    notify_unit(flow.handler_unit, message, link=link)
+                record(actor=None, action=f"flow.reminder_{kind}", obj=flow, unit=flow.unit)
+            sent += 1
+        except IntegrityError:
+            continue  # already reminded
+    return sent
