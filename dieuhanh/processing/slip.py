@@ -3,7 +3,7 @@
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -16,7 +16,15 @@ from .selectors import tree
 
 
 def render_slip(entry):
-    """PDF bytes of the slip for ``entry``: the document, the direction, every handler and their results."""
+    """PDF bytes of the slip for ``entry``: the document, the direction, every handler and their results.
+
+    The slip is an office form: it is always in Vietnamese, whatever the reader's interface language.
+    """
+    with translation.override("vi"):
+        return _render(entry)
+
+
+def _render(entry):
     s = styles()
     doc = entry.document
     flows = tree(entry)
@@ -53,15 +61,15 @@ def render_slip(entry):
     for f in flows:
         if f.parent_id is None:
             continue
-        rows.append([p("  " * (f.depth - 1) + f.handler_name), p(f.get_role_display()),
+        rows.append([p("↳ " * (f.depth - 1) + f.handler_name), p(f.get_role_display()),
                      p(f.deadline.strftime("%d/%m/%Y") if f.deadline else ""), p(f.get_status_display())])
-    story.append(Table(rows, colWidths=[75 * mm, 40 * mm, 25 * mm, 35 * mm], repeatRows=1,
+    story.append(Table(rows, colWidths=[70 * mm, 42 * mm, 28 * mm, 35 * mm], repeatRows=1,
                        style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                          ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])))
     if notes:
         story += [Spacer(1, 5 * mm), p("Ý kiến và kết quả xử lý", "bold")]
         for n in notes:
-            story.append(p(f"{n.created_at:%d/%m/%Y} — {n.author.full_name} ({n.get_kind_display()}): {n.text}"))
+            story.append(p(f"{timezone.localtime(n.created_at):%d/%m/%Y} — {n.author.full_name} ({n.get_kind_display()}): {n.text}"))
     story += [Spacer(1, 12 * mm), Table([[p(""), p("LÃNH ĐẠO", "bold")],
                                          [p(""), p(root.assigned_by.full_name if root else "", "center")]],
                                         colWidths=[95 * mm, 80 * mm])]
