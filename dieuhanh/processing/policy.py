@@ -67,3 +67,17 @@ def handled_unit_ids(user):
 
 def cleared_for_entry(user, entry):
     return cleared_for(user, entry.document)
+
+
+def can_view_entry(user, entry):
+    """A registered document's processing belongs to the receiving unit: its members and its handlers."""
+    if not (user and user.is_authenticated and user.is_active) or not cleared_for(user, entry.document):
+        return False
+    if is_system_admin(user) or has_role_in(user, entry.unit, set(Role.values)):
+        return True
+    from django.db.models import Q
+
+    from .models import Flow
+
+    units = handled_unit_ids(user)
+    return Flow.objects.filter(entry=entry).filter(Q(handler_user=user) | Q(handler_unit_id__in=units)).exists()

@@ -69,7 +69,8 @@ def _render(entry):
     if notes:
         story += [Spacer(1, 5 * mm), p("Ý kiến và kết quả xử lý", "bold")]
         for n in notes:
-            story.append(p(f"{timezone.localtime(n.created_at):%d/%m/%Y} — {n.author.full_name} ({n.get_kind_display()}): {n.text}"))
+            when = timezone.localtime(n.created_at)
+            story.append(p(f"{when:%d/%m/%Y} — {n.author.full_name} ({n.get_kind_display()}): {n.text}"))
     story += [Spacer(1, 12 * mm), Table([[p(""), p("LÃNH ĐẠO", "bold")],
                                          [p(""), p(root.assigned_by.full_name if root else "", "center")]],
                                         colWidths=[95 * mm, 80 * mm])]
