@@ -1,4 +1,7 @@
-"""Processing over the API: a leader directs, a department forwards, a specialist completes, the sender sees 06."""
+"""Processing over the API: a leader directs, a department forwards, a specialist completes, the sender sees 06.
+
+``api_client.as_user`` switches the one client to another person's token.
+"""
 
 import datetime
 
@@ -39,7 +42,7 @@ def test_full_flow_over_the_api(received, api_client):
         statuses = {d["recipient_unit_id"]: d["status"] for d in detail.json()["deliveries"]}
         assert statuses[r.org.b.pk] == "06"
 
-    slip = api.get(f"/api/v1/entries/{r.entry.pk}/slip.pdf")
+    slip = api_client.as_user(r.org.leader_b).get(f"/api/v1/entries/{r.entry.pk}/slip.pdf")
     assert slip.status_code == 200 and slip["Content-Type"] == "application/pdf"
 
 
