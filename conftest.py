@@ -1,12 +1,18 @@
 """Shared fixtures. Background jobs run inline and passwords hash fast in tests (argon2 is tested on its own)."""
 
 import datetime
-import os
 from types import SimpleNamespace
 
-os.environ.setdefault("DIEUHANH_HUEY_IMMEDIATE", "1")
+import pytest
 
-import pytest  # noqa: E402
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    """Jobs run at once, in memory, instead of queueing to the SQLite/Redis queue."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
 
 
 @pytest.fixture(autouse=True)

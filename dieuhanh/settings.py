@@ -160,6 +160,18 @@ DIEUHANH_LOGIN_MAX_FAILURES = env_int("DIEUHANH_LOGIN_MAX_FAILURES", 5)
 DIEUHANH_LOGIN_LOCKOUT_SECONDS = env_int("DIEUHANH_LOGIN_LOCKOUT_SECONDS", 900)
 DIEUHANH_API_TOKEN_DAYS = env_int("DIEUHANH_API_TOKEN_DAYS", 30)
 
+# --- Mail: the console by default (the demo prints mails); SMTP when DIEUHANH_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("DIEUHANH_EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("DIEUHANH_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DIEUHANH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DIEUHANH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DIEUHANH_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_EMAIL_FROM", "dieuhanh@localhost")
+DIEUHANH_EMAIL_NOTIFICATIONS = env_bool("DIEUHANH_EMAIL_NOTIFICATIONS", True)
+DIEUHANH_BASE_URL = os.environ.get("DIEUHANH_BASE_URL", "http://127.0.0.1:8000")
+
 # --- Processing and tasks.
 DIEUHANH_DUE_SOON_DAYS = env_int("DIEUHANH_DUE_SOON_DAYS", 2)  # working days before a deadline
 DIEUHANH_MAX_EXTENSIONS = env_int("DIEUHANH_MAX_EXTENSIONS", 2)

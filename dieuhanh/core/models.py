@@ -14,3 +14,10 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["unit", "-id"]), models.Index(fields=["user", "-id"])]
+
+
+class NotificationCursor(models.Model):
+    """The newest notification a person has seen; everything after it counts as unread on the bell."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen_id = models.BigIntegerField(default=0)

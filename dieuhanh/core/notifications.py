@@ -1,4 +1,12 @@
-from .models import Notification
+"""In-app notifications (a bell with an unread count) and e-mail copies sent after the transaction commits."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+
+from .models import Notification, NotificationCursor
+
+UNREAD_CAP = 99
 
 
 def notify_unit(unit, message, link=""):
@@ -7,11 +15,34 @@ def notify_unit(unit, message, link=""):
 
 
 def notify_user(user, message, link=""):
-    return Notification.objects.create(user=user, message=message[:500], link=link)
+    """Tell one person, in the app and (after commit, in the background) by e-mail when they have an address."""
+    notification = Notification.objects.create(user=user, message=message[:500], link=link)
+    if user.email and settings.DIEUHANH_EMAIL_NOTIFICATIONS:
+        from .jobs import send_notification_mail
+
+        transaction.on_commit(lambda: send_notification_mail(notification.pk))
+    return notification
 
 
-def for_user(user, units, limit=10):
-    """Latest notifications addressed to ``user`` or to one of ``units``."""
-    from django.db.models import Q
+def _addressed_to(user):
+    from dieuhanh.documents.policy import member_unit_ids
 
-    return Notification.objects.filter(Q(user=user) | Q(unit__in=units)).order_by("-id")[:limit]
+    return Q(user=user) | Q(unit_id__in=member_unit_ids(user))
+
+
+def for_user(user, limit=20):
+    """Latest notifications addressed to ``user`` or to one of their units."""
+    return Notification.objects.filter(_addressed_to(user)).order_by("-id")[:limit]
+
+
+def unread_count(user):
+    """Unread notifications, counted up to UNREAD_CAP + 1 (the bell shows "99+")."""
+    cursor = NotificationCursor.objects.filter(user=user).values_list("last_seen_id", flat=True).first() or 0
+    qs = Notification.objects.filter(_addressed_to(user), id__gt=cursor).order_by().values("id")
+    return qs[: UNREAD_CAP + 1].count()
+
+
+def mark_seen(user):
+    """Everything addressed to ``user`` up to now counts as seen. Reading is not an audited action."""
+    newest = Notification.objects.filter(_addressed_to(user)).aggregate(m=Max("id"))["m"] or 0
+    NotificationCursor.objects.update_or_create(user=user, defaults={"last_seen_id": newest})

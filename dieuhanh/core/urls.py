@@ -6,4 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/bell", views.notification_bell, name="notification_bell"),
 ]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from dieuhanh.accounts import policy
 from dieuhanh.accounts.selectors import memberships_of
 
+from . import notifications
+
 
 @login_required
 def home(request):
@@ -15,6 +17,21 @@ def home(request):
         "memberships": memberships_of(request.user),
         "is_system_admin": policy.is_system_admin(request.user),
     })
+
+
+@login_required
+@require_GET
+def notification_bell(request):
+    """The bell's unread count; the page polls it with htmx, so it must stay cheap (one capped count)."""
+    return render(request, "core/_bell.html", {"unread": notifications.unread_count(request.user),
+                                               "cap": notifications.UNREAD_CAP})
+
+
+@login_required
+def notification_list(request):
+    items = list(notifications.for_user(request.user, limit=50))
+    notifications.mark_seen(request.user)
+    return render(request, "core/notifications.html", {"items": items})
 
 
 @require_GET

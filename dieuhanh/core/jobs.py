@@ -1,0 +1,18 @@
+"""Background jobs of the core: e-mail copies of notifications."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from huey.contrib.djhuey import db_task
+
+
+@db_task(retries=3, retry_delay=60)
+def send_notification_mail(notification_id):
+    from .models import Notification
+
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or notification.user is None or not notification.user.email:
+        return False
+    link = f"{settings.DIEUHANH_BASE_URL}{notification.link}" if notification.link else ""
+    send_mail(subject=f"[dieuhanh] {notification.message[:80]}", message=f"{notification.message}\n\n{link}".strip(),
+              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.user.email])
+    return True
