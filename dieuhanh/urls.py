@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dieuhanh.accounts.urls")),
     path("units/", include("dieuhanh.units.urls")),
+    path("processing/", include("dieuhanh.processing.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 
