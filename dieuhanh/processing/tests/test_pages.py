@@ -70,5 +70,10 @@ def test_bad_deadline_shows_on_the_form(received, client):
     assert not Flow.objects.exists()
     resp = client.post(f"/processing/entries/{r.entry.pk}/", {"lead": ["u:999999"]})
     assert resp.status_code == 400
-    resp = client.post(f"/processing/flows/1/", {"action": "decide", "request_id": "abc"})
+    from dieuhanh.processing import services
+
+    (flow,) = services.assign(actor=r.org.leader_b, entry=r.entry, handlers=[{"user_id": r.spec1.pk, "role": "lead"}])
+    resp = client.post(f"/processing/flows/{flow.pk}/", {"action": "decide", "request_id": "abc"})
     assert resp.status_code == 404
+    resp = client.post(f"/processing/flows/{flow.pk}/", {"action": "explode"})
+    assert resp.status_code == 400
