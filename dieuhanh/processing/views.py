@@ -168,7 +168,8 @@ def _act(request, flow, action, forms_, reach):
     """Run one posted action; return True when done, False when the form has errors."""
     user = request.user
     if action == "decide":
-        req = get_object_or_404(ExtensionRequest, pk=request.POST.get("request_id") or 0)
+        request_id = request.POST.get("request_id", "")
+        req = get_object_or_404(ExtensionRequest, pk=int(request_id) if request_id.isdigit() else 0)
         services.decide_extension(actor=user, request=req, approve=request.POST.get("approve") == "1",
                                   note=request.POST.get("note", ""))
         return True
