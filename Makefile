@@ -34,8 +34,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/units_bench.py
 
+# Extract UI strings, fill Vietnamese from dieuhanh/locale/vi.json, compile the .mo files (committed).
 messages: install
-	cd dieuhanh && ../$(BIN)/dieuhanh makemessages -l vi -l en --no-obsolete && ../$(BIN)/dieuhanh compilemessages
+	cd dieuhanh && ../$(BIN)/dieuhanh makemessages -l vi -l en --no-obsolete
+	$(BIN)/python scripts/po_fill.py dieuhanh/locale/vi/LC_MESSAGES/django.po dieuhanh/locale/vi.json
+	cd dieuhanh && ../$(BIN)/dieuhanh compilemessages
 
 clean:
 	rm -rf $(VENV) var test-output
