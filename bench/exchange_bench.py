@@ -202,7 +202,8 @@ def main():  # noqa: C901 - a script, read top to bottom
             _, body = client.call("GET", f"/api/v1/units/{inbox_unit.pk}/inbox?limit=50")
             cursor_value, deep = json.loads(body).get("next_cursor"), []
             for _ in range(300):
-                elapsed, body = client.call("GET", f"/api/v1/units/{inbox_unit.pk}/inbox?limit=50&cursor={cursor_value}")
+                url = f"/api/v1/units/{inbox_unit.pk}/inbox?limit=50&cursor={cursor_value}"
+                elapsed, body = client.call("GET", url)
                 deep.append(elapsed)
                 cursor_value = json.loads(body).get("next_cursor") or cursor_value
             report("inbox next pages (50), HTTP", deep)

@@ -21,7 +21,8 @@ def fill(po_text, table):
         if m:
             key = m.group(1).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
             if key and key in table:
-                block = block.replace(f'msgid "{m.group(1)}"\nmsgstr ""', f'msgid "{m.group(1)}"\nmsgstr "{escape(table[key])}"')
+                empty = f'msgid "{m.group(1)}"\nmsgstr ""'
+                block = block.replace(empty, f'msgid "{m.group(1)}"\nmsgstr "{escape(table[key])}"')
                 block = re.sub(r"^#, fuzzy\n", "", block, flags=re.M)
                 filled += 1
         out.append(block)
