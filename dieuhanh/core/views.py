@@ -9,6 +9,8 @@ from dieuhanh.accounts import policy
 from dieuhanh.accounts.selectors import memberships_of
 
 from . import notifications
+from .home import CAP as COUNTER_CAP
+from .home import counters as work_counters
 
 
 @login_required
@@ -16,6 +18,7 @@ def home(request):
     return render(request, "core/home.html", {
         "memberships": memberships_of(request.user),
         "is_system_admin": policy.is_system_admin(request.user),
+        "counters": work_counters(request.user), "cap": COUNTER_CAP,
     })
 
 

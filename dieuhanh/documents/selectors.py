@@ -43,10 +43,13 @@ def document_detail(document_id):
     )
 
 
+def awaiting_receipt_queryset(unit):
+    return Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
+
+
 def awaiting_receipt(unit, *, cursor=None, limit=50):
     """The unit's queue of arrived deliveries: most urgent first, then oldest first."""
-    qs = (Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
-          .select_related("document", "document__document_type", "sender_unit"))
+    qs = awaiting_receipt_queryset(unit).select_related("document", "document__document_type", "sender_unit")
     return keyset_page(qs, ["-urgency", "id"], cursor=cursor, limit=limit)
 
 

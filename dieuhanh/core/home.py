@@ -1,0 +1,52 @@
+"""The home page's counters. Each counter is computed from the very queryset its list page shows, capped
+rather than counted over millions of rows, so "12" on the home page means 12 rows behind the link."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from dieuhanh.accounts.models import Role
+from dieuhanh.accounts.policy import _grants
+from dieuhanh.units.models import Unit
+
+CAP = 1000
+
+
+def _units_with(user, roles):
+    paths = [p for p, role in _grants(user) if role in roles]
+    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []
+
+
+def _link(name, query=""):
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:  # a list whose page is not installed
+        return None
+
+
+def counters(user):
+    """[(group, label, count, url)] for the signed-in person's roles."""
+    from dieuhanh.documents import selectors as doc_selectors
+    from dieuhanh.processing import selectors as proc_selectors
+
+    rows = []
+    for unit in _units_with(user, {Role.CLERK}):
+        qs = doc_selectors.awaiting_receipt_queryset(unit)
+        rows.append((_("Documents"), _("Awaiting receipt") + f" — {unit.short_name}",
+                     proc_selectors.capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
+    for unit in _units_with(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
+        rows.append((_("Documents"), _("Awaiting direction") + f" — {unit.short_name}",
+                     proc_selectors.capped_count(proc_selectors.awaiting_assignment(unit)),
+                     _link("processing:awaiting", f"?unit={unit.pk}")))
+    labels = {"processing": _("My processing"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
+              "returned": _("Returned to me"), "info": _("For information")}
+    for kind, count in proc_selectors.counters(user).items():
+        rows.append((_("Processing"), labels[kind], count, _link("processing:my_work", f"?kind={kind}")))
+    try:
+        from dieuhanh.tasks import selectors as task_selectors
+    except ImportError:
+        task_selectors = None
+    if task_selectors is not None and hasattr(task_selectors, "counters"):
+        for kind, count in task_selectors.counters(user).items():
+            rows.append((_("Tasks"), str(getattr(task_selectors, "LABELS", {}).get(kind, kind)), count,
+                         _link("tasks:list", f"?kind={kind}")))
+    return rows
