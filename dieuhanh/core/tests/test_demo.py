@@ -18,7 +18,8 @@ def test_demo_is_realistic_and_idempotent():
         roles = set(Membership.objects.active().filter(unit=unit).values_list("role", flat=True))
         assert {Role.CLERK, Role.LEADER, Role.DEPUTY, Role.SPECIALIST} <= roles, unit.name
         assert Register.objects.filter(unit=unit).count() == 4
-    assert ("vanthu.hanoi", User.objects.get(username="vanthu.hanoi").full_name, "Clerk", "Thành ủy Hà Nội") in logins
+    clerk = User.objects.get(username="vanthu.hanoi").full_name
+    assert ("vanthu.hanoi", clerk, str(Role.CLERK.label), "Thành ủy Hà Nội") in logins
     before = (Unit.objects.count(), User.objects.count(), Membership.objects.count(), Register.objects.count())
     seed_demo()
     assert before == (Unit.objects.count(), User.objects.count(), Membership.objects.count(),
