@@ -238,3 +238,36 @@ def decide(request, request_id: int, payload: DecisionIn):
     _flow(request, req.flow_id)
     req = services.decide_extension(actor=request.user, request=req, approve=payload.approve, note=payload.note)
     return {"id": req.pk, "status": req.status}
+
+
+class TrackerRow(Schema):
+    handler: str
+    handler_user_id: int | None
+    handler_unit_id: int | None
+    completed_on_time: int
+    completed_late: int
+    open_on_time: int
+    open_overdue: int
+
+
+@router.get("/processing/tracker", response=list[TrackerRow], summary="Unit tracker: per handler, on time / late")
+def tracker(request, unit_id: int, start: datetime.date, end: datetime.date):
+    unit = get_unit(unit_id)
+    if not policy.can_track(request.user, unit):
+        raise Http404
+    return selectors.tracker(unit, start, end)
+
+
+@router.get("/processing/tracker/items", response=list[FlowOut], summary="The flows behind one tracker cell")
+def tracker_items(request, unit_id: int, start: datetime.date, end: datetime.date, cell: str,
+                  handler_user_id: int | None = None, handler_unit_id: int | None = None):
+    unit = get_unit(unit_id)
+    if not policy.can_track(request.user, unit):
+        raise Http404
+    if cell not in selectors.TRACKER_CELLS:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"cell": f"Must be one of: {', '.join(selectors.TRACKER_CELLS)}."})
+    items = selectors.tracker_items(unit, start, end, cell, handler_user_id=handler_user_id,
+                                    handler_unit_id=handler_unit_id)[:500]
+    return [_flow_out(f) for f in items]

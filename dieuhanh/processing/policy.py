@@ -81,3 +81,8 @@ def can_view_entry(user, entry):
 
     units = handled_unit_ids(user)
     return Flow.objects.filter(entry=entry).filter(Q(handler_user=user) | Q(handler_unit_id__in=units)).exists()
+
+
+def can_track(user, unit):
+    """Leaders see the tracker of their unit and of every unit below it."""
+    return is_system_admin(user) or has_role_in(user, unit, DIRECTORS, inherited=True)

@@ -2,7 +2,7 @@
 so a counter always equals the length of the list it opens."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -74,3 +74,48 @@ def tree(entry):
     """Every flow of a registered document, parents before children (for the detail page)."""
     return list(Flow.objects.filter(entry=entry).select_related("handler_unit", "handler_user", "assigned_by")
                 .order_by("depth", "id"))
+
+
+# --- The unit tracker for leaders ---------------------------------------------------------------------------------
+
+TRACKER_CELLS = ("completed_on_time", "completed_late", "open_on_time", "open_overdue")
+
+
+def _cell_filters(today):
+    no_deadline = Q(deadline__isnull=True)
+    return {
+        "completed_on_time": Q(status=FlowStatus.COMPLETED) & (no_deadline | Q(completed_at__date__lte=F("deadline"))),
+        "completed_late": Q(status=FlowStatus.COMPLETED, completed_at__date__gt=F("deadline")),
+        "open_on_time": Q(status__in=OPEN_STATUSES) & (no_deadline | Q(deadline__gte=today)),
+        "open_overdue": Q(status__in=OPEN_STATUSES, deadline__lt=today),
+    }
+
+
+def tracker_flows(unit, start, end):
+    """Lead and co-handling flows of documents received by ``unit`` (or its sub-units), directed in [start, end]."""
+    return Flow.objects.filter(unit__path__startswith=unit.path, depth__gt=0, created_at__date__gte=start,
+                               created_at__date__lte=end).exclude(role=FlowRole.INFO)
+
+
+def tracker(unit, start, end, today=None):
+    """Per handler: completed on time / late, open on time / overdue — one aggregate query."""
+    today = today or timezone.localdate()
+    cells = _cell_filters(today)
+    rows = (tracker_flows(unit, start, end)
+            .values("handler_user", "handler_user__full_name", "handler_unit", "handler_unit__name")
+            .annotate(**{name: Count("id", filter=q) for name, q in cells.items()})
+            .order_by("handler_unit__name", "handler_user__full_name"))
+    return [{"handler_user_id": r["handler_user"], "handler_unit_id": r["handler_unit"],
+             "handler": r["handler_user__full_name"] or r["handler_unit__name"],
+             **{name: r[name] for name in TRACKER_CELLS}} for r in rows]
+
+
+def tracker_items(unit, start, end, cell, *, handler_user_id=None, handler_unit_id=None, today=None):
+    """The flows behind one cell of the tracker (the drill-down)."""
+    today = today or timezone.localdate()
+    qs = tracker_flows(unit, start, end).filter(_cell_filters(today)[cell])
+    if handler_user_id:
+        qs = qs.filter(handler_user_id=handler_user_id)
+    if handler_unit_id:
+        qs = qs.filter(handler_unit_id=handler_unit_id)
+    return qs.select_related("entry__document", "handler_user", "handler_unit").order_by("-id")

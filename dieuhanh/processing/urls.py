@@ -9,4 +9,6 @@ urlpatterns = [
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("entries/<int:entry_id>/slip.pdf", views.slip, name="slip"),
     path("flows/<int:flow_id>/", views.flow_detail, name="flow"),
+    path("tracker/", views.tracker, name="tracker"),
+    path("tracker/items/", views.tracker_items, name="tracker_items"),
 ]

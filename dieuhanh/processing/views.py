@@ -196,3 +196,52 @@ def _act(request, flow, action, forms_, reach):
         services.request_extension(actor=user, flow=flow, new_deadline=data["new_deadline"], reason=data["reason"])
     messages.success(request, _("Done."))
     return True
+
+
+def _tracker_params(request):
+    """(unit, start, end) from the query string; the range defaults to this month, bad dates fall back to it."""
+    import datetime
+
+    from django.utils import timezone
+
+    units = [u for u in _directing_units(request.user) if policy.can_track(request.user, u)]
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = Unit.objects.filter(pk=int(request.GET["unit"])).first()
+        if unit is None or not policy.can_track(request.user, unit):
+            raise Http404
+    elif units:
+        unit = units[0]
+    if unit is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return units, unit, start, end
+
+
+@login_required
+def tracker(request):
+    units, unit, start, end = _tracker_params(request)
+    return render(request, "processing/tracker.html", {"units": units, "unit": unit, "start": start, "end": end,
+                                                       "rows": selectors.tracker(unit, start, end),
+                                                       "cells": selectors.TRACKER_CELLS})
+
+
+@login_required
+def tracker_items(request):
+    units, unit, start, end = _tracker_params(request)
+    cell = request.GET.get("cell", "")
+    if cell not in selectors.TRACKER_CELLS:
+        raise Http404
+    ids = {key: int(request.GET[key]) for key in ("user", "handler_unit") if request.GET.get(key, "").isdigit()}
+    items = selectors.tracker_items(unit, start, end, cell, handler_user_id=ids.get("user"),
+                                    handler_unit_id=ids.get("handler_unit"))[:500]
+    return render(request, "processing/tracker_items.html", {"unit": unit, "start": start, "end": end,
+                                                             "cell": cell, "items": items})

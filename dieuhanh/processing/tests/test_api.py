@@ -80,3 +80,24 @@ def test_bad_input_names_the_field(received, api_client):
         assert field in [e["field"] for e in resp.json()["errors"]], (body, resp.json())
     assert not Flow.objects.exists()
     assert api.get("/api/v1/processing/flows?kind=nonsense").status_code == 400
+
+
+def test_tracker_api(received, api_client):
+    from django.utils import timezone
+
+    from dieuhanh.processing import services
+
+    r = received
+    services.assign(actor=r.org.leader_b, entry=r.entry, handlers=[{"user_id": r.spec_b.pk, "role": "lead"}])
+    today = timezone.localdate()
+    api = api_client.as_user(r.org.leader_b)
+    rows = api.get(f"/api/v1/processing/tracker?unit_id={r.org.b.pk}&start={today}&end={today}").json()
+    assert rows == [{"handler": r.spec_b.full_name, "handler_user_id": r.spec_b.pk, "handler_unit_id": None,
+                     "completed_on_time": 0, "completed_late": 0, "open_on_time": 1, "open_overdue": 0}]
+    items = api.get(f"/api/v1/processing/tracker/items?unit_id={r.org.b.pk}&start={today}&end={today}"
+                    f"&cell=open_on_time&handler_user_id={r.spec_b.pk}").json()
+    assert len(items) == 1 and items[0]["handler_user_id"] == r.spec_b.pk
+    bad = api.get(f"/api/v1/processing/tracker/items?unit_id={r.org.b.pk}&start={today}&end={today}&cell=x")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cell"
+    outsider = api_client.as_user(r.spec_b)
+    assert outsider.get(f"/api/v1/processing/tracker?unit_id={r.org.b.pk}&start={today}&end={today}").status_code == 404
