@@ -114,6 +114,7 @@ MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Assets are vendored in the package and served by the app itself: no CDN, no separate collect step needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

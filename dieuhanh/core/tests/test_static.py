@@ -1,0 +1,14 @@
+def test_vendored_assets_are_served_by_the_app(client):
+    """No CDN: the stylesheet and htmx come from the app itself, in any DEBUG mode."""
+    for path, kind in (("/static/css/app.css", "text/css"), ("/static/vendor/htmx-2.0.11.min.js", "javascript")):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert kind in response["Content-Type"]
+
+
+def test_pages_reference_no_outside_hosts(client, org):
+    from conftest import PASSWORD
+
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    html = client.get("/").content.decode()
+    assert "http://" not in html.replace("http://testserver", "") and "https://" not in html

@@ -1,0 +1,86 @@
+"""Browser: a leader directs a received document, a specialist completes it, the sender sees 06 (done)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _login(page, base, username, password):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tmp_path):
+    from dieuhanh.accounts.models import User
+    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
+    from dieuhanh.documents.models import Delivery
+
+    settings.MEDIA_ROOT = tmp_path
+    seed_demo()
+    seed_demo_documents()  # Hà Nội issued four documents; HCM accepted the first one
+    delivery = Delivery.objects.get(recipient_unit__code="000.00.00.H79", status="03")
+    entry = delivery.incoming_entry
+    specialist = User.objects.get(username="chuyenvien1.hcm")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+
+    desktop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    page = desktop.new_page()
+    _login(page, base, "lanhdao.hcm", DEMO_PASSWORD)
+    page.click("a.counter[href^='/processing/awaiting/']")
+    page.click(f"a[href='/processing/entries/{entry.pk}/']")
+    page.select_option("select[name=lead]", f"p:{specialist.pk}")
+    page.fill("textarea[name=direction]", "Đồng chí Chuyên viên 1 chủ trì, báo cáo trước hạn")
+    page.click("form button.primary")
+    page.wait_for_selector("#flow-tree")
+    assert specialist.full_name in page.inner_text("#flow-tree")
+    page.screenshot(path=str(SHOTS / "processing-directed-desktop.png"), full_page=True)
+    desktop.close()
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True)
+    page = phone.new_page()
+    _login(page, base, specialist.username, DEMO_PASSWORD)
+    page.click("a.counter[href='/processing/?kind=processing']")
+    page.click("#flows a[href^='/processing/flows/']")
+    page.fill("textarea[name=result]", "Đã tham mưu văn bản trả lời")
+    page.click("#actions form button.primary")
+    page.wait_for_selector("#flow-status")
+    assert page.inner_text("#flow-status").strip() == "Đã hoàn thành"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 361
+    page.screenshot(path=str(SHOTS / "processing-completed-phone.png"), full_page=True)
+    phone.close()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "06"
+    # the sender's clerk sees it on the API trail (the page may come with the documents pages)
+    sender = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = sender.new_page()
+    _login(page, base, "vanthu.hanoi", DEMO_PASSWORD)
+    response = page.request.get(f"{base}/api/v1/documents/{delivery.document_id}")
+    if response.status == 200:
+        statuses = {d["recipient_unit_id"]: d["status"] for d in response.json()["deliveries"]}
+        assert statuses[delivery.recipient_unit_id] == "06"
+    sender.close()
