@@ -63,6 +63,9 @@ def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tm
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True)
     page = phone.new_page()
     _login(page, base, specialist.username, DEMO_PASSWORD)
+    # the bell loads its unread count without a reload (htmx) and shows the new assignment
+    page.wait_for_selector("#unread-count")
+    assert int(page.inner_text("#unread-count").rstrip("+")) >= 1
     page.click("a.counter[href='/processing/?kind=processing']")
     page.click("#flows a[href^='/processing/flows/']")
     page.fill("textarea[name=result]", "Đã tham mưu văn bản trả lời")
