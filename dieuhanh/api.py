@@ -35,6 +35,7 @@ api_errors.install(api)
 
 def _register_routers():
     from dieuhanh.accounts.api import router as accounts_router
+    from dieuhanh.core.api import router as core_router
     from dieuhanh.documents.api import router as documents_router
     from dieuhanh.processing.api import router as processing_router
     from dieuhanh.units.api import router as units_router
@@ -43,6 +44,7 @@ def _register_routers():
     api.add_router("/units", units_router)
     api.add_router("/", documents_router)
     api.add_router("/", processing_router)
+    api.add_router("/", core_router)
 
 
 _register_routers()

@@ -101,3 +101,20 @@ def test_tracker_api(received, api_client):
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cell"
     outsider = api_client.as_user(r.spec_b)
     assert outsider.get(f"/api/v1/processing/tracker?unit_id={r.org.b.pk}&start={today}&end={today}").status_code == 404
+
+
+def test_counters_and_notifications_api(received, api_client):
+    from dieuhanh.processing import services
+
+    r = received
+    services.assign(actor=r.org.leader_b, entry=r.entry, handlers=[{"user_id": r.spec_b.pk, "role": "lead"}])
+    api = api_client.as_user(r.spec_b)
+    rows = {row["url"]: row["count"] for row in api.get("/api/v1/me/counters").json()}
+    assert rows["/processing/?kind=processing"] == 1
+    flows = api.get("/api/v1/processing/flows?kind=processing").json()["items"]
+    assert len(flows) == rows["/processing/?kind=processing"]
+    assert api.get("/api/v1/notifications/unread").json() == {"unread": 1, "capped": False}
+    assert "Chủ trì" in api.get("/api/v1/notifications").json()[0]["message"] or \
+        "Lead" in api.get("/api/v1/notifications").json()[0]["message"]
+    assert api.post("/api/v1/notifications/seen").status_code == 204
+    assert api.get("/api/v1/notifications/unread").json()["unread"] == 0
