@@ -1,29 +1,35 @@
-"""Fill empty msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}.
+"""Fill a .po file's untranslated and fuzzy entries from a JSON dictionary {msgid: msgstr}.
 
-Usage: python scripts/po_fill.py dieuhanh/locale/vi/LC_MESSAGES/django.po translations.json
-Only single-line msgids are handled; existing translations are kept. Fuzzy flags on filled entries are removed.
+Usage: python scripts/po_fill.py dieuhanh/locale/vi/LC_MESSAGES/django.po dieuhanh/locale/vi.json
+Only single-line msgids are handled. Fuzzy guesses made by msgmerge are replaced by the dictionary's entry;
+fuzzy entries the dictionary lacks stay fuzzy (and the i18n test reports them).
 """
 
 import json
 import re
 import sys
 
+ENTRY = re.compile(r'^msgid "(.+)"\nmsgstr "(.*)"$', re.M)
+
 
 def escape(text):
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def unescape(text):
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
 def fill(po_text, table):
     out, filled = [], 0
-    blocks = po_text.split("\n\n")
-    for block in blocks:
-        m = re.search(r'^msgid "(.*)"\nmsgstr ""$', block, re.M)
-        if m:
-            key = m.group(1).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-            if key and key in table:
-                empty = f'msgid "{m.group(1)}"\nmsgstr ""'
-                block = block.replace(empty, f'msgid "{m.group(1)}"\nmsgstr "{escape(table[key])}"')
-                block = re.sub(r"^#, fuzzy\n", "", block, flags=re.M)
+    for block in po_text.split("\n\n"):
+        m = ENTRY.search(block)
+        fuzzy = "#, fuzzy" in block
+        if m and (fuzzy or not m.group(2)):
+            key = unescape(m.group(1))
+            if key in table:
+                block = block[: m.start()] + f'msgid "{m.group(1)}"\nmsgstr "{escape(table[key])}"' + block[m.end():]
+                block = re.sub(r"^#, fuzzy\n|^#\| .*\n", "", block, flags=re.M)
                 filled += 1
         out.append(block)
     return "\n\n".join(out), filled
