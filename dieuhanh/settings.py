@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files instead of a CDN
     "dieuhanh.core",
     "dieuhanh.audit",
     "dieuhanh.units",

@@ -12,3 +12,15 @@ def test_pages_reference_no_outside_hosts(client, org):
     client.login(username=org.clerk_a.username, password=PASSWORD)
     html = client.get("/").content.decode()
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+
+
+def test_api_docs_load_swagger_from_the_app_not_a_cdn(client, org):
+    from conftest import PASSWORD
+
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    html = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in html and "https://" not in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"] == "dieuhanh API" and "/api/v1/units" in spec["paths"]
