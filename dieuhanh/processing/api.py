@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.documents.models import IncomingEntry
@@ -139,7 +139,7 @@ def _flow(request, flow_id):
 
 
 @router.get("/units/{unit_id}/awaiting-assignment", response=EntryPage, summary="Registered, not yet directed")
-def awaiting_assignment(request, unit_id: int, cursor: str | None = None, limit: int = Field(50, ge=1, le=200)):
+def awaiting_assignment(request, unit_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     unit = get_unit(unit_id)
     require(policy.can_direct(request.user, unit) or policy.can_direct_on_behalf(request.user, unit))
     page = selectors.awaiting_assignment_page(unit, cursor=cursor, limit=limit)
@@ -173,7 +173,7 @@ def slip(request, entry_id: int):
 
 
 @router.get("/processing/flows", response=FlowPage, summary="My flows: processing, due_soon, overdue, info, returned")
-def my_flows(request, kind: str = "processing", cursor: str | None = None, limit: int = Field(50, ge=1, le=200)):
+def my_flows(request, kind: str = "processing", cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     if kind not in selectors.LISTS:
         from django.core.exceptions import ValidationError
 

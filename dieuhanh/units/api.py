@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts import policy
 from dieuhanh.accounts import selectors as account_selectors
@@ -68,7 +68,7 @@ def _page(page):
 @router.get("", response=UnitPage, summary="List or search units")
 def list_units(request, q: str = "", parent_id: int | None = None, roots: bool = False,
                kind: UnitKind | None = None, status: UnitStatus | None = None, within: int | None = None,
-               cursor: str | None = None, limit: int = Field(50, ge=1, le=200)):
+               cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     """Units in Vietnamese alphabetical order, keyset-paginated. ``q`` ignores diacritics: "ha noi" finds Hà Nội."""
     policy.require(policy.can_view_directory(request.user))
     within_unit = selectors.get_unit(within) if within is not None else None
