@@ -43,6 +43,9 @@ def _register_routers():
     api.add_router("/", accounts_router)
     api.add_router("/units", units_router)
     api.add_router("/", documents_router)
+    from dieuhanh.documents.api import install_handlers
+
+    install_handlers(api)
     api.add_router("/", processing_router)
     api.add_router("/", core_router)
 
