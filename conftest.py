@@ -42,9 +42,11 @@ def org(db):
     """
     from dieuhanh.accounts.models import Role
     from dieuhanh.audit.models import AuditEvent
+    from dieuhanh.core.reference import ensure_reference_data
     from dieuhanh.units import services
     from dieuhanh.units.models import UnitKind
 
+    ensure_reference_data()  # a transactional test before this one may have flushed the seeded rows
     admin = make_user("root", is_superuser=True)
     day = datetime.date(2025, 7, 1)
 

@@ -106,6 +106,9 @@ def _ensure_unit(admin, parent, spec, created_units):
 
 def seed_demo(password=DEMO_PASSWORD):
     """Create the demo organization if missing; return [(username, full name, role, unit name)]."""
+    from .reference import ensure_reference_data
+
+    ensure_reference_data()
     admin = bootstrap_admin(password)
     for name, rank in POSITION_RANKS.items():
         Position.objects.get_or_create(name=name, defaults={"rank": rank})
