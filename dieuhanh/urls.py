@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("dieuhanh.accounts.urls")),
     path("units/", include("dieuhanh.units.urls")),
     path("processing/", include("dieuhanh.processing.urls")),
+    path("documents/", include("dieuhanh.documents.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 
