@@ -28,3 +28,11 @@ def test_every_vietnamese_message_is_translated():
     assert po.count("#, fuzzy") <= 1
     mo = LOCALE / "vi/LC_MESSAGES/django.mo"
     assert mo.exists() and mo.stat().st_mtime >= (LOCALE / "vi/LC_MESSAGES/django.po").stat().st_mtime - 5
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(org, client):
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in home
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()

@@ -1,0 +1,26 @@
+"""Vietnamese first: the interface language is the one the person chose (cookie), else Vietnamese.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, and most office machines run English
+browsers; here a browser's preference never overrides the installation's default.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+_SUPPORTED = {code for code, _ in settings.LANGUAGES}
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in _SUPPORTED else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
