@@ -62,11 +62,11 @@ class Client:
         return elapsed, data
 
 
-def run_parallel(clients, jobs, fn):
-    """Split ``jobs`` over the clients; return (latencies in ms, wall seconds)."""
+def run_parallel(clients, jobs, fn, chunks=None):
+    """Split ``jobs`` over the clients (or use ``chunks``, one list per client); return (latencies ms, seconds)."""
     latencies, errors = [], []
     lock = threading.Lock()
-    chunks = [jobs[i::len(clients)] for i in range(len(clients))]
+    chunks = chunks if chunks is not None else [jobs[i::len(clients)] for i in range(len(clients))]
 
     def worker(client, chunk):
         mine = []
@@ -133,17 +133,15 @@ def main():  # noqa: C901 - a script, read top to bottom
     sender_token = clerk(sender, "sender")
     recipient_tokens = [clerk(u, f"rcpt{i}") for i, u in enumerate(recipients)]
     doc_type = DocumentType.objects.get(system="state", name="Công văn")
-    blob = services.store_file(actor=admin, fileobj=io.BytesIO(b"%PDF-1.4 bench " + stamp.encode()),
-                               content_type="application/pdf")
     sender_clerk = User.objects.get(username=f"sender.{stamp}")
     start = time.perf_counter()
-    doc_ids = [
-        services.create_outgoing(actor=sender_clerk, unit=sender, document_type_id=doc_type.pk,
-                                 subject=f"Văn bản đo hiệu năng số {i}",
-                                 files=[{"sha256": blob.sha256, "name": "vb.pdf"}],
-                                 recipients=[{"unit_id": r.pk} for r in recipients]).pk
-        for i in range(args.docs)
-    ]
+    doc_ids = []
+    for i in range(args.docs):  # each document its own file: the same file twice would be a duplicate
+        blob = services.store_file(actor=admin, fileobj=io.BytesIO(f"%PDF-1.4 bench {stamp} {i}".encode()),
+                                   content_type="application/pdf")
+        doc_ids.append(services.create_outgoing(
+            actor=sender_clerk, unit=sender, document_type_id=doc_type.pk, subject=f"Văn bản đo hiệu năng số {i}",
+            files=[{"sha256": blob.sha256, "name": "vb.pdf"}], recipients=[{"unit_id": r.pk} for r in recipients]).pk)
     print(f"prepared {len(doc_ids)} approved documents in {time.perf_counter() - start:.1f}s")
 
     server = start_server(args.workers)
@@ -165,10 +163,10 @@ def main():  # noqa: C901 - a script, read top to bottom
         for i, d in jobs:
             per_recipient.setdefault(i, []).append(d)
         # one client per recipient unit at a time: arrival numbers of a register are taken one after another
-        rclients = [Client(recipient_tokens[i]) for i in range(len(recipients))]
+        rclients = [Client(recipient_tokens[i]) for i in range(args.clients)]
         acc_lat, acc_wall = run_parallel(
-            rclients[: args.clients], [(i, d) for i in range(args.clients) for d in per_recipient.get(i, [])],
-            lambda c, job: c.call("POST", f"/api/v1/deliveries/{job[1]}/accept", {})[0])
+            rclients, None, lambda c, delivery_id: c.call("POST", f"/api/v1/deliveries/{delivery_id}/accept", {})[0],
+            chunks=[per_recipient.get(i, []) for i in range(args.clients)])
         report(f"receive + register, {args.clients} clients", acc_lat)
         print(f"  throughput: {len(acc_lat) / acc_wall:.0f} receive+register/s")
 

@@ -328,8 +328,9 @@ def entry_out(e):
             "duplicate_of_id": e.duplicate_of_id}
 
 
-def _visible_document(request, document_id):
-    doc = selectors.document_detail(document_id)
+def _visible_document(request, document_id, detail=False):
+    """The document if the caller may see it (404 otherwise); ``detail`` prefetches files and trails."""
+    doc = selectors.document_detail(document_id) if detail else selectors.get_document(document_id)
     if not doc_policy.can_view_document(request.user, doc):
         raise Http404
     return doc
@@ -380,7 +381,7 @@ def create_document(request, payload: DocumentIn):
 
 @router.get("/documents/{document_id}", response=DocumentOut, summary="A document and every delivery's trail")
 def get_document(request, document_id: int):
-    return document_out(_visible_document(request, document_id))
+    return document_out(_visible_document(request, document_id, detail=True))
 
 
 @router.get("/documents/{document_id}/files/{file_id}", summary="Download one file of a document")
@@ -393,13 +394,36 @@ def download(request, document_id: int, file_id: int):
     return response
 
 
-@router.post("/documents/{document_id}/issue", response=DocumentOut, summary="Number, register and deliver")
+class IssuedDelivery(Schema):
+    id: int
+    recipient_unit_id: int | None
+    recipient_name: str
+    channel: Channel
+    status: DeliveryStatus
+
+
+class IssueOut(Schema):
+    id: int
+    status: str
+    series_id: int
+    number: int
+    symbol: str
+    issued_on: datetime.date
+    deliveries: list[IssuedDelivery]
+
+
+@router.post("/documents/{document_id}/issue", response=IssueOut, summary="Number, register and deliver")
 def issue(request, document_id: int, payload: IssueIn):
+    """Returns the number and symbol and one delivery per recipient (status 01); `GET` the document for trails."""
     doc = _visible_document(request, document_id)
 
     def action():
-        services.issue_document(actor=request.user, document=doc, **payload.dict())
-        return 200, _detail(doc.pk)
+        issued = services.issue_document(actor=request.user, document=doc, **payload.dict())
+        deliveries = list(issued.deliveries.order_by("id").values("id", "recipient_unit_id", "recipient_name",
+                                                                    "channel", "status"))
+        return 200, {"id": issued.pk, "status": issued.status, "series_id": issued.series_id,
+                     "number": issued.number, "symbol": issued.symbol, "issued_on": issued.issued_on,
+                     "deliveries": deliveries}
 
     return idempotency.run(request, f"documents.issue:{document_id}", payload.dict(), action)
 

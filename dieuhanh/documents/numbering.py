@@ -1,6 +1,7 @@
 """Numbering series: which series a document draws from, gapless numbers under concurrency, symbols."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 
 from .models import DocumentSystem, NumberSeries, SeriesCounter, SeriesRule, Term
@@ -84,12 +85,21 @@ def period_for(series, document_type, on_date):
 
 def take_number(series, period):
     """Take the next number. The counter row stays locked until the caller's transaction ends, so numbers
-    are unique and, since a rolled-back transaction gives its number back, gapless."""
-    SeriesCounter.objects.bulk_create([SeriesCounter(series=series, period=period)], ignore_conflicts=True)
-    counter = SeriesCounter.objects.select_for_update().get(series=series, period=period)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    are unique and, since a rolled-back transaction gives its number back, gapless.
+
+    One ``UPDATE … RETURNING`` both locks the row and increments it (PostgreSQL and SQLite ≥ 3.35 alike); the
+    first number of a period creates its counter row first.
+    """
+    table = SeriesCounter._meta.db_table
+    sql = f"UPDATE {table} SET last_number = last_number + 1 WHERE series_id = %s AND period = %s RETURNING last_number"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [series.pk, period])
+        row = cursor.fetchone()
+        if row is None:
+            SeriesCounter.objects.bulk_create([SeriesCounter(series=series, period=period)], ignore_conflicts=True)
+            cursor.execute(sql, [series.pk, period])
+            row = cursor.fetchone()
+    return row[0]
 
 
 def last_number(series, period):
