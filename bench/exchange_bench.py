@@ -105,7 +105,7 @@ def main():  # noqa: C901 - a script, read top to bottom
     from dieuhanh.accounts.services import issue_token
     from dieuhanh.core.demo import bootstrap_admin
     from dieuhanh.documents import services
-    from dieuhanh.documents.models import Delivery, DocumentType
+    from dieuhanh.documents.models import Delivery, Document, DocumentType
     from dieuhanh.units.services import create_unit
 
     print(f"database: {connection.vendor}")
@@ -178,17 +178,27 @@ def main():  # noqa: C901 - a script, read top to bottom
             start = time.perf_counter()
             if missing:
                 with connection.cursor() as cursor:
-                    # Copies of one issued document's deliveries, spread over the 10 units; all "arrived".
-                    template = Delivery.objects.filter(recipient_unit=inbox_unit).order_by("id").first()
+                    # Copies of one issued document (number left empty), each delivered to the same ten units:
+                    # the measured unit's queue grows to a tenth of the table, all "arrived".
+                    template = Delivery.objects.filter(recipient_unit=inbox_unit).order_by("id").first().document
+                    cols = [f.column for f in Document._meta.concrete_fields if f.column != "id"]
+                    select = ", ".join("NULL" if c in ("number", "series_id") else c for c in cols)
+                    cursor.execute("SELECT max(id) FROM documents_document")
+                    first_new = cursor.fetchone()[0] + 1
+                    cursor.execute(
+                        f"INSERT INTO documents_document ({', '.join(cols)}) SELECT {select} "
+                        f"FROM documents_document, generate_series(1, %s) WHERE id = %s",
+                        [missing // len(recipients) + 1, template.pk])
                     cursor.execute(
                         """
                         INSERT INTO documents_delivery (document_id, sender_unit_id, recipient_unit_id,
                             external_code, recipient_name, channel, status, status_at, urgency, reason, created_at)
-                        SELECT %s, %s, %s, '', 'bench', 'internal', '01', now(), (g %% 5)::smallint / 4 * 3, '',
+                        SELECT d.id, %s, r.id, '', r.name, 'internal', '01', now(), (d.id %% 7 = 0)::int * 3, '',
                                now()
-                        FROM generate_series(1, %s) AS g
+                        FROM documents_document d CROSS JOIN units_unit r
+                        WHERE d.id >= %s AND r.id = ANY(%s)
                         """,
-                        [template.document_id, sender.pk, inbox_unit.pk, missing],
+                        [sender.pk, first_new, [r.pk for r in recipients]],
                     )
                     cursor.execute("ANALYZE documents_delivery")
             print(f"deliveries in table: {Delivery.objects.count():,} (inserted {missing:,} in "

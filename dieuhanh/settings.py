@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dieuhanh.accounts",
     "dieuhanh.documents",
     "dieuhanh.processing",
+    "dieuhanh.tasks",
 ]
 
 MIDDLEWARE = [

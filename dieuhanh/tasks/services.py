@@ -1,0 +1,360 @@
+"""Writes for tasks: assign, sub-task, report, decide, recurrences and reminders.
+
+Statuses: a progress report moves a task to "in progress" at once; "completed", "propose closing" and "propose
+extension" reports put the task in the matching proposed status until the executing unit's leader and then the
+assigning side approve (the final approval completes, closes or extends it); a refusal returns it to in progress.
+"""
+
+import calendar as month_calendar
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dieuhanh.accounts.policy import require
+from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.text import nfc
+from dieuhanh.documents.models import Document
+from dieuhanh.documents.services import _blobs
+from dieuhanh.processing import calendar
+from dieuhanh.units.models import Unit
+
+from . import policy
+from .models import (
+    OPEN_STATUSES,
+    CoHandler,
+    Frequency,
+    Origin,
+    Recurrence,
+    Reminder,
+    Report,
+    ReportKind,
+    Stage,
+    Task,
+    TaskFile,
+    TaskStatus,
+)
+
+PROPOSED = {ReportKind.COMPLETE: TaskStatus.COMPLETED_AWAITING, ReportKind.PROPOSE_CLOSE: TaskStatus.CLOSING_PROPOSED,
+            ReportKind.PROPOSE_EXTENSION: TaskStatus.EXTENSION_PROPOSED}
+
+
+def _link(task):
+    return f"/tasks/{task.pk}/"
+
+
+def _tell_executor(task, message):
+    if task.lead_user_id:
+        notify_user(task.lead_user, message, link=_link(task))
+    else:
+        notify_unit(task.executing_unit, message, link=_link(task))
+
+
+def _set(task, status):
+    task.status = status
+    task.status_at = timezone.now()
+    if status == TaskStatus.COMPLETED:
+        task.completed_at = task.status_at
+        task.percent_done = 100
+
+
+def _check_dates(start_date, deadline, parent=None):
+    errors = {}
+    if start_date is None:
+        errors["start_date"] = "This field is required."
+    if deadline is None:
+        errors["deadline"] = "This field is required."
+    if errors:
+        raise ValidationError(errors)
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": "The deadline cannot be in the past."})
+    if deadline < start_date:
+        raise ValidationError({"deadline": "The deadline cannot be before the start date."})
+    if parent is not None:
+        if start_date < parent.start_date:
+            raise ValidationError({"start_date": f"A sub-task cannot start before its parent "
+                                                 f"({parent.start_date:%d/%m/%Y})."})
+        if deadline > parent.deadline:
+            raise ValidationError({"deadline": f"A sub-task cannot end after its parent ({parent.deadline:%d/%m/%Y})."})
+
+
+def _targets(assigning_unit, unit_ids, lead_user_id, co_handlers):
+    """[(executing unit, lead user or None)] and the co-handlers, all within the assigning unit's reach."""
+    User = get_user_model()
+    if bool(unit_ids) == (lead_user_id is not None):
+        raise ValidationError({"unit_ids": "Assign to one or more units, or to one lead person."})
+    targets = []
+    if unit_ids:
+        units = Unit.objects.in_bulk(unit_ids)
+        for i, pk in enumerate(unit_ids):
+            unit = units.get(pk)
+            if unit is None or not policy.in_reach(assigning_unit, unit):
+                raise ValidationError({f"unit_ids.{i}": "This unit is outside your reach."})
+            targets.append((unit, None))
+        if len(set(unit_ids)) != len(unit_ids):
+            raise ValidationError({"unit_ids": "A unit is named twice."})
+    else:
+        person = User.objects.filter(pk=lead_user_id, is_active=True).first()
+        unit = policy.unit_of_person_in_reach(assigning_unit, person) if person else None
+        if unit is None:
+            raise ValidationError({"lead_user_id": "This person is outside your reach."})
+        targets.append((unit, person))
+    cos = []
+    for i, c in enumerate(co_handlers or []):
+        if c.get("unit_id") is not None:
+            unit = Unit.objects.filter(pk=c["unit_id"]).first()
+            if unit is None or not policy.in_reach(assigning_unit, unit):
+                raise ValidationError({f"co_handlers.{i}": "This unit is outside your reach."})
+            cos.append({"unit": unit})
+        elif c.get("user_id") is not None:
+            person = User.objects.filter(pk=c["user_id"], is_active=True).first()
+            if person is None or policy.unit_of_person_in_reach(assigning_unit, person) is None:
+                raise ValidationError({f"co_handlers.{i}": "This person is outside your reach."})
+            cos.append({"user": person})
+        else:
+            raise ValidationError({f"co_handlers.{i}": "Give unit_id or user_id."})
+    return targets, cos
+
+
+def _origin(origin, origin_document_id, origin_text, parent):
+    if origin not in Origin.values:
+        raise ValidationError({"origin": f"Must be one of: {', '.join(Origin.values)}."})
+    document = None
+    if origin == Origin.DOCUMENT:
+        document = Document.objects.filter(pk=origin_document_id).first()
+        if document is None:
+            raise ValidationError({"origin_document_id": "Unknown document."})
+    if origin == Origin.MEETING and not nfc(origin_text):
+        raise ValidationError({"origin_text": "Name the meeting and its conclusion."})
+    if origin == Origin.TASK and parent is None:
+        raise ValidationError({"origin": "A task from a parent task is created as a sub-task."})
+    return document
+
+
+@transaction.atomic
+def assign_task(*, actor, unit, title, start_date, deadline, description="", unit_ids=(), lead_user_id=None,
+                co_handlers=(), origin=Origin.NONE, origin_document_id=None, origin_text="", files=(), parent=None,
+                recurrence=None, check_permission=True):
+    """One task per target unit, or one task to a lead person with co-handlers."""
+    if check_permission:
+        if parent is not None:
+            require(policy.can_report(actor, parent) or policy.can_decide_for_unit(actor, parent),
+                    "Only the executing side creates sub-tasks.")
+        else:
+            require(policy.can_assign(actor, unit), "Only a leader of the unit assigns its tasks.")
+    title = nfc(title) or ""
+    if not title:
+        raise ValidationError({"title": "This field is required."})
+    if len(title) > 500:
+        raise ValidationError({"title": "At most 500 characters."})
+    _check_dates(start_date, deadline, parent)
+    document = _origin(origin, origin_document_id, origin_text, parent)
+    targets, cos = _targets(unit, list(unit_ids), lead_user_id, co_handlers)
+    blobs = _blobs(list(files))
+    now = timezone.now()
+    tasks = []
+    for executing_unit, lead in targets:
+        task = Task.objects.create(
+            assigning_unit=unit, assigned_by=actor, title=title, description=nfc(description) or "",
+            start_date=start_date, deadline=deadline, origin=Origin.TASK if parent else origin,
+            origin_document=document, origin_text=nfc(origin_text) or "", parent=parent,
+            executing_unit=executing_unit, lead_user=lead, status_at=now, recurrence=recurrence)
+        for c in cos:
+            CoHandler.objects.create(task=task, **c)
+        for blob, name, _ in blobs:
+            TaskFile.objects.create(task=task, blob=blob, name=name[:255])
+        _tell_executor(task, f"New task: {title[:200]} (deadline {deadline:%d/%m/%Y})")
+        for c in cos:
+            if "user" in c:
+                notify_user(c["user"], f"Co-handling: {title[:200]}", link=_link(task))
+        record(actor=actor, action="task.assign", obj=task, unit=unit,
+               data={"executing_unit": executing_unit.pk, "lead_user": lead.pk if lead else None,
+                     "deadline": str(deadline), "parent": parent.pk if parent else None})
+        tasks.append(task)
+    return tasks
+
+
+def create_subtask(*, actor, parent, **kwargs):
+    """The executing side splits its task; the sub-task stays within the parent's dates."""
+    parent = Task.objects.select_related("executing_unit").get(pk=parent.pk)
+    if not parent.is_open:
+        raise ValidationError({"parent": "The parent task has ended."})
+    return assign_task(actor=actor, unit=parent.executing_unit, parent=parent, **kwargs)
+
+
+def _locked(task):
+    return Task.objects.select_for_update(of=("self",)).select_related(
+        "executing_unit", "assigning_unit", "lead_user").get(pk=task.pk)
+
+
+@transaction.atomic
+def submit_report(*, actor, task, kind, text, percent=None, difficulties="", proposals="", proposed_deadline=None,
+                  files=()):
+    task = _locked(task)
+    require(policy.can_report(actor, task), "Only the executing side reports on this task.")
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": f"Must be one of: {', '.join(ReportKind.values)}."})
+    if not task.is_open:
+        raise ValidationError({"status": f"This task is {task.get_status_display().lower()}."})
+    if task.status in PROPOSED.values():
+        raise ValidationError({"kind": "A proposal is already awaiting approval."})
+    text = nfc(text) or ""
+    if not text:
+        raise ValidationError({"text": "Describe the progress."})
+    if kind == ReportKind.PROGRESS:
+        if not isinstance(percent, int) or not 0 <= percent <= 100:
+            raise ValidationError({"percent": "Give the share done, from 0 to 100."})
+    if kind == ReportKind.PROPOSE_EXTENSION:
+        if proposed_deadline is None or proposed_deadline <= task.deadline:
+            raise ValidationError({"proposed_deadline": "Propose a date after the current deadline."})
+        if proposed_deadline > task.deadline + datetime.timedelta(days=settings.DIEUHANH_MAX_EXTENSION_DAYS):
+            raise ValidationError({"proposed_deadline": f"An extension is at most "
+                                                        f"{settings.DIEUHANH_MAX_EXTENSION_DAYS} days."})
+        if task.extensions >= settings.DIEUHANH_MAX_EXTENSIONS:
+            raise ValidationError({"proposed_deadline": f"At most {settings.DIEUHANH_MAX_EXTENSIONS} extensions."})
+        if task.parent_id and proposed_deadline > task.parent.deadline:
+            raise ValidationError({"proposed_deadline": "A sub-task cannot end after its parent."})
+    if kind == ReportKind.PROGRESS:
+        stage = Stage.NOTED
+    elif policy.can_decide_for_unit(actor, task):
+        stage = Stage.AWAITING_ASSIGNER  # the unit's own leader reports: stage one is done
+    else:
+        stage = Stage.AWAITING_UNIT_LEADER
+    report = Report.objects.create(task=task, kind=kind, percent=percent, text=text,
+                                   difficulties=nfc(difficulties) or "", proposals=nfc(proposals) or "",
+                                   proposed_deadline=proposed_deadline, stage=stage, submitted_by=actor,
+                                   unit_decided_by=actor if stage == Stage.AWAITING_ASSIGNER else None)
+    for blob, name, _ in _blobs(list(files)):
+        TaskFile.objects.create(task=task, report=report, blob=blob, name=name[:255])
+    if kind == ReportKind.PROGRESS:
+        task.percent_done = percent
+        _set(task, TaskStatus.IN_PROGRESS)
+    else:
+        _set(task, PROPOSED[kind])
+        target = "the executing unit's leader" if stage == Stage.AWAITING_UNIT_LEADER else "the assigner"
+        if stage == Stage.AWAITING_ASSIGNER:
+            notify_user(task.assigned_by, f"{report.get_kind_display()}: {task.title[:200]}", link=_link(task))
+        else:
+            notify_unit(task.executing_unit, f"Awaiting {target}: {task.title[:200]}", link=_link(task))
+    task.save()
+    record(actor=actor, action="task.report", obj=task, unit=task.executing_unit,
+           data={"report": report.pk, "kind": kind, "percent": percent})
+    return report
+
+
+@transaction.atomic
+def decide_report(*, actor, report, approve, note=""):
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    task = _locked(report.task)
+    if report.stage == Stage.AWAITING_UNIT_LEADER:
+        require(policy.can_decide_for_unit(actor, task), "Only a leader of the executing unit decides here.")
+    elif report.stage == Stage.AWAITING_ASSIGNER:
+        require(policy.can_decide_for_assigner(actor, task), "Only the assigning side decides here.")
+    else:
+        raise ValidationError({"stage": "This report is not awaiting a decision."})
+    report.decision_note = nfc(note) or ""
+    report.decided_at = timezone.now()
+    if not approve:
+        report.stage = Stage.REFUSED
+        _set(task, TaskStatus.IN_PROGRESS)
+        _tell_executor(task, f"Refused: {report.get_kind_display()} — {task.title[:200]}")
+    elif report.stage == Stage.AWAITING_UNIT_LEADER:
+        report.stage, report.unit_decided_by = Stage.AWAITING_ASSIGNER, actor
+        notify_user(task.assigned_by, f"{report.get_kind_display()}: {task.title[:200]}", link=_link(task))
+    else:
+        report.stage, report.assigner_decided_by = Stage.APPROVED, actor
+        if report.kind == ReportKind.COMPLETE:
+            _set(task, TaskStatus.COMPLETED)
+        elif report.kind == ReportKind.PROPOSE_CLOSE:
+            _set(task, TaskStatus.CLOSED)
+        else:
+            task.deadline = report.proposed_deadline
+            task.extensions += 1
+            _set(task, TaskStatus.IN_PROGRESS)
+        _tell_executor(task, f"Approved: {report.get_kind_display()} — {task.title[:200]}")
+    report.save()
+    task.save()
+    record(actor=actor, action="task.decide", obj=task, unit=task.assigning_unit,
+           data={"report": report.pk, "approve": bool(approve), "stage": report.stage})
+    return report
+
+
+# --- Recurrences and reminders (daily background jobs) --------------------------------------------------------
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def next_date(day, frequency):
+    if frequency == Frequency.WEEKLY:
+        return day + datetime.timedelta(days=7)
+    return _add_months(day, 1 if frequency == Frequency.MONTHLY else 3)
+
+
+@transaction.atomic
+def create_recurrence(*, actor, unit, title, frequency, first_run, executing_unit, lead_user=None, description="",
+                      working_days=5):
+    require(policy.can_assign(actor, unit), "Only a leader of the unit assigns its tasks.")
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": f"Must be one of: {', '.join(Frequency.values)}."})
+    if not policy.in_reach(unit, executing_unit):
+        raise ValidationError({"executing_unit_id": "This unit is outside your reach."})
+    if first_run < timezone.localdate():
+        raise ValidationError({"first_run": "The first run cannot be in the past."})
+    recurrence = Recurrence.objects.create(assigning_unit=unit, assigned_by=actor, title=nfc(title)[:500],
+                                           description=nfc(description) or "", executing_unit=executing_unit,
+                                           lead_user=lead_user, frequency=frequency, working_days=working_days,
+                                           next_run=first_run)
+    record(actor=actor, action="task.recurrence_create", obj=recurrence, unit=unit, data={"frequency": frequency})
+    return recurrence
+
+
+def generate_recurring(today=None):
+    """Create the tasks of every recurrence due by ``today``; each run once, however often this is called."""
+    today = today or timezone.localdate()
+    created = 0
+    for recurrence in Recurrence.objects.filter(active=True, next_run__lte=today).order_by("id"):
+        with transaction.atomic():
+            locked = Recurrence.objects.select_for_update().get(pk=recurrence.pk)
+            while locked.next_run <= today:
+                run = locked.next_run
+                deadline = max(calendar.add_working_days(run, locked.working_days), today)
+                assign_task(actor=locked.assigned_by, unit=locked.assigning_unit, title=locked.title,
+                            description=locked.description, start_date=min(run, deadline), deadline=deadline,
+                            unit_ids=[] if locked.lead_user_id else [locked.executing_unit_id],
+                            lead_user_id=locked.lead_user_id, recurrence=locked, check_permission=False)
+                locked.next_run = next_date(run, locked.frequency)
+                created += 1
+            locked.save(update_fields=["next_run"])
+    return created
+
+
+def send_reminders(today=None):
+    """Due soon and due today to the executor; overdue escalates to the assigner; once per task, kind, deadline."""
+    today = today or timezone.localdate()
+    horizon = calendar.add_working_days(today, settings.DIEUHANH_DUE_SOON_DAYS)
+    sent = 0
+    for task in (Task.objects.filter(status__in=OPEN_STATUSES, deadline__lte=horizon)
+                 .select_related("executing_unit", "lead_user", "assigned_by").iterator(chunk_size=500)):
+        kind = "overdue" if task.deadline < today else "due_today" if task.deadline == today else "due_soon"
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(task=task, kind=kind, deadline=task.deadline)
+                if kind == "overdue":
+                    notify_user(task.assigned_by, f"Overdue since {task.deadline:%d/%m/%Y}: {task.title[:150]} "
+                                                  f"({task.executor_name})", link=_link(task))
+                else:
+                    _tell_executor(task, f"{'Due today' if kind == 'due_today' else 'Due on'} "
+                                         f"{task.deadline:%d/%m/%Y}: {task.title[:150]}")
+                record(actor=None, action=f"task.reminder_{kind}", obj=task, unit=task.executing_unit)
+            sent += 1
+        except IntegrityError:
+            continue
+    return sent
