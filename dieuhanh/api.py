@@ -38,6 +38,7 @@ def _register_routers():
     from dieuhanh.core.api import router as core_router
     from dieuhanh.documents.api import router as documents_router
     from dieuhanh.processing.api import router as processing_router
+    from dieuhanh.tasks.api import router as tasks_router
     from dieuhanh.units.api import router as units_router
 
     api.add_router("/", accounts_router)
@@ -48,6 +49,7 @@ def _register_routers():
     install_handlers(api)
     api.add_router("/", processing_router)
     api.add_router("/", core_router)
+    api.add_router("/", tasks_router)
 
 
 _register_routers()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("dieuhanh.units.urls")),
     path("processing/", include("dieuhanh.processing.urls")),
     path("documents/", include("dieuhanh.documents.urls")),
+    path("tasks/", include("dieuhanh.tasks.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 

@@ -1,0 +1,45 @@
+import datetime
+
+from dieuhanh.tasks.models import Task
+
+
+def test_task_flow_over_the_api(work, api_client):
+    api = api_client.as_user(work.org.leader_a)
+    resp = api.post("/api/v1/tasks", {"unit_id": work.org.a.pk, "title": "Tổng kết năm", "start_date": str(work.today),
+                                      "deadline": str(work.soon), "unit_ids": [work.ad2.pk], "origin": "meeting",
+                                      "origin_text": "Kết luận hội nghị ngày 20/11"})
+    assert resp.status_code == 201, resp.content
+    task_id = resp.json()[0]["id"]
+    spec = api_client.as_user(work.spec_ad2)
+    assert spec.get("/api/v1/tasks/counters").json()["open"] == 1
+    assert [t["id"] for t in spec.get("/api/v1/tasks?kind=open").json()["items"]] == [task_id]
+    r = spec.post(f"/api/v1/tasks/{task_id}/reports", {"kind": "complete", "text": "Xong"})
+    assert r.status_code == 201 and r.json()["stage"] == "awaiting_unit_leader"
+    head = api_client.as_user(work.head_ad2)
+    assert head.post(f"/api/v1/tasks/reports/{r.json()['id']}/decide", {"approve": True}).status_code == 200
+    leader = api_client.as_user(work.org.leader_a)
+    assert leader.get("/api/v1/tasks?kind=awaiting_my_approval").json()["items"][0]["id"] == task_id
+    decided = leader.post(f"/api/v1/tasks/reports/{r.json()['id']}/decide", {"approve": True})
+    assert decided.json()["stage"] == "approved"
+    assert Task.objects.get(pk=task_id).status == "completed"
+    rows = leader.get(f"/api/v1/tasks/tracker?unit_id={work.org.a.pk}&start={work.today}&end={work.soon}").json()
+    assert rows[0]["completed_on_time"] == 1
+
+
+def test_bad_input_and_outsiders(work, api_client):
+    api = api_client.as_user(work.org.leader_a)
+    yesterday = str(work.today - datetime.timedelta(days=1))
+    base = {"unit_id": work.org.a.pk, "title": "X", "start_date": str(work.today), "deadline": str(work.soon),
+            "unit_ids": [work.ad2.pk]}
+    cases = (({"deadline": yesterday}, 400, "deadline"), ({"unit_ids": [work.org.b.pk]}, 400, "unit_ids.0"),
+             ({"title": ""}, 422, "title"), ({"deadline": "soon"}, 422, "deadline"))
+    for change, status, field in cases:
+        resp = api.post("/api/v1/tasks", {**base, **change})
+        assert resp.status_code == status and field in [e["field"] for e in resp.json()["errors"]], resp.content
+    assert not Task.objects.exists()
+    task_id = api.post("/api/v1/tasks", base).json()[0]["id"]
+    outsider = api_client.as_user(work.org.clerk_b)
+    assert outsider.get(f"/api/v1/tasks/{task_id}").status_code == 404
+    assert outsider.post(f"/api/v1/tasks/{task_id}/reports", {"kind": "progress", "text": "x", "percent": 5}
+                         ).status_code == 404
+    assert api_client.as_user(work.spec_ad2).get("/api/v1/tasks?kind=bogus").status_code == 400
