@@ -331,8 +331,8 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = [
-            # The awaiting-receipt queue: urgent first, then oldest first.
-            models.Index(fields=["recipient_unit", "status", "-urgency", "id"], name="delivery_inbox"),
+            # The awaiting-receipt queue, read backwards: most urgent first, then newest first.
+            models.Index(fields=["recipient_unit", "status", "urgency", "id"], name="delivery_inbox"),
             models.Index(fields=["document", "id"]),
         ]
         constraints = [

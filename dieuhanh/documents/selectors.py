@@ -48,9 +48,9 @@ def awaiting_receipt_queryset(unit):
 
 
 def awaiting_receipt(unit, *, cursor=None, limit=50):
-    """The unit's queue of arrived deliveries: most urgent first, then oldest first."""
+    """The unit's queue of arrived deliveries: most urgent first, then newest first."""
     qs = awaiting_receipt_queryset(unit).select_related("document", "document__document_type", "sender_unit")
-    return keyset_page(qs, ["-urgency", "id"], cursor=cursor, limit=limit)
+    return keyset_page(qs, ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
 def outbox(unit, *, status=None, cursor=None, limit=50):

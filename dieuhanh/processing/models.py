@@ -69,8 +69,8 @@ class Flow(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["handler_user", "status", "-urgency", "id"], name="flow_inbox_user"),
-            models.Index(fields=["handler_unit", "status", "-urgency", "id"], name="flow_inbox_unit"),
+            models.Index(fields=["handler_user", "status", "urgency", "id"], name="flow_inbox_user"),
+            models.Index(fields=["handler_unit", "status", "urgency", "id"], name="flow_inbox_unit"),
             models.Index(fields=["entry", "depth"]),
         ]
         constraints = [

@@ -46,7 +46,7 @@ def flows_for(user, kind="processing", today=None):
 
 
 def flow_page(user, kind="processing", cursor=None, limit=50):
-    return keyset_page(flows_for(user, kind), ["-urgency", "id"], cursor=cursor, limit=limit)
+    return keyset_page(flows_for(user, kind), ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
 def awaiting_assignment(unit):
