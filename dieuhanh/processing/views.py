@@ -229,8 +229,11 @@ def _tracker_params(request):
 @login_required
 def tracker(request):
     units, unit, start, end = _tracker_params(request)
+    from dieuhanh.tasks import selectors as task_selectors
+
     return render(request, "processing/tracker.html", {"units": units, "unit": unit, "start": start, "end": end,
                                                        "rows": selectors.tracker(unit, start, end),
+                                                       "task_rows": task_selectors.tracker(unit, start, end),
                                                        "cells": selectors.TRACKER_CELLS})
 
 
