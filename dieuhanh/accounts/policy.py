@@ -81,3 +81,11 @@ def can_manage_user(user, target):
 def require(allowed, message="You do not have permission to do this."):
     if not allowed:
         raise PermissionDenied(message)
+
+
+def units_with_roles(user, roles):
+    """The units where ``user`` holds one of ``roles`` (active memberships), shallowest first."""
+    from dieuhanh.units.models import Unit
+
+    paths = [path for path, role in _grants(user) if role in roles]
+    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []

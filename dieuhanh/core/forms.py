@@ -8,3 +8,10 @@ def apply_service_errors(form, exc):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def uploaded_files(request, field="files"):
+    """Store the files posted in ``field`` and return the references the services take."""
+    from dieuhanh.documents.services import store_uploads
+
+    return store_uploads(actor=request.user, uploads=request.FILES.getlist(field))

@@ -5,15 +5,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import _grants
-from dieuhanh.units.models import Unit
+from dieuhanh.accounts.policy import units_with_roles as _units_with
 
 CAP = 1000
-
-
-def _units_with(user, roles):
-    paths = [p for p, role in _grants(user) if role in roles]
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []
 
 
 def _link(name, query=""):

@@ -1,7 +1,6 @@
 """/api/v1 for documents and their exchange: outgoing documents, deliveries, paper arrivals, registers, series."""
 
 import datetime
-import io
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -572,13 +571,7 @@ def register_check(request, register_id: int):
 
 @router.get("/registers/{register_id}/export.xlsx", summary="The register as .xlsx, in the paper book's columns")
 def register_export(request, register_id: int):
-    register = _register(request, register_id)
-    buf = io.BytesIO()
-    exports.write_register_xlsx(register, buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(register)}"'
-    return response
+    return exports.xlsx_response(_register(request, register_id))
 
 
 @router.get("/units/{unit_id}/series", response=list[SeriesOut], summary="Numbering series of a unit")

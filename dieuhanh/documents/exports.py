@@ -60,3 +60,17 @@ def filename(register):
     return f"{kind}{secret}-{register.unit.code}-{register.year}.xlsx"
 
 
+
+
+def xlsx_response(register):
+    """An HTTP download of ``register`` as .xlsx (pages and API alike)."""
+    import io
+
+    from django.http import HttpResponse
+
+    buf = io.BytesIO()
+    write_register_xlsx(register, buf)
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename(register)}"'
+    return response

@@ -631,3 +631,9 @@ def create_term(*, actor, unit, name, starts_on, ends_on=None):
     term = Term.objects.create(unit=unit, name=nfc(name)[:50], starts_on=starts_on, ends_on=ends_on)
     record(actor=actor, action="term.create", obj=term, unit=unit, data={"name": term.name})
     return term
+
+
+def store_uploads(*, actor, uploads, limit=20):
+    """Store the files of a form upload; return the ``[{"sha256", "name"}]`` references services take."""
+    return [{"sha256": store_file(actor=actor, fileobj=f, content_type=f.content_type or "").sha256, "name": f.name}
+            for f in list(uploads)[:limit]]

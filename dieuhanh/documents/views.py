@@ -1,7 +1,5 @@
 """Pages for the exchange: queues for clerks, new and paper documents, the sender's trail, the registers."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import _grants
-from dieuhanh.core.forms import apply_service_errors
-from dieuhanh.units.models import Unit
+from dieuhanh.accounts.policy import units_with_roles
+from dieuhanh.core.forms import apply_service_errors, uploaded_files
 
 from . import exports, selectors, services
 from . import policy as doc_policy
@@ -25,14 +22,9 @@ from .storage import open_blob
 WRITER_ROLES = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 
 
-def _units(user, roles):
-    paths = [p for p, role in _grants(user) if role in roles]
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []
-
-
 def _pick_unit(request, roles):
     """The unit a page works for: ``?unit=`` among the user's units with ``roles``, else the first one."""
-    units = _units(request.user, roles)
+    units = units_with_roles(request.user, roles)
     if not units:
         raise PermissionDenied
     wanted = request.GET.get("unit") or request.POST.get("unit") or ""
@@ -44,11 +36,6 @@ def _page(fn, request, *args, **kwargs):
         return fn(*args, cursor=request.GET.get("cursor"), **kwargs)
     except ValidationError:  # a mangled cursor: start again from the first page
         return fn(*args, **kwargs)
-
-
-def _uploads(request):
-    return [{"sha256": services.store_file(actor=request.user, fileobj=f, content_type=f.content_type or "").sha256,
-             "name": f.name} for f in request.FILES.getlist("files")[:20]]
 
 
 @login_required
@@ -86,7 +73,7 @@ def accept(request, delivery_id):
 def render_inbox_error(request, delivery, exc):
     """Back to the queue with a 4xx and, for a duplicate, the button to register it anyway."""
     unit = delivery.recipient_unit
-    units = _units(request.user, {Role.CLERK})
+    units = units_with_roles(request.user, {Role.CLERK})
     page = selectors.awaiting_receipt(unit)
     duplicate = delivery.pk if isinstance(exc, services.DuplicateDocument) else None
     return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": page.items,
@@ -169,7 +156,7 @@ def new_document(request):
         try:
             doc = services.create_outgoing(
                 actor=request.user, unit=unit, document_type_id=data["document_type"].pk, subject=data["subject"],
-                files=_uploads(request), recipients=form.recipient_list(), signer_name=data["signer_name"],
+                files=uploaded_files(request), recipients=form.recipient_list(), signer_name=data["signer_name"],
                 signer_position=data["signer_position"], authority=data["authority"] or "",
                 urgency=data["urgency"], confidentiality=data["confidentiality"], page_count=data["page_count"],
                 due_date=data["due_date"])
@@ -192,7 +179,7 @@ def paper(request):
             entry = services.register_paper(
                 actor=request.user, unit=unit, document_type_id=data["document_type"].pk,
                 issuer_name=data["issuer_name"], symbol=data["symbol"], issued_on=data["issued_on"],
-                subject=data["subject"], arrived_on=data["arrived_on"], files=_uploads(request),
+                subject=data["subject"], arrived_on=data["arrived_on"], files=uploaded_files(request),
                 urgency=data["urgency"], confidentiality=data["confidentiality"], page_count=data["page_count"],
                 confirm_duplicate=data["confirm_duplicate"])
         except ValidationError as exc:
@@ -292,10 +279,4 @@ def register_check(request, register_id):
 
 @login_required
 def register_export(request, register_id):
-    register = _register(request, register_id)
-    buf = io.BytesIO()
-    exports.write_register_xlsx(register, buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(register)}"'
-    return response
+    return exports.xlsx_response(_register(request, register_id))

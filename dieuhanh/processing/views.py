@@ -9,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import _grants
-from dieuhanh.core.forms import apply_service_errors
+from dieuhanh.accounts.policy import units_with_roles
+from dieuhanh.core.forms import apply_service_errors, uploaded_files
 from dieuhanh.documents.models import IncomingEntry
-from dieuhanh.documents.services import store_file
 from dieuhanh.units.models import Unit
 
 from . import policy, selectors, services
@@ -23,11 +22,6 @@ from .slip import render_slip
 
 TABS = [("processing", _("My processing")), ("due_soon", _("Due soon")), ("overdue", _("Overdue")),
         ("info", _("For information")), ("returned", _("Returned to me"))]
-
-
-def _uploads(request, actor):
-    return [{"sha256": store_file(actor=actor, fileobj=f, content_type=f.content_type or "").sha256, "name": f.name}
-            for f in request.FILES.getlist("files")[:20]]
 
 
 @login_required
@@ -47,8 +41,7 @@ def my_work(request):
 
 
 def _directing_units(user):
-    paths = [p for p, role in _grants(user) if role in (Role.LEADER, Role.DEPUTY, Role.CLERK)]
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key"))
+    return units_with_roles(user, {Role.LEADER, Role.DEPUTY, Role.CLERK})
 
 
 @login_required
@@ -187,9 +180,9 @@ def _act(request, flow, action, forms_, reach):
         services.forward(actor=user, flow=flow, handlers=to_handlers(data), direction=data["direction"],
                          deadline=data["deadline"])
     elif action == "opinion":
-        services.add_opinion(actor=user, flow=flow, text=data["text"], files=_uploads(request, user))
+        services.add_opinion(actor=user, flow=flow, text=data["text"], files=uploaded_files(request))
     elif action == "complete":
-        services.complete(actor=user, flow=flow, result=data["result"], files=_uploads(request, user))
+        services.complete(actor=user, flow=flow, result=data["result"], files=uploaded_files(request))
     elif action == "return":
         services.return_flow(actor=user, flow=flow, reason=data["reason"])
     elif action == "extension":

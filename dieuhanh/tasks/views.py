@@ -7,11 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from dieuhanh.accounts.policy import _grants
-from dieuhanh.core.forms import apply_service_errors
-from dieuhanh.documents.services import store_file
+from dieuhanh.accounts.policy import units_with_roles
+from dieuhanh.core.forms import apply_service_errors, uploaded_files
 from dieuhanh.processing.calendar import deadline_state
-from dieuhanh.units.models import Unit
 
 from . import policy, selectors, services
 from .forms import ReportForm, TaskForm
@@ -36,13 +34,7 @@ def task_list(request):
 
 
 def _assigning_units(user):
-    paths = [p for p, role in _grants(user) if role in policy.DIRECTORS]
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []
-
-
-def _uploads(request):
-    return [{"sha256": store_file(actor=request.user, fileobj=f, content_type=f.content_type or "").sha256,
-             "name": f.name} for f in request.FILES.getlist("files")[:20]]
+    return units_with_roles(user, policy.DIRECTORS)
 
 
 @login_required
@@ -61,7 +53,7 @@ def new_task(request):
                 start_date=data["start_date"], deadline=data["deadline"],
                 unit_ids=[] if lead else [int(pk) for pk in data["units"]], lead_user_id=lead,
                 origin="meeting" if data["origin_text"] else "none", origin_text=data["origin_text"],
-                files=_uploads(request))
+                files=uploaded_files(request))
         except ValidationError as exc:
             if "unit_ids" in getattr(exc, "error_dict", {}):
                 form.add_error("units", exc.message_dict["unit_ids"])
@@ -93,7 +85,7 @@ def task_detail(request, task_id):
                     services.submit_report(actor=request.user, task=task, kind=d["kind"], text=d["text"],
                                            percent=d["percent"], difficulties=d["difficulties"],
                                            proposals=d["proposals"], proposed_deadline=d["proposed_deadline"],
-                                           files=_uploads(request))
+                                           files=uploaded_files(request))
                     messages.success(request, _("Report sent."))
                     return redirect("tasks:detail", task_id=task.pk)
             elif action == "decide":

@@ -6,23 +6,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+from .conftest import SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-output" / "browser"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
@@ -32,7 +19,6 @@ def test_clerk_signs_in_and_browses_the_directory(live_server, browser, size):
     from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
 
     seed_demo()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone")
     page = context.new_page()

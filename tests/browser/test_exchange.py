@@ -1,33 +1,8 @@
 """Browser: the clerk of A issues to B and C; the clerk of B accepts on a phone; A sees 03 (and 01 for C)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
-
-
-def _login(page, base, username, password):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
+from .conftest import SHOTS, login
 
 
 @pytest.mark.browser
@@ -40,14 +15,13 @@ def test_issue_to_two_units_accept_and_sender_sees_03(live_server, browser, sett
     settings.MEDIA_ROOT = tmp_path
     seed_demo()
     hcm, thanhhoa = Unit.objects.get(code="000.00.00.H79"), Unit.objects.get(code="000.00.00.H38")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     pdf = tmp_path / "ke-hoach.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% Ke hoach to chuc dai hoi\n")
     base = live_server.url
 
     desktop = browser.new_context(viewport={"width": 1280, "height": 800})
     page = desktop.new_page()
-    _login(page, base, "vanthu.hanoi", DEMO_PASSWORD)
+    login(page, base, "vanthu.hanoi", DEMO_PASSWORD)
     page.goto(f"{base}/documents/new/")
     page.select_option("select[name=document_type]", label="Kế hoạch (KH)")
     page.fill("textarea[name=subject]", "Kế hoạch tổ chức đại hội chi bộ nhiệm kỳ 2025-2027")
@@ -65,7 +39,7 @@ def test_issue_to_two_units_accept_and_sender_sees_03(live_server, browser, sett
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     clerk_b = phone.new_page()
-    _login(clerk_b, base, "vanthu.hcm", DEMO_PASSWORD)
+    login(clerk_b, base, "vanthu.hcm", DEMO_PASSWORD)
     clerk_b.click("a.counter[href^='/documents/']")
     delivery = Delivery.objects.get(document=doc, recipient_unit=hcm)
     row = clerk_b.locator(f"#delivery-{delivery.pk}")

@@ -1,34 +1,8 @@
 """Browser: a leader directs a received document, a specialist completes it, the sender sees 06 (done)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _login(page, base, username, password):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
+from .conftest import SHOTS, login
 
 
 @pytest.mark.browser
@@ -44,12 +18,11 @@ def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tm
     delivery = Delivery.objects.get(recipient_unit__code="000.00.00.H79", status="03")
     entry = delivery.incoming_entry
     specialist = User.objects.get(username="chuyenvien1.hcm")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
 
     desktop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     page = desktop.new_page()
-    _login(page, base, "lanhdao.hcm", DEMO_PASSWORD)
+    login(page, base, "lanhdao.hcm", DEMO_PASSWORD)
     page.click("a.counter[href^='/processing/awaiting/']")
     page.click(f"a[href='/processing/entries/{entry.pk}/']")
     page.select_option("select[name=lead]", f"p:{specialist.pk}")
@@ -62,7 +35,7 @@ def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tm
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True)
     page = phone.new_page()
-    _login(page, base, specialist.username, DEMO_PASSWORD)
+    login(page, base, specialist.username, DEMO_PASSWORD)
     # the bell loads its unread count without a reload (htmx) and shows the new assignment
     page.wait_for_selector("#unread-count")
     assert int(page.inner_text("#unread-count").rstrip("+")) >= 1
@@ -81,7 +54,7 @@ def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tm
     # the sender's clerk sees 06 on the document's page
     sender = browser.new_context(viewport={"width": 1280, "height": 800})
     page = sender.new_page()
-    _login(page, base, "vanthu.hanoi", DEMO_PASSWORD)
+    login(page, base, "vanthu.hanoi", DEMO_PASSWORD)
     page.goto(f"{base}/documents/{delivery.document_id}/")
     assert page.get_attribute(f"#recipient-{delivery.recipient_unit_id} .status", "data-code") == "06"
     page.screenshot(path=str(SHOTS / "processing-sender-sees-06-desktop.png"), full_page=True)
