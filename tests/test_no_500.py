@@ -1,0 +1,75 @@
+"""Every API operation and every page answers bad ids, junk bodies and junk query strings without a 500."""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import PASSWORD
+
+JUNK_BODIES = ["{", "[]", "null", '{"a": 1}', json.dumps({"unit_id": "x", "subject": 5, "handlers": "no",
+                                                          "delivery_ids": [0, -1], "kind": "??", "approve": "maybe"})]
+JUNK_QUERIES = ["", "?cursor=%%%", "?limit=0", "?kind=nonsense&status=99", "?unit=abc&year=-1&from=x&to=y",
+                "?start=2026-13-01&end=x&unit_id=abc&cell=?"]
+
+
+def _api_operations(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method in operations:
+            yield method, path
+
+
+def _fill(path, value):
+    return re.sub(r"\{[^}]+\}", str(value), path)
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "leader_b", "spec_a1", "admin"])
+def test_api_operations_never_500(org, client, who):
+    from dieuhanh.accounts.services import issue_token
+
+    _, raw = issue_token(actor=getattr(org, who))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    operations = list(_api_operations(client))
+    assert len(operations) > 60
+    for method, path in operations:
+        if path.endswith("/auth/token") and method == "delete":
+            continue  # would revoke the token this test uses
+        for value in (1, 999999, 0):
+            url = "/api/v1" + _fill(path.removeprefix("/api/v1"), value)
+            for query in JUNK_QUERIES[:3]:
+                for body in (JUNK_BODIES if method in ("post", "patch", "put") else [None]):
+                    kwargs = {"content_type": "application/json"} if body is not None else {}
+                    resp = getattr(client, method)(url + query, body, **kwargs, **auth) if body is not None \
+                        else getattr(client, method)(url + query, **auth)
+                    assert resp.status_code < 500, (method, url + query, body, resp.content[:300])
+
+
+def _page_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if pattern.startswith("api/") or pattern.startswith("i18n/"):
+                continue
+            yield from _page_patterns(entry, pattern)
+        elif isinstance(entry, URLPattern):
+            yield pattern
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "leader_b", "spec_a1"])
+def test_pages_never_500(org, client, who):
+    client.login(username=getattr(org, who).username, password=PASSWORD)
+    patterns = list(_page_patterns())
+    assert len(patterns) > 25
+    for pattern in patterns:
+        for value in (1, 999999):
+            url = "/" + re.sub(r"<[^>]+>", str(value), pattern).replace("^", "").replace("$", "")
+            for query in JUNK_QUERIES:
+                assert client.get(url + query).status_code < 500, url + query
+            for data in ({}, {"action": "issue"}, {"action": "decide", "report_id": "x", "request_id": "y"},
+                         {"reason": "", "delivery": ["x", "1"], "unit": "abc"}):
+                if "logout" in url:
+                    continue
+                assert client.post(url, data).status_code < 500, (url, data)
