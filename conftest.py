@@ -41,7 +41,7 @@ def org(db):
     People: a system admin, and in A/B a clerk, a leader, a unit admin; a specialist in A1.
     """
     from dieuhanh.accounts.models import Role
-    from dieuhanh.audit.models import AuditEvent
+    from dieuhanh.audit.models import AuditChain, AuditEvent
     from dieuhanh.core.reference import ensure_reference_data
     from dieuhanh.units import services
     from dieuhanh.units.models import UnitKind
@@ -60,7 +60,9 @@ def org(db):
     a1 = unit(a, "000.01.00.H01", "Đảng ủy phường Ba Đình", "ĐU", UnitKind.COMMUNE)
     ad = unit(a, "000.00.01.H01", "Văn phòng Thành ủy Hà Nội", "VPTU", UnitKind.DEPARTMENT)
     b1 = unit(b, "000.01.00.H79", "Đảng ủy phường Sài Gòn", "ĐU", UnitKind.COMMUNE)
-    AuditEvent.objects.all().delete()  # tests count their own events
+    # tests count their own events: start with empty audit chains
+    AuditEvent.objects.all().delete()
+    AuditChain.objects.all().delete()
     return SimpleNamespace(
         admin=admin, root=r, a=a, b=b, a1=a1, ad=ad, b1=b1,
         clerk_a=make_user("clerk.a", a, Role.CLERK),

@@ -2,13 +2,22 @@ from django.conf import settings
 from django.db import models
 
 
+class AuditChain(models.Model):
+    """The head of one hash chain: one chain per unit, and chain 0 for events without a unit."""
+
+    key = models.BigIntegerField(primary_key=True)  # the unit id, or 0
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+
 class AuditEvent(models.Model):
     """One action someone took, written in the same transaction as the action itself.
 
-    Append-only: the application never updates or deletes rows (issue 7 adds the hash chain).
+    Append-only and tamper-evident: each event carries the hash of the previous event of its chain (one chain
+    per unit), so editing or deleting a row breaks every hash after it (``dieuhanh audit_verify``).
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -17,12 +26,17 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField(default=dict, blank=True)
+    chain = models.BigIntegerField(default=0)
+    seq = models.PositiveBigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["object_type", "object_id", "id"]),
             models.Index(fields=["unit", "id"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"

@@ -1,8 +1,13 @@
 """Writing audit events. Every service that changes state calls :func:`record` inside its transaction."""
 
-from django.db import transaction
+import json
 
-from .models import AuditEvent
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .chain import event_hash
+from .models import AuditChain, AuditEvent
 
 # Never stored in an audit payload, whatever a caller passes.
 _SECRET_KEYS = {"password", "new_password", "old_password", "token", "key", "passphrase"}
@@ -13,7 +18,8 @@ def record(*, actor, action, obj=None, unit=None, data=None):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction")
     payload = {k: v for k, v in (data or {}).items() if k not in _SECRET_KEYS}
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor if (actor is not None and actor.is_authenticated) else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -21,3 +27,16 @@ def record(*, actor, action, obj=None, unit=None, data=None):
         unit=unit,
         data=payload,
     )
+    # The unit's chain head stays locked until the action commits: events of one unit are chained in order.
+    key = unit.pk if unit is not None else 0
+    AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
+    head = AuditChain.objects.select_for_update().get(key=key)
+    event.chain, event.seq, event.prev_hash = key, head.last_seq + 1, head.last_hash
+    # JSON round trip so the hash covers exactly what the database will return
+    event.data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    event.hash = event_hash(prev_hash=event.prev_hash, chain=key, seq=event.seq, at=event.at,
+                            actor_id=event.actor_id, action=action, object_type=event.object_type,
+                            object_id=event.object_id, unit_id=event.unit_id, data=event.data)
+    event.save()
+    AuditChain.objects.filter(key=key).update(last_seq=event.seq, last_hash=event.hash)
+    return event
