@@ -14,7 +14,7 @@ class AuditEvent(models.Model):
     """One action someone took, written in the same transaction as the action itself.
 
     Append-only and tamper-evident: each event carries the hash of the previous event of its chain (one chain
-    per unit), so editing or deleting a row breaks every hash after it (``dieuhanh audit_verify``).
+    per unit), so editing or deleting a row breaks every hash after it (``dieuhanh audit verify``).
     """
 
     at = models.DateTimeField(db_index=True)

@@ -25,7 +25,7 @@ def test_events_are_chained_per_unit(org):
     head = AuditChain.objects.get(key=org.a.pk)
     assert (head.last_seq, head.last_hash) == (events[-1].seq, events[-1].hash)
     assert verify()[0] == []
-    call_command("audit_verify")
+    call_command("audit", "verify")
 
 
 @pytest.mark.parametrize("tamper", ["edit", "delete"])
@@ -41,7 +41,7 @@ def test_a_row_changed_directly_in_the_database_is_caught(org, tamper):
     problems, _ = verify()
     assert len(problems) == 1 and problems[0]["chain"] == org.a.pk and problems[0]["seq"] == victim.seq
     with pytest.raises(CommandError):
-        call_command("audit_verify")
+        call_command("audit", "verify")
 
 
 def test_a_rolled_back_action_leaves_no_event_and_no_gap(org):

@@ -4,7 +4,10 @@ from dieuhanh.audit.chain import verify
 
 
 class Command(BaseCommand):
-    help = "Check every audit hash chain and report the first broken link of each chain."
+    help = "dieuhanh audit verify: check every audit hash chain and report the first broken link of each."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args, **options):
         problems, checked = verify(progress=lambda n: self.stdout.write(f"  {n:,} events checked…"))
