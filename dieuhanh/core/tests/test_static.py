@@ -24,3 +24,15 @@ def test_api_docs_load_swagger_from_the_app_not_a_cdn(client, org):
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "dieuhanh API" and "/api/v1/units" in spec["paths"]
+
+
+def test_pages_carry_a_strict_content_security_policy(client, org):
+    from conftest import PASSWORD
+
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    html = response.content.decode()
+    assert "<script>" not in html and "style=" not in html
