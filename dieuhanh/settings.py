@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.core.middleware.SecurityHeadersMiddleware",
+    "dieuhanh.core.zones.NetworkZoneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dieuhanh.core.middleware.LanguageMiddleware",
@@ -180,6 +181,14 @@ DIEUHANH_BASE_URL = os.environ.get("DIEUHANH_BASE_URL", "http://127.0.0.1:8000")
 DIEUHANH_DUE_SOON_DAYS = env_int("DIEUHANH_DUE_SOON_DAYS", 2)  # working days before a deadline
 DIEUHANH_MAX_EXTENSIONS = env_int("DIEUHANH_MAX_EXTENSIONS", 2)
 DIEUHANH_MAX_EXTENSION_DAYS = env_int("DIEUHANH_MAX_EXTENSION_DAYS", 30)
+
+# --- Network zones: requests from these networks are on the closed network; all others are the internet zone,
+# where documents marked Mật or above are refused. Behind a reverse proxy listed in DIEUHANH_TRUSTED_PROXIES, the
+# proxy's DIEUHANH_ZONE_HEADER ("closed" or anything else) decides instead.
+DIEUHANH_CLOSED_NETWORKS = os.environ.get(
+    "DIEUHANH_CLOSED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16").split(",")
+DIEUHANH_TRUSTED_PROXIES = [p for p in os.environ.get("DIEUHANH_TRUSTED_PROXIES", "").split(",") if p]
+DIEUHANH_ZONE_HEADER = os.environ.get("DIEUHANH_ZONE_HEADER", "X-Network-Zone")
 
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"

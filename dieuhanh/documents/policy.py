@@ -24,6 +24,11 @@ def member_unit_ids(user):
 
 
 def cleared_for(user, document):
+    """The person's clearance covers the document, and a secret document is never served to the internet zone."""
+    from dieuhanh.core import zones
+
+    if document.confidentiality > 0 and zones.current() != zones.CLOSED:
+        return False
     return (user.clearance or 0) >= document.confidentiality
 
 
