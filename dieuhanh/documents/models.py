@@ -120,8 +120,10 @@ class Blob(models.Model):
 
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)  # detected from the content, not the name
     storage_name = models.CharField(max_length=200)
+    # Risks found in the content, e.g. "javascript" or "embedded-file" in a PDF; shown to whoever opens it.
+    flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 

@@ -39,6 +39,7 @@ from .models import (
     Term,
     Urgency,
 )
+from .validation import safe_name
 
 MAX_BULK = 50
 # Statuses from which a recipient has taken the document in (registered it).
@@ -64,8 +65,11 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 @transaction.atomic
-def store_file(*, actor, fileobj, content_type="application/octet-stream", declared_sha256=None):
-    """Store an upload by content. A declared SHA-256 that does not match the bytes is refused."""
+def store_file(*, actor, fileobj, content_type="", declared_sha256=None):
+    """Store an upload by content. The type is detected from the bytes (the declared one is ignored); a declared
+    SHA-256 that does not match the bytes is refused; risky PDFs are stored but flagged."""
+    from .validation import inspect
+
     if not (actor and actor.is_authenticated):
         raise PermissionDenied("Sign in to upload files.")
     sha256, size = storage.hash_file(fileobj)
@@ -77,12 +81,14 @@ def store_file(*, actor, fileobj, content_type="application/octet-stream", decla
         raise ValidationError({"file": f"Files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB."})
     blob = Blob.objects.filter(sha256=sha256).first()
     if blob is None:
+        detected, flags = inspect(fileobj)
         name = storage.put(fileobj, sha256)
         blob, created = Blob.objects.get_or_create(
-            sha256=sha256, defaults={"size": size, "content_type": content_type[:100], "storage_name": name,
-                                     "created_by": actor})
+            sha256=sha256, defaults={"size": size, "content_type": detected, "storage_name": name,
+                                     "created_by": actor, "flags": flags})
         if created:
-            record(actor=actor, action="file.store", obj=blob, data={"sha256": sha256, "size": size})
+            record(actor=actor, action="file.store", obj=blob,
+                   data={"sha256": sha256, "size": size, "type": detected, "flags": flags})
     return blob
 
 
@@ -97,7 +103,7 @@ def _blobs(files):
         raise ValidationError({"files": f"Unknown file {missing[0][:12]}…: upload it first."})
     if sum(1 for f in files if f.get("is_main")) > 1:
         raise ValidationError({"files": "Only one file can be the main file."})
-    return [(found[f["sha256"].lower()], nfc(f.get("name")) or f["sha256"][:12], bool(f.get("is_main")))
+    return [(found[f["sha256"].lower()], safe_name(f.get("name"), f["sha256"][:12]), bool(f.get("is_main")))
             for f in files]
 
 

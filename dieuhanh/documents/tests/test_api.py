@@ -20,6 +20,9 @@ def counts():
 def upload(api, content=b"%PDF-1.4 api test"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    if not content.startswith(b"%PDF"):
+        content = b"%PDF-1.4\n" + content
+
     resp = api.post_multipart("/api/v1/files", {"file": SimpleUploadedFile("vb.pdf", content, "application/pdf")})
     assert resp.status_code == 201, resp.content
     return resp.json()["sha256"]
@@ -65,7 +68,7 @@ def test_full_exchange_over_the_api(exchange, api):
     assert all(at for _, at in statuses.values())
     file_id = trail["files"][0]["id"]
     download = api.get(f"/api/v1/documents/{doc['id']}/files/{file_id}")
-    assert download.status_code == 200 and download.content.startswith(b"[{")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-1.4\n[{")
 
 
 def test_idempotent_issue_and_accept(exchange, api):
