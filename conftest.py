@@ -18,6 +18,8 @@ def _huey_immediate():
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # two-factor enforcement has its own tests (accounts/tests/test_two_factor.py)
+    settings.DIEUHANH_2FA_ENFORCED = False
 
 
 PASSWORD = "Test-pass-2026"

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dieuhanh.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -164,6 +165,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 DIEUHANH_LOGIN_MAX_FAILURES = env_int("DIEUHANH_LOGIN_MAX_FAILURES", 5)
 DIEUHANH_LOGIN_LOCKOUT_SECONDS = env_int("DIEUHANH_LOGIN_LOCKOUT_SECONDS", 900)
 DIEUHANH_API_TOKEN_DAYS = env_int("DIEUHANH_API_TOKEN_DAYS", 30)
+# Two-factor authentication (TOTP): required for these roles when enforced. The demo server turns enforcement off.
+DIEUHANH_2FA_ENFORCED = env_bool("DIEUHANH_2FA_ENFORCED", True)
+DIEUHANH_2FA_ROLES = os.environ.get("DIEUHANH_2FA_ROLES", "leader,deputy,clerk,unit_admin,system_admin").split(",")
 
 # --- Mail: the console by default (the demo prints mails); SMTP when DIEUHANH_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("DIEUHANH_EMAIL_HOST", "")

@@ -20,6 +20,7 @@ class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=150, examples=["vanthu.hanoi"])
     password: str = Field(..., min_length=1, max_length=4096)
     name: str = Field("", max_length=100, description="A label to recognise the token later")
+    otp: str = Field("", max_length=20, description="Code from the authenticator, when two-factor is set up")
 
 
 class TokenOut(Schema):
@@ -101,6 +102,15 @@ def obtain_token(request, payload: TokenIn):
         raise HttpError(429, "Too many failed sign-in attempts. Try again later.") from exc
     except ValidationError as exc:
         raise HttpError(401, "Wrong username or password.") from exc
+    if services.has_two_factor(user):
+        try:
+            ok = services.verify_second_factor(user, payload.otp, channel="api")
+        except services.LockedOut as exc:
+            raise HttpError(429, "Too many failed sign-in attempts. Try again later.") from exc
+        if not ok:
+            raise ValidationError({"otp": "The code is wrong or has expired."})
+    elif services.two_factor_required(user):
+        raise PermissionDenied("Set up two-factor authentication on the web first.")
     token, raw = services.issue_token(actor=user, name=payload.name)
     return 201, {"token": raw, "token_id": token.pk, "expires_at": token.expires_at}
 

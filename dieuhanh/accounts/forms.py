@@ -22,3 +22,9 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("The two passwords differ."))
         return data
+
+
+class TwoFactorForm(forms.Form):
+    code = forms.CharField(label=_("Code from the authenticator (or a recovery code)"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True}))

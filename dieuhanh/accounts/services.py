@@ -190,3 +190,100 @@ def user_for_token(raw):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, token
+
+
+# --- Two-factor authentication (TOTP) ------------------------------------------------------------------------
+
+RECOVERY_CODES = 10
+
+
+def two_factor_required(user):
+    """Enforced for the roles in DIEUHANH_2FA_ROLES (and superusers) while DIEUHANH_2FA_ENFORCED is on."""
+    if not settings.DIEUHANH_2FA_ENFORCED or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(role in settings.DIEUHANH_2FA_ROLES for _, role in policy._grants(user))
+
+
+def has_two_factor(user):
+    from .models import TwoFactorDevice
+
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+@transaction.atomic
+def start_two_factor(*, actor):
+    """A new secret for the person's authenticator; it replaces an unconfirmed one, never a confirmed one."""
+    from . import totp
+    from .models import TwoFactorDevice
+
+    device = TwoFactorDevice.objects.select_for_update().filter(user=actor).first()
+    if device is not None and device.confirmed_at is not None:
+        raise ValidationError({"code": "Two-factor authentication is already set up."})
+    if device is None:
+        device = TwoFactorDevice(user=actor)
+    device.secret = totp.new_secret()
+    device.save()
+    record(actor=actor, action="auth.2fa_start", obj=actor)
+    return device
+
+
+@transaction.atomic
+def confirm_two_factor(*, actor, code):
+    """Confirm the authenticator with a first code; returns the recovery codes, shown once."""
+    from . import totp
+    from .models import RecoveryCode, TwoFactorDevice
+
+    device = TwoFactorDevice.objects.select_for_update().filter(user=actor, confirmed_at__isnull=True).first()
+    if device is None:
+        raise ValidationError({"code": "Start the set-up first."})
+    step = totp.match(device.secret, code)
+    if step is None:
+        raise ValidationError({"code": "The code is wrong or has expired."})
+    device.confirmed_at, device.last_step = timezone.now(), step
+    device.save()
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.filter(user=actor).delete()
+    RecoveryCode.objects.bulk_create([RecoveryCode(user=actor, code_hash=_hash_token(c)) for c in codes])
+    record(actor=actor, action="auth.2fa_confirm", obj=actor)
+    return codes
+
+
+def verify_second_factor(user, code, channel="web"):
+    """Check a TOTP code (never the same time step twice) or an unused recovery code; failures count towards the
+    same lockout as passwords."""
+    from . import totp
+    from .models import RecoveryCode, TwoFactorDevice
+
+    now = timezone.now()
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=user.username.lower())
+        locked = bool(throttle.locked_until and throttle.locked_until > now)
+        ok = False
+        if not locked:
+            device = TwoFactorDevice.objects.select_for_update().get(user=user, confirmed_at__isnull=False)
+            step = totp.match(device.secret, code)
+            if step is not None and step > device.last_step:
+                device.last_step = step
+                device.save(update_fields=["last_step"])
+                ok = True
+            else:
+                spare = RecoveryCode.objects.select_for_update().filter(
+                    user=user, used_at__isnull=True, code_hash=_hash_token(str(code or "").strip().lower())).first()
+                if spare is not None:
+                    spare.used_at = now
+                    spare.save(update_fields=["used_at"])
+                    ok = True
+            if ok:
+                throttle.failures = 0
+            else:
+                throttle.failures += 1
+                throttle.last_failure_at = now
+                if throttle.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
+                    throttle.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
+                    throttle.failures = 0
+            throttle.save()
+        record(actor=user if ok else None, action="auth.2fa_ok" if ok else "auth.2fa_failed", obj=user,
+               data={"channel": channel, "locked": locked})
+    if locked or (throttle.locked_until and throttle.locked_until > now):
+        raise LockedOut(throttle.locked_until)
+    return ok

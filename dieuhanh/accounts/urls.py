@@ -7,4 +7,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core.forms import apply_service_errors
 
 from . import services
-from .forms import LoginForm, PasswordChangeForm
+from .forms import LoginForm, PasswordChangeForm, TwoFactorForm
 
 
 def login_view(request):
@@ -30,6 +30,11 @@ def login_view(request):
             form.add_error(None, _("Wrong username or password."))
             status = 401
         else:
+            if services.has_two_factor(user):
+                # the password was right; the session opens only after the second factor
+                request.session["_2fa_user"] = user.pk
+                request.session["_2fa_next"] = next_url
+                return redirect("accounts:two_factor")
             login(request, user)
             return redirect(next_url or "core:home")
     elif request.method == "POST":
@@ -58,3 +63,54 @@ def password_change(request):
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def two_factor(request):
+    """Second step of signing in: a code from the authenticator, or a recovery code."""
+    from .models import User
+
+    user = User.objects.filter(pk=request.session.get("_2fa_user"), is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = TwoFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = services.verify_second_factor(user, form.cleaned_data["code"])
+        except services.LockedOut:
+            form.add_error(None, _("Too many failed sign-in attempts. Try again in a few minutes."))
+            status = 429
+        else:
+            if ok:
+                next_url = request.session.get("_2fa_next") or ""
+                login(request, user)  # a new session: the pending markers go with the old one
+                return redirect(next_url or "core:home")
+            form.add_error("code", _("The code is wrong or has expired."))
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/two_factor.html", {"form": form}, status=status)
+
+
+@login_required
+def two_factor_setup(request):
+    """Set up the authenticator: scan or type the secret, confirm with a code, keep the recovery codes."""
+    from . import totp
+    from .models import TwoFactorDevice
+
+    if services.has_two_factor(request.user):
+        return render(request, "accounts/two_factor_setup.html", {"done": True})
+    device = TwoFactorDevice.objects.filter(user=request.user).first() or services.start_two_factor(
+        actor=request.user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.confirm_two_factor(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return render(request, "accounts/two_factor_setup.html", {"done": True, "codes": codes})
+    grouped = " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4))
+    return render(request, "accounts/two_factor_setup.html", {
+        "form": form, "secret": grouped, "uri": totp.provisioning_uri(device.secret, request.user.username),
+        "required": services.two_factor_required(request.user)}, status=400 if request.method == "POST" else 200)

@@ -260,6 +260,9 @@ def return_flow(*, actor, flow, reason):
     _touch(flow, FlowStatus.RETURNED)
     flow.reason = reason
     flow.save(update_fields=["status", "status_at", "reason"])
+    if flow.role == FlowRole.LEAD:
+        # a returned lead no longer counts: if the other leads have all completed, the level is done
+        _complete_if_leads_done(flow.parent, actor)
     notify_user(flow.assigned_by, f"Returned by {flow.handler_name}: {reason}", link=f"/processing/flows/{flow.pk}/")
     record(actor=actor, action="flow.return", obj=flow, unit=flow.unit, data={"reason": reason})
     return flow
@@ -304,8 +307,12 @@ def _propagate(flow, actor):
             _set_status(delivery, DeliveryStatus.DONE, actor, "processing completed")
             notify_unit(delivery.sender_unit, f"{flow.unit.name} completed {flow.entry.document.symbol}")
         return
-    if flow.role != FlowRole.LEAD:
-        return
+    if flow.role == FlowRole.LEAD:
+        _complete_if_leads_done(parent, actor)
+
+
+def _complete_if_leads_done(parent, actor):
+    """Complete ``parent`` when every lead under it that still counts (not returned or recalled) has completed."""
     parent = Flow.objects.select_for_update().get(pk=parent.pk)
     siblings = list(Flow.objects.select_for_update().filter(parent=parent))
     leads = [s for s in siblings if s.role == FlowRole.LEAD and s.status not in (FlowStatus.RETURNED,

@@ -148,3 +148,27 @@ def test_reading_is_recorded_without_status_change(received):
     services.mark_read(actor=r.spec_b, flow=flow)
     assert FlowRead.objects.filter(flow=flow).count() == 1
     assert _status(flow) == FlowStatus.PENDING
+
+
+def test_a_lead_returning_after_the_other_lead_completed_completes_the_level(received):
+    """Found by the state machine: the completed lead is then the only one that counts."""
+    r = received
+    l1, l2 = services.assign(actor=r.org.leader_b, entry=r.entry,
+                             handlers=[{"user_id": r.spec_b.pk, "role": "lead"}, {"unit_id": r.bd.pk, "role": "lead"}])
+    services.complete(actor=r.spec_b, flow=l1, result="Xong phần việc")
+    assert _status(Flow.objects.get(entry=r.entry, parent__isnull=True)) == FlowStatus.IN_PROGRESS
+    services.return_flow(actor=r.head, flow=l2, reason="Không thuộc chức năng")
+    assert Flow.objects.get(entry=r.entry, parent__isnull=True).status == FlowStatus.COMPLETED
+    r.delivery.refresh_from_db()
+    assert r.delivery.status == DeliveryStatus.DONE
+
+
+def test_the_only_lead_returning_leaves_the_level_open_for_reassignment(received):
+    r = received
+    (lead,) = services.assign(actor=r.org.leader_b, entry=r.entry, handlers=[{"unit_id": r.bd.pk, "role": "lead"}])
+    services.return_flow(actor=r.head, flow=lead, reason="Không thuộc chức năng")
+    root = Flow.objects.get(entry=r.entry, parent__isnull=True)
+    assert root.status == FlowStatus.IN_PROGRESS
+    (again,) = services.assign(actor=r.org.leader_b, entry=r.entry, handlers=[{"user_id": r.spec_b.pk, "role": "lead"}])
+    services.complete(actor=r.spec_b, flow=again, result="Xong")
+    assert _status(root) == FlowStatus.COMPLETED

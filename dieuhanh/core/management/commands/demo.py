@@ -20,5 +20,11 @@ class Command(BaseCommand):
         for username, full_name, role, unit in logins:
             self.stdout.write(f"  {username:<{width}}  {role:<22} {full_name:<24} {unit}")
         if not no_serve:
+            from django.conf import settings
+
+            # The demo accounts have no authenticators; a real installation keeps enforcement on.
+            settings.DIEUHANH_2FA_ENFORCED = False
+            self.stdout.write("Two-factor authentication is not enforced on this demo server "
+                              "(set it up under /accounts/2fa/setup/ to try it).")
             self.stdout.write(f"Open http://{addrport}/ and sign in, e.g. as vanthu.hanoi")
             call_command("runserver", addrport, use_reloader=False)
