@@ -88,3 +88,12 @@ def keyset_page(queryset, fields, cursor=None, limit=50):
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, f.lstrip("-")) for f in fields])
     return Page(items=rows, next_cursor=next_cursor, has_more=has_more)
+
+
+def page_for_request(page_fn, request, *args, **kwargs):
+    """Call a selector's page function with the request's ``cursor``; a mangled cursor starts from the first page
+    (on pages people click; the API answers 400 instead)."""
+    try:
+        return page_fn(*args, cursor=request.GET.get("cursor"), **kwargs)
+    except ValidationError:
+        return page_fn(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.core.forms import apply_service_errors, uploaded_files
+from dieuhanh.core.pagination import page_for_request
 
 from . import exports, selectors, services
 from . import policy as doc_policy
@@ -31,17 +32,10 @@ def _pick_unit(request, roles):
     return units, next((u for u in units if str(u.pk) == wanted), units[0])
 
 
-def _page(fn, request, *args, **kwargs):
-    try:
-        return fn(*args, cursor=request.GET.get("cursor"), **kwargs)
-    except ValidationError:  # a mangled cursor: start again from the first page
-        return fn(*args, **kwargs)
-
-
 @login_required
 def inbox(request):
     units, unit = _pick_unit(request, {Role.CLERK})
-    page = _page(selectors.awaiting_receipt, request, unit)
+    page = page_for_request(selectors.awaiting_receipt, request, unit)
     items = [d for d in page.items if doc_policy.cleared_for(request.user, d.document)]
     return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": items,
                                                     "max_bulk": services.MAX_BULK})
@@ -133,7 +127,7 @@ def outbox(request):
     status = request.GET.get("status") or None
     if status not in DeliveryStatus.values:
         status = None
-    page = _page(selectors.outbox, request, unit, status=status)
+    page = page_for_request(selectors.outbox, request, unit, status=status)
     counts = selectors.outbox_status_counts(unit)
     tabs = [(code, label, counts.get(code, 0)) for code, label in DeliveryStatus.choices]
     return render(request, "documents/outbox.html", {"units": units, "unit": unit, "page": page, "status": status,
@@ -143,7 +137,7 @@ def outbox(request):
 @login_required
 def approved(request):
     units, unit = _pick_unit(request, {Role.CLERK})
-    page = _page(selectors.approved_documents, request, unit)
+    page = page_for_request(selectors.approved_documents, request, unit)
     return render(request, "documents/approved.html", {"units": units, "unit": unit, "page": page})
 
 
@@ -264,7 +258,7 @@ def register_view(request, register_id):
     register = _register(request, register_id)
     incoming = register.kind == RegisterKind.INCOMING
     fn = selectors.incoming_entries if incoming else selectors.outgoing_entries
-    page = _page(fn, request, register)
+    page = page_for_request(fn, request, register)
     return render(request, "documents/register.html", {"register": register, "page": page, "incoming": incoming})
 
 

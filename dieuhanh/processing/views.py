@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.core.forms import apply_service_errors, uploaded_files
+from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.units.models import Unit
 
@@ -29,10 +30,7 @@ def my_work(request):
     kind = request.GET.get("kind", "processing")
     if kind not in selectors.LISTS:
         kind = "processing"
-    try:
-        page = selectors.flow_page(request.user, kind, cursor=request.GET.get("cursor"))
-    except ValidationError:
-        page = selectors.flow_page(request.user, kind)
+    page = page_for_request(selectors.flow_page, request, request.user, kind)
     for flow in page.items:
         flow.deadline_state = deadline_state(flow.deadline)
     return render(request, "processing/my_work.html", {
@@ -50,10 +48,7 @@ def awaiting(request):
     if not units:
         raise PermissionDenied
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    try:
-        page = selectors.awaiting_assignment_page(unit, cursor=request.GET.get("cursor"))
-    except ValidationError:
-        page = selectors.awaiting_assignment_page(unit)
+    page = page_for_request(selectors.awaiting_assignment_page, request, unit)
     return render(request, "processing/awaiting.html", {"units": units, "unit": unit, "page": page})
 
 

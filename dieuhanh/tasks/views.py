@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.core.forms import apply_service_errors, uploaded_files
+from dieuhanh.core.pagination import page_for_request
 from dieuhanh.processing.calendar import deadline_state
 
 from . import policy, selectors, services
@@ -21,10 +22,7 @@ def task_list(request):
     kind = request.GET.get("kind", "open")
     if kind not in selectors.LISTS:
         kind = "open"
-    try:
-        page = selectors.task_page(request.user, kind, cursor=request.GET.get("cursor"))
-    except ValidationError:
-        page = selectors.task_page(request.user, kind)
+    page = page_for_request(selectors.task_page, request, request.user, kind)
     for task in page.items:
         task.deadline_state = deadline_state(task.deadline) if task.is_open else "none"
     counts = selectors.counters(request.user)

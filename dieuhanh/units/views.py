@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from dieuhanh.accounts import policy
 from dieuhanh.accounts.selectors import members_of
 from dieuhanh.core.forms import apply_service_errors
+from dieuhanh.core.pagination import page_for_request
 
 from . import selectors, services
 from .forms import UnitForm
@@ -20,10 +21,7 @@ def directory(request):
     query = request.GET.get("q", "").strip()[:200]
     context = {"query": query}
     if query:
-        try:
-            context["page"] = selectors.unit_page(query=query, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
-        except ValidationError:
-            context["page"] = selectors.unit_page(query=query, limit=PAGE_SIZE)
+        context["page"] = page_for_request(selectors.unit_page, request, query=query, limit=PAGE_SIZE)
         _attach_ancestry(context["page"].items)
     else:
         context["roots"] = selectors.children_with_flags(None)
