@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "dieuhanh.documents",
     "dieuhanh.processing",
     "dieuhanh.tasks",
+    "dieuhanh.signatures",
+    "dieuhanh.drafting",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +196,16 @@ DIEUHANH_CLOSED_NETWORKS = os.environ.get(
 DIEUHANH_TRUSTED_PROXIES = [p for p in os.environ.get("DIEUHANH_TRUSTED_PROXIES", "").split(",") if p]
 DIEUHANH_ZONE_HEADER = os.environ.get("DIEUHANH_ZONE_HEADER", "X-Network-Zone")
 
+# --- Digital signatures (PAdES). TSA: "" (none), "local" (the demo's own time-stamp authority) or an RFC 3161
+# URL on the closed network. Trust roots: the anchors in the database plus these PEM files.
+DIEUHANH_TSA_URL = os.environ.get("DIEUHANH_TSA_URL", "")
+DIEUHANH_TRUST_ROOTS = [p for p in os.environ.get("DIEUHANH_TRUST_ROOTS", "").split(",") if p]
+# Dotted path of a callable (credential, data, digest_algorithm) -> signature bytes for keys on USB tokens or a
+# remote signing service; see docs/signatures.md.
+DIEUHANH_EXTERNAL_SIGNER = os.environ.get("DIEUHANH_EXTERNAL_SIGNER", "")
+DIEUHANH_SERVER_KEY_PASSPHRASE = os.environ.get("DIEUHANH_SERVER_KEY_PASSPHRASE", "")
+DIEUHANH_SOFFICE = os.environ.get("DIEUHANH_SOFFICE", "")
+
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -207,4 +219,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DIEUHANH_LOG_LEVEL", "WARNING")},
+    # pyHanko logs every failed check at ERROR; the outcome is stored and shown, so the log stays quiet.
+    "loggers": {name: {"level": "CRITICAL"} for name in ("pyhanko", "pyhanko_certvalidator", "fontTools")},
 }

@@ -1,0 +1,640 @@
+"""Writes for drafts: one function per action (check permission, validate, write, audit, in one transaction).
+
+The flow: the drafter submits to a first handler; each handler approves, initials, forwards or signs and picks
+the next hand (or the next step of a saved template runs); anyone in the flow may return the draft to the drafter
+(the flow stops) or, for non-secret drafts, to an earlier step (the flow rolls back), always with a reason. A
+signer may withdraw the signature until the next person acts. The clerk then numbers and issues the signed draft,
+applying the organization's signature with the number, symbol and date in its appearance.
+"""
+
+import io
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dieuhanh.accounts.policy import has_role_in, require
+from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.pdf import long_date
+from dieuhanh.core.text import nfc
+from dieuhanh.documents import services as doc_services
+from dieuhanh.documents import storage
+from dieuhanh.documents.models import Blob, Confidentiality, Urgency
+from dieuhanh.documents.services import _attach, _document_type, _recipients
+from dieuhanh.signatures import pades
+from dieuhanh.signatures import services as sig_services
+from dieuhanh.units.models import Unit, UnitStatus
+
+from . import files, policy
+from .models import (
+    EDITABLE,
+    IN_FLOW,
+    Consultation,
+    Conversion,
+    Draft,
+    DraftStatus,
+    DraftVersion,
+    FlowTemplate,
+    Opinion,
+    Signature,
+    Step,
+    StepAction,
+    StepState,
+    Taken,
+)
+
+MAX_OPINIONS = 50
+MAX_TEMPLATE_STEPS = 20
+
+
+def _locked(draft):
+    return Draft.objects.select_for_update(of=("self",)).select_related(
+        "unit", "drafting_unit", "document_type").get(pk=draft.pk)
+
+
+def _link(draft):
+    return f"/drafts/{draft.pk}/"
+
+
+def _label(draft):
+    """What a notification may say about a draft: a secret draft's subject never leaves the page."""
+    return f"#{draft.pk}" if draft.is_secret else f"«{draft.subject[:120]}»"
+
+
+def _require_view(actor, draft):
+    if not policy.can_view(actor, draft):
+        raise PermissionDenied("You cannot see this draft.")
+
+
+def _clean(data, *, partial=False):
+    errors, cleaned = {}, {}
+    if "subject" in data or not partial:
+        subject = nfc(data.get("subject") or "").strip()
+        if not subject:
+            errors["subject"] = "This field is required."
+        elif len(subject) > 2000:
+            errors["subject"] = "At most 2000 characters."
+        cleaned["subject"] = subject
+    for field, choices in (("urgency", Urgency), ("confidentiality", Confidentiality)):
+        if field in data:
+            if data[field] not in choices.values:
+                errors[field] = f"Must be one of: {', '.join(map(str, choices.values))}."
+            cleaned[field] = data[field]
+    if "due_date" in data:
+        cleaned["due_date"] = data["due_date"] or None
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _checked_recipients(unit, recipients, *, secret):
+    """Validate with the exchange's own rules and keep the input shape."""
+    out = []
+    for item in _recipients(unit, list(recipients or []), secret=secret):
+        out.append({"unit_id": item["unit"].pk if item["unit"] else None, "external_code": item["external_code"],
+                    "name": item["name"], "channel": item["channel"], "copies": item["copies"]})
+    return out
+
+
+def _metadata(draft):
+    return {"type": draft.document_type.name, "subject": draft.subject, "urgency": draft.get_urgency_display(),
+            "confidentiality": draft.get_confidentiality_display(),
+            "due_date": draft.due_date.isoformat() if draft.due_date else "",
+            "recipients": "; ".join(r["name"] for r in draft.recipients)}
+
+
+def _check_file(blob):
+    if blob.content_type not in files.DRAFT_TYPES:
+        raise ValidationError({"file": "A draft is a .docx, .odt or PDF file."})
+
+
+def _new_version(draft, actor, blob, name, note=""):
+    _check_file(blob)
+    number = (draft.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    with storage.open_blob(blob) as fh:
+        data = fh.read()
+    is_pdf = blob.content_type == files.PDF
+    version = DraftVersion.objects.create(
+        draft=draft, number=number, blob=blob, name=name[:255] or f"du-thao-v{number}", note=nfc(note)[:500],
+        pdf_blob=blob if is_pdf else None, conversion=Conversion.NONE if is_pdf else Conversion.PENDING,
+        text=files.extract_text(data, blob.content_type), metadata=_metadata(draft), created_by=actor)
+    if not is_pdf:
+        from .jobs import convert_version
+
+        transaction.on_commit(lambda: convert_version(version.pk))
+    return version
+
+
+@transaction.atomic
+def create_draft(*, actor, unit, document_type_id, subject, blob, name="", drafting_unit=None, recipients=(),
+                 **fields):
+    """A new draft of ``unit``'s outgoing document, written in ``drafting_unit`` (a department, or the unit)."""
+    drafting_unit = drafting_unit or unit
+    require(policy.can_draft(actor, drafting_unit), "You cannot draft documents in this unit.")
+    if drafting_unit.pk != unit.pk and not drafting_unit.is_descendant_of(unit):
+        raise ValidationError({"drafting_unit_id": "The drafting unit must be the issuing unit or one below it."})
+    if unit.status != UnitStatus.ACTIVE:
+        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+    doc_type = _document_type(document_type_id)
+    cleaned = _clean({"subject": subject, **fields})
+    if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
+        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+    draft = Draft(unit=unit, drafting_unit=drafting_unit, created_by=actor, document_type=doc_type, **cleaned)
+    draft.recipients = _checked_recipients(unit, recipients, secret=draft.is_secret)
+    require(policy.can_view(actor, draft), "Secret drafts are written on the closed network only.")
+    draft.save()
+    version = _new_version(draft, actor, blob, name)
+    record(actor=actor, action="draft.create", obj=draft, unit=unit,
+           data={"type": doc_type.name, "version": version.number, "sha256": blob.sha256})
+    return draft
+
+
+@transaction.atomic
+def revise_draft(*, actor, draft, blob=None, name="", note="", recipients=None, **fields):
+    """A new version: a new file and/or changed fields. Only the drafter, and only while the draft is theirs."""
+    draft = _locked(draft)
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter can revise.")
+    if draft.status not in EDITABLE:
+        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}; "
+                                         "it can be revised when it is back with you."})
+    cleaned = _clean(fields, partial=True)
+    if cleaned.get("confidentiality", draft.confidentiality) > (actor.clearance or 0):
+        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+    for key, value in cleaned.items():
+        setattr(draft, key, value)
+    if recipients is not None:
+        draft.recipients = _checked_recipients(draft.unit, recipients, secret=draft.is_secret)
+    elif "confidentiality" in cleaned:
+        draft.recipients = _checked_recipients(draft.unit, draft.recipients, secret=draft.is_secret)
+    draft.save()
+    previous = draft.versions.order_by("-number").first()
+    version = _new_version(draft, actor, blob or previous.blob, name or previous.name, note)
+    record(actor=actor, action="draft.revise", obj=draft, unit=draft.unit,
+           data={"version": version.number, "sha256": version.blob.sha256, "fields": sorted(cleaned)})
+    return version
+
+
+def latest_version(draft):
+    return draft.versions.order_by("-number").first()
+
+
+def current_pdf(draft, version=None):
+    """The PDF people read and sign: the latest signature's output on the latest version, else its PDF."""
+    version = version or latest_version(draft)
+    last = (Signature.objects.filter(draft=draft, version=version, withdrawn_at__isnull=True)
+            .select_related("blob_after").order_by("-id").first())
+    return last.blob_after if last is not None else version.pdf_blob
+
+
+@transaction.atomic
+def record_conversion(*, version_id, pdf_bytes=None, error=""):
+    """Store the result of the background conversion of a version (called by the job)."""
+    version = DraftVersion.objects.select_for_update().select_related("draft", "created_by").get(pk=version_id)
+    if pdf_bytes is not None:
+        blob = doc_services.store_file(actor=version.created_by, fileobj=io.BytesIO(pdf_bytes),
+                                       content_type=files.PDF)
+        version.pdf_blob, version.conversion, version.conversion_error = blob, Conversion.DONE, ""
+    else:
+        version.conversion, version.conversion_error = Conversion.FAILED, error[:300]
+    version.save(update_fields=["pdf_blob", "conversion", "conversion_error"])
+    record(actor=None, action="draft.convert", obj=version.draft, unit=version.draft.unit,
+           data={"version": version.number, "ok": pdf_bytes is not None, "error": error[:300]})
+    return version
+
+
+# --- Consultation ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question=""):
+    draft = _locked(draft)
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter asks for opinions.")
+    if draft.status not in EDITABLE:
+        raise ValidationError({"status": "Opinions are asked before the draft goes into the sign flow."})
+    user_ids, unit_ids = list(dict.fromkeys(user_ids or [])), list(dict.fromkeys(unit_ids or []))
+    if not user_ids and not unit_ids:
+        raise ValidationError({"user_ids": "Name at least one person or unit."})
+    if len(user_ids) + len(unit_ids) > MAX_OPINIONS:
+        raise ValidationError({"user_ids": f"At most {MAX_OPINIONS} addressees at once."})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The date for opinions cannot be in the past."})
+    users = get_user_model().objects.in_bulk([i for i in user_ids if isinstance(i, int)])
+    units = Unit.objects.in_bulk([i for i in unit_ids if isinstance(i, int)])
+    for i, uid in enumerate(user_ids):
+        person = users.get(uid)
+        if person is None or not person.is_active:
+            raise ValidationError({f"user_ids.{i}": f"Unknown person {uid}."})
+        if draft.is_secret and not (policy.belongs_to_tree(person, draft.unit)
+                                    and (person.clearance or 0) >= draft.confidentiality):
+            raise ValidationError({f"user_ids.{i}": "A secret draft is discussed only within the unit, with "
+                                                    "cleared people."})
+    for i, uid in enumerate(unit_ids):
+        unit = units.get(uid)
+        if unit is None or unit.status != UnitStatus.ACTIVE:
+            raise ValidationError({f"unit_ids.{i}": f"Unknown or inactive unit {uid}."})
+        if draft.is_secret and not (unit.pk == draft.unit.pk or unit.is_descendant_of(draft.unit)):
+            raise ValidationError({f"unit_ids.{i}": "A secret draft is discussed only within the unit."})
+    consultation = Consultation.objects.create(draft=draft, asked_by=actor, question=nfc(question)[:5000],
+                                               due_date=due_date, version=latest_version(draft))
+    Opinion.objects.bulk_create([Opinion(consultation=consultation, user=users[u]) for u in user_ids]
+                                + [Opinion(consultation=consultation, unit=units[u]) for u in unit_ids])
+    if draft.status == DraftStatus.NOT_SUBMITTED:
+        draft.status = DraftStatus.CONSULTING
+        draft.save(update_fields=["status", "updated_at"])
+    message = f"Xin ý kiến về dự thảo {_label(draft)} trước ngày {due_date:%d/%m/%Y}"
+    for uid in user_ids:
+        notify_user(users[uid], message, _link(draft))
+    for uid in unit_ids:
+        notify_unit(units[uid], message, _link(draft))
+    record(actor=actor, action="draft.consult", obj=consultation, unit=draft.unit,
+           data={"draft": draft.pk, "users": user_ids, "units": unit_ids, "due_date": due_date})
+    return consultation
+
+
+def can_answer(user, opinion):
+    from dieuhanh.documents.policy import member_unit_ids
+
+    return opinion.answered_at is None and (
+        opinion.user_id == user.pk or (opinion.unit_id is not None and opinion.unit_id in member_unit_ids(user)))
+
+
+@transaction.atomic
+def give_opinion(*, actor, opinion, answer):
+    opinion = Opinion.objects.select_for_update(of=("self",)).select_related(
+        "consultation__draft__unit").get(pk=opinion.pk)
+    draft = opinion.consultation.draft
+    if not policy.can_view(actor, draft, involved=True) or not (
+            opinion.user_id == actor.pk or can_answer(actor, opinion) or opinion.answered_at is not None):
+        raise PermissionDenied("This request for an opinion is not addressed to you.")
+    if opinion.answered_at is not None:
+        raise ValidationError({"answer": "This opinion was already given; each addressee answers once."})
+    if not can_answer(actor, opinion):
+        raise PermissionDenied("This request for an opinion is not addressed to you.")
+    answer = nfc(answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": "Write your opinion (or “Nhất trí”)."})
+    if len(answer) > 20000:
+        raise ValidationError({"answer": "At most 20000 characters."})
+    opinion.answer, opinion.answered_by, opinion.answered_at = answer, actor, timezone.now()
+    opinion.save(update_fields=["answer", "answered_by", "answered_at"])
+    notify_user(draft.created_by, f"Đã có ý kiến về dự thảo {_label(draft)}", _link(draft))
+    record(actor=actor, action="draft.opinion", obj=opinion, unit=draft.unit, data={"draft": draft.pk})
+    return opinion
+
+
+# --- The sign flow -----------------------------------------------------------------------------------------------
+
+def _check_assignee(draft, user_id, action, field):
+    person = get_user_model().objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
+    if person is None:
+        raise ValidationError({field: "Choose the next person."})
+    if action not in StepAction.values:
+        raise ValidationError({f"{field.rsplit('_', 1)[0]}_action" if "_" in field else "action":
+                               f"Must be one of: {', '.join(StepAction.values)}."})
+    if not policy.belongs_to_tree(person, draft.unit):
+        raise ValidationError({field: f"{person.full_name} does not work in {draft.unit.name}."})
+    if (person.clearance or 0) < draft.confidentiality:
+        raise ValidationError({field: f"{person.full_name} is not cleared for this draft."})
+    if action == StepAction.SIGN and not policy.can_sign_for(person, draft.unit):
+        raise ValidationError({field: f"{person.full_name} does not sign for {draft.unit.name}."})
+    if action == StepAction.FORMAT_CHECK and not policy.can_issue(person, draft):
+        raise ValidationError({field: "The format check is done by a clerk of the issuing unit."})
+    return person
+
+
+def _add_step(draft, *, assignee, action, routed_by, state, order=None):
+    if order is None:
+        order = (draft.steps.filter(round=draft.round).order_by("-order").values_list("order", flat=True).first()
+                 or 0) + 1
+    return Step.objects.create(draft=draft, round=draft.round, order=order, assignee=assignee, action=action,
+                               state=state, routed_by=routed_by, version=latest_version(draft))
+
+
+def _tell(step, draft):
+    notify_user(step.assignee, f"Dự thảo {_label(draft)} chờ anh/chị xử lý ({step.get_action_display()})",
+                _link(draft))
+
+
+def _template_steps(template, draft):
+    if template.unit_id != draft.unit_id:
+        raise ValidationError({"template_id": "This template belongs to another unit."})
+    return [(i, s["user_id"], s["action"]) for i, s in enumerate(template.steps)]
+
+
+@transaction.atomic
+def submit(*, actor, draft, next_user_id=None, next_action=StepAction.REVIEW, template_id=None):
+    """Put the draft into the sign flow: to one person (step by step) or along a saved template."""
+    draft = _locked(draft)
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter submits.")
+    if draft.status not in EDITABLE:
+        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}."})
+    version = latest_version(draft)
+    if version.pdf_blob_id is None:
+        raise ValidationError({"file": "The draft's PDF is not ready yet (conversion pending or failed)."})
+    if template_id is not None:
+        template = FlowTemplate.objects.filter(pk=template_id).first()
+        if template is None:
+            raise ValidationError({"template_id": "Unknown template."})
+        planned = [(_check_assignee(draft, uid, action, f"template.steps.{i}"), action)
+                   for i, uid, action in _template_steps(template, draft)]
+    else:
+        planned = [(_check_assignee(draft, next_user_id, next_action, "next_user_id"), next_action)]
+    resubmitted = draft.status in (DraftStatus.RETURNED, DraftStatus.NUMBER_REFUSED)
+    draft.round += 1
+    draft.status = DraftStatus.RESUBMITTED if resubmitted else DraftStatus.IN_PROCESS
+    draft.save(update_fields=["round", "status", "updated_at"])
+    steps = [_add_step(draft, assignee=person, action=action, routed_by=actor, order=i + 1,
+                       state=StepState.CURRENT if i == 0 else StepState.WAITING)
+             for i, (person, action) in enumerate(planned)]
+    _tell(steps[0], draft)
+    record(actor=actor, action="draft.submit", obj=draft, unit=draft.unit,
+           data={"round": draft.round, "steps": [[p.pk, a] for p, a in planned], "template": template_id})
+    return steps[0]
+
+
+def _current_step(draft):
+    return draft.steps.filter(round=draft.round, state=StepState.CURRENT).select_related("assignee").first()
+
+
+def _locked_step(step, actor):
+    step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
+    draft = _locked(step.draft)
+    if step.state != StepState.CURRENT or step.round != draft.round or draft.status not in IN_FLOW:
+        raise ValidationError({"step": "This step is not waiting for action any more."})
+    if step.assignee_id != actor.pk or not policy.can_view(actor, draft, involved=True):
+        raise PermissionDenied("This step is assigned to someone else.")
+    return step, draft
+
+
+def _signature_lines(actor, draft, position):
+    return [f"Ký bởi: {actor.full_name}", position or "", draft.unit.name,
+            f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"]
+
+
+def _apply_personal_signature(*, actor, draft, step, passphrase, position):
+    credential = sig_services.current_credential(user=actor)
+    if credential is None:
+        raise ValidationError({"passphrase": "You have no valid signing certificate. Import one first."})
+    version = latest_version(draft)
+    before = current_pdf(draft, version)
+    with storage.open_blob(before) as fh:
+        data = fh.read()
+    slot = Signature.objects.filter(draft=draft, version=version, withdrawn_at__isnull=True,
+                                    organization=False).count()
+    signed = sig_services.sign_bytes(data, credential=credential, passphrase=passphrase,
+                                     field_name=f"KyDuyet{draft.round}_{step.order}_{slot + 1}",
+                                     lines=_signature_lines(actor, draft, position),
+                                     placement=pades.Placement(slot=slot), reason="Ký duyệt văn bản")
+    after = doc_services.store_file(actor=actor, fileobj=io.BytesIO(signed), content_type=files.PDF)
+    return Signature.objects.create(draft=draft, step=step, version=version, signer=actor, credential=credential,
+                                    blob_before=before, blob_after=after)
+
+
+@transaction.atomic
+def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAction.REVIEW, passphrase="",
+        position=""):
+    """The current handler approves, initials, forwards or signs. After a signature the flow ends (the draft
+    awaits its number) unless a next step is named; after the others the flow goes on to the next step."""
+    step, draft = _locked_step(step, actor)
+    if taken not in (Taken.APPROVE, Taken.INITIAL, Taken.FORWARD, Taken.SIGN):
+        raise ValidationError({"taken": "Choose approve, initial, forward or sign."})
+    if taken == Taken.SIGN and not policy.can_sign_for(actor, draft.unit):
+        raise PermissionDenied(f"You do not sign for {draft.unit.name}.")
+    comment = nfc(comment or "").strip()[:5000]
+    planned = draft.steps.filter(round=draft.round, state=StepState.WAITING).order_by("order").first()
+    following = None
+    if next_user_id is not None:
+        following = _check_assignee(draft, next_user_id, next_action, "next_user_id")
+    elif planned is None and taken != Taken.SIGN:
+        raise ValidationError({"next_user_id": "Choose who handles the draft next."})
+    signature = None
+    if taken == Taken.SIGN:
+        signature = _apply_personal_signature(actor=actor, draft=draft, step=step, passphrase=passphrase,
+                                              position=position)
+    step.state, step.taken, step.comment, step.acted_at = StepState.DONE, taken, comment, timezone.now()
+    step.save(update_fields=["state", "taken", "comment", "acted_at"])
+    if following is not None:
+        order = None
+        if planned is not None:  # an inserted step runs before the planned ones: make room for it
+            order = planned.order
+            for waiting in draft.steps.filter(round=draft.round, state=StepState.WAITING).order_by("-order"):
+                waiting.order += 1
+                waiting.save(update_fields=["order"])
+        nxt = _add_step(draft, assignee=following, action=next_action, routed_by=actor, state=StepState.CURRENT,
+                        order=order)
+    elif planned is not None:
+        planned.state = StepState.CURRENT
+        planned.save(update_fields=["state"])
+        nxt = planned
+    else:
+        nxt = None
+    if nxt is not None:
+        _tell(nxt, draft)
+    else:  # signed, nothing planned after: the clerks number and issue it
+        draft.status = DraftStatus.SIGNED
+        draft.save(update_fields=["status", "updated_at"])
+        notify_unit(draft.unit, f"Dự thảo {_label(draft)} đã ký, chờ cấp số", _link(draft))
+        notify_user(draft.created_by, f"Dự thảo {_label(draft)} đã được ký", _link(draft))
+    record(actor=actor, action=f"draft.step.{taken}", obj=step, unit=draft.unit,
+           data={"draft": draft.pk, "round": step.round, "order": step.order,
+                 "next": nxt.assignee_id if nxt else None, "signature": signature.pk if signature else None,
+                 "sha256": signature.blob_after.sha256 if signature else None})
+    return nxt
+
+
+
+def _reason(reason):
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason."})
+    return reason[:5000]
+
+
+@transaction.atomic
+def return_draft(*, actor, step, reason, to_step_id=None):
+    """Send the draft back: to the drafter (the flow stops) or to an earlier step of this round (it rolls back:
+    that person gets it again and everything after is cancelled). Secret drafts go back only to the drafter."""
+    step, draft = _locked_step(step, actor)
+    reason = _reason(reason)
+    now = timezone.now()
+    open_steps = draft.steps.filter(round=draft.round, state__in=[StepState.CURRENT, StepState.WAITING])
+    if to_step_id is None:
+        open_steps.exclude(pk=step.pk).update(state=StepState.CANCELLED)
+        step.state, step.taken, step.comment, step.acted_at = StepState.DONE, Taken.RETURN, reason, now
+        step.save(update_fields=["state", "taken", "comment", "acted_at"])
+        draft.status = DraftStatus.RETURNED
+        draft.save(update_fields=["status", "updated_at"])
+        # the round's signatures are void once the drafter has it back
+        Signature.objects.filter(draft=draft, withdrawn_at__isnull=True, organization=False).update(
+            withdrawn_at=now, withdrawn_reason="Trả lại người soạn thảo")
+        notify_user(draft.created_by, f"Dự thảo {_label(draft)} bị trả lại: {reason[:200]}", _link(draft))
+        record(actor=actor, action="draft.return", obj=draft, unit=draft.unit,
+               data={"round": draft.round, "step": step.order, "reason": reason})
+        return None
+    if draft.is_secret:
+        raise ValidationError({"to_step_id": "A secret draft goes back only to its drafter."})
+    target = draft.steps.filter(pk=to_step_id if isinstance(to_step_id, int) else 0, round=draft.round,
+                                state=StepState.DONE, order__lt=step.order).first()
+    if target is None:
+        raise ValidationError({"to_step_id": "Choose an earlier step of this flow."})
+    open_steps.exclude(pk=step.pk).update(state=StepState.CANCELLED)
+    step.state, step.taken, step.comment, step.acted_at = StepState.DONE, Taken.ROLLBACK, reason, now
+    step.save(update_fields=["state", "taken", "comment", "acted_at"])
+    # signatures given after the target step no longer stand: the content may change
+    Signature.objects.filter(draft=draft, withdrawn_at__isnull=True, step__round=draft.round,
+                             step__order__gte=target.order).update(withdrawn_at=now,
+                                                                    withdrawn_reason="Trả lại bước trước")
+    again = _add_step(draft, assignee=target.assignee, action=target.action, routed_by=actor,
+                      state=StepState.CURRENT)
+    notify_user(again.assignee, f"Dự thảo {_label(draft)} được trả lại để xử lý lại: {reason[:200]}", _link(draft))
+    record(actor=actor, action="draft.rollback", obj=draft, unit=draft.unit,
+           data={"round": draft.round, "from": step.order, "to": target.order, "reason": reason})
+    return again
+
+
+@transaction.atomic
+def withdraw_signature(*, actor, signature, reason):
+    """The signer takes the signature back while nobody has acted after it; the step is theirs again."""
+    signature = Signature.objects.select_for_update(of=("self",)).select_related("step").get(pk=signature.pk)
+    draft = _locked(signature.draft)
+    if signature.signer_id != actor.pk or signature.organization:
+        raise PermissionDenied("Only the signer can withdraw this signature.")
+    if signature.withdrawn_at is not None:
+        raise ValidationError({"signature": "This signature was already withdrawn."})
+    step = signature.step
+    reason = _reason(reason)
+    later = draft.steps.filter(round=step.round, order__gt=step.order)
+    if (draft.status not in (*IN_FLOW, DraftStatus.SIGNED) or step.round != draft.round
+            or later.filter(state=StepState.DONE).exists()):
+        raise ValidationError({"signature": "The next person has already acted; ask them to return the draft."})
+    now = timezone.now()
+    signature.withdrawn_at, signature.withdrawn_reason = now, reason
+    signature.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    current = later.filter(state=StepState.CURRENT).first()
+    if current is not None:  # the next person had not acted: the step goes back to the signer
+        if current.routed_by_id == actor.pk and current.order == step.order + 1 and not later.filter(
+                state=StepState.WAITING).exists():
+            current.state = StepState.CANCELLED
+        else:
+            current.state = StepState.WAITING
+        current.save(update_fields=["state"])
+    step.state, step.taken, step.acted_at = StepState.CURRENT, "", None
+    step.comment = ""
+    step.save(update_fields=["state", "taken", "acted_at", "comment"])
+    draft.status = DraftStatus.RESUBMITTED if draft.round > 1 else DraftStatus.IN_PROCESS
+    draft.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="draft.signature.withdraw", obj=signature, unit=draft.unit,
+           data={"draft": draft.pk, "reason": reason})
+    return step
+
+
+@transaction.atomic
+def refuse_number(*, actor, draft, reason):
+    """The clerk will not number the signed draft (wrong format, missing pieces): back to the drafter."""
+    draft = _locked(draft)
+    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft), "Only a clerk of the unit can do this.")
+    if draft.status != DraftStatus.SIGNED:
+        raise ValidationError({"status": "Only a signed draft awaits a number."})
+    reason = _reason(reason)
+    draft.status = DraftStatus.NUMBER_REFUSED
+    draft.save(update_fields=["status", "updated_at"])
+    notify_user(draft.created_by, f"Văn thư từ chối cấp số dự thảo {_label(draft)}: {reason[:200]}", _link(draft))
+    record(actor=actor, action="draft.refuse_number", obj=draft, unit=draft.unit, data={"reason": reason})
+    return draft
+
+
+@transaction.atomic
+def cancel_draft(*, actor, draft, reason):
+    draft = _locked(draft)
+    require(draft.created_by_id == actor.pk or has_role_in(actor, draft.unit, policy.OVERSEERS),
+            "Only the drafter or a leader can cancel a draft.")
+    if draft.status in (DraftStatus.ISSUED, DraftStatus.CANCELLED):
+        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}."})
+    reason = _reason(reason)
+    draft.steps.filter(state__in=[StepState.CURRENT, StepState.WAITING]).update(state=StepState.CANCELLED)
+    draft.status = DraftStatus.CANCELLED
+    draft.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="draft.cancel", obj=draft, unit=draft.unit, data={"reason": reason})
+    return draft
+
+
+def _signer_of(draft):
+    signature = (Signature.objects.filter(draft=draft, organization=False, withdrawn_at__isnull=True,
+                                          version=latest_version(draft))
+                 .select_related("signer", "step").order_by("-id").first())
+    return signature
+
+
+@transaction.atomic
+def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position="", authority=""):
+    """Number and issue the signed draft: the outgoing document is created and issued (register row, deliveries),
+    then the organization's signature is applied with the number, symbol and date in its appearance."""
+    draft = _locked(draft)
+    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft), "Only a clerk of the unit can issue.")
+    if draft.status != DraftStatus.SIGNED:
+        raise ValidationError({"status": "Only a signed draft can be issued."})
+    signature = _signer_of(draft)
+    if signature is None:
+        raise ValidationError({"status": "The draft carries no valid signature."})
+    credential = sig_services.current_credential(unit=draft.unit)
+    if credential is None:
+        raise ValidationError({"credential": f"{draft.unit.name} has no organization certificate; an "
+                                             "administrator imports it first."})
+    position = nfc(signer_position or "").strip()[:150]
+    document = doc_services.create_outgoing(
+        actor=actor, unit=draft.unit, document_type_id=draft.document_type_id, subject=draft.subject,
+        drafting_unit=draft.drafting_unit if draft.drafting_unit_id != draft.unit_id else None,
+        recipients=draft.recipients, urgency=draft.urgency, confidentiality=draft.confidentiality,
+        signer_name=signature.signer.full_name, signer_position=position, authority=authority or "",
+        due_date=draft.due_date)
+    document = doc_services.issue_document(actor=actor, document=document, issued_on=issued_on, series_id=series_id)
+    before = signature.blob_after
+    with storage.open_blob(before) as fh:
+        data = fh.read()
+    symbol = ("Số: " if document.document_type.system == "state" else "Số ") + document.symbol
+    signed = sig_services.sign_bytes(
+        data, credential=credential, passphrase=sig_services.server_passphrase(), field_name="DonVi",
+        lines=[draft.unit.name, symbol, f"{document.place or ''} {long_date(document.issued_on)}".strip(),
+               f"Văn thư: {actor.full_name}"],
+        placement=pades.Placement(slot=0, organization=True), reason="Ban hành văn bản")
+    after = doc_services.store_file(actor=actor, fileobj=io.BytesIO(signed), content_type=files.PDF)
+    Signature.objects.create(draft=draft, version=signature.version, organization=True, signer=actor,
+                             credential=credential, blob_before=before, blob_after=after)
+    _attach(document, [(after, f"{document.symbol.replace('/', '-')}.pdf", True)])
+    draft.status, draft.document = DraftStatus.ISSUED, document
+    draft.save(update_fields=["status", "document", "updated_at"])
+    record(actor=actor, action="draft.issue", obj=draft, unit=draft.unit,
+           data={"document": document.pk, "symbol": document.symbol, "sha256": after.sha256})
+    from dieuhanh.signatures.jobs import check_document_files
+
+    transaction.on_commit(lambda: check_document_files(document.pk))
+    return document
+
+
+@transaction.atomic
+def save_template(*, actor, unit, name, steps):
+    require(policy.can_draft(actor, unit) or has_role_in(actor, unit, policy.OVERSEERS),
+            "You cannot save flows for this unit.")
+    name = nfc(name or "").strip()
+    if not name:
+        raise ValidationError({"name": "This field is required."})
+    if not steps or len(steps) > MAX_TEMPLATE_STEPS:
+        raise ValidationError({"steps": f"Give between 1 and {MAX_TEMPLATE_STEPS} steps."})
+    probe = Draft(unit=unit, confidentiality=0)
+    cleaned = []
+    for i, s in enumerate(steps):
+        if not isinstance(s, dict):
+            raise ValidationError({f"steps.{i}": "Give user_id and action."})
+        person = _check_assignee(probe, s.get("user_id"), s.get("action"), f"steps.{i}")
+        cleaned.append({"user_id": person.pk, "action": s["action"]})
+    template = FlowTemplate.objects.create(unit=unit, name=name[:200], steps=cleaned, created_by=actor)
+    record(actor=actor, action="draft.template.save", obj=template, unit=unit, data={"steps": cleaned})
+    return template
+
+
+def blob_by_hash(sha256):
+    blob = Blob.objects.filter(sha256=(sha256 or "").lower()).first()
+    if blob is None:
+        raise ValidationError({"file": "Unknown file: upload it first."})
+    return blob
