@@ -50,6 +50,11 @@ def _register_routers():
     api.add_router("/", processing_router)
     api.add_router("/", core_router)
     api.add_router("/", tasks_router)
+    from dieuhanh.drafting.api import router as drafting_router
+    from dieuhanh.signatures.api import router as signatures_router
+
+    api.add_router("/", drafting_router)
+    api.add_router("/", signatures_router)
 
 
 _register_routers()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("processing/", include("dieuhanh.processing.urls")),
     path("documents/", include("dieuhanh.documents.urls")),
     path("tasks/", include("dieuhanh.tasks.urls")),
+    path("drafts/", include("dieuhanh.drafting.urls")),
+    path("signatures/", include("dieuhanh.signatures.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 

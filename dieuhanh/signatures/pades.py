@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.utils.translation import gettext_noop
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -179,11 +180,11 @@ def validate(pdf_bytes, trust_pems):
                 "NONE", "LTA_UPDATES", "FORM_FILLING")
             item["valid"] = item["intact"] and item["trusted"] and not modified
             if not item["intact"]:
-                item["problem"] = "The signed content was changed after signing."
+                item["problem"] = gettext_noop("The signed content was changed after signing.")
             elif not item["trusted"]:
-                item["problem"] = "The certificate does not chain to a trusted authority."
+                item["problem"] = gettext_noop("The certificate does not chain to a trusted authority.")
             elif modified:
-                item["problem"] = "The file was changed after signing in a way signatures do not allow."
+                item["problem"] = gettext_noop("The file was changed after signing in a way signatures do not allow.")
         except Exception as exc:  # a damaged signature is a finding, not a crash
             item["problem"] = f"The signature cannot be checked: {str(exc)[:200]}"
         results.append(item)

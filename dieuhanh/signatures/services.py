@@ -5,7 +5,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -68,7 +68,8 @@ def import_personal_credential(*, actor, p12, passphrase):
 
 @transaction.atomic
 def register_external_credential(*, actor, certificate_pem):
-    """A personal certificate whose key stays on a USB token or a remote signing service (see DIEUHANH_EXTERNAL_SIGNER)."""
+    """A personal certificate whose key stays on a USB token or a remote signing service
+    (see DIEUHANH_EXTERNAL_SIGNER)."""
     require(actor and actor.is_authenticated, "Sign in first.")
     try:
         cert = pki.load_pem(certificate_pem)

@@ -1,0 +1,86 @@
+"""Reads for drafts: the four personal lists and the clerks' queue (one query each, keyset pages), a draft's page."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import zones
+from dieuhanh.core.pagination import keyset_page
+from dieuhanh.documents.policy import member_unit_ids
+from dieuhanh.processing.selectors import capped_count
+from dieuhanh.tasks.selectors import _unit_ids
+
+from . import policy
+from .models import Draft, DraftStatus, Opinion, Signature, Step, StepState
+
+LISTS = ("mine", "opinion", "signature", "returned", "to_issue")
+LABELS = {"mine": _("My drafts"), "opinion": _("Awaiting my opinion"), "signature": _("Awaiting my signature"),
+          "returned": _("Returned"), "to_issue": _("Signed, awaiting number")}
+
+
+def _cleared(qs, user):
+    """Never list what the person could not open: clearance, and nothing secret over the internet zone."""
+    limit = 0 if zones.current() != zones.CLOSED else (user.clearance or 0)
+    return qs.filter(confidentiality__lte=limit)
+
+
+def drafts_for(user, kind="mine"):
+    qs = Draft.objects.select_related("unit", "document_type", "created_by")
+    if kind == "mine":
+        qs = qs.filter(created_by=user)
+    elif kind == "returned":
+        qs = qs.filter(created_by=user, status__in=[DraftStatus.RETURNED, DraftStatus.NUMBER_REFUSED])
+    elif kind == "opinion":
+        open_for_me = Opinion.objects.filter(consultation__draft=OuterRef("pk"), answered_at__isnull=True).filter(
+            Q(user=user) | Q(unit_id__in=member_unit_ids(user)))
+        qs = qs.filter(Exists(open_for_me)).exclude(status__in=[DraftStatus.ISSUED, DraftStatus.CANCELLED])
+    elif kind == "signature":
+        mine = Step.objects.filter(draft=OuterRef("pk"), round=OuterRef("round"), assignee=user,
+                                   state=StepState.CURRENT)
+        qs = qs.filter(Exists(mine))
+    elif kind == "to_issue":
+        qs = qs.filter(status=DraftStatus.SIGNED, unit_id__in=_unit_ids(user, policy.CLERKS))
+    else:
+        raise ValueError(kind)
+    return _cleared(qs, user)
+
+
+def draft_page(user, kind="mine", cursor=None, limit=50):
+    return keyset_page(drafts_for(user, kind), ["-id"], cursor=cursor, limit=limit)
+
+
+def counters(user):
+    return {kind: capped_count(drafts_for(user, kind)) for kind in LISTS}
+
+
+def get_draft(draft_id):
+    return get_object_or_404(Draft.objects.select_related("unit", "drafting_unit", "document_type", "created_by",
+                                                          "document"), pk=draft_id)
+
+
+def steps_of(draft):
+    return list(draft.steps.select_related("assignee", "routed_by").order_by("round", "order"))
+
+
+def versions_of(draft):
+    return list(draft.versions.select_related("blob", "pdf_blob", "created_by").order_by("-number"))
+
+
+def consultations_of(draft):
+    consultations = list(draft.consultations.select_related("asked_by").order_by("-id"))
+    opinions = Opinion.objects.filter(consultation__in=consultations).select_related("user", "unit", "answered_by")
+    by_consultation = {}
+    for opinion in opinions:
+        by_consultation.setdefault(opinion.consultation_id, []).append(opinion)
+    for consultation in consultations:
+        consultation.opinion_list = by_consultation.get(consultation.pk, [])
+    return consultations
+
+
+def signatures_of(draft):
+    return list(Signature.objects.filter(draft=draft).select_related("signer", "step", "version", "blob_after")
+                .order_by("id"))
+
+
+def current_step(draft):
+    return draft.steps.filter(round=draft.round, state=StepState.CURRENT).select_related("assignee").first()
