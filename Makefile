@@ -26,7 +26,7 @@ test: install browser
 
 # Browser tests drive Debian's chromium; never a browser downloaded by a tool.
 browser:
-	@test -x /usr/bin/chromium || scripts/ensure-chromium
+	@scripts/ensure-system-packages
 
 lint: install
 	$(BIN)/ruff check .
