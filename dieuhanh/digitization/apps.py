@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DigitizationConfig(AppConfig):
+    name = "dieuhanh.digitization"
+    verbose_name = "Digitization"

@@ -1,0 +1,256 @@
+"""Metadata from the OCR text of a document's first page: number and symbol, date and place, issuer, type and subject.
+
+Pure Python and total: any text gives an :class:`Extracted` (fields it cannot find stay empty), never an error.
+It understands the two layouts of DOMAIN.md:
+
+- State (Decree 30/2020): ``Số: 12/QĐ-UBND``, công văn ``Số: 123/UBND-VP`` (no type abbreviation);
+- Party (Regulation 399-QĐ/TW): ``Số 127-QĐ/TW``, ``15-CV/TU``.
+
+OCR errors it forgives: ``QD`` for ``QĐ`` (known abbreviations are restored), ``O``/``l`` inside the number,
+stray spaces around ``/`` and ``-``, the national motto read on the same line as the issuer.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from dieuhanh.core.text import fold
+from dieuhanh.documents.doctypes import PARTY_TYPES, STATE_TYPES
+
+# Abbreviations whose Đ/đ OCR tends to read as D; folded spelling -> proper spelling. Types first, then issuers.
+KNOWN_ABBREVIATIONS = {fold(a): a for _, a in STATE_TYPES + PARTY_TYPES if a}
+KNOWN_ABBREVIATIONS.update({fold(a): a for a in (
+    "UBND", "HĐND", "TW", "VPTW", "TU", "ĐU", "CB", "UBKTTU", "UBKT", "BTC", "BTG", "BDV", "BTCTW", "VP", "TCCB",
+    "MTTQ", "ĐTN", "HLHPN", "HND", "HCCB", "LĐLĐ", "TTg", "CP", "VPCP", "BNV", "STC", "SNV", "KTTH", "QLĐT")})
+KNOWN_ABBREVIATIONS["qyd"] = "QyĐ"
+KNOWN_ABBREVIATIONS["ctr"] = "CTr"
+KNOWN_ABBREVIATIONS["ttr"] = "TTr"
+
+# folded type name -> (name, State abbreviation, Party abbreviation)
+TYPE_NAMES = {}
+for _name, _abbr in STATE_TYPES:
+    TYPE_NAMES.setdefault(fold(_name), [_name, "", ""])[1] = _abbr
+for _name, _abbr in PARTY_TYPES:
+    TYPE_NAMES.setdefault(fold(_name), [_name, "", ""])[2] = _abbr
+TYPE_BY_ABBR = {}
+for _folded, (_name, _state, _party) in TYPE_NAMES.items():
+    for _abbr in (_state, _party):
+        if _abbr:
+            TYPE_BY_ABBR.setdefault(fold(_abbr), _name)
+
+MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc",
+          "dang cong san viet nam")
+_ABBR = r"[A-ZĐ][A-Za-zĐđ0-9]{0,9}"
+_NO = r"[0-9OoIl]{1,5}"
+# "Số: 12/QĐ-UBND", "Số: 123/UBND-VP" (State)
+STATE_SYMBOL = re.compile(rf"(?<![\w/-])({_NO})\s?/\s?({_ABBR}(?:\s?-\s?{_ABBR}){{0,3}})(?![\w/])")
+# "Số 127-QĐ/TW", "15-CV/TU" (Party)
+PARTY_SYMBOL = re.compile(rf"(?<![\w/-])({_NO})\s?-\s?({_ABBR})\s?/\s?({_ABBR}(?:\s?-\s?{_ABBR}){{0,2}})(?![\w/])")
+NUMBER_PREFIX = re.compile(r"S[ốoôồổóòõọ6é][:;.,]?\s*$|S[ốoô]\s*[:;]?\s*$", re.IGNORECASE)
+DATE = re.compile(r"ng\w{1,2}y\s*(\d{1,2})\s*th\w{1,3}ng\s*(\d{1,2})\s*,?\s*n\w{1,2}m\s*(\d{4})", re.IGNORECASE)
+SUBJECT_STOP = ("can cu", "kinh gui", "thuc hien", "dieu 1", "noi nhan", "quyet dinh:", "xet de nghi", "xet to trinh")
+
+
+@dataclass
+class Extracted:
+    system: str = ""  # "state" or "party" (from the symbol's shape)
+    number: int | None = None
+    symbol: str = ""  # as registered: "12/QĐ-UBND" or "127-QĐ/TW"
+    type_abbreviation: str = ""
+    issuer_abbreviation: str = ""
+    issued_on: datetime.date | None = None
+    place: str = ""
+    issuer_name: str = ""
+    type_name: str = ""
+    subject: str = ""
+    found: list = field(default_factory=list)
+
+    def as_dict(self):
+        data = asdict(self)
+        data["issued_on"] = self.issued_on.isoformat() if self.issued_on else None
+        return data
+
+
+def _clean_lines(text):
+    text = unicodedata.normalize("NFC", str(text or "")).replace("\f", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
+        line = line.replace("—", "-").replace("–", "-")
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _strip_motto(line):
+    """Remove the national or Party motto read onto the same line as the issuer (two columns OCR'd as one)."""
+    words = [w for w in line.split(" ") if w.strip("-*_")]
+    folded = [fold(w).strip(".,;:") for w in words]
+    for motto in MOTTOS:
+        target = [w for w in motto.split(" ") if w != "-"]
+        for at in range(len(folded) - len(target) + 1):
+            if folded[at:at + len(target)] == target:
+                del words[at:at + len(target)]
+                del folded[at:at + len(target)]
+                break
+    return " ".join(words).strip(" -*")
+
+
+def _abbr(part):
+    part = re.sub(r"\s", "", part)
+    return KNOWN_ABBREVIATIONS.get(fold(part), part)
+
+
+def _number(raw):
+    digits = raw.translate(str.maketrans("OoIl", "0011"))
+    try:
+        value = int(digits)
+    except ValueError:
+        return None
+    return value if 0 < value < 100000 else None
+
+
+def _find_symbol(lines, result):
+    """The first number/symbol, preferring one after 'Số'; Party shape first since it is the more specific."""
+    candidates = []
+    for index, line in enumerate(lines[:40]):
+        for kind, pattern in (("party", PARTY_SYMBOL), ("state", STATE_SYMBOL)):
+            for match in pattern.finditer(line):
+                after_so = bool(NUMBER_PREFIX.search(line[:match.start()]))
+                if kind == "state" and "-" in line[max(0, match.start() - 8):match.start()]:
+                    continue  # the tail of a Party symbol such as "127-QĐ/TW" matched as "QĐ/TW"
+                candidates.append((not after_so, index, kind, match))
+        if any(c[0] is False for c in candidates):
+            break
+    for _, index, kind, match in sorted(candidates, key=lambda c: (c[0], c[1], c[2] != "party")):
+        number = _number(match.group(1))
+        if number is None:
+            continue
+        if kind == "party":
+            type_abbr, issuer = _abbr(match.group(2)), "-".join(_abbr(p) for p in re.split(r"\s?-\s?", match.group(3)))
+            if fold(type_abbr) not in TYPE_BY_ABBR and fold(type_abbr) not in KNOWN_ABBREVIATIONS:
+                continue
+            result.symbol = f"{match.group(1) if match.group(1).isdigit() else number}-{type_abbr}/{issuer}"
+            result.type_abbreviation, result.issuer_abbreviation = type_abbr, issuer
+        else:
+            parts = [_abbr(p) for p in re.split(r"\s?-\s?", match.group(2))]
+            if fold(parts[0]) in TYPE_BY_ABBR and len(parts) > 1:
+                result.type_abbreviation, result.issuer_abbreviation = parts[0], parts[1]
+            else:  # công văn: "123/UBND-VP"
+                result.issuer_abbreviation = parts[0]
+            result.symbol = f"{match.group(1) if match.group(1).isdigit() else number}/{'-'.join(parts)}"
+        result.system, result.number = kind, number
+        result.found.append("symbol")
+        return index, match
+    return None, None
+
+
+def _find_date(lines, result, symbol_line):
+    best = None
+    for index, line in enumerate(lines[:40]):
+        for match in DATE.finditer(line):
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                date = datetime.date(year, month, day)
+            except ValueError:
+                continue
+            if not 1900 < year < 2200:
+                continue
+            before = line[:match.start()]
+            # the place-and-date line: "Hà Nội, ngày ..." near the number; "Căn cứ ... ngày ..." is the body
+            score = (0 if before.rstrip().endswith(",") else 1,
+                     0 if symbol_line is None or abs(index - symbol_line) <= 3 else 1, index)
+            if best is None or score < best[0]:
+                best = (score, index, date, before)
+    if best is None:
+        return None
+    _, index, date, before = best
+    result.issued_on = date
+    result.found.append("issued_on")
+    place = before.rstrip(" ,")
+    symbol_at = max((m.end() for p in (PARTY_SYMBOL, STATE_SYMBOL) for m in p.finditer(place)), default=0)
+    place = place[symbol_at:].strip(" ,.:;-*")
+    place = re.sub(r"^(V/v|Về việc)\b.*", "", place).strip()
+    if place and len(place) <= 60 and not fold(place).startswith("so"):
+        result.place = place
+    return index
+
+
+def _is_upper(line):
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _find_issuer(lines, result, stop):
+    parts = []
+    for line in lines[:stop if stop is not None else 6]:
+        line = _strip_motto(line)
+        line = re.sub(r"\s*S[ốoô6]\s*[:.]?\s*$", "", line)
+        for pattern in (PARTY_SYMBOL, STATE_SYMBOL):
+            line = pattern.split(line)[0] if pattern.search(line) else line
+        line = DATE.split(line)[0] if DATE.search(line) else line
+        line = re.sub(r"\bS[ốoô6]\s*[:.]?\s*$", "", line).strip(" -*_=.,:;")
+        if not line or not _is_upper(line) or len(line) < 2:
+            continue
+        if fold(line) in TYPE_NAMES:
+            break
+        parts.append(line)
+        if len(parts) == 3:
+            break
+    if parts:
+        result.issuer_name = re.sub(r"\s+", " ", " ".join(parts))[:255]
+        result.found.append("issuer_name")
+
+
+def _find_type_and_subject(lines, result, start):
+    start = 0 if start is None else start + 1
+    for index in range(start, min(len(lines), start + 12)):
+        line = lines[index]
+        if DATE.search(line) and not fold(line).startswith("v/"):
+            continue
+        folded = fold(line).strip(" .:")
+        if folded.startswith("v/v") or folded.startswith("v/ v"):
+            result.type_name = result.type_name or "Công văn"
+            subject = re.sub(r"^V\s?/\s?v\.?\s*", "", line, flags=re.IGNORECASE)
+            result.subject = _subject_tail(subject, lines, index + 1)
+            break
+        if _is_upper(line) and folded in TYPE_NAMES:
+            result.type_name = TYPE_NAMES[folded][0]
+            result.subject = _subject_tail("", lines, index + 1)
+            break
+    if result.type_abbreviation and fold(result.type_abbreviation) in TYPE_BY_ABBR:
+        result.type_name = TYPE_BY_ABBR[fold(result.type_abbreviation)]  # the symbol is the more reliable
+    if not result.type_name and result.symbol and result.system == "state" and not result.type_abbreviation:
+        result.type_name = "Công văn"
+    if result.type_name:
+        result.found.append("type_name")
+    if result.subject:
+        result.found.append("subject")
+
+
+def _subject_tail(first, lines, index):
+    parts = [first] if first else []
+    for line in lines[index:index + 4]:
+        folded = fold(line)
+        if (not line.strip(" -_=*.") or folded.startswith(SUBJECT_STOP) or re.match(r"^[-_=*. ]{3,}$", line)
+                or (_is_upper(line) and parts) or DATE.search(line)):
+            break
+        parts.append(line.strip())
+        if len(" ".join(parts)) > 300:
+            break
+    return re.sub(r"\s+", " ", " ".join(parts)).strip(" -_")[:2000]
+
+
+def extract(text):
+    """Everything that can be read from the first page's text; never raises."""
+    result = Extracted()
+    lines = _clean_lines(text)
+    if not lines:
+        return result
+    symbol_line, _ = _find_symbol(lines, result)
+    date_line = _find_date(lines, result, symbol_line)
+    header_end = min(x for x in (symbol_line, date_line, 6) if x is not None)
+    _find_issuer(lines, result, header_end if header_end > 0 else 1)
+    _find_type_and_subject(lines, result, symbol_line if symbol_line is not None else date_line)
+    return result

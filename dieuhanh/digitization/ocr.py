@@ -1,0 +1,231 @@
+"""OCR of a scan with OCRmyPDF and Tesseract (vie+eng): a PDF/A with a text layer, deskewed and turned upright,
+plus per-page quality figures (resolution, blank, word count and confidence) and the recognized text.
+
+Nothing here touches the database; :func:`run` takes bytes and returns an :class:`OcrResult` or raises
+:class:`ScanError` with a message a clerk can act on.
+"""
+
+import io
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dieuhanh.documents.validation import MAX_PIXELS
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ["vie", "eng"]
+MIN_PPI = 200  # DOMAIN.md: digitized copies at least 200 ppi
+MAX_PAGES = 500
+BLANK_INK = 0.004  # share of dark pixels below which a page counts as blank
+UNREADABLE_WORDS = 5
+UNREADABLE_CONFIDENCE = 55
+A4_SHORT_INCHES = 8.27
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/tiff"}
+
+
+class ScanError(Exception):
+    """The file cannot be digitized; the message says why (shown to the clerk)."""
+
+
+@dataclass
+class OcrResult:
+    pdf: bytes
+    pages: list = field(default_factory=list)  # [{"page", "ppi", "blank", "words", "confidence", "flags"}]
+    texts: list = field(default_factory=list)  # recognized text per page
+
+    @property
+    def page_count(self):
+        return len(self.pages)
+
+    @property
+    def first_page_text(self):
+        return next((t for t in self.texts if t.strip()), "")
+
+
+def _image_to_pdf(data, workdir):
+    """Wrap an image (every frame of a TIFF) in a PDF at its resolution; images without one are taken as
+    A4 portrait, the usual paper of official documents."""
+    import img2pdf
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > MAX_PAGES:
+                raise ScanError(f"The image has more than {MAX_PAGES} pages.")
+            width, height = image.size
+            if width * height * frames > MAX_PIXELS or width * height > MAX_PIXELS:
+                raise ScanError("The image has too many pixels.")
+            dpi = image.info.get("dpi")
+            image.load()  # decodes the first frame: a truncated or damaged image fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ScanError("The image is damaged or not an image.") from exc
+    ppi = None
+    if dpi and dpi[0] and dpi[0] > 1:
+        ppi = float(dpi[0])
+    if not ppi or ppi < 10 or ppi > 5000:
+        ppi = min(width, height) / A4_SHORT_INCHES
+    path = workdir / "input.pdf"
+    try:
+        layout = img2pdf.get_fixed_dpi_layout_fun((ppi, ppi))
+        path.write_bytes(img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
+    except Exception as exc:  # img2pdf raises its own and PIL's errors for odd images
+        raise ScanError("The image is damaged or in an unsupported variant.") from exc
+    return path
+
+
+def _check_pdf(path):
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.")
+            count = len(pdf.pages)
+            if count == 0:
+                raise ScanError("The PDF has no pages.")
+            if count > MAX_PAGES:
+                raise ScanError(f"The PDF has more than {MAX_PAGES} pages.")
+            return [_page_ppi(page) for page in pdf.pages]
+    except pikepdf.PasswordError as exc:
+        raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.") from exc
+    except pikepdf.PdfError as exc:
+        raise ScanError("The PDF is damaged and cannot be read.") from exc
+
+
+def _page_ppi(page):
+    """Resolution of the largest image on the page, measured against the page size (None without images)."""
+    try:
+        box = [float(v) for v in page.mediabox]
+        width_in, height_in = abs(box[2] - box[0]) / 72, abs(box[3] - box[1]) / 72
+        best = None  # (pixels, ppi) of the largest image
+        for image in page.get_images().values():
+            w, h = int(image.Width), int(image.Height)
+            if w * h > MAX_PIXELS:
+                raise ScanError("An image in the PDF has too many pixels.")
+            if width_in and height_in:
+                # the page may be turned relative to the image
+                ppi = max(min(w / width_in, h / height_in), min(w / height_in, h / width_in))
+                if best is None or w * h > best[0]:
+                    best = (w * h, ppi)
+        return round(best[1]) if best else None
+    except ScanError:
+        raise
+    except Exception:  # an odd image dictionary: no figure rather than a failure
+        return None
+
+
+def _ink(path, count):
+    """Share of dark pixels per page, rendered small (noise averages out at this size)."""
+    import pypdfium2
+
+    shares = []
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except Exception:
+        return [None] * count
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            image = page.render(scale=40 / 72, grayscale=True).to_pil().convert("L")
+            histogram = image.histogram()
+            total = sum(histogram) or 1
+            shares.append(sum(histogram[:128]) / total)
+    finally:
+        pdf.close()
+    return shares
+
+
+def _texts(sidecar, output, count):
+    text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+    pages = text.split("\f")
+    pages = (pages + [""] * count)[:count]
+    if any("[OCR skipped on page" in p for p in pages):  # born-digital pages keep their own text
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(str(output))
+        try:
+            for index, page_text in enumerate(pages):
+                if "[OCR skipped on page" in page_text and index < len(pdf):
+                    pages[index] = pdf[index].get_textpage().get_text_range()
+        finally:
+            pdf.close()
+    return [p.strip() for p in pages]
+
+
+def ocr_options(**overrides):
+    options = {"language": LANGUAGES, "output_type": "pdfa", "deskew": True, "rotate_pages": True,
+               "skip_text": True, "progress_bar": False, "max_image_mpixels": MAX_PIXELS / 1_000_000,
+               "jobs": int(os.environ.get("DIEUHANH_OCR_JOBS", "1")), "rotate_pages_threshold": 6.0,
+               # OCRmyPDF's own PDF/A writer: Debian 12's Ghostscript 10.0 is refused with skip_text, and
+               # skip_text keeps the text of born-digital pages instead of rasterizing them.
+               "pdfa_backend": os.environ.get("DIEUHANH_OCR_PDFA_BACKEND", "internal")}
+    options.update(overrides)
+    return options
+
+
+def run(data, content_type, **overrides):
+    """OCR ``data`` (a PDF or an image); return the PDF/A and per-page figures or raise ScanError."""
+    import ocrmypdf
+    from ocrmypdf import exceptions as ocr_exc
+
+    if content_type not in IMAGE_TYPES and content_type != "application/pdf":
+        raise ScanError("Only PDF and image scans (TIFF, JPEG, PNG) can be digitized.")
+    with tempfile.TemporaryDirectory(prefix="dieuhanh-ocr-") as tmp:
+        workdir = Path(tmp)
+        if content_type in IMAGE_TYPES:
+            source = _image_to_pdf(data, workdir)
+        else:
+            source = workdir / "input.pdf"
+            source.write_bytes(data)
+        ppis = _check_pdf(source)
+        ink = _ink(source, len(ppis))
+        output, sidecar = workdir / "output.pdf", workdir / "text.txt"
+        try:
+            ocrmypdf.ocr(source, output, sidecar=sidecar, plugins=["dieuhanh.digitization.ocr_plugin"],
+                         **ocr_options(**overrides))
+        except ocr_exc.EncryptedPdfError as exc:
+            raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.") from exc
+        except ocr_exc.DigitalSignatureError as exc:
+            raise ScanError("The PDF is digitally signed; OCR would break the signature. Register it directly "
+                            "instead.") from exc
+        except ocr_exc.MissingDependencyError as exc:
+            logger.error("OCR tools missing: %s", exc)
+            raise ScanError("The OCR tools are not installed on the server (tesseract, ghostscript).") from exc
+        except (ocr_exc.InputFileError, ocr_exc.UnsupportedImageFormatError, ocr_exc.DpiError) as exc:
+            raise ScanError(f"The file cannot be read for OCR: {exc}") from exc
+        except ocr_exc.ExitCodeException as exc:
+            logger.warning("OCR failed: %s", exc)
+            raise ScanError("OCR failed on this file.") from exc
+        except Exception as exc:  # a damaged page deep inside a PDF surfaces as anything from pikepdf or PIL
+            logger.warning("OCR failed", exc_info=True)
+            raise ScanError("OCR failed: the file seems damaged.") from exc
+        texts = _texts(sidecar, output, len(ppis))
+        pages = []
+        for index, ppi in enumerate(ppis):
+            stats_path = Path(f"{sidecar}.page-{index + 1}.json")
+            stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+            words = stats.get("words")
+            if words is None:  # OCR skipped (born-digital page): count the words of its own text
+                words = sum(1 for w in texts[index].split() if any(c.isalnum() for c in w))
+            pages.append(judge(page=index + 1, ppi=ppi, ink=ink[index] if index < len(ink) else None,
+                               words=words, confidence=stats.get("confidence")))
+        return OcrResult(pdf=output.read_bytes(), pages=pages, texts=texts)
+
+
+def judge(*, page, ppi, ink, words, confidence):
+    """The quality flags of one page: low-resolution, blank, unreadable."""
+    flags = []
+    if ppi is not None and ppi < MIN_PPI:
+        flags.append("low-resolution")
+    blank = (ink is not None and ink < BLANK_INK) and words < UNREADABLE_WORDS
+    if blank:
+        flags.append("blank")
+    elif words < UNREADABLE_WORDS or (confidence is not None and confidence < UNREADABLE_CONFIDENCE):
+        flags.append("unreadable")
+    return {"page": page, "ppi": ppi, "blank": blank, "ink": round(ink, 4) if ink is not None else None,
+            "words": words, "confidence": confidence, "flags": flags}

@@ -1,0 +1,30 @@
+"""Reads for digitization: batches of a unit with their progress, items awaiting confirmation."""
+
+from django.db.models import Count
+
+from dieuhanh.core.pagination import keyset_page
+
+from .models import DONE, PENDING, ImportBatch, ItemStatus, ScanItem
+
+
+def progress(batch):
+    """Counts per status, and how far OCR has got: {"total", "done", "percent", "pending", <status>: n}."""
+    counts = dict(ScanItem.objects.filter(batch=batch).values_list("status").annotate(n=Count("id")).order_by())
+    total = sum(counts.values())
+    done = sum(n for status, n in counts.items() if status in DONE)
+    out = {status: counts.get(status, 0) for status in ItemStatus.values}
+    out.update({"total": total, "done": done, "pending": sum(counts.get(s, 0) for s in PENDING),
+                "percent": round(100 * done / total) if total else 100})
+    return out
+
+
+def batch_page(unit, cursor=None, limit=20):
+    return keyset_page(ImportBatch.objects.filter(unit=unit).select_related("created_by"), ["-id"], cursor, limit)
+
+
+def batch_items(batch):
+    return list(ScanItem.objects.filter(batch=batch).select_related("entry", "duplicate_of").order_by("id"))
+
+
+def awaiting_confirmation(unit, cursor=None, limit=50):
+    return keyset_page(ScanItem.objects.filter(unit=unit, status=ItemStatus.READY), ["id"], cursor, limit)
