@@ -55,6 +55,9 @@ def _register_routers():
 
     api.add_router("/", drafting_router)
     api.add_router("/", signatures_router)
+    from dieuhanh.search.api import router as search_router
+
+    api.add_router("/", search_router)
 
 
 _register_routers()

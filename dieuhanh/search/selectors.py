@@ -1,0 +1,189 @@
+"""Search reads: one function for the page and the API, permissions applied inside the query itself."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db.models import Q
+
+from dieuhanh.core.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
+from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus, Urgency
+from dieuhanh.documents.policy import visible_documents_q
+
+from . import text as search_text
+from .backends import get_backend
+from .models import SavedSearch, SearchEntry
+
+COUNT_CAP = 1000
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class Filters:
+    """Field filters; every one combines (AND) with the free text and the others."""
+
+    document_type_id: int | None = None
+    issuer: str = ""
+    symbol: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    urgency: int | None = None
+    confidentiality: int | None = None
+    status: str = ""
+    unit_id: int | None = None
+    handler_id: int | None = None
+
+    def as_params(self):
+        return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in self.__dict__.items()
+                if v not in (None, "")}
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float
+    snippet: str
+
+
+@dataclass
+class Result:
+    hits: list
+    next_cursor: str | None
+    count: int  # capped: when ``more`` it means "more than COUNT_CAP"
+    more: bool
+    corrected: str = ""  # the query actually run after fixing typos, when the typed one found nothing
+    parsed: object = None
+    params: dict = field(default_factory=dict)
+
+
+def _check(filters):
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise ValidationError({"date_to": "The end date is before the start date."})
+    if filters.urgency is not None and filters.urgency not in Urgency.values:
+        raise ValidationError({"urgency": "Unknown urgency."})
+    if filters.confidentiality is not None and filters.confidentiality not in Confidentiality.values:
+        raise ValidationError({"confidentiality": "Unknown confidentiality level."})
+    if filters.status and filters.status not in DocumentStatus.values:
+        raise ValidationError({"status": "Unknown status."})
+
+
+def _filtered(user, filters):
+    from dieuhanh.processing.models import Flow
+
+    _check(filters)
+    q = visible_documents_q(user)
+    if filters.document_type_id:
+        q &= Q(document_type_id=filters.document_type_id)
+    if filters.issuer:
+        # the folded issuer name is kept on the index row, so "ha noi" finds "Hà Nội"
+        q &= Q(search_entry__issuer_key__contains=" ".join(search_text.words(filters.issuer)))
+    if filters.symbol:
+        key = search_text.symbol_key(filters.symbol)
+        q &= Q(search_entry__symbol_key__startswith=key)
+    if filters.date_from:
+        q &= Q(issued_on__gte=filters.date_from)
+    if filters.date_to:
+        q &= Q(issued_on__lte=filters.date_to)
+    if filters.urgency is not None:
+        q &= Q(urgency=filters.urgency)
+    if filters.confidentiality is not None:
+        q &= Q(confidentiality=filters.confidentiality)
+    if filters.status:
+        q &= Q(status=filters.status)
+    if filters.unit_id:
+        q &= Q(issuing_unit_id=filters.unit_id) | Q(incoming_entries__unit_id=filters.unit_id)
+    if filters.handler_id:
+        q &= Q(pk__in=Flow.objects.filter(handler_user_id=filters.handler_id).values("entry__document_id"))
+    return Document.objects.filter(q).values("pk")
+
+
+def _visible_sql(user, filters):
+    """The documents ``user`` may open that pass ``filters``, as SQL for the back-end; None when none can."""
+    qs = _filtered(user, filters).distinct() if filters.unit_id else _filtered(user, filters)
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None, None
+    return sql, list(params)
+
+
+def _decode(cursor, sort):
+    if not cursor:
+        return None
+    first, doc_id = decode_cursor(cursor, 2)
+    try:
+        if sort == "date":
+            return [datetime.date.fromisoformat(str(first)), int(doc_id)]
+        return [float(first), int(doc_id)]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"cursor": "Invalid cursor."}) from exc
+
+
+def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20, with_count=True):
+    """Documents ``user`` may open that match ``q`` and ``filters``.
+
+    Relevance puts documents with the accented words as typed first, then full-text rank; "date" is newest
+    first. Pages are keyset-addressed; the count stops at ``COUNT_CAP`` ("more than 1000"). When the words as
+    typed find nothing, PostgreSQL retries once with the closest index words (typos) and says so.
+    """
+    filters = filters or Filters()
+    if sort not in SORTS:
+        raise ValidationError({"sort": "Sort by relevance or date."})
+    try:
+        limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"limit": "A number from 1 to 200."}) from exc
+    parsed = search_text.parse_query(q)
+    if parsed.empty and sort == "relevance":
+        sort = "date"  # nothing to rank by
+    after = _decode(cursor, sort)
+    backend = get_backend()
+    visible_sql, visible_params = _visible_sql(user, filters)
+    if visible_sql is None:
+        return Result(hits=[], next_cursor=None, count=0, more=False, parsed=parsed)
+    rows = backend.page(parsed, visible_sql, visible_params, sort=sort, cursor=after, limit=limit + 1)
+    corrected = ""
+    if not rows and not after and parsed.terms:
+        fixed = _corrected(backend, parsed)
+        if fixed is not None:
+            rows = backend.page(fixed, visible_sql, visible_params, sort=sort, cursor=None, limit=limit + 1)
+            if rows:
+                corrected = " ".join(fixed.terms + [" ".join(p) for p in fixed.phrases])
+                parsed = fixed
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    docs = Document.objects.select_related("document_type", "issuing_unit").in_bulk([r[0] for r in rows])
+    texts = dict(SearchEntry.objects.filter(document_id__in=[r[0] for r in rows]).values_list("document_id", "text"))
+    words = parsed.highlight_words()
+    hits = [Hit(document=docs[doc_id], score=score, snippet=search_text.snippet(texts.get(doc_id, ""), words))
+            for doc_id, score, _ in rows if doc_id in docs]
+    next_cursor = None
+    if has_more and rows:
+        doc_id, score, day = rows[-1]
+        next_cursor = encode_cursor([day.isoformat() if sort == "date" else score, doc_id])
+    count, more = len(hits), has_more
+    if with_count and not after:
+        count = backend.count(parsed, visible_sql, visible_params, cap=COUNT_CAP)
+        more = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    return Result(hits=hits, next_cursor=next_cursor, count=count, more=more, corrected=corrected, parsed=parsed)
+
+
+def _corrected(backend, parsed):
+    """The query with each word the index does not know replaced by its closest index word, or None."""
+    terms, changed = [], False
+    known = backend.known_words(parsed.terms)
+    for term in parsed.terms:
+        similar = [] if term in known else backend.similar_words(term, limit=1)
+        if similar:
+            terms.append(similar[0])
+            changed = True
+        else:
+            terms.append(term)
+    if not changed:
+        return None
+    return search_text.ParsedQuery(terms=terms, phrases=parsed.phrases)
+
+
+def saved_searches(user):
+    return SavedSearch.objects.filter(user=user).order_by("name", "id")

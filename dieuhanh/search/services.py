@@ -1,0 +1,131 @@
+"""Writes of the search app: the index row of a document, the re-index command's batches, saved searches."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dieuhanh.audit import services as audit
+from dieuhanh.core.text import nfc
+from dieuhanh.documents import storage
+from dieuhanh.documents.models import Document, DocumentFile
+
+from . import text as search_text
+from .models import BlobText, SavedSearch, SearchEntry
+
+TEXT_TYPES = {
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+}
+MAX_SAVED = 50
+
+
+def blob_text(blob):
+    """The text of a stored file, extracted once (files never change). Scans without a text layer have none
+    until their OCR'd copy is attached."""
+    try:
+        return BlobText.objects.get(blob=blob).text
+    except BlobText.DoesNotExist:
+        pass
+    text = ""
+    if blob.content_type in TEXT_TYPES:
+        from dieuhanh.drafting.files import extract_text
+
+        try:
+            with storage.open_blob(blob) as fh:
+                text = extract_text(fh.read(), blob.content_type)
+        except OSError:
+            text = ""  # a missing file is the fixity check's business; the metadata stays searchable
+    BlobText.objects.get_or_create(blob=blob, defaults={"text": text})
+    return text
+
+
+def _opinions(document_id):
+    from dieuhanh.processing.models import Flow, FlowNote
+
+    directions = Flow.objects.filter(entry__document_id=document_id).exclude(direction="").values_list(
+        "direction", flat=True)
+    notes = FlowNote.objects.filter(flow__entry__document_id=document_id).values_list("text", flat=True)
+    return list(directions) + list(notes)
+
+
+def document_text(document):
+    """Everything a person may remember of a document, as written: metadata, file texts, opinions."""
+    parts = [
+        document.symbol and f"Số: {document.symbol}",
+        document.document_type.name,
+        document.subject,
+        document.issuer_name,
+        document.signer_name,
+        document.signer_position,
+        document.place,
+    ]
+    files = DocumentFile.objects.filter(document_id=document.pk).select_related("blob").order_by("-is_main", "order")
+    parts.extend(blob_text(f.blob) for f in files)
+    parts.extend(_opinions(document.pk))
+    return nfc("\n".join(p for p in parts if p))
+
+
+def index_document(document_id):
+    """Write the index row of one document. Called inside the transaction that changed the document (see
+    signals.py), so the index never drifts from the database."""
+    document = Document.objects.select_related("document_type").filter(pk=document_id).first()
+    if document is None:
+        SearchEntry.objects.filter(document_id=document_id).delete()
+        return None
+    text = document_text(document)
+    created = document.created_at.date() if document.created_at else datetime.date.today()
+    entry, _ = SearchEntry.objects.update_or_create(document_id=document.pk, defaults={
+        "text": text[:search_text.MAX_INDEXED_CHARS],
+        "folded": search_text.index_text(text),
+        "symbol_key": search_text.symbol_key(document.symbol),
+        "issuer_key": " ".join(search_text.words(document.issuer_name))[:255],
+        "sort_date": document.issued_on or created,
+    })
+    return entry
+
+
+def reindex(*, batch=500, progress=None, start_after=0):
+    """Index every document again, one committed batch at a time (no all-or-nothing rebuild): an interrupted run
+    is resumed with ``start_after``. ``progress(done, last_id)`` is called after each batch."""
+    done, last = 0, start_after
+    while True:
+        ids = list(Document.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return done
+        with transaction.atomic():
+            for doc_id in ids:
+                index_document(doc_id)
+        done += len(ids)
+        last = ids[-1]
+        if progress:
+            progress(done, last)
+
+
+# --- Saved searches ------------------------------------------------------------------------------------------
+
+def save_search(*, actor, name, params):
+    """Keep a search under a name for its owner; the same name replaces the earlier one."""
+    name = nfc(name or "")
+    if not name:
+        raise ValidationError({"name": "Give the search a name."})
+    if len(name) > 100:
+        raise ValidationError({"name": "At most 100 characters."})
+    if not isinstance(params, dict) or len(str(params)) > 2000:
+        raise ValidationError({"params": "The search is too long to keep."})
+    with transaction.atomic():
+        existing = SavedSearch.objects.filter(user=actor, name=name).first()
+        if existing is None and SavedSearch.objects.filter(user=actor).count() >= MAX_SAVED:
+            raise ValidationError({"name": f"At most {MAX_SAVED} saved searches: delete one first."})
+        saved, _ = SavedSearch.objects.update_or_create(user=actor, name=name, defaults={"params": params})
+        audit.record(actor=actor, action="search.saved", obj=saved, data={"name": name})
+    return saved
+
+
+def delete_saved_search(*, actor, saved):
+    if saved.user_id != actor.pk:
+        raise ValidationError({"id": "Not your saved search."})
+    with transaction.atomic():
+        audit.record(actor=actor, action="search.saved_deleted", obj=saved, data={"name": saved.name})
+        saved.delete()

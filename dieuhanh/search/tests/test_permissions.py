@@ -1,0 +1,76 @@
+"""Search never shows a document its reader could not open: not in results, counts, snippets or corrections.
+
+The search filter is :func:`visible_documents_q`; these tests hold it to :func:`can_view_document`, the rule the
+document page applies, for every person of a small organization, in both network zones."""
+
+import pytest
+
+from conftest import make_user
+from dieuhanh.accounts.models import Role
+from dieuhanh.core import zones
+from dieuhanh.documents import policy
+from dieuhanh.documents import services as doc_services
+from dieuhanh.documents.models import Document
+from dieuhanh.processing import services as processing
+from dieuhanh.search import selectors
+
+
+@pytest.fixture
+def world(exchange, paper):
+    org = exchange.org
+    issued = doc_services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Hướng dẫn công tác"))
+    withdrawn = exchange.outgoing(subject="Hướng dẫn công tác bị thu hồi", recipients=[{"unit_id": org.b.pk}])
+    doc_services.issue_document(actor=org.clerk_a, document=withdrawn)
+    doc_services.cancel_issue(actor=org.clerk_a, document=withdrawn, reason="Sai thể thức")
+    draft_only = exchange.outgoing(subject="Hướng dẫn công tác chưa ban hành")
+    in_b = paper("Công văn hướng dẫn công tác của tỉnh bạn", unit=org.b, clerk=org.clerk_b)
+    secret = paper("Hướng dẫn công tác mật bimatquocgia", confidentiality=1)
+    handled = paper("Hướng dẫn công tác giao cá nhân", unit=org.b, clerk=org.clerk_b)
+    entry = handled.incoming_entries.get()
+    processing.assign(actor=org.leader_b, entry=entry, handlers=[{"unit_id": org.b1.pk, "role": "lead"}])
+    return org, [issued, withdrawn, draft_only, in_b, secret, handled]
+
+
+@pytest.mark.parametrize("zone", [zones.CLOSED, zones.INTERNET])
+def test_results_equal_what_each_person_may_open(world, zone):
+    org, docs = world
+    b1_clerk = make_user("clerk.b1", org.b1, Role.CLERK)  # reaches a document only through its unit's flow
+    outsider = make_user("nobody")
+    token = zones._current.set(zone)
+    try:
+        for person in [org.admin, org.clerk_a, org.leader_a, org.uadmin_a, org.spec_a1, org.clerk_b,
+                       org.leader_b, org.uadmin_b, b1_clerk, outsider]:
+            person = type(person).objects.get(pk=person.pk)  # fresh grants cache
+            expected = {d.pk for d in Document.objects.all() if policy.can_view_document(person, d)}
+            for q in ("", "huong dan cong tac", "hướng dẫn"):
+                result = selectors.search(person, q=q, limit=200)
+                found = {h.document.pk for h in result.hits}
+                assert found == expected, (person.username, zone, q)
+                assert result.count == len(expected)
+    finally:
+        zones._current.reset(token)
+
+
+def test_secret_words_never_leak(world):
+    org, docs = world
+    secret = docs[4]
+    org.clerk_a.clearance = 0
+    org.clerk_a.save()
+    uncleared = type(org.clerk_a).objects.get(pk=org.clerk_a.pk)
+    result = selectors.search(uncleared, q="bimatquocgia")
+    assert result.hits == [] and result.count == 0 and result.corrected == ""
+    # a near miss is not "corrected" into the secret word either
+    assert selectors.search(uncleared, q="bimatquocgiaa").corrected == ""
+    everything = selectors.search(uncleared, q="cong tac", limit=200)
+    assert secret.pk not in {h.document.pk for h in everything.hits}
+    assert all("bimat" not in str(h.snippet) for h in everything.hits)
+    # the cleared clerk on the closed network finds it
+    org.clerk_a.clearance = 1
+    org.clerk_a.save()
+    cleared = type(org.clerk_a).objects.get(pk=org.clerk_a.pk)
+    assert [h.document.pk for h in selectors.search(cleared, q="bimatquocgia").hits] == [secret.pk]
+    token = zones._current.set(zones.INTERNET)
+    try:
+        assert selectors.search(cleared, q="bimatquocgia").hits == []
+    finally:
+        zones._current.reset(token)

@@ -1,0 +1,147 @@
+"""Search: Vietnamese folding, accented matches first, phrases, symbols, filters, pages, indexing in the
+writing transaction. Runs on SQLite FTS5 and on PostgreSQL full text alike."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dieuhanh.search import selectors
+from dieuhanh.search.models import SearchEntry
+from dieuhanh.search.selectors import Filters
+
+
+def ids(result):
+    return [h.document.pk for h in result.hits]
+
+
+def test_folded_query_finds_accented_text_and_exact_accents_rank_first(paper, exchange):
+    clerk = exchange.org.clerk_a
+    near = paper("Về việc điều đồng cán bộ")  # other tones, same letters
+    exact = paper("Quyết định điều động cán bộ")
+    other = paper("Báo cáo tình hình kinh tế")
+    plain = selectors.search(clerk, q="dieu dong can bo")
+    assert set(ids(plain)) == {near.pk, exact.pk} and other.pk not in ids(plain)
+    accented = selectors.search(clerk, q="điều động cán bộ")
+    assert ids(accented)[0] == exact.pk and set(ids(accented)) == {near.pk, exact.pk}
+    assert selectors.search(clerk, q="ĐIỀU ĐỘNG").hits[0].document.pk == exact.pk
+    # the snippet marks the words as written
+    assert "<mark>động</mark>" in str(accented.hits[0].snippet)
+
+
+def test_phrase_query_needs_adjacent_words(paper, exchange):
+    clerk = exchange.org.clerk_a
+    together = paper("Kế hoạch điều động cán bộ năm 2026")
+    apart = paper("Cán bộ được điều về, không động viên")
+    assert set(ids(selectors.search(clerk, q="can bo dieu"))) == {together.pk, apart.pk}
+    assert ids(selectors.search(clerk, q='"dieu dong can bo"')) == [together.pk]
+    assert ids(selectors.search(clerk, q='"điều động" kế hoạch')) == [together.pk]
+
+
+@pytest.mark.parametrize("typed", ["12/QĐ-UBND", "12/QD-UBND", "số 12/qd-ubnd", "12 / QĐ - UBND"])
+def test_state_symbol_with_or_without_diacritics(paper, exchange, typed):
+    hit = paper("Về việc thành lập tổ công tác", symbol="12/QĐ-UBND")
+    paper("Về việc thành lập tổ công tác", symbol="121/QĐ-UBND")
+    paper("Về việc thành lập tổ công tác", symbol="12/TB-UBND")
+    assert ids(selectors.search(exchange.org.clerk_a, q=typed)) == [hit.pk]
+
+
+def test_party_symbol_and_symbol_filter(paper, exchange):
+    hit = paper("Quyết định về công tác cán bộ", symbol="127-QĐ/TW", issuer="Ban Chấp hành Trung ương",
+                type_name="Quyết định")
+    paper("Kết luận", symbol="127-KL/TW", issuer="Ban Chấp hành Trung ương", type_name="Quyết định")
+    clerk = exchange.org.clerk_a
+    assert ids(selectors.search(clerk, q="127-QĐ/TW")) == [hit.pk]
+    assert ids(selectors.search(clerk, q="127-qd/tw")) == [hit.pk]
+    assert ids(selectors.search(clerk, filters=Filters(symbol="127-QD/TW"))) == [hit.pk]
+
+
+def test_file_text_and_opinions_are_searched(paper, exchange):
+    clerk = exchange.org.clerk_a
+    doc = paper("Công văn số 5", body=["Đề nghị rà soát hồ sơ đảng viên chuyển sinh hoạt"])
+    assert ids(selectors.search(clerk, q="ra soat ho so dang vien")) == [doc.pk]
+    from dieuhanh.processing import services as processing
+
+    entry = doc.incoming_entries.get()
+    flows = processing.assign(actor=exchange.org.leader_a, entry=entry, direction="Giao Văn phòng tham mưu gấp",
+                              handlers=[{"user_id": exchange.org.clerk_a.pk, "role": "lead"}])
+    assert ids(selectors.search(clerk, q="tham muu gap")) == [doc.pk]
+    mine = [f for f in flows if f.handler_user_id][0]
+    processing.add_opinion(actor=exchange.org.clerk_a, flow=mine, text="Đã phối hợp với Ban Tổ chức")
+    assert ids(selectors.search(clerk, q="ban to chuc phoi hop")) == [doc.pk]
+
+
+def test_index_is_written_in_the_same_transaction(paper, exchange):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        doc = paper("Thông báo kết luận của Ban Thường vụ")
+        assert SearchEntry.objects.filter(document=doc).exists()
+        raise RuntimeError("the write fails after the document was saved")
+    assert not SearchEntry.objects.exists()
+    assert ids(selectors.search(exchange.org.clerk_a, q="thong bao ket luan")) == []
+
+
+def test_filters_combine_with_free_text(paper, exchange):
+    org = exchange.org
+    march = paper("Kế hoạch tuyên truyền", issued_on=datetime.date(2026, 3, 2), urgency=1)
+    april = paper("Kế hoạch tuyên truyền", issued_on=datetime.date(2026, 4, 2), issuer="Thành ủy Hà Nội")
+    clerk = org.clerk_a
+    assert ids(selectors.search(clerk, q="ke hoach", filters=Filters(date_from=datetime.date(2026, 4, 1)))) \
+        == [april.pk]
+    assert ids(selectors.search(clerk, q="ke hoach", filters=Filters(urgency=1))) == [march.pk]
+    assert ids(selectors.search(clerk, q="ke hoach", filters=Filters(issuer="thanh uy ha noi"))) == [april.pk]
+    assert set(ids(selectors.search(clerk, filters=Filters(unit_id=org.a.pk)))) == {march.pk, april.pk}
+    assert ids(selectors.search(clerk, q="ke hoach", filters=Filters(status="issued"))) == []
+    with pytest.raises(ValidationError) as exc:
+        selectors.search(clerk, filters=Filters(date_from=datetime.date(2026, 5, 1),
+                                                date_to=datetime.date(2026, 4, 1)))
+    assert "date_to" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_keyset_pages_cover_every_hit_once(paper, exchange, sort):
+    made = [paper(f"Báo cáo công tác tháng {i}" + " công tác" * (i % 4), issued_on=datetime.date(2026, 1, 1 + i % 5))
+            for i in range(23)]
+    seen, cursor = [], None
+    for _ in range(10):
+        result = selectors.search(exchange.org.clerk_a, q="cong tac", sort=sort, cursor=cursor, limit=5)
+        seen.extend(ids(result))
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(d.pk for d in made) and len(seen) == len(set(seen))
+    if sort == "date":
+        days = [d.issued_on for d in sorted(made, key=lambda d: seen.index(d.pk))]
+        assert days == sorted(days, reverse=True)
+
+
+def test_counts_stop_at_the_cap(paper, exchange, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for i in range(5):
+        paper(f"Giấy mời họp {i}")
+    result = selectors.search(exchange.org.clerk_a, q="giay moi", limit=2)
+    assert result.more and result.count == 3 and len(result.hits) == 2
+
+
+def test_reindex_rebuilds_missing_rows_in_batches(paper, exchange):
+    docs = [paper(f"Tờ trình số {i}") for i in range(7)]
+    SearchEntry.objects.all().delete()
+    assert ids(selectors.search(exchange.org.clerk_a, q="to trinh")) == []
+    from dieuhanh.search import services
+
+    calls = []
+    assert services.reindex(batch=3, progress=lambda done, last: calls.append(done)) == 7
+    assert calls == [3, 6, 7]
+    assert sorted(ids(selectors.search(exchange.org.clerk_a, q="to trinh"))) == sorted(d.pk for d in docs)
+
+
+def test_typos_are_corrected_on_postgresql_only(paper, exchange):
+    from django.db import connection
+
+    doc = paper("Quyết định điều động cán bộ tăng cường")
+    result = selectors.search(exchange.org.clerk_a, q="tang cuongg")
+    if connection.vendor == "postgresql":  # pg_trgm over the index vocabulary
+        assert ids(result) == [doc.pk] and result.corrected == "tang cuong"
+    else:  # the embedded default has no fuzzy matching: nothing found, nothing claimed
+        assert ids(result) == [] and result.corrected == ""
+    assert selectors.search(exchange.org.clerk_a, q="tang cuong").corrected == ""

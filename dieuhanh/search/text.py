@@ -1,0 +1,148 @@
+"""Turning documents and queries into index words, and hits back into highlighted snippets.
+
+Both back-ends index the same thing: folded words made only of ``[a-z0-9]`` (so no tokenizer of SQLite or
+PostgreSQL ever splits a word differently from us), followed by one "accent token" per distinct accented word.
+An accent token is the word as written (lower case, NFC) in hex behind a prefix no folded word starts with, so a
+query typed with diacritics can rank documents with exactly those words first without a second index.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from dieuhanh.core.text import fold, nfc
+
+WORD = re.compile(r"[a-z0-9]+")
+ACCENT_PREFIX = "zqx"
+MAX_INDEXED_CHARS = 400_000  # a tsvector holds 1 MB; longer file texts are cut
+MAX_QUERY_TERMS = 12
+# "12/QĐ-UBND", "123/UBND-VP", "127-QĐ/TW", "15-CV/TU": a number, then / or -, then letters.
+SYMBOL = re.compile(r"(?<![\w/])(?:số\s*:?\s*)?(\d{1,6}\s*[/-]\s*[^\W\d_][\w.]*(?:\s*[/-]\s*[^\W_][\w.]*)*)",
+                    re.IGNORECASE)
+
+
+def words(text):
+    """Folded words of ``text``: "Điều động" -> ["dieu", "dong"]."""
+    return WORD.findall(fold(text))
+
+
+def accent_token(word):
+    return ACCENT_PREFIX + word.encode().hex()
+
+
+def accented_words(text):
+    """Lower-case words of ``text`` that carry a diacritic or đ, as written (NFC)."""
+    out = []
+    for word in re.findall(r"[^\W_]+", nfc(text or "").lower()):
+        if not word.isascii():
+            out.append(word)
+    return out
+
+
+def index_text(text):
+    """What the full-text index reads for ``text``."""
+    text = (text or "")[:MAX_INDEXED_CHARS]
+    folded = words(text)
+    accents = sorted({accent_token(w) for w in accented_words(text)})
+    return " ".join(folded + accents)
+
+
+def symbol_key(symbol):
+    """A number and symbol reduced for comparison: "Số: 12/QĐ-UBND" and "12/qd-ubnd" both give "12/qd-ubnd"."""
+    value = fold(symbol or "")
+    value = re.sub(r"^so\s*:?\s*", "", value)
+    return re.sub(r"\s+", "", value)[:100]
+
+
+@dataclass
+class ParsedQuery:
+    """Free text split into what the back-ends match: all ``terms`` (AND), all ``phrases`` (adjacent words),
+    and ``accents``, the tokens of accented words for ranking."""
+
+    terms: list = field(default_factory=list)
+    phrases: list = field(default_factory=list)
+    accents: list = field(default_factory=list)
+    symbols: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not (self.terms or self.phrases)
+
+    def highlight_words(self):
+        found = list(self.terms)
+        for phrase in self.phrases:
+            found.extend(phrase)
+        return found
+
+
+def parse_query(raw):
+    """Parse what a person typed. Never fails: unbalanced quotes close at the end, punctuation is dropped, and
+    anything that folds to no word is ignored. Numbers and symbols ("12/QĐ-UBND") become phrases."""
+    text = nfc(raw or "")[:500]
+    parsed = ParsedQuery()
+    pieces = re.split(r'"', text)
+    for i, piece in enumerate(pieces):
+        quoted = i % 2 == 1
+        if quoted:
+            phrase = words(piece)
+            if len(phrase) > 1:
+                parsed.phrases.append(phrase)
+            elif phrase:
+                parsed.terms.extend(phrase)
+            parsed.accents.extend(accent_token(w) for w in accented_words(piece))
+            continue
+        for match in SYMBOL.finditer(piece):
+            phrase = words(match.group(1))
+            parsed.symbols.append(symbol_key(match.group(1)))
+            if len(phrase) > 1:
+                parsed.phrases.append(phrase)
+        rest = SYMBOL.sub(" ", piece)
+        parsed.terms.extend(words(rest))
+        parsed.accents.extend(accent_token(w) for w in accented_words(rest))
+    # Bounded work for any input: duplicates dropped, at most MAX_QUERY_TERMS of each kind.
+    parsed.terms = list(dict.fromkeys(parsed.terms))[:MAX_QUERY_TERMS]
+    parsed.phrases = [p[:MAX_QUERY_TERMS] for p in parsed.phrases[:MAX_QUERY_TERMS]]
+    parsed.accents = list(dict.fromkeys(parsed.accents))[:MAX_QUERY_TERMS]
+    return parsed
+
+
+# --- Snippets ------------------------------------------------------------------------------------------------
+
+def _fold_char(char):
+    folded = fold(char) if not char.isspace() else " "
+    return folded[:1] if folded else " "
+
+
+def snippet(text, highlight, *, width=220):
+    """A piece of ``text`` around the first hit with every hit wrapped in ``<mark>``; HTML-escaped and safe.
+
+    Hits are found on the folded text, which has one character per character of the original, so the marks land
+    on the words as written, diacritics and all.
+    """
+    text = nfc(text or "")
+    if not text:
+        return ""
+    folded = "".join(_fold_char(c) for c in text)
+    wanted = sorted({w for w in highlight if w}, key=len, reverse=True)
+    spans = []
+    if wanted:
+        pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in wanted) + r")(?![a-z0-9])")
+        spans = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    if start > 0:  # begin at a word boundary
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    out, pos = [], start
+    for s, e in spans:
+        if s < start or s >= end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:min(e, end)]) + "</mark>")
+        pos = min(e, end)
+    out.append(escape(text[pos:end]))
+    result = "".join(out).replace("\n", " ")
+    return mark_safe(("…" if start > 0 else "") + result + ("…" if end < len(text) else ""))
+
