@@ -151,7 +151,7 @@ def find_duplicate(item, extracted):
     return None, None, ""
 
 
-def _pdf_name(name):
+def pdf_name(name):
     stem = PurePath(name).stem or "scan"
     return f"{stem}.ocr.pdf"
 
@@ -216,7 +216,7 @@ def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, su
     item = _locked_item(actor, item)
     if item.status != ItemStatus.READY:
         raise ValidationError({"status": f"This scan is {item.get_status_display()}, not awaiting confirmation."})
-    files = [{"sha256": item.ocr_pdf.sha256, "name": _pdf_name(item.name), "is_main": True},
+    files = [{"sha256": item.ocr_pdf.sha256, "name": pdf_name(item.name), "is_main": True},
              {"sha256": item.original.sha256, "name": item.name}]
     entry = doc_services.register_paper(
         actor=actor, unit=item.unit, document_type_id=document_type_id, issuer_name=issuer_name, symbol=symbol,
