@@ -55,6 +55,7 @@ def _register_routers():
 
     api.add_router("/", drafting_router)
     api.add_router("/", signatures_router)
+    api.add_router("/", __import__("dieuhanh.digitization.api", fromlist=["router"]).router)
     from dieuhanh.search.api import router as search_router
 
     api.add_router("/", search_router)

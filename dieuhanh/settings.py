@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dieuhanh.tasks",
     "dieuhanh.signatures",
     "dieuhanh.drafting",
+    "dieuhanh.digitization",
     "dieuhanh.search",
 ]
 

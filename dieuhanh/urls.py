@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/", include("dieuhanh.tasks.urls")),
     path("drafts/", include("dieuhanh.drafting.urls")),
     path("signatures/", include("dieuhanh.signatures.urls")),
+    path("digitization/", include("dieuhanh.digitization.urls")),
     path("search/", include("dieuhanh.search.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
