@@ -62,7 +62,9 @@ def _image_to_pdf(data, workdir):
                 raise ScanError("The image has too many pixels.")
             dpi = image.info.get("dpi")
             image.load()  # decodes the first frame: a truncated or damaged image fails here
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ScanError("The image has too many pixels.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ScanError("The image is damaged or not an image.") from exc
     ppi = None
     if dpi and dpi[0] and dpi[0] > 1:

@@ -1,0 +1,50 @@
+"""Damaged and hostile scans are refused by the OCR step with a clear reason, before any OCR runs."""
+
+import io
+
+import pytest
+
+from dieuhanh.digitization import ocr
+
+
+def _pdf(encrypt=False):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buf = io.BytesIO()
+    pdf.save(buf, encryption=pikepdf.Encryption(owner="o", user="u") if encrypt else None)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data,content_type,message", [
+    (_pdf(encrypt=True), "application/pdf", "encrypted"),
+    (b"%PDF-1.4\n1 0 obj <<>> garbage " + b"\x00" * 100, "application/pdf", "damaged"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image/png", "damaged"),
+    (b"II*\x00" + b"\x00" * 40, "image/tiff", "damaged"),
+    (b"PK\x03\x04", "application/zip", "Only PDF and image scans"),
+])
+def test_refused_with_reason(data, content_type, message):
+    with pytest.raises(ocr.ScanError) as exc:
+        ocr.run(data, content_type)
+    assert message in str(exc.value)
+
+
+def test_tiff_pixel_flood_refused():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buf, "TIFF", compression="group4")
+    with pytest.raises(ocr.ScanError) as exc:
+        ocr.run(buf.getvalue(), "image/tiff")
+    assert "too many pixels" in str(exc.value)
+
+
+def test_hocr_stats():
+    from dieuhanh.digitization.ocr_plugin import hocr_stats
+
+    hocr = ("<span class='ocrx_word' id='w1' title='bbox 1 2 3 4; x_wconf 90'>Số</span>"
+            "<span class='ocrx_word' id='w2' title='bbox 1 2 3 4; x_wconf 70'><strong>12</strong></span>"
+            "<span class='ocrx_word' id='w3' title='bbox 1 2 3 4; x_wconf 10'>—</span>")
+    assert hocr_stats(hocr) == (2, 80.0)
+    assert hocr_stats("") == (0, None)
