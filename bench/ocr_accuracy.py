@@ -47,7 +47,8 @@ def main():
         got = extract(result.first_page_text).as_dict()
         truth = scan.truth()
         row = {"name": scan.name, "system": scan.system, "ppi": scan.ppi, "skew": scan.skew,
-               "flags": [f for p in result.pages for f in p["flags"]], "fields": {}}
+               "flags": [f for p in result.pages for f in p["flags"]], "fields": {},
+               "confidence": [p["confidence"] for p in result.pages], "text": result.first_page_text}
         flagged += bool(row["flags"])
         for name in FIELDS:
             ok = norm(got[name]) == norm(truth[name])

@@ -39,6 +39,28 @@ for _folded, (_name, _state, _party) in TYPE_NAMES.items():
         if _abbr:
             TYPE_BY_ABBR.setdefault(fold(_abbr), _name)
 
+# Words and names of issuer headings, to restore the diacritics OCR drops from capital letters ("TINH UY" ->
+# "TỈNH ỦY"). Phrases first (longest match wins), then single words; only capitalized words are touched.
+PROVINCES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "Lai Châu", "Điện Biên", "Sơn La",
+             "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai",
+             "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên", "Ninh Bình", "Quảng Trị", "Quảng Ngãi", "Gia Lai",
+             "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Đồng Nai", "Tây Ninh", "Vĩnh Long", "Đồng Tháp", "Cà Mau",
+             "An Giang", "Hà Giang", "Yên Bái", "Bắc Giang", "Vĩnh Phúc", "Hải Dương", "Thái Bình", "Hà Nam",
+             "Nam Định", "Quảng Bình", "Quảng Nam", "Kon Tum", "Bình Định", "Phú Yên", "Đắk Nông", "Ninh Thuận",
+             "Bình Thuận", "Bình Phước", "Bình Dương", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+             "Sóc Trăng", "Hậu Giang", "Kiên Giang", "Bạc Liêu", "Bà Rịa - Vũng Tàu", "Thừa Thiên Huế")
+HEADING_WORDS = (
+    "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "ĐẢNG ỦY", "CHI BỘ",
+    "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN TỔ CHỨC", "BAN TUYÊN GIÁO", "BAN DÂN VẬN", "BAN NỘI CHÍNH", "ỦY BAN KIỂM TRA",
+    "VĂN PHÒNG", "SỞ NỘI VỤ", "SỞ TÀI CHÍNH", "SỞ", "BỘ", "TỈNH", "THÀNH PHỐ", "XÃ", "PHƯỜNG", "ĐẶC KHU",
+    "MẶT TRẬN TỔ QUỐC", "CÔNG AN", "TRUNG ƯƠNG", "CHÍNH PHỦ", "THỦ TƯỚNG", "NỘI VỤ", "TÀI CHÍNH", "GIÁO DỤC",
+    "ĐÀO TẠO", "Y TẾ", "CÔNG THƯƠNG", "KẾ HOẠCH", "ĐẦU TƯ", "TƯ PHÁP", "XÂY DỰNG", "NÔNG NGHIỆP", "MÔI TRƯỜNG",
+    "KHOA HỌC", "CÔNG NGHỆ", "VĂN HÓA", "THỂ THAO", "DU LỊCH", "LAO ĐỘNG", "CỰU CHIẾN BINH", "ĐOÀN THANH NIÊN",
+    "HỘI LIÊN HIỆP PHỤ NỮ", "HỘI NÔNG DÂN", "LIÊN ĐOÀN LAO ĐỘNG", "ĐẢNG", "CỘNG SẢN", "VIỆT NAM")
+HEADING_VOCAB = {}
+for _phrase in sorted({p.upper() for p in PROVINCES} | set(HEADING_WORDS), key=lambda p: -len(p.split())):
+    HEADING_VOCAB.setdefault(tuple(fold(_phrase).split()), _phrase.split())
+
 MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc",
           "dang cong san viet nam")
 _ABBR = r"[A-ZĐ][A-Za-zĐđ0-9]{0,9}"
@@ -70,6 +92,25 @@ class Extracted:
         data = asdict(self)
         data["issued_on"] = self.issued_on.isoformat() if self.issued_on else None
         return data
+
+
+def restore_heading(text):
+    """Put back the diacritics of known heading words and place names in a capitalized heading."""
+    words = text.split(" ")
+    folded = [fold(w) for w in words]
+    out, i = [], 0
+    longest = max(len(k) for k in HEADING_VOCAB)
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            key = tuple(folded[i:i + size])
+            if key in HEADING_VOCAB and all(_is_upper(w) or not any(c.isalpha() for c in w) for w in words[i:i + size]):
+                out.extend(HEADING_VOCAB[key])
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
 
 
 def _clean_lines(text):
@@ -199,7 +240,7 @@ def _find_issuer(lines, result, stop):
         if len(parts) == 3:
             break
     if parts:
-        result.issuer_name = re.sub(r"\s+", " ", " ".join(parts))[:255]
+        result.issuer_name = restore_heading(re.sub(r"\s+", " ", " ".join(parts)))[:255]
         result.found.append("issuer_name")
 
 
