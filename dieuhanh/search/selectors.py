@@ -98,13 +98,30 @@ def _filtered(user, filters):
 
 
 def _visible_sql(user, filters):
-    """The documents ``user`` may open that pass ``filters``, as SQL for the back-end; None when none can."""
-    qs = _filtered(user, filters).distinct() if filters.unit_id else _filtered(user, filters)
+    """The exact permission check and the filters, as a subquery correlated with the index row ``e``; None when
+    the person can open nothing at all."""
+    qs = _filtered(user, filters).extra(where=["documents_document.id = e.document_id"])
     try:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:
         return None, None
     return sql, list(params)
+
+
+def _reader_scope(user, parsed):
+    """Narrow the full-text match to the reader's tokens: their units and themselves (unless they see every
+    document), and the confidentiality levels they may open in this network zone."""
+    from dieuhanh.accounts.policy import is_system_admin
+    from dieuhanh.core import zones
+    from dieuhanh.documents.policy import member_unit_ids
+
+    clearance = (user.clearance or 0) if zones.current() == zones.CLOSED else 0
+    if clearance < max(Confidentiality.values):
+        parsed.levels = [f"{search_text.LEVEL_PREFIX}{n}" for n in range(clearance + 1)]
+    if not is_system_admin(user):
+        parsed.readers = [f"{search_text.UNIT_PREFIX}{u}" for u in sorted(member_unit_ids(user))] + [
+            f"{search_text.PERSON_PREFIX}{user.pk}"]
+    return parsed
 
 
 def _decode(cursor, sort):
@@ -133,7 +150,7 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20,
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     except (TypeError, ValueError) as exc:
         raise ValidationError({"limit": "A number from 1 to 200."}) from exc
-    parsed = search_text.parse_query(q)
+    parsed = _reader_scope(user, search_text.parse_query(q))
     if parsed.empty and sort == "relevance":
         sort = "date"  # nothing to rank by
     after = _decode(cursor, sort)
@@ -182,7 +199,8 @@ def _corrected(backend, parsed):
             terms.append(term)
     if not changed:
         return None
-    return search_text.ParsedQuery(terms=terms, phrases=parsed.phrases)
+    return search_text.ParsedQuery(terms=terms, phrases=parsed.phrases, readers=parsed.readers,
+                                   levels=parsed.levels)
 
 
 def saved_searches(user):

@@ -67,6 +67,27 @@ def document_text(document):
     return nfc("\n".join(p for p in parts if p))
 
 
+def readers(document):
+    """Index tokens of who may open ``document``: a superset of :func:`can_view_document`'s answer (withdrawn
+    copies drop out at the next write; the exact check at search time covers the meantime)."""
+    from dieuhanh.documents.models import Delivery, IncomingEntry
+    from dieuhanh.processing.models import Flow
+
+    units = {document.issuing_unit_id} - {None}
+    units.update(Delivery.objects.filter(document=document, withdrawn_at__isnull=True, recipient_unit__isnull=False)
+                 .values_list("recipient_unit_id", flat=True))
+    units.update(IncomingEntry.objects.filter(document=document, recalled_at__isnull=True)
+                 .values_list("unit_id", flat=True))
+    people = set()
+    for unit_id, user_id in Flow.objects.filter(entry__document=document, entry__recalled_at__isnull=True) \
+            .values_list("handler_unit_id", "handler_user_id"):
+        if unit_id:
+            units.add(unit_id)
+        else:
+            people.add(user_id)
+    return search_text.reader_tokens(units=units - {None}, people=people - {None}, level=document.confidentiality)
+
+
 def index_document(document_id):
     """Write the index row of one document. Called inside the transaction that changed the document (see
     signals.py), so the index never drifts from the database."""
@@ -78,7 +99,7 @@ def index_document(document_id):
     created = document.created_at.date() if document.created_at else datetime.date.today()
     entry, _ = SearchEntry.objects.update_or_create(document_id=document.pk, defaults={
         "text": text[:search_text.MAX_INDEXED_CHARS],
-        "folded": search_text.index_text(text),
+        "folded": search_text.index_text(text, readers(document)),
         "symbol_key": search_text.symbol_key(document.symbol),
         "issuer_key": " ".join(search_text.words(document.issuer_name))[:255],
         "sort_date": document.issued_on or created,

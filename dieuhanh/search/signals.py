@@ -6,7 +6,7 @@ services (exchange, paper arrivals, drafting, digitization) and a forgotten call
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from dieuhanh.documents.models import Document, DocumentFile
+from dieuhanh.documents.models import Document, DocumentFile, IncomingEntry
 from dieuhanh.processing.models import Flow, FlowNote
 
 from .services import index_document
@@ -24,9 +24,15 @@ def _file_saved(sender, instance, raw=False, **kwargs):
         index_document(instance.document_id)
 
 
+@receiver(post_save, sender=IncomingEntry, dispatch_uid="search_incoming_entry")
+def _entry_saved(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:  # a new reader: the registering unit
+        index_document(instance.document_id)
+
+
 @receiver(post_save, sender=Flow, dispatch_uid="search_flow")
 def _flow_saved(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw and instance.direction:
+    if created and not raw:  # a new reader (the handler) and the leader's direction
         index_document(instance.entry.document_id)
 
 

@@ -15,7 +15,9 @@ from django.utils.safestring import mark_safe
 from dieuhanh.core.text import fold, nfc
 
 WORD = re.compile(r"[a-z0-9]+")
+# Index-only tokens start with "zq", which no folded Vietnamese word does; queries never contain them.
 ACCENT_PREFIX = "zqx"
+UNIT_PREFIX, PERSON_PREFIX, LEVEL_PREFIX = "zqu", "zqp", "zqc"
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds 1 MB; longer file texts are cut
 MAX_QUERY_TERMS = 12
 # "12/QĐ-UBND", "123/UBND-VP", "127-QĐ/TW", "15-CV/TU": a number, then / or -, then letters.
@@ -32,6 +34,14 @@ def accent_token(word):
     return ACCENT_PREFIX + word.encode().hex()
 
 
+def reader_tokens(*, units=(), people=(), level=0):
+    """Who may open a document, as index tokens: the units whose members may, the persons who handle it, and its
+    confidentiality level. Searches add the reader's own tokens to the match, so the full-text index narrows to
+    what the reader may open before any row is read; the exact permission check still runs on what it returns."""
+    return ([f"{UNIT_PREFIX}{u}" for u in sorted(set(units))] + [f"{PERSON_PREFIX}{p}" for p in sorted(set(people))]
+            + [f"{LEVEL_PREFIX}{level}"])
+
+
 def accented_words(text):
     """Lower-case words of ``text`` that carry a diacritic or đ, as written (NFC)."""
     out = []
@@ -41,12 +51,12 @@ def accented_words(text):
     return out
 
 
-def index_text(text):
-    """What the full-text index reads for ``text``."""
+def index_text(text, readers=()):
+    """What the full-text index reads for ``text`` read by ``readers`` (see :func:`reader_tokens`)."""
     text = (text or "")[:MAX_INDEXED_CHARS]
     folded = words(text)
     accents = sorted({accent_token(w) for w in accented_words(text)})
-    return " ".join(folded + accents)
+    return " ".join(folded + accents + list(readers))
 
 
 def symbol_key(symbol):
@@ -65,6 +75,10 @@ class ParsedQuery:
     phrases: list = field(default_factory=list)
     accents: list = field(default_factory=list)
     symbols: list = field(default_factory=list)
+
+    # Any of these reader tokens (OR), and any of these confidentiality levels; None means no restriction.
+    readers: list | None = None
+    levels: list | None = None
 
     @property
     def empty(self):
@@ -101,8 +115,10 @@ def parse_query(raw):
         rest = SYMBOL.sub(" ", piece)
         parsed.terms.extend(words(rest))
         parsed.accents.extend(accent_token(w) for w in accented_words(rest))
-    # Bounded work for any input: duplicates dropped, at most MAX_QUERY_TERMS of each kind.
-    parsed.terms = list(dict.fromkeys(parsed.terms))[:MAX_QUERY_TERMS]
+    # Bounded work for any input: duplicates dropped, at most MAX_QUERY_TERMS of each kind; index-only tokens
+    # cannot be typed.
+    parsed.terms = [t for t in dict.fromkeys(parsed.terms) if not t.startswith("zq")][:MAX_QUERY_TERMS]
+    parsed.phrases = [p for p in parsed.phrases if not any(w.startswith("zq") for w in p)]
     parsed.phrases = [p[:MAX_QUERY_TERMS] for p in parsed.phrases[:MAX_QUERY_TERMS]]
     parsed.accents = list(dict.fromkeys(parsed.accents))[:MAX_QUERY_TERMS]
     return parsed

@@ -25,12 +25,12 @@ POSTGRES = [
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, folded)) STORED",
     "CREATE INDEX search_entry_tsv ON search_searchentry USING gin (search_tsv)",
     "CREATE INDEX search_word_trgm ON search_searchword USING gin (word gin_trgm_ops)",
-    # The vocabulary for typo correction, filled in the writing transaction; accent tokens are not words.
+    # The vocabulary for typo correction, filled in the writing transaction; index-only tokens (zq...) are not words.
     """CREATE FUNCTION search_words_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       INSERT INTO search_searchword(word)
         SELECT w FROM unnest(tsvector_to_array(NEW.search_tsv)) AS w
-        WHERE w NOT LIKE 'zqx%' AND length(w) BETWEEN 3 AND 40 AND w !~ '^[0-9]+$'
+        WHERE w NOT LIKE 'zq%' AND length(w) BETWEEN 3 AND 40 AND w !~ '^[0-9]+$'
       ON CONFLICT DO NOTHING;
       RETURN NULL;
     END $$""",

@@ -145,3 +145,17 @@ def test_typos_are_corrected_on_postgresql_only(paper, exchange):
     else:  # the embedded default has no fuzzy matching: nothing found, nothing claimed
         assert ids(result) == [] and result.corrected == ""
     assert selectors.search(exchange.org.clerk_a, q="tang cuong").corrected == ""
+
+
+def test_reindex_command_reports_progress_and_resumes(paper, exchange):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    docs = [paper(f"Chỉ thị số {i}") for i in range(4)]
+    SearchEntry.objects.all().delete()
+    out = StringIO()
+    call_command("reindex", "--batch", "2", "--after", str(docs[1].pk), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("2/2 documents (100.0%)") and lines[-1] == "Indexed 2 documents."
+    assert sorted(SearchEntry.objects.values_list("document_id", flat=True)) == [docs[2].pk, docs[3].pk]
