@@ -5,31 +5,38 @@ signature stays valid and any reader can show each revision. Validation reports,
 signed bytes are intact, who signed, whether the certificate chains to the trust list, and when it was signed.
 """
 
+import asyncio
+import datetime
 import functools
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.utils.translation import gettext_noop
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from dieuhanh.core.pdf import FONT_DIR
 
 from . import pki
 
 BOX_W, BOX_H = 190, 62
+MD_ALGORITHM = "sha256"
 
 
 class SignatureFailed(Exception):
@@ -45,11 +52,32 @@ def _asn1_key(key):
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its key again from DER for every signature, which for RSA repeats the key's
+    consistency checks (about 40 ms, more than everything else in an RSA signature). This one signs with the key
+    object it was given; mechanisms other than RSA PKCS#1 v1.5 and ECDSA go through pyHanko's own code."""
+
+    def __init__(self, key, cert, chain=()):
+        self._key = key
+        super().__init__(signing_cert=_asn1_cert(cert), signing_key=_asn1_key(key),
+                         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]))
+
+    def sign_raw(self, data, digest_algorithm):
+        try:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        except ValueError:
+            mechanism = ""
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def software_signer(key, cert, chain=()):
     """A pyHanko signer for a key held in memory (decrypted from the user's PKCS#12 for one request)."""
-    return signers.SimpleSigner(
-        signing_cert=_asn1_cert(cert), signing_key=_asn1_key(key),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]))
+    return _LoadedKeySigner(key, cert, chain)
 
 
 class HookSigner(signers.Signer):
@@ -69,9 +97,86 @@ class HookSigner(signers.Signer):
         return self._hook(data, digest_algorithm)
 
 
-@functools.cache
-def _font():
-    return GlyphAccumulatorFactory(str(FONT_DIR / "DejaVuSans.ttf"), font_size=7)
+# What a signature box says: Vietnamese (precomposed, and the combining marks of decomposed text), Latin-1 and
+# Latin Extended-A, the punctuation of names, positions and dates. Text outside it uses the whole font.
+STAMP_RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x300, 0x303), (0x309, 0x309),
+                (0x323, 0x323), (0x1EA0, 0x1EF9), (0x2010, 0x2027), (0x2030, 0x2030), (0x20AB, 0x20AB),
+                (0x2116, 0x2116))
+
+
+@dataclass(frozen=True)
+class _MemoryFontFactory(GlyphAccumulatorFactory):
+    """pyHanko's factory reading the font from memory instead of opening (and leaving open) the file each time."""
+
+    font_bytes: bytes = b""
+
+    def create_font_engine(self, writer, obj_stream=None):
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(self.font_bytes), font_size=self.font_size,
+                                obj_stream=obj_stream)
+
+
+@functools.lru_cache(maxsize=64)
+def _stamp_font(extra=""):
+    """``(factory, characters it covers)``: DejaVu Sans cut down to STAMP_RANGES (and ``extra`` characters) without
+    hinting or layout tables, its em rescaled to 1000 units. Made once per process and character set.
+
+    - pyHanko subsets the font again for every signature; on the whole font (5,000+ glyphs, large kerning tables)
+      that was most of the signing time. The box needs no shaping: its text is NFC, so each Vietnamese letter is
+      one precomposed glyph.
+    - pyHanko writes the glyph widths (/W) in font units, which PDF reads as thousandths of an em; DejaVu has
+      2048 units to the em, so every letter took about twice its width and the box cut the lines short."""
+    from fontTools import subset, ttLib
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    options = subset.Options()
+    options.hinting = False
+    options.glyph_names = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern", "FFTM"]
+    font = ttLib.TTFont(str(FONT_DIR / "DejaVuSans.ttf"))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for first, last in STAMP_RANGES for c in range(first, last + 1)]
+                       + [ord(c) for c in extra])
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    covered = frozenset(chr(c) for c in font.getBestCmap())
+    buf = io.BytesIO()
+    font.save(buf)
+    factory = _MemoryFontFactory(font_file=str(FONT_DIR / "DejaVuSans.ttf"), font_size=7,
+                                 font_bytes=buf.getvalue())
+    return factory, covered
+
+
+def _font_for(text):
+    factory, covered = _stamp_font()
+    extra = set(text) - covered - {"\n"}
+    return factory if not extra else _stamp_font("".join(sorted(extra))[:200])[0]
+
+
+_RESERVED = {}
+
+
+def _bytes_reserved(signer, timestamper, md_algorithm):
+    """The room for the signature container. pyHanko measures it before every signature by building a dummy one
+    (a second CMS, and a second time-stamp request to the TSA); the size depends only on the certificates, the
+    key and the TSA, so it is measured once per signer and TSA, with pyHanko's own 50% margin."""
+    key = (signer.signing_cert.sha256, tuple(sorted(c.sha256 for c in (signer.cert_registry or ()))),
+           type(timestamper).__name__, getattr(timestamper, "url", None),
+           getattr(getattr(timestamper, "tsa_cert", None), "sha256", None))
+    if key not in _RESERVED:
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm)).finalize()
+        dummy = asyncio.run(signer.async_sign(
+            digest, md_algorithm, use_pades=True, dry_run=True, timestamper=timestamper,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.datetime.now(datetime.UTC))))
+        size = len(dummy.dump()) * 2  # hexadecimal in the file
+        if len(_RESERVED) > 10_000:
+            _RESERVED.clear()
+        _RESERVED[key] = size + 2 * (size // 4)
+    return _RESERVED[key]
 
 
 @dataclass
@@ -104,15 +209,15 @@ def sign(pdf_bytes, signer, *, field_name, lines, placement=None, timestamper=No
         if writer.prev.encrypted:
             raise SignatureFailed("The PDF is encrypted.")
         page, box = _box(writer.prev, placement)
-        style = TextStampStyle(
-            stamp_text="\n".join(line.replace("%", "%%") for line in lines),
-            text_box_style=TextBoxStyle(font=_font()), border_width=1, background=None)
-        meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason or None,
+        text = unicodedata.normalize("NFC", "\n".join(line.replace("%", "%%") for line in lines))
+        style = TextStampStyle(stamp_text=text, text_box_style=TextBoxStyle(font=_font_for(text)), border_width=1,
+                               background=None)
+        meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason or None, md_algorithm=MD_ALGORITHM,
                                             location=location or None, subfilter=fields.SigSeedSubFilter.PADES)
         pdf_signer = signers.PdfSigner(
             meta, signer=signer, timestamper=timestamper, stamp_style=style,
             new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box))
-        out = pdf_signer.sign_pdf(writer)
+        out = pdf_signer.sign_pdf(writer, bytes_reserved=_bytes_reserved(signer, timestamper, MD_ALGORITHM))
     except SignatureFailed:
         raise
     except (SigningError, ValueError, KeyError, TypeError, OSError) as exc:
