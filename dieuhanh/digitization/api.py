@@ -4,7 +4,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from dieuhanh.units.selectors import get_unit
@@ -137,7 +137,7 @@ def create_batch(request, unit_id: int = Form(...), label: str = Form("", max_le
 
 
 @router.get("/scans/batches", response=BatchList, summary="A unit's import batches, newest first")
-def list_batches(request, unit_id: int, cursor: str | None = None, limit: int = Field(20, ge=1, le=200)):
+def list_batches(request, unit_id: int, cursor: str | None = None, limit: int = Query(20, ge=1, le=200)):
     unit = get_unit(unit_id)
     if not policy.can_import(request.user, unit):
         raise Http404
