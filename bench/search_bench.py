@@ -162,7 +162,7 @@ def queries(words):
         + [f"{fold(words[i])} {fold(words[i + 1])}" for i in range(2, 12)],
         "common, top word + mid word": [f"{words[0]} {words[200 + i]}" for i in range(30)],
         "phrase of 2 mid words": [f'"{fold(words[100 + i])} {fold(words[101 + i])}"' for i in range(30)],
-        "number/symbol 12/QĐ-UBND style": [f"{n}/QĐ-UBND" for n in range(10, 40)],
+        "number/symbol like 12/QĐ-TU3": [f"{n}/QĐ-TU{(n - 1) % UNITS}" for n in range(10, 40)],
     }
 
 

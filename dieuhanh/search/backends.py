@@ -119,6 +119,9 @@ class PostgresBackend(Backend):
         return " & ".join(parts)
 
     def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
+        # OFFSET 0 keeps the permission check a per-candidate subplan (a primary-key lookup each): pulled up
+        # into a join, the planner would scan every document to build the reader's visible set first.
+        visible_sql = f"{visible_sql} OFFSET 0"
         tsv = ", e.search_tsv AS tsv" if ranking else ""
         query = self.tsquery(parsed)
         if not query:  # an administrator's empty search: every document, newest first
