@@ -194,6 +194,32 @@ def seed_demo_documents(password=DEMO_PASSWORD):
     return issued
 
 
+def seed_demo_pki(password=DEMO_PASSWORD):
+    """The demo PKI: a test CA with a local time-stamp authority, a personal certificate for every demo leader and
+    deputy (PKCS#12 protected by the demo password) and an organization certificate for every committee; only what
+    is missing is made, so re-running keeps the keys. Returns how many certificates were issued."""
+    from dieuhanh.signatures import demo as pki_demo
+    from dieuhanh.signatures.models import Credential, CredentialKind
+
+    pki_demo.ensure_ca()
+    made = 0
+    have_people = set(Credential.objects.filter(kind=CredentialKind.PERSONAL, revoked_at__isnull=True)
+                      .values_list("user_id", flat=True))
+    signers = (Membership.objects.active().filter(role__in=[Role.LEADER, Role.DEPUTY])
+               .exclude(user_id__in=have_people).select_related("user").order_by("user_id"))
+    for user in {m.user_id: m.user for m in signers}.values():
+        pki_demo.issue_personal(user, password)
+        made += 1
+    have_units = set(Credential.objects.filter(kind=CredentialKind.ORGANIZATION, revoked_at__isnull=True)
+                     .values_list("unit_id", flat=True))
+    committees = (Unit.objects.filter(memberships__role=Role.CLERK).exclude(pk__in=have_units).distinct()
+                  .order_by("path"))
+    for unit in committees:
+        pki_demo.issue_organization(unit)
+        made += 1
+    return made
+
+
 def _demo_pdf(text):
     """A minimal valid one-page PDF carrying ``text`` (ASCII-folded: the base-14 fonts lack Vietnamese)."""
     from dieuhanh.core.text import fold

@@ -441,7 +441,17 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
     _set_status(delivery, DeliveryStatus.ACCEPTED, actor, f"arrival no. {entry.arrival_number}")
     record(actor=actor, action="delivery.accept", obj=delivery, unit=unit,
            data={"document": document.pk, "arrival_number": entry.arrival_number, "files_checked": len(hashes)})
+    _check_signatures_after_commit(document)
     return entry
+
+
+def _check_signatures_after_commit(document):
+    """Validate the digital signatures of the received files in the background, once the arrival is committed;
+    the result shows on the document page (signatures.models.SignatureCheck)."""
+    from dieuhanh.signatures.jobs import check_document_files
+
+    document_id = document.pk
+    transaction.on_commit(lambda: check_document_files(document_id))
 
 
 def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False):
@@ -508,6 +518,8 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
     record(actor=actor, action="document.register_paper", obj=entry, unit=unit,
            data={"document": document.pk, "arrival_number": entry.arrival_number, "symbol": symbol,
                  "duplicate_of": entry.duplicate_of_id})
+    if blobs:
+        _check_signatures_after_commit(document)
     return entry
 
 

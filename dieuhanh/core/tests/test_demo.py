@@ -65,3 +65,27 @@ def test_console_script_runs_management_commands(tmp_path):
                             env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "--no-serve" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_pki_gives_every_signer_and_committee_a_certificate_once(settings, tmp_path):
+    from dieuhanh.core.demo import seed_demo_pki
+    from dieuhanh.signatures import pki
+    from dieuhanh.signatures.models import Credential, CredentialKind, TrustAnchor
+
+    settings.MEDIA_ROOT = tmp_path
+    seed_demo()
+    made = seed_demo_pki()
+    signers = set(Membership.objects.active().filter(role__in=[Role.LEADER, Role.DEPUTY])
+                  .values_list("user_id", flat=True))
+    personal = Credential.objects.filter(kind=CredentialKind.PERSONAL, revoked_at__isnull=True)
+    assert set(personal.values_list("user_id", flat=True)) == signers
+    orgs = set(Credential.objects.filter(kind=CredentialKind.ORGANIZATION, revoked_at__isnull=True)
+               .values_list("unit_id", flat=True))
+    assert Unit.objects.get(code="000.00.00.H01").pk in orgs and made == len(signers) + len(orgs)
+    assert TrustAnchor.objects.count() == 1 and Credential.objects.filter(kind=CredentialKind.TSA).count() == 1
+    # the leader's key opens with the demo password and chains to the demo CA
+    leader = User.objects.get(username="lanhdao.hanoi")
+    key, cert, chain = pki.load_p12(bytes(personal.get(user=leader).p12), DEMO_PASSWORD)
+    assert chain and leader.full_name in pki.describe(cert)["subject"]
+    assert seed_demo_pki() == 0  # nothing replaced on a second run

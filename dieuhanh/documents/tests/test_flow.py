@@ -248,3 +248,24 @@ def test_bad_recipients_are_refused(exchange, bad):
         exchange.outgoing(recipients=bad)
     assert Document.objects.count() == before
     assert org  # fixture used
+
+
+def test_signatures_are_checked_on_receipt_after_commit(exchange, django_capture_on_commit_callbacks):
+    """Electronic and paper arrivals both get their PDFs' signatures validated once the arrival is committed."""
+    from dieuhanh.signatures.models import SignatureCheck
+
+    org = exchange.org
+    doc = services.issue_document(actor=org.clerk_a, document=exchange.outgoing())
+    blob = doc.files.get().blob
+    SignatureCheck.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.accept_delivery(actor=org.clerk_b, delivery=doc.deliveries.get(recipient_unit=org.b))
+        assert not SignatureCheck.objects.exists()  # not inside the arrival's transaction
+    assert callbacks and SignatureCheck.objects.filter(blob=blob).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.register_paper(
+            actor=org.clerk_b, unit=org.b, document_type_id=doc_type("Công văn").pk, issuer_name="Sở Nội vụ",
+            symbol="9/SNV-VP", issued_on=datetime.date(2026, 3, 1), subject="Giấy mời họp",
+            files=[exchange.upload(org.clerk_b, b"%PDF-1.4 paper scan")])
+    paper_blob = entry.document.files.get().blob
+    assert SignatureCheck.objects.filter(blob=paper_blob).count() == 1
