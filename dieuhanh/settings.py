@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dieuhanh.drafting",
     "dieuhanh.digitization",
     "dieuhanh.search",
+    "dieuhanh.records",
 ]
 
 MIDDLEWARE = [

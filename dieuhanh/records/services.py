@@ -1,0 +1,710 @@
+"""Writes for records: one function per action (check permission, validate, write, audit, in one transaction).
+
+File list (danh mục hồ sơ): drafted by the unit's staff, approved by a leader, copied to the next year.
+Files (hồ sơ): opened from a list entry or ad hoc, documents attached, closed when the work ends, deposited to
+the agency archive, where an archivist accepts them after re-hashing every stored file. Deposited files are
+read-only to the unit; the archive lends them (usage register), and destroys them past retention by a council
+decision, never while a legal hold stands.
+"""
+
+import datetime
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+
+from dieuhanh.accounts.models import Membership
+from dieuhanh.accounts.policy import require
+from dieuhanh.audit.services import record
+from dieuhanh.core.text import nfc
+from dieuhanh.documents import storage
+from dieuhanh.documents.models import Document, DocumentFile
+from dieuhanh.documents.policy import can_view_document
+
+from . import policy
+from .models import (
+    Deposit,
+    DepositStatus,
+    DestructionRecord,
+    DispositionDecision,
+    FileItem,
+    FileList,
+    FileListEntry,
+    FileListSection,
+    FileStatus,
+    ListStatus,
+    Loan,
+    RecordFile,
+    RetentionPeriod,
+)
+
+MAX_BULK = 200
+MIN_COUNCIL = 3
+SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+def _text(data, errors, field, limit, *, required=False):
+    value = nfc(str(data.get(field) or "")).strip()
+    if required and not value:
+        errors[field] = "This field is required."
+    elif len(value) > limit:
+        errors[field] = f"At most {limit} characters."
+    return value
+
+
+def _year(year, field="year"):
+    if not isinstance(year, int) or isinstance(year, bool) or not 1945 <= year <= 2200:
+        raise ValidationError({field: "A year between 1945 and 2200."})
+    return year
+
+
+def _symbol(value, errors, field="symbol"):
+    value = nfc(str(value or "")).strip()
+    if not value:
+        errors[field] = "This field is required."
+    elif not SYMBOL_RE.match(value):
+        errors[field] = "A file symbol such as 01.TCCB: letters, digits, dots and hyphens, at most 30."
+    return value
+
+
+def _retention(retention_id, field="retention_id"):
+    if retention_id in (None, ""):
+        raise ValidationError({field: "This field is required."})
+    try:
+        return RetentionPeriod.objects.get(pk=int(retention_id), active=True)
+    except (RetentionPeriod.DoesNotExist, TypeError, ValueError) as exc:
+        raise ValidationError({field: f"Unknown retention period {retention_id}."}) from exc
+
+
+def _member(unit, user_id, field="responsible_id"):
+    if user_id in (None, ""):
+        return None
+    user = get_user_model().objects.filter(
+        pk=user_id if str(user_id).isdigit() else 0, is_active=True,
+        pk__in=Membership.objects.active().filter(unit=unit).values("user_id")).first()
+    if user is None:
+        raise ValidationError({field: f"Person {user_id} does not work in {unit.name}."})
+    return user
+
+
+def _raise(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked_list(file_list):
+    return FileList.objects.select_for_update().select_related("unit").get(pk=file_list.pk)
+
+
+def _locked_file(file):
+    return RecordFile.objects.select_for_update().select_related("unit", "retention").get(pk=file.pk)
+
+
+def _require_view(actor, unit):
+    if not policy.can_view_records(actor, unit):
+        raise PermissionDenied("You cannot see the records of this unit.")
+
+
+def _editable_list(file_list):
+    if file_list.status != ListStatus.DRAFTED:
+        raise ValidationError({"status": "The list is approved and can no longer be changed; "
+                                         "copy it to a new year instead."})
+
+
+# --- retention table -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_retention(*, actor, code, label, years=None, basis="", active=True):
+    """Add or change a row of the retention table (system administrators)."""
+    require(policy.can_manage_retention(actor), "Only system administrators change the retention table.")
+    errors = {}
+    data = {"code": code, "label": label, "basis": basis}
+    code = _text(data, errors, "code", 20, required=True)
+    label = _text(data, errors, "label", 100, required=True)
+    basis = _text(data, errors, "basis", 255)
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 200):
+        errors["years"] = "Empty for permanent, or 1 to 200 years."
+    _raise(errors)
+    row, created = RetentionPeriod.objects.update_or_create(
+        code=code, defaults={"label": label, "years": years, "basis": basis, "active": bool(active)})
+    record(actor=actor, action="records.retention_save", obj=row,
+           data={"code": code, "label": label, "years": years, "created": created})
+    return row
+
+
+# --- file list -------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_file_list(*, actor, unit, year):
+    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists draft its file list.")
+    year = _year(year)
+    if FileList.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"year": f"{unit.name} already has a file list for {year}."})
+    file_list = FileList.objects.create(unit=unit, year=year, created_by=actor)
+    record(actor=actor, action="records.list_create", obj=file_list, unit=unit, data={"year": year})
+    return file_list
+
+
+@transaction.atomic
+def add_section(*, actor, file_list, title, order=None):
+    file_list = _locked_list(file_list)
+    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    _editable_list(file_list)
+    errors = {}
+    title = _text({"title": title}, errors, "title", 255, required=True)
+    _raise(errors)
+    if order is None:
+        order = (file_list.sections.aggregate(m=Max("order"))["m"] or 0) + 1
+    section = FileListSection.objects.create(file_list=file_list, title=title, order=order)
+    record(actor=actor, action="records.section_add", obj=file_list, unit=file_list.unit, data={"title": title})
+    return section
+
+
+def _clean_entry(file_list, data, *, partial=False):
+    errors, cleaned = {}, {}
+    if "symbol" in data or not partial:
+        cleaned["symbol"] = _symbol(data.get("symbol"), errors)
+    if "title" in data or not partial:
+        cleaned["title"] = _text(data, errors, "title", 500, required=True)
+    if "notes" in data:
+        cleaned["notes"] = _text(data, errors, "notes", 500)
+    if "responsible_name" in data:
+        cleaned["responsible_name"] = _text(data, errors, "responsible_name", 150)
+    _raise(errors)
+    if "retention_id" in data or not partial:
+        cleaned["retention"] = _retention(data.get("retention_id"))
+    if "section_id" in data:
+        section_id = data.get("section_id")
+        section = None
+        if section_id not in (None, ""):
+            section = FileListSection.objects.filter(
+                pk=section_id if str(section_id).isdigit() else 0, file_list=file_list).first()
+            if section is None:
+                raise ValidationError({"section_id": f"Unknown section {section_id} of this list."})
+        cleaned["section"] = section
+    if "responsible_id" in data:
+        user = _member(file_list.unit, data.get("responsible_id"))
+        cleaned["responsible"] = user
+        if user is not None and not cleaned.get("responsible_name"):
+            cleaned["responsible_name"] = user.full_name or user.username
+    return cleaned
+
+
+@transaction.atomic
+def add_entry(*, actor, file_list, **data):
+    """A planned file: symbol, title, retention_id; optional section_id, responsible_id/responsible_name, notes."""
+    file_list = _locked_list(file_list)
+    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    _editable_list(file_list)
+    cleaned = _clean_entry(file_list, data)
+    if file_list.entries.filter(symbol=cleaned["symbol"]).exists():
+        raise ValidationError({"symbol": f"The list already has a file {cleaned['symbol']}."})
+    order = (file_list.entries.aggregate(m=Max("order"))["m"] or 0) + 1
+    entry = FileListEntry.objects.create(file_list=file_list, order=order, **cleaned)
+    record(actor=actor, action="records.entry_add", obj=entry, unit=file_list.unit,
+           data={"symbol": entry.symbol, "title": entry.title, "retention": entry.retention.label})
+    return entry
+
+
+@transaction.atomic
+def update_entry(*, actor, entry, **data):
+    file_list = _locked_list(entry.file_list)
+    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    _editable_list(file_list)
+    cleaned = _clean_entry(file_list, data, partial=True)
+    if "symbol" in cleaned and file_list.entries.filter(symbol=cleaned["symbol"]).exclude(pk=entry.pk).exists():
+        raise ValidationError({"symbol": f"The list already has a file {cleaned['symbol']}."})
+    for key, value in cleaned.items():
+        setattr(entry, key, value)
+    entry.save()
+    record(actor=actor, action="records.entry_update", obj=entry, unit=file_list.unit, data={"fields": sorted(cleaned)})
+    return entry
+
+
+@transaction.atomic
+def delete_entry(*, actor, entry):
+    file_list = _locked_list(entry.file_list)
+    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    _editable_list(file_list)
+    if entry.files.exists():
+        raise ValidationError({"entry": "A file was opened from this entry."})
+    record(actor=actor, action="records.entry_delete", obj=entry, unit=file_list.unit, data={"symbol": entry.symbol})
+    entry.delete()
+
+
+@transaction.atomic
+def approve_list(*, actor, file_list):
+    file_list = _locked_list(file_list)
+    require(policy.can_approve_list(actor, file_list.unit), "Only a leader of the unit approves its file list.")
+    _editable_list(file_list)
+    if not file_list.entries.exists():
+        raise ValidationError({"entries": "The list has no files yet."})
+    file_list.status, file_list.approved_by, file_list.approved_at = ListStatus.APPROVED, actor, timezone.now()
+    file_list.save(update_fields=["status", "approved_by", "approved_at"])
+    record(actor=actor, action="records.list_approve", obj=file_list, unit=file_list.unit,
+           data={"year": file_list.year, "entries": file_list.entries.count()})
+    return file_list
+
+
+@transaction.atomic
+def copy_list(*, actor, file_list, year=None):
+    """Next year's list, drafted, with this list's sections and entries."""
+    source = file_list
+    year = _year(year if year is not None else source.year + 1)
+    require(policy.can_keep(actor, source.unit), "Only the unit's clerks and specialists draft its file list.")
+    if FileList.objects.filter(unit=source.unit, year=year).exists():
+        raise ValidationError({"year": f"{source.unit.name} already has a file list for {year}."})
+    new = FileList.objects.create(unit=source.unit, year=year, created_by=actor, copied_from=source)
+    sections = {}
+    for s in source.sections.all():
+        sections[s.pk] = FileListSection.objects.create(file_list=new, title=s.title, order=s.order)
+    FileListEntry.objects.bulk_create([
+        FileListEntry(file_list=new, section=sections.get(e.section_id), symbol=e.symbol, title=e.title,
+                      retention_id=e.retention_id, responsible_id=e.responsible_id,
+                      responsible_name=e.responsible_name, notes=e.notes, order=e.order)
+        for e in source.entries.all()])
+    record(actor=actor, action="records.list_copy", obj=new, unit=new.unit,
+           data={"from_year": source.year, "year": year})
+    return new
+
+
+# --- files -----------------------------------------------------------------------------------------------------
+
+def file_code(unit, year, symbol):
+    return f"{unit.code}.{year}.{symbol}"
+
+
+@transaction.atomic
+def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retention_id=None, responsible_id=None,
+              description="", notes=""):
+    """Open a file from an entry of the unit's approved list (its symbol, title and retention by default) or ad
+    hoc (symbol, title, retention_id required)."""
+    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists open files.")
+    errors = {}
+    data = {"title": title, "description": description, "notes": notes}
+    if entry is not None:
+        if entry.file_list.unit_id != unit.pk:
+            raise ValidationError({"entry_id": "The entry belongs to another unit's list."})
+        if entry.file_list.status != ListStatus.APPROVED:
+            raise ValidationError({"entry_id": "The file list is not approved yet."})
+        year = entry.file_list.year
+        symbol = entry.symbol
+        title = _text(data, errors, "title", 500) or entry.title
+        retention = _retention(retention_id) if retention_id not in (None, "") else entry.retention
+        responsible = _member(unit, responsible_id) if responsible_id not in (None, "") else entry.responsible
+    else:
+        year = _year(year if year is not None else timezone.localdate().year)
+        symbol = _symbol(symbol, errors)
+        title = _text(data, errors, "title", 500, required=True)
+        _raise(errors)
+        retention = _retention(retention_id)
+        responsible = _member(unit, responsible_id)
+    description = _text(data, errors, "description", 5000)
+    notes = _text(data, errors, "notes", 500)
+    _raise(errors)
+    code = file_code(unit, year, symbol)
+    if RecordFile.objects.filter(code=code).exists():
+        raise ValidationError({"symbol": f"File {code} is already open."})
+    file = RecordFile.objects.create(
+        unit=unit, year=year, entry=entry, symbol=symbol, code=code, title=title, retention=retention,
+        responsible=responsible or actor, description=description, notes=notes, opened_by=actor)
+    record(actor=actor, action="records.file_open", obj=file, unit=unit,
+           data={"code": code, "title": title, "retention": retention.label, "entry": entry.pk if entry else None})
+    return file
+
+
+def _require_keeper_of_open(actor, file, verb):
+    require(policy.can_keep(actor, file.unit), "Only the unit's clerks and specialists work on its files.")
+    if file.status != FileStatus.OPEN:
+        raise ValidationError({"status": f"File {file.code} is {file.get_status_display().lower()}; "
+                                         f"it cannot be {verb}."})
+
+
+@transaction.atomic
+def update_file(*, actor, file, **data):
+    file = _locked_file(file)
+    _require_keeper_of_open(actor, file, "changed")
+    errors, changed = {}, {}
+    for field, limit in (("title", 500), ("description", 5000), ("notes", 500)):
+        if field in data:
+            changed[field] = _text(data, errors, field, limit, required=field == "title")
+    _raise(errors)
+    if "retention_id" in data:
+        changed["retention"] = _retention(data["retention_id"])
+    if "responsible_id" in data:
+        changed["responsible"] = _member(file.unit, data["responsible_id"])
+    for key, value in changed.items():
+        setattr(file, key, value)
+    file.save()
+    record(actor=actor, action="records.file_update", obj=file, unit=file.unit, data={"fields": sorted(changed)})
+    return file
+
+
+def _ids(values, field="document_ids"):
+    if not isinstance(values, list | tuple) or not values:
+        raise ValidationError({field: "Choose at least one document."})
+    if len(values) > MAX_BULK:
+        raise ValidationError({field: f"At most {MAX_BULK} documents at a time."})
+    ids = []
+    for v in values:
+        if isinstance(v, bool) or not str(v).isdigit():
+            raise ValidationError({field: f"Not a document id: {v}."})
+        ids.append(int(v))
+    if len(set(ids)) != len(ids):
+        raise ValidationError({field: "A document is listed twice."})
+    return ids
+
+
+def _doc_date(document):
+    return document.issued_on or timezone.localtime(document.created_at).date()
+
+
+@transaction.atomic
+def attach_documents(*, actor, file, document_ids):
+    """Attach documents the actor may open; a document already in the file is refused (no duplicates)."""
+    file = _locked_file(file)
+    _require_keeper_of_open(actor, file, "changed")
+    ids = _ids(document_ids)
+    documents = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("issuing_unit")}
+    for doc_id in ids:
+        document = documents.get(doc_id)
+        if document is None or not can_view_document(actor, document):
+            raise ValidationError({"document_ids": f"Document {doc_id} does not exist or you cannot open it."})
+    already = set(FileItem.objects.filter(file=file, document_id__in=ids).values_list("document_id", flat=True))
+    if already:
+        raise ValidationError({"document_ids": f"Document {min(already)} is already in file {file.code}."})
+    FileItem.objects.bulk_create([FileItem(file=file, document=documents[i], doc_date=_doc_date(documents[i]),
+                                           added_by=actor) for i in ids])
+    record(actor=actor, action="records.attach", obj=file, unit=file.unit, data={"documents": ids})
+    return len(ids)
+
+
+@transaction.atomic
+def detach_document(*, actor, file, document_id):
+    file = _locked_file(file)
+    _require_keeper_of_open(actor, file, "changed")
+    deleted, _ = FileItem.objects.filter(file=file, document_id=document_id).delete()
+    if not deleted:
+        raise ValidationError({"document_id": f"Document {document_id} is not in file {file.code}."})
+    record(actor=actor, action="records.detach", obj=file, unit=file.unit, data={"document": document_id})
+
+
+def expiry(end_date, retention):
+    """Retention runs from 1 January of the year after the work ended; permanent files never expire."""
+    if retention.years is None or end_date is None:
+        return None
+    return datetime.date(end_date.year + retention.years + 1, 1, 1)
+
+
+@transaction.atomic
+def close_file(*, actor, file, title, retention_id):
+    """Close a file when the work ends. The caller confirms the title and the retention period; the file must
+    hold at least one document and no document twice."""
+    file = _locked_file(file)
+    _require_keeper_of_open(actor, file, "closed")
+    errors = {}
+    title = _text({"title": title}, errors, "title", 500, required=True)
+    _raise(errors)
+    retention = _retention(retention_id)
+    items = FileItem.objects.filter(file=file)
+    stats = items.aggregate(start=Min("doc_date"), end=Max("doc_date"), pages=Sum("document__page_count"))
+    count = items.count()
+    if count == 0:
+        raise ValidationError({"documents": f"File {file.code} holds no document yet."})
+    if items.values("document_id").distinct().count() != count:
+        raise ValidationError({"documents": f"File {file.code} holds a document twice."})
+    file.title, file.retention = title, retention
+    file.start_date, file.end_date = stats["start"], stats["end"]
+    file.document_count, file.page_count = count, stats["pages"] or 0
+    file.expires_on = expiry(file.end_date, retention)
+    file.status, file.closed_by, file.closed_at = FileStatus.CLOSED, actor, timezone.now()
+    file.save()
+    record(actor=actor, action="records.file_close", obj=file, unit=file.unit,
+           data={"code": file.code, "title": title, "retention": retention.label, "documents": count,
+                 "start": file.start_date, "end": file.end_date})
+    return file
+
+
+@transaction.atomic
+def reopen_file(*, actor, file, reason):
+    """A closed file not yet deposited goes back to open (the work resumed)."""
+    file = _locked_file(file)
+    require(policy.can_keep(actor, file.unit), "Only the unit's clerks and specialists work on its files.")
+    errors = {}
+    reason = _text({"reason": reason}, errors, "reason", 500, required=True)
+    _raise(errors)
+    if file.status != FileStatus.CLOSED or file.deposit_id is not None:
+        raise ValidationError({"status": f"File {file.code} is {file.get_status_display().lower()}; "
+                                         "only a closed file not submitted for deposit can be reopened."})
+    file.status, file.closed_at, file.closed_by = FileStatus.OPEN, None, None
+    file.save()
+    record(actor=actor, action="records.file_reopen", obj=file, unit=file.unit, data={"reason": reason})
+    return file
+
+
+@transaction.atomic
+def set_legal_hold(*, actor, file, hold, reason=""):
+    file = _locked_file(file)
+    require(policy.is_archivist_for(actor, file.unit), "Only the archive places or lifts legal holds.")
+    errors = {}
+    reason = _text({"reason": reason}, errors, "reason", 500, required=bool(hold))
+    _raise(errors)
+    file.legal_hold, file.hold_reason = bool(hold), reason if hold else ""
+    file.save(update_fields=["legal_hold", "hold_reason"])
+    record(actor=actor, action="records.hold" if hold else "records.hold_lift", obj=file, unit=file.unit,
+           data={"code": file.code, "reason": reason})
+    return file
+
+
+# --- deposits --------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_position, basis="", condition="",
+                   receiver_name="", receiver_position=""):
+    """Submit closed files of ``unit`` to the agency archive."""
+    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists deposit its files.")
+    errors = {}
+    data = {"collection_name": collection_name, "giver_name": giver_name, "giver_position": giver_position,
+            "basis": basis, "condition": condition, "receiver_name": receiver_name,
+            "receiver_position": receiver_position}
+    cleaned = {
+        "collection_name": _text(data, errors, "collection_name", 255, required=True),
+        "giver_name": _text(data, errors, "giver_name", 150, required=True),
+        "giver_position": _text(data, errors, "giver_position", 150, required=True),
+        "basis": _text(data, errors, "basis", 500),
+        "condition": _text(data, errors, "condition", 500),
+        "receiver_name": _text(data, errors, "receiver_name", 150),
+        "receiver_position": _text(data, errors, "receiver_position", 150),
+    }
+    _raise(errors)
+    ids = _ids(file_ids, "file_ids")
+    files = list(RecordFile.objects.select_for_update().filter(pk__in=ids, unit=unit).order_by("code"))
+    found = {f.pk for f in files}
+    for file_id in ids:
+        if file_id not in found:
+            raise ValidationError({"file_ids": f"File {file_id} is not a file of {unit.name}."})
+    for f in files:
+        if f.status != FileStatus.CLOSED:
+            raise ValidationError({"file_ids": f"File {f.code} is {f.get_status_display().lower()}; "
+                                               "only closed files are deposited."})
+        if f.deposit_id is not None:
+            raise ValidationError({"file_ids": f"File {f.code} is already in deposit {f.deposit_id}."})
+    deposit = Deposit.objects.create(
+        unit=unit, submitted_by=actor, file_codes=[f.code for f in files], file_count=len(files),
+        document_count=sum(f.document_count for f in files),
+        start_date=min((f.start_date for f in files if f.start_date), default=None),
+        end_date=max((f.end_date for f in files if f.end_date), default=None), **cleaned)
+    RecordFile.objects.filter(pk__in=found).update(deposit=deposit)
+    record(actor=actor, action="records.deposit_submit", obj=deposit, unit=unit,
+           data={"files": deposit.file_codes, "documents": deposit.document_count})
+    return deposit
+
+
+def _locked_deposit(deposit):
+    return Deposit.objects.select_for_update().select_related("unit").get(pk=deposit.pk)
+
+
+def verify_deposit(deposit):
+    """Re-hash every stored file of every document in the deposit; a mismatch names the file and the document."""
+    rows = (DocumentFile.objects.filter(document__record_items__file__deposit=deposit)
+            .select_related("blob", "document").order_by("id")
+            .values_list("blob__sha256", "blob__storage_name", "name", "document__symbol", "document_id",
+                         "document__record_items__file__code").distinct())
+    checked = set()
+    from dieuhanh.documents.models import Blob
+
+    for sha256, storage_name, name, symbol, document_id, code in rows:
+        try:
+            if sha256 not in checked:
+                storage.verify(Blob(sha256=sha256, storage_name=storage_name))
+                checked.add(sha256)
+        except ValidationError as exc:
+            reason = " ".join(exc.messages)
+            raise ValidationError({"files": f"{code}: document {symbol or '#' + str(document_id)}, "
+                                            f"file «{name}»: {reason}"}) from exc
+    return len(checked)
+
+
+@transaction.atomic
+def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", condition=""):
+    """The archive accepts after checking: every stored file must still match its SHA-256."""
+    deposit = _locked_deposit(deposit)
+    require(policy.is_archivist_for(actor, deposit.unit), "Only the archive accepts deposits.")
+    if deposit.status != DepositStatus.SUBMITTED:
+        raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
+    errors = {}
+    data = {"receiver_name": receiver_name, "receiver_position": receiver_position, "condition": condition}
+    receiver_name = _text(data, errors, "receiver_name", 150) or deposit.receiver_name or actor.full_name
+    receiver_position = _text(data, errors, "receiver_position", 150) or deposit.receiver_position
+    condition = _text(data, errors, "condition", 500)
+    _raise(errors)
+    if not receiver_position:
+        raise ValidationError({"receiver_position": "This field is required."})
+    checked = verify_deposit(deposit)
+    deposit.status, deposit.decided_by, deposit.decided_at = DepositStatus.ACCEPTED, actor, timezone.now()
+    deposit.receiver_name, deposit.receiver_position = receiver_name, receiver_position
+    if condition:
+        deposit.condition = condition
+    deposit.save()
+    deposit.files.update(status=FileStatus.DEPOSITED)
+    record(actor=actor, action="records.deposit_accept", obj=deposit, unit=deposit.unit,
+           data={"files": deposit.file_codes, "blobs_verified": checked})
+    return deposit
+
+
+@transaction.atomic
+def refuse_deposit(*, actor, deposit, reason):
+    deposit = _locked_deposit(deposit)
+    require(policy.is_archivist_for(actor, deposit.unit), "Only the archive refuses deposits.")
+    if deposit.status != DepositStatus.SUBMITTED:
+        raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
+    errors = {}
+    reason = _text({"reason": reason}, errors, "reason", 500, required=True)
+    _raise(errors)
+    deposit.status, deposit.decided_by, deposit.decided_at, deposit.reason = (
+        DepositStatus.REFUSED, actor, timezone.now(), reason)
+    deposit.save()
+    deposit.files.update(deposit=None)
+    record(actor=actor, action="records.deposit_refuse", obj=deposit, unit=deposit.unit, data={"reason": reason})
+    return deposit
+
+
+# --- usage register --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_on=None):
+    file = _locked_file(file)
+    require(policy.is_archivist_for(actor, file.unit), "Only the archive records loans.")
+    if file.status != FileStatus.DEPOSITED:
+        raise ValidationError({"status": f"File {file.code} is not in the archive."})
+    errors = {}
+    data = {"purpose": purpose, "borrower_name": borrower_name}
+    purpose = _text(data, errors, "purpose", 500, required=True)
+    borrower_name = _text(data, errors, "borrower_name", 150)
+    borrower = None
+    if borrower_id not in (None, ""):
+        borrower = get_user_model().objects.filter(pk=borrower_id if str(borrower_id).isdigit() else 0,
+                                                   is_active=True).first()
+        if borrower is None:
+            errors["borrower_id"] = f"Unknown person {borrower_id}."
+        else:
+            borrower_name = borrower_name or borrower.full_name or borrower.username
+    if not borrower_name and "borrower_id" not in errors:
+        errors["borrower_name"] = "Name the borrower."
+    if due_on is not None and due_on < timezone.localdate():
+        errors["due_on"] = "The due date is in the past."
+    _raise(errors)
+    if file.loans.filter(returned_at__isnull=True).exists():
+        raise ValidationError({"file": f"File {file.code} is on loan and not returned yet."})
+    loan = Loan.objects.create(file=file, borrower=borrower, borrower_name=borrower_name, purpose=purpose,
+                               lent_by=actor, due_on=due_on)
+    record(actor=actor, action="records.loan", obj=loan, unit=file.unit,
+           data={"code": file.code, "borrower": borrower_name, "purpose": purpose})
+    return loan
+
+
+@transaction.atomic
+def return_loan(*, actor, loan):
+    loan = Loan.objects.select_for_update().select_related("file", "file__unit").get(pk=loan.pk)
+    require(policy.is_archivist_for(actor, loan.file.unit), "Only the archive records returns.")
+    if loan.returned_at is not None:
+        raise ValidationError({"status": "This loan was already returned."})
+    loan.returned_at, loan.returned_to = timezone.now(), actor
+    loan.save(update_fields=["returned_at", "returned_to"])
+    record(actor=actor, action="records.loan_return", obj=loan, unit=loan.file.unit, data={"code": loan.file.code})
+    return loan
+
+
+# --- appraisal and destruction ---------------------------------------------------------------------------------
+
+def _members(members):
+    if not isinstance(members, list | tuple) or len(members) < MIN_COUNCIL:
+        raise ValidationError({"members": f"The council has at least {MIN_COUNCIL} members."})
+    out = []
+    for i, m in enumerate(members):
+        if not isinstance(m, dict):
+            raise ValidationError({f"members.{i}": "A member is a name and a position."})
+        errors = {}
+        name = _text(m, errors, "name", 150, required=True)
+        position = _text(m, errors, "position", 150)
+        if errors:
+            raise ValidationError({f"members.{i}.{k}": v for k, v in errors.items()})
+        out.append({"name": name, "position": position})
+    return out
+
+
+def _check_destroyable(file, today):
+    if file.legal_hold:
+        raise ValidationError({"file_ids": f"File {file.code} is under legal hold: {file.hold_reason}"})
+    if file.status not in (FileStatus.CLOSED, FileStatus.DEPOSITED):
+        raise ValidationError({"file_ids": f"File {file.code} is {file.get_status_display().lower()}."})
+    if file.expires_on is None or file.expires_on > today:
+        raise ValidationError({"file_ids": f"File {file.code} is still within its retention period."})
+
+
+@transaction.atomic
+def record_decision(*, actor, unit, number, decided_on, members, file_ids):
+    """The council's decision to destroy files of ``unit`` past retention, as recorded by the archive."""
+    require(policy.is_archivist_for(actor, unit), "Only the archive records disposition decisions.")
+    errors = {}
+    number = _text({"number": number}, errors, "number", 50, required=True)
+    if not isinstance(decided_on, datetime.date):
+        errors["decided_on"] = "This field is required."
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = "The decision date is in the future."
+    _raise(errors)
+    members = _members(members)
+    ids = _ids(file_ids, "file_ids")
+    files = list(RecordFile.objects.filter(pk__in=ids, unit=unit))
+    if len(files) != len(ids):
+        missing = sorted(set(ids) - {f.pk for f in files})[0]
+        raise ValidationError({"file_ids": f"File {missing} is not a file of {unit.name}."})
+    today = timezone.localdate()
+    for f in files:
+        _check_destroyable(f, today)
+    decision = DispositionDecision.objects.create(unit=unit, number=number, decided_on=decided_on, members=members,
+                                                  recorded_by=actor)
+    decision.files.set(files)
+    record(actor=actor, action="records.decision", obj=decision, unit=unit,
+           data={"number": number, "decided_on": decided_on, "members": members, "files": [f.code for f in files]})
+    return decision
+
+
+@transaction.atomic
+def destroy_files(*, actor, decision):
+    """Carry out a decision: every file is checked again (legal hold, retention, loans) before anything goes."""
+    decision = DispositionDecision.objects.select_for_update().select_related("unit").get(pk=decision.pk)
+    require(policy.is_archivist_for(actor, decision.unit), "Only the archive destroys files.")
+    if decision.executed_at is not None:
+        raise ValidationError({"status": "This decision was already carried out."})
+    files = list(decision.files.select_for_update().select_related("retention").order_by("code"))
+    today = timezone.localdate()
+    for f in files:
+        _check_destroyable(f, today)
+        if f.loans.filter(returned_at__isnull=True).exists():
+            raise ValidationError({"file_ids": f"File {f.code} is on loan."})
+    for f in files:
+        items = list(FileItem.objects.filter(file=f).select_related("document", "document__document_type"))
+        metadata = {
+            "code": f.code, "title": f.title, "retention": f.retention.label, "year": f.year,
+            "start_date": f.start_date.isoformat() if f.start_date else None,
+            "end_date": f.end_date.isoformat() if f.end_date else None,
+            "document_count": f.document_count, "page_count": f.page_count,
+            "documents": [{"id": i.document_id, "symbol": i.document.symbol, "date": i.doc_date.isoformat(),
+                           "type": i.document.document_type.name, "subject": i.document.subject[:300]}
+                          for i in items],
+        }
+        DestructionRecord.objects.create(file=f, decision=decision, metadata=metadata, destroyed_by=actor)
+        FileItem.objects.filter(file=f).delete()
+        f.status = FileStatus.DESTROYED
+        f.save(update_fields=["status"])
+    decision.executed_at = timezone.now()
+    decision.save(update_fields=["executed_at"])
+    record(actor=actor, action="records.destroy", obj=decision, unit=decision.unit,
+           data={"number": decision.number, "files": [f.code for f in files]})
+    return files
