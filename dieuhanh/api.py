@@ -59,6 +59,7 @@ def _register_routers():
     from dieuhanh.search.api import router as search_router
 
     api.add_router("/", search_router)
+    api.add_router("/", __import__("dieuhanh.records.api", fromlist=["router"]).router)
 
 
 _register_routers()
