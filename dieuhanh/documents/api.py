@@ -380,13 +380,16 @@ def create_document(request, payload: DocumentIn):
 
 @router.get("/documents/{document_id}", response=DocumentOut, summary="A document and every delivery's trail")
 def get_document(request, document_id: int):
-    return document_out(_visible_document(request, document_id, detail=True))
+    doc = _visible_document(request, document_id, detail=True)
+    services.record_read(actor=request.user, document=doc, via="api")
+    return document_out(doc)
 
 
 @router.get("/documents/{document_id}/files/{file_id}", summary="Download one file of a document")
 def download(request, document_id: int, file_id: int):
     doc = _visible_document(request, document_id)
     doc_file = get_object_or_404(DocumentFile.objects.select_related("blob"), pk=file_id, document=doc)
+    services.record_read(actor=request.user, document=doc, via="api", doc_file=doc_file)
     with open_blob(doc_file.blob) as fh:
         response = HttpResponse(fh.read(), content_type=doc_file.blob.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{doc_file.name}"'

@@ -92,6 +92,23 @@ def store_file(*, actor, fileobj, content_type="", declared_sha256=None):
     return blob
 
 
+def record_read(*, actor, document, via, doc_file=None):
+    """Audit a read of a secret document (confidentiality above normal): who opened which document, and how
+    (``page``, ``api`` or ``download``). Called by the views before they answer.
+
+    Reads of normal documents are not recorded: every list, page and download would add an event, multiplying the
+    log (and the per-unit chain locks, decision 0013) many times over for documents that need no such trail. The
+    baseline asks for a trail of actions; for secret documents, reading is the action that matters."""
+    if document.confidentiality <= Confidentiality.NORMAL:
+        return None
+    data = {"via": via, "confidentiality": document.confidentiality, "symbol": document.symbol}
+    if doc_file is not None:
+        data.update({"file_id": doc_file.pk, "name": doc_file.name, "sha256": doc_file.blob.sha256})
+    with transaction.atomic():
+        return record(actor=actor, action="document.download" if doc_file is not None else "document.read",
+                      obj=document, unit=document.issuing_unit, data=data)
+
+
 def _blobs(files):
     """Resolve ``[{"sha256", "name", "is_main"}]`` to blobs; every hash must be stored already."""
     if not files:

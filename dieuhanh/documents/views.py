@@ -212,6 +212,7 @@ def detail(request, document_id):
             status = 400
         else:
             return redirect("documents:detail", document_id=doc.pk)
+    services.record_read(actor=user, document=doc, via="page")
     my_units = doc_policy.member_unit_ids(user)
     deliveries = list(doc.deliveries.all())
     recall_pending = [d for d in deliveries if d.status == DeliveryStatus.RECALL_REQUESTED
@@ -229,6 +230,7 @@ def download(request, document_id, file_id):
     if not doc_policy.can_view_document(request.user, doc):
         raise Http404
     doc_file = get_object_or_404(DocumentFile.objects.select_related("blob"), pk=file_id, document=doc)
+    services.record_read(actor=request.user, document=doc, via="download", doc_file=doc_file)
     with open_blob(doc_file.blob) as fh:
         response = HttpResponse(fh.read(), content_type=doc_file.blob.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{doc_file.name}"'
