@@ -67,12 +67,50 @@ def main():
         print(f"{name:12} {100 * exact[name] / n:7.1f}% {100 * loose[name] / n:25.1f}%")
     all_right = sum(all(r["fields"][f]["exact"] for f in FIELDS) for r in rows)
     print(f"{'all fields':12} {100 * all_right / n:7.1f}%")
+    print("\nquality checks and rotation:")
+    for label, data, content_type, expect in extras(samples):
+        result = ocr.run(data, content_type)
+        flags = sorted({f for p in result.pages for f in p["flags"]})
+        got = extract(result.first_page_text).as_dict()
+        if isinstance(expect, str):
+            ok = expect in flags
+        else:
+            ok = all(norm(got[k]) == norm(v) for k, v in expect.items())
+        print(f"  {label:34} flags={flags} {'OK' if ok else 'MISSED'}"
+              f" conf={[p['confidence'] for p in result.pages]} words={[p['words'] for p in result.pages]}")
     if args.keep:
         keep = Path(args.keep)
         keep.mkdir(parents=True, exist_ok=True)
         for scan in scans:
             (keep / scan.name).write_bytes(scan.data)
         (keep / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+
+
+def extras(samples):
+    """Pages that must be flagged (150 ppi, blank, unreadable) and pages scanned sideways or upside down."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(99)
+    spec = samples.spec(0, rng)
+    low = samples.render(spec, ppi=150, skew=0.4, seed=1)
+    yield ("150 ppi page", *samples.encode(low, 150, "png"), "low-resolution")
+    blank = samples._noise(Image.new("L", (1654, 2339), 255), 0.04, rng)
+    yield ("blank page with scanner grain", *samples.encode(blank, 200, "png"), "blank")
+    scribble = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(scribble)
+    for _ in range(400):
+        x, y = rng.randrange(1654), rng.randrange(2339)
+        draw.line((x, y, x + rng.randint(-200, 200), y + rng.randint(-200, 200)), fill=0, width=rng.randint(2, 9))
+    yield ("scribbles, no text", *samples.encode(scribble, 200, "png"), "unreadable")
+    faded = samples.render(samples.spec(1, rng), ppi=200, seed=2).point(lambda v: 255 if v > 40 else 200)
+    yield ("nearly white ink (faded copy)", *samples.encode(faded, 200, "png"), "unreadable")
+    for angle in (90, 180):
+        s = samples.spec(2, rng)
+        page = samples.render(s, ppi=240, seed=3).rotate(angle, expand=True)
+        truth = {"symbol": s["symbol"], "issued_on": s["issued_on"].isoformat()}
+        yield (f"page turned {angle}°", *samples.encode(page, 240, "jpeg"), truth)
 
 
 if __name__ == "__main__":

@@ -46,10 +46,10 @@ class OcrResult:
         return next((t for t in self.texts if t.strip()), "")
 
 
-def _image_to_pdf(data, workdir):
-    """Wrap an image (every frame of a TIFF) in a PDF at its resolution; images without one are taken as
-    A4 portrait, the usual paper of official documents."""
-    import img2pdf
+def _prepare_image(data, workdir):
+    """Check an image and hand it to OCRmyPDF: a single-page image as it is (OCRmyPDF wraps it itself), every
+    frame of a multi-page TIFF wrapped in one PDF. Returns (path, ppi, ink share or None, image_dpi override).
+    Images without a usable resolution are taken as A4 portrait, the usual paper of official documents."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -60,24 +60,33 @@ def _image_to_pdf(data, workdir):
             width, height = image.size
             if width * height * frames > MAX_PIXELS or width * height > MAX_PIXELS:
                 raise ScanError("The image has too many pixels.")
-            dpi = image.info.get("dpi")
-            image.load()  # decodes the first frame: a truncated or damaged image fails here
+            dpi, kind = image.info.get("dpi"), image.format
+            image.draft("L", (max(1, width // 8), max(1, height // 8)))  # JPEG decodes at 1/8 size
+            small = image.convert("L")  # decodes the first frame: a truncated or damaged image fails here
+            small.thumbnail((max(1, width // 8), max(1, height // 8)))
+            histogram = small.histogram()
+            ink = sum(histogram[:128]) / (sum(histogram) or 1)
     except Image.DecompressionBombError as exc:
         raise ScanError("The image has too many pixels.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ScanError("The image is damaged or not an image.") from exc
-    ppi = None
-    if dpi and dpi[0] and dpi[0] > 1:
-        ppi = float(dpi[0])
-    if not ppi or ppi < 10 or ppi > 5000:
-        ppi = min(width, height) / A4_SHORT_INCHES
+    ppi = float(dpi[0]) if dpi and dpi[0] and 10 <= float(dpi[0]) <= 5000 else None
+    override = None
+    if ppi is None:
+        ppi = override = min(width, height) / A4_SHORT_INCHES
+    if frames == 1 and kind in ("PNG", "JPEG", "TIFF"):
+        path = workdir / f"input.{kind.lower()}"
+        path.write_bytes(data)
+        return path, round(ppi), ink, round(override) if override else None
+    import img2pdf
+
     path = workdir / "input.pdf"
     try:
         layout = img2pdf.get_fixed_dpi_layout_fun((ppi, ppi))
         path.write_bytes(img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
     except Exception as exc:  # img2pdf raises its own and PIL's errors for odd images
         raise ScanError("The image is damaged or in an unsupported variant.") from exc
-    return path
+    return path, None, None, None
 
 
 def _check_pdf(path):
@@ -179,13 +188,19 @@ def run(data, content_type, **overrides):
         raise ScanError("Only PDF and image scans (TIFF, JPEG, PNG) can be digitized.")
     with tempfile.TemporaryDirectory(prefix="dieuhanh-ocr-") as tmp:
         workdir = Path(tmp)
+        image_ppi = image_dpi = None
         if content_type in IMAGE_TYPES:
-            source = _image_to_pdf(data, workdir)
+            source, image_ppi, image_ink, image_dpi = _prepare_image(data, workdir)
         else:
             source = workdir / "input.pdf"
             source.write_bytes(data)
-        ppis = _check_pdf(source)
-        ink = _ink(source, len(ppis))
+        if image_ppi is not None:  # one image: its figures are known already
+            ppis, ink = [image_ppi], [image_ink]
+        else:
+            ppis = _check_pdf(source)
+            ink = _ink(source, len(ppis))
+        if image_dpi:
+            overrides = {"image_dpi": image_dpi, **overrides}
         output, sidecar = workdir / "output.pdf", workdir / "text.txt"
         try:
             ocrmypdf.ocr(source, output, sidecar=sidecar, plugins=["dieuhanh.digitization.ocr_plugin"],
