@@ -14,6 +14,7 @@ urlpatterns = [
     path("signatures/", include("dieuhanh.signatures.urls")),
     path("digitization/", include("dieuhanh.digitization.urls")),
     path("search/", include("dieuhanh.search.urls")),
+    path("records/", include("dieuhanh.records.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 
