@@ -1,0 +1,199 @@
+"""The permission matrix: every API operation and every page that takes an object id, asked about unit A's
+objects by people who must not reach them (a sibling branch, its child unit, the parent unit, a department under
+A, a colleague without the clearance), answers 403/404 or leaks nothing, and writes nothing.
+
+The operations and pages are read from the OpenAPI document and the URL configuration, so a new endpoint is
+checked the day it is added: a path parameter the world below does not know fails the test until it does.
+"""
+
+import datetime
+import re
+
+import pytest
+
+from conftest import PASSWORD, make_user
+from dieuhanh.audit.models import AuditEvent
+from dieuhanh.documents.tests.conftest import exchange, media  # noqa: F401 - fixtures
+from dieuhanh.drafting.tests.conftest import drafting  # noqa: F401 - fixture
+
+MARKER = "MTX7Q"
+ALLOWED_GET = {400, 403, 404, 422}  # 400/422: a required query parameter is checked first
+REFUSED_WRITE = {400, 403, 404, 405, 409, 422}  # not 401: the caller stays signed in
+
+
+@pytest.fixture
+def world(drafting):  # noqa: F811 - the fixture imported above
+    """Objects of unit A, each carrying MARKER where it has text, and their ids by path parameter name."""
+    from dieuhanh.accounts.models import Membership, Role
+    from dieuhanh.accounts.services import issue_token
+    from dieuhanh.digitization.models import ImportBatch, ScanItem
+    from dieuhanh.documents import services as docs
+    from dieuhanh.documents.models import NumberSeries, Register
+    from dieuhanh.drafting import services as drafting_services
+    from dieuhanh.processing import services as processing
+    from dieuhanh.search import services as search_services
+    from dieuhanh.tasks import services as tasks
+
+    d = drafting
+    org = d.org
+    clerk_a1 = make_user("clerk.a1", org.a1, Role.CLERK)
+    leader_a1 = make_user("leader.a1", org.a1, Role.LEADER)
+    doc = docs.issue_document(actor=org.clerk_a, document=d.exchange.outgoing(
+        subject=f"{MARKER} Quyết định điều động", recipients=[{"unit_id": org.a1.pk}]))
+    delivery = doc.deliveries.get()
+    entry = docs.accept_delivery(actor=clerk_a1, delivery=delivery)
+    flows = processing.assign(actor=leader_a1, entry=entry, direction=f"{MARKER} giao xử lý",
+                              handlers=[{"user_id": org.spec_a1.pk, "role": "lead"}])
+    secret = docs.create_outgoing(actor=org.clerk_a, unit=org.a, document_type_id=doc.document_type_id,
+                                  subject=f"{MARKER} văn bản mật", confidentiality=1,
+                                  files=[d.exchange.upload(org.clerk_a, b"%PDF-1.4 mat")], recipients=[])
+    (task,) = tasks.assign_task(actor=org.leader_a, unit=org.a, title=f"{MARKER} nhiệm vụ",
+                                start_date=datetime.date.today(),
+                                deadline=datetime.date.today() + datetime.timedelta(days=10), unit_ids=[org.a1.pk])
+    draft = d.new_draft(subject=f"{MARKER} dự thảo")
+    drafting_services.ask_opinions(actor=d.spec, draft=draft, user_ids=[d.deputy.pk], question=f"{MARKER}?",
+                                   due_date=datetime.date.today() + datetime.timedelta(days=3))
+    step = drafting_services.submit(actor=d.spec, draft=draft, next_user_id=d.deputy.pk)
+    saved = search_services.save_search(actor=org.clerk_a, name=f"{MARKER} tìm", params={"q": MARKER})
+    batch = ImportBatch.objects.create(unit=org.a, label=f"{MARKER} lô", created_by=org.clerk_a)
+    item = ScanItem.objects.create(batch=batch, unit=org.a, name=f"{MARKER}.pdf")
+    ids = {
+        "document_id": doc.pk, "file_id": doc.files.get().pk, "delivery_id": delivery.pk, "entry_id": entry.pk,
+        "flow_id": flows[0].pk, "task_id": task.pk, "draft_id": draft.pk, "step_id": step.pk,
+        "opinion_id": draft.consultations.get().opinions.get().pk, "saved_id": saved.pk,
+        "register_id": Register.objects.filter(unit=org.a).first().pk,
+        "series_id": NumberSeries.objects.filter(unit=org.a).first().pk,
+        "batch_id": batch.pk, "item_id": item.pk, "number": 1, "kind": "original",
+        # objects only their owners may touch: any id of them will do
+        "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
+        "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,
+        "signature_id": 1,
+    }
+    ids["records"] = _records_world(d, doc)
+    r_leader = make_user("leader.r", org.root, Role.LEADER)
+    clerk_b1 = make_user("clerk.b1", org.b1, Role.CLERK)
+    spec_ad = make_user("spec.ad", org.ad, Role.SPECIALIST)
+    outsiders = {"sibling clerk": org.clerk_b, "sibling leader": org.leader_b, "child of sibling": clerk_b1,
+                 "parent unit leader": r_leader, "department under A": spec_ad}
+    return ids, outsiders, secret, d
+
+
+def _records_world(d, doc):
+    """Records of unit A (their own parameter names: a record file is a ``file_id`` there, a list entry an
+    ``entry_id``)."""
+    from dieuhanh.records import services as records
+    from dieuhanh.records.models import RetentionPeriod, seed_retention
+
+    org = d.org
+    seed_retention()
+    ten = RetentionPeriod.objects.get(code="10")
+    file_list = records.create_file_list(actor=d.spec, unit=org.a, year=datetime.date.today().year)
+    section = records.add_section(actor=d.spec, file_list=file_list, title=f"{MARKER} I. Tổ chức")
+    entry = records.add_entry(actor=d.spec, file_list=file_list, symbol="01.TCCB", title=f"{MARKER} hồ sơ",
+                              retention_id=ten.pk, section_id=section.pk, responsible_id=d.spec.pk)
+    records.approve_list(actor=org.leader_a, file_list=file_list)
+    entry = type(entry).objects.get(pk=entry.pk)
+    record_file = records.open_file(actor=d.spec, unit=org.a, entry=entry)
+    records.attach_documents(actor=d.spec, file=record_file, document_ids=[doc.pk])
+    records.close_file(actor=d.spec, file=record_file, title=record_file.title, retention_id=ten.pk)
+    deposit = records.create_deposit(actor=d.spec, unit=org.a, file_ids=[record_file.pk],
+                                     collection_name=f"{MARKER} phông", giver_name="Trần Thu Hà",
+                                     giver_position="Chuyên viên")
+    return {"list_id": file_list.pk, "entry_id": entry.pk, "file_id": record_file.pk, "document_id": doc.pk,
+            "deposit_id": deposit.pk, "loan_id": 1, "decision_id": 1}
+
+
+def _api_operations(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        if "{" in path:
+            for method in operations:
+                yield method, path
+
+
+def _fill(path, ids, style):
+    if "records/" in path:
+        ids = ids["records"]
+    pattern = r"\{(\w+)\}" if style == "api" else r"<(?:\w+:)?(\w+)>"
+    missing = [name for name in re.findall(pattern, path) if name not in ids]
+    assert not missing, f"{path}: teach the permission matrix about {missing}"
+    return re.sub(pattern, lambda m: str(ids[m.group(1)]), path)
+
+
+def _page_paths():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not pattern.startswith(("api/", "i18n/", "units/")):  # the directory is everyone's
+                    yield from walk(entry, pattern)
+            elif isinstance(entry, URLPattern) and "<" in pattern:
+                yield pattern
+
+    return list(walk(get_resolver()))
+
+
+def test_outsiders_reach_nothing_of_unit_a(world, client):
+    from dieuhanh.accounts.services import issue_token
+
+    ids, outsiders, _secret, _d = world
+    operations = list(_api_operations(client))
+    pages = _page_paths()
+    assert len(operations) > 40 and len(pages) > 20
+    checked = 0
+    for who, user in outsiders.items():
+        _, raw = issue_token(actor=user)
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        before = AuditEvent.objects.count()
+        for method, path in operations:
+            if path.startswith("/api/v1/units/") or path.startswith("/api/v1/users/"):
+                continue  # the directory of units and people is shared by design (accounts tests cover edits)
+            url = _fill(path, ids, "api")
+            if method == "get":
+                resp = client.get(url, **auth)
+                assert resp.status_code in ALLOWED_GET or (
+                    resp.status_code == 200 and MARKER.encode() not in resp.content), (who, url, resp.status_code)
+            else:
+                resp = getattr(client, method)(url, {}, content_type="application/json", **auth)
+                assert resp.status_code in REFUSED_WRITE, (who, method, url, resp.status_code, resp.content[:200])
+            checked += 1
+        client.force_login(user)
+        for pattern in pages:
+            url = "/" + _fill(pattern, ids, "page")
+            resp = client.get(url)
+            assert resp.status_code in ALLOWED_GET | {405} or (
+                resp.status_code in (200, 302) and MARKER.encode() not in resp.content), (who, url)
+            resp = client.post(url, {"reason": "x", "action": "approve", "name": "x"})
+            assert resp.status_code in REFUSED_WRITE | {302} and MARKER.encode() not in resp.content, (who, url)
+            checked += 2
+        client.logout()
+        assert AuditEvent.objects.count() == before, f"{who} wrote something"
+    assert checked > 300
+
+
+def test_clearance_and_role_are_checked_per_object(world, api_client, client):
+    ids, _outsiders, secret, d = world
+    # a colleague in A without clearance: the secret document does not exist for them
+    assert (d.spec.clearance or 0) == 0
+    api = api_client.as_user(d.spec)
+    assert api.get(f"/api/v1/documents/{secret.pk}").status_code == 404
+    assert api.get(f"/api/v1/documents/{ids['document_id']}").status_code == 200  # their unit's own document
+    client.force_login(d.spec)
+    assert client.get(f"/documents/{secret.pk}/").status_code == 404
+    # a specialist of A may read A's documents but not its registers or numbering series
+    for path in (f"/api/v1/registers/{ids['register_id']}/entries", f"/api/v1/series/{ids['series_id']}/check"):
+        assert api.get(path).status_code in (403, 404), path
+    assert client.get(f"/documents/registers/{ids['register_id']}/").status_code in (403, 404)
+
+
+def test_matrix_fails_when_a_check_is_removed(world, client, monkeypatch):
+    """The matrix is not a test that cannot fail: open every document to everyone and it reports a leak."""
+    from dieuhanh.documents import policy
+
+    monkeypatch.setattr(policy, "can_view_document", lambda user, document: True)
+    ids, outsiders, _secret, _d = world
+    client.login(username=outsiders["sibling clerk"].username, password=PASSWORD)
+    resp = client.get(f"/documents/{ids['document_id']}/")
+    assert resp.status_code == 200 and MARKER.encode() in resp.content
