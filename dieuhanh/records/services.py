@@ -511,22 +511,23 @@ def _locked_deposit(deposit):
 
 def verify_deposit(deposit):
     """Re-hash every stored file of every document in the deposit; a mismatch names the file and the document."""
-    rows = (DocumentFile.objects.filter(document__record_items__file__deposit=deposit)
-            .select_related("blob", "document").order_by("id")
-            .values_list("blob__sha256", "blob__storage_name", "name", "document__symbol", "document_id",
-                         "document__record_items__file__code").distinct())
-    checked = set()
     from dieuhanh.documents.models import Blob
 
-    for sha256, storage_name, name, symbol, document_id, code in rows:
+    rows = list(DocumentFile.objects.filter(document__record_items__file__deposit=deposit).order_by("id")
+                .values_list("blob_id", "name", "document__symbol", "document_id",
+                             "document__record_items__file__code").distinct())
+    blobs = Blob.objects.in_bulk({row[0] for row in rows})
+    checked = set()
+    for blob_id, name, symbol, document_id, code in rows:
+        if blob_id in checked:
+            continue
         try:
-            if sha256 not in checked:
-                storage.verify(Blob(sha256=sha256, storage_name=storage_name))
-                checked.add(sha256)
+            storage.verify(blobs[blob_id])
         except ValidationError as exc:
             reason = " ".join(exc.messages)
             raise ValidationError({"files": f"{code}: document {symbol or '#' + str(document_id)}, "
                                             f"file «{name}»: {reason}"}) from exc
+        checked.add(blob_id)
     return len(checked)
 
 
