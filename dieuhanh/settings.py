@@ -213,6 +213,14 @@ DIEUHANH_EXTERNAL_SIGNER = os.environ.get("DIEUHANH_EXTERNAL_SIGNER", "")
 DIEUHANH_SERVER_KEY_PASSPHRASE = os.environ.get("DIEUHANH_SERVER_KEY_PASSPHRASE", "")
 DIEUHANH_SOFFICE = os.environ.get("DIEUHANH_SOFFICE", "")
 
+# --- Audit checkpoints and encryption at rest (decision 0020).
+# Ed25519 key (base64 of 32 bytes, `dieuhanh audit keygen`) that signs the hourly audit checkpoints; when empty
+# (demo, tests), a key derived from DIEUHANH_SECRET_KEY. Earlier public keys stay trusted when listed here.
+DIEUHANH_AUDIT_SIGNING_KEY = os.environ.get("DIEUHANH_AUDIT_SIGNING_KEY", "")
+DIEUHANH_AUDIT_TRUSTED_KEYS = [k for k in os.environ.get("DIEUHANH_AUDIT_TRUSTED_KEYS", "").split(",") if k]
+# AES-256-GCM key (base64 of 32 bytes) for stored files; when empty, new files are stored in plain.
+DIEUHANH_FILE_KEY = os.environ.get("DIEUHANH_FILE_KEY", "")
+
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

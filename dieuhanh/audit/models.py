@@ -40,3 +40,24 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that chain ``chain`` had head ``(seq, hash)`` at ``at`` (decision 0020).
+
+    Written periodically by the worker and by ``dieuhanh audit checkpoint``. Whoever can write to the database but
+    does not hold the signing key cannot cut a chain back past a checkpoint, nor rewrite it consistently, without
+    ``dieuhanh audit verify`` noticing."""
+
+    chain = models.BigIntegerField()
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    public_key = models.CharField(max_length=64)  # base64 of the raw Ed25519 public key that signed it
+    signature = models.CharField(max_length=128)  # base64 of the Ed25519 signature
+
+    class Meta:
+        indexes = [models.Index(fields=["chain", "seq"])]
+
+    def __str__(self):
+        return f"checkpoint chain {self.chain} seq {self.seq} at {self.at:%Y-%m-%d %H:%M}"

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "dieuhanh.core"
     label = "core"
+
+    def ready(self):
+        # huey's worker imports only modules named tasks.py; the apps keep their jobs in jobs.py. Import them so
+        # the worker knows every task and runs the periodic ones (fixity, reminders, audit checkpoints).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("jobs")
