@@ -1,12 +1,39 @@
-"""Content-addressed file storage: a file is stored once under its SHA-256 and never rewritten."""
+"""Content-addressed file storage: a file is stored once under its SHA-256 and never rewritten.
 
+With ``DIEUHANH_FILE_KEY`` set, new files are encrypted at rest with AES-256-GCM (decision 0020). The address stays
+the SHA-256 of the plaintext. An encrypted file starts with a header: ``MAGIC`` (8 bytes), the key id (4 bytes)
+and the nonce (12 bytes); the ciphertext and its 16-byte tag follow, with the SHA-256 as associated data, so an
+encrypted file moved to another address does not decrypt. Files stored before the key was set stay in plain text
+and keep working: readers look at the header.
+"""
+
+import base64
+import binascii
 import hashlib
+import io
+import os
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 CHUNK = 1024 * 1024
+MAGIC = b"\x89DHENC1\n"
+KEY_ID_BYTES = 4
+NONCE_BYTES = 12
+HEADER_BYTES = len(MAGIC) + KEY_ID_BYTES + NONCE_BYTES
+TAG_BYTES = 16
+
+
+class FileKeyMissing(ImproperlyConfigured):
+    """A stored file is encrypted and no key is configured to read it."""
+
+
+class DamagedFile(ValueError):
+    """An encrypted file does not decrypt: its bytes were changed, or it was encrypted with another key."""
 
 
 def blob_name(sha256):
@@ -23,26 +50,110 @@ def hash_file(fileobj):
     return digest.hexdigest(), size
 
 
+# --- encryption at rest --------------------------------------------------------------------------------------
+
+def file_key():
+    """The configured AES-256 key (32 bytes), or None when files are stored in plain text."""
+    configured = getattr(settings, "DIEUHANH_FILE_KEY", "")
+    if not configured:
+        return None
+    try:
+        key = base64.b64decode(configured, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured("DIEUHANH_FILE_KEY is not valid base64.") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured("DIEUHANH_FILE_KEY must be the base64 of 32 bytes, e.g. "
+                                   "python3 -c 'import os,base64; print(base64.b64encode(os.urandom(32)).decode())'")
+    return key
+
+
+def key_id(key):
+    return hashlib.sha256(b"dieuhanh file key id\n" + key).digest()[:KEY_ID_BYTES]
+
+
+def encrypt(plaintext, sha256, key):
+    nonce = os.urandom(NONCE_BYTES)
+    return MAGIC + key_id(key) + nonce + AESGCM(key).encrypt(nonce, plaintext, sha256.encode())
+
+
+def is_encrypted(raw):
+    return raw[:len(MAGIC)] == MAGIC and len(raw) >= HEADER_BYTES + TAG_BYTES
+
+
+def decrypt(raw, sha256):
+    """The plaintext of stored bytes ``raw`` of the file addressed ``sha256`` (plain files come back as they are)."""
+    if not is_encrypted(raw):
+        return raw
+    if hashlib.sha256(raw).hexdigest() == sha256:
+        return raw  # a plain file that merely starts with the magic bytes
+    key = file_key()
+    if key is None:
+        raise FileKeyMissing(f"File {sha256[:12]}… is encrypted, but DIEUHANH_FILE_KEY is not set: configure the "
+                             "key the files were stored with.")
+    stored_id = raw[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
+    if stored_id != key_id(key):
+        raise DamagedFile(f"File {sha256[:12]}… was encrypted with another key (key id {stored_id.hex()}, "
+                          f"DIEUHANH_FILE_KEY has {key_id(key).hex()}), or its header was changed.")
+    nonce = raw[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
+    try:
+        return AESGCM(key).decrypt(nonce, raw[HEADER_BYTES:], sha256.encode())
+    except InvalidTag as exc:
+        raise DamagedFile(f"File {sha256[:12]}… does not decrypt: its stored bytes were changed.") from exc
+
+
+# --- storing and reading -------------------------------------------------------------------------------------
+
 def put(fileobj, sha256):
     """Write the content if it is not stored yet; existing content is never overwritten."""
     name = blob_name(sha256)
     if not default_storage.exists(name):
-        saved = default_storage.save(name, File(fileobj))
+        key = file_key()
+        if key is not None:
+            fileobj.seek(0)
+            content = ContentFile(encrypt(fileobj.read(), sha256, key))
+        else:
+            content = File(fileobj)
+        saved = default_storage.save(name, content)
         if saved != name:  # the storage renamed it: someone stored the same content meanwhile
             default_storage.delete(saved)
     return name
 
 
+def read_plain(blob):
+    """The plaintext of a stored file. Raises FileNotFoundError, FileKeyMissing or DamagedFile."""
+    with default_storage.open(blob.storage_name, "rb") as fh:
+        raw = fh.read()
+    return decrypt(raw, blob.sha256)
+
+
 def verify(blob):
-    """Re-hash stored content; raise ValidationError if it is missing or differs from the recorded hash."""
+    """Re-hash stored content (decrypting it first); raise ValidationError if it is missing or differs from the
+    recorded hash. A missing key raises FileKeyMissing: that is a configuration error, not a damaged file."""
     try:
         with default_storage.open(blob.storage_name, "rb") as fh:
-            actual, _ = hash_file(fh)
+            head = fh.read(len(MAGIC))
+            fh.seek(0)
+            if head == MAGIC:
+                actual = hashlib.sha256(decrypt(fh.read(), blob.sha256)).hexdigest()
+            else:
+                actual, _ = hash_file(fh)  # plain files are hashed in chunks, never held whole in memory
     except FileNotFoundError as exc:
         raise ValidationError({"files": f"File {blob.sha256[:12]}… is missing from storage."}) from exc
+    except DamagedFile as exc:
+        raise ValidationError({"files": str(exc)}) from exc
     if actual != blob.sha256:
         raise ValidationError({"files": f"File {blob.sha256[:12]}… does not match its SHA-256."})
 
 
 def open_blob(blob):
-    return default_storage.open(blob.storage_name, "rb")
+    """A readable binary file of the plaintext: the stored file itself when it is plain, else the decrypted bytes
+    in memory (files are at most 100 MB)."""
+    fh = default_storage.open(blob.storage_name, "rb")
+    head = fh.read(len(MAGIC))
+    fh.seek(0)
+    if head != MAGIC:
+        return fh
+    try:
+        return io.BytesIO(decrypt(fh.read(), blob.sha256))
+    finally:
+        fh.close()

@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.documents.fixity import check
@@ -10,7 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["check"])
 
     def handle(self, *args, **options):
-        checked, problems = check(progress=lambda n: self.stdout.write(f"  {n:,} files checked…"))
+        try:
+            checked, problems = check(progress=lambda n: self.stdout.write(f"  {n:,} files checked…"))
+        except ImproperlyConfigured as exc:  # e.g. encrypted files and no DIEUHANH_FILE_KEY
+            raise CommandError(f"Fixity check stopped: {exc}") from exc
         for p in problems:
             self.stdout.write(self.style.ERROR(f"{p['sha256']}: {p['problem']}"))
         if problems:
