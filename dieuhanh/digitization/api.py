@@ -15,7 +15,7 @@ from .models import BatchSource, ImportBatch, ScanItem
 router = Router(tags=["scans"])
 
 
-class ItemOut(Schema):
+class ScanItemOut(Schema):
     id: int
     batch_id: int
     name: str
@@ -58,7 +58,7 @@ class BatchOut(Schema):
     label: str
     created_at: datetime.datetime
     progress: dict
-    items: list[ItemOut]
+    items: list[ScanItemOut]
 
     @staticmethod
     def resolve_progress(obj):
@@ -150,7 +150,7 @@ def get_batch(request, batch_id: int):
     return _batch(request, batch_id)
 
 
-@router.get("/scans/items/{item_id}", response=ItemOut, summary="A scanned file: quality, extracted metadata")
+@router.get("/scans/items/{item_id}", response=ScanItemOut, summary="A scanned file: quality, extracted metadata")
 def get_item(request, item_id: int):
     return _item(request, item_id)
 
@@ -164,11 +164,11 @@ def confirm_item(request, item_id: int, payload: ConfirmIn):
                  "document_id": entry.document_id}
 
 
-@router.post("/scans/items/{item_id}/discard", response=ItemOut, summary="Set a scan aside without registering it")
+@router.post("/scans/items/{item_id}/discard", response=ScanItemOut, summary="Set a scan aside without registering it")
 def discard_item(request, item_id: int, payload: DiscardIn):
     return services.discard(actor=request.user, item=_item(request, item_id), reason=payload.reason)
 
 
-@router.post("/scans/items/{item_id}/retry", response=ItemOut, summary="Queue a failed scan for OCR again")
+@router.post("/scans/items/{item_id}/retry", response=ScanItemOut, summary="Queue a failed scan for OCR again")
 def retry_item(request, item_id: int):
     return services.retry(actor=request.user, item=_item(request, item_id))

@@ -16,12 +16,12 @@ from .models import DraftStatus, FlowTemplate, Opinion, Signature, Step, StepAct
 router = Router(tags=["drafts"])
 
 
-class FileRef(Schema):
+class DraftFileRef(Schema):
     sha256: str = Field(..., min_length=64, max_length=64)
     name: str = Field("", max_length=255)
 
 
-class RecipientIn(Schema):
+class DraftRecipientIn(Schema):
     unit_id: int | None = None
     external_code: str = Field("", max_length=13)
     name: str = Field("", max_length=255)
@@ -37,18 +37,18 @@ class DraftIn(Schema):
     urgency: int = 0
     confidentiality: int = 0
     due_date: datetime.date | None = None
-    recipients: list[RecipientIn] = Field([], max_length=200)
-    file: FileRef = Field(..., description="The draft file (.docx, .odt or PDF), uploaded first to POST /files")
+    recipients: list[DraftRecipientIn] = Field([], max_length=200)
+    file: DraftFileRef = Field(..., description="The draft file (.docx, .odt or PDF), uploaded first to POST /files")
 
 
 class VersionIn(Schema):
-    file: FileRef | None = None
+    file: DraftFileRef | None = None
     note: str = Field("", max_length=500)
     subject: str | None = Field(None, min_length=1, max_length=2000)
     urgency: int | None = None
     confidentiality: int | None = None
     due_date: datetime.date | None = None
-    recipients: list[RecipientIn] | None = Field(None, max_length=200)
+    recipients: list[DraftRecipientIn] | None = Field(None, max_length=200)
 
 
 class ConsultIn(Schema):
@@ -82,11 +82,11 @@ class ReturnIn(Schema):
     to_step_id: int | None = Field(None, description="An earlier step (roll back); empty: back to the drafter")
 
 
-class ReasonIn(Schema):
+class DraftReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
-class IssueIn(Schema):
+class DraftIssueIn(Schema):
     issued_on: datetime.date | None = None
     series_id: int | None = None
     signer_position: str = Field("", max_length=150)
@@ -298,7 +298,7 @@ def give_back(request, step_id: int, payload: ReturnIn):
 
 
 @router.post("/draft-signatures/{signature_id}/withdraw", response=dict, summary="Withdraw my signature")
-def withdraw(request, signature_id: int, payload: ReasonIn):
+def withdraw(request, signature_id: int, payload: DraftReasonIn):
     signature = get_object_or_404(Signature, pk=signature_id)
     visible_draft(request, signature.draft_id)
     step = services.withdraw_signature(actor=request.user, signature=signature, reason=payload.reason)
@@ -306,19 +306,19 @@ def withdraw(request, signature_id: int, payload: ReasonIn):
 
 
 @router.post("/drafts/{draft_id}/issue", response=dict, summary="Number, seal and issue the signed draft")
-def issue(request, draft_id: int, payload: IssueIn):
+def issue(request, draft_id: int, payload: DraftIssueIn):
     document = services.issue_draft(actor=request.user, draft=visible_draft(request, draft_id), **payload.dict())
     return {"document_id": document.pk, "symbol": document.symbol, "issued_on": document.issued_on}
 
 
 @router.post("/drafts/{draft_id}/refuse-number", response=DraftOut, summary="Refuse to number a signed draft")
-def refuse(request, draft_id: int, payload: ReasonIn):
+def refuse(request, draft_id: int, payload: DraftReasonIn):
     return draft_out(services.refuse_number(actor=request.user, draft=visible_draft(request, draft_id),
                                             reason=payload.reason))
 
 
 @router.post("/drafts/{draft_id}/cancel", response=DraftOut, summary="Cancel a draft")
-def cancel(request, draft_id: int, payload: ReasonIn):
+def cancel(request, draft_id: int, payload: DraftReasonIn):
     return draft_out(services.cancel_draft(actor=request.user, draft=visible_draft(request, draft_id),
                                            reason=payload.reason))
 

@@ -39,23 +39,23 @@ class ForwardIn(Schema):
     deadline: datetime.date | None = None
 
 
-class FileRef(Schema):
+class NoteFileRef(Schema):
     sha256: str = Field(..., min_length=64, max_length=64)
     name: str = Field("", max_length=255)
 
 
 class TextIn(Schema):
     text: str = Field(..., min_length=1, max_length=20000, examples=["Đề nghị bổ sung số liệu quý III"])
-    files: list[FileRef] = []
+    files: list[NoteFileRef] = []
 
 
 class CompleteIn(Schema):
     result: str = Field("", max_length=20000, examples=["Đã tham mưu văn bản trả lời số 15-CV/TU"])
-    files: list[FileRef] = []
+    files: list[NoteFileRef] = []
     reply_document_id: int | None = None
 
 
-class ReasonIn(Schema):
+class FlowReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
@@ -64,7 +64,7 @@ class ExtensionIn(Schema):
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=5000)
 
@@ -97,7 +97,7 @@ class FlowPage(Schema):
     next_cursor: str | None
 
 
-class EntryOut(Schema):
+class FlowEntryOut(Schema):
     id: int
     arrival_number: int
     arrived_on: datetime.date
@@ -109,7 +109,7 @@ class EntryOut(Schema):
 
 
 class EntryPage(Schema):
-    items: list[EntryOut]
+    items: list[FlowEntryOut]
     next_cursor: str | None
 
 
@@ -214,7 +214,7 @@ def opinion(request, flow_id: int, payload: TextIn):
 
 
 @router.post("/processing/flows/{flow_id}/return", response=FlowOut, summary="Return with a reason")
-def give_back(request, flow_id: int, payload: ReasonIn):
+def give_back(request, flow_id: int, payload: FlowReasonIn):
     return _flow_out(services.return_flow(actor=request.user, flow=_flow(request, flow_id), reason=payload.reason))
 
 
@@ -233,7 +233,7 @@ def extension(request, flow_id: int, payload: ExtensionIn):
 
 
 @router.post("/processing/extensions/{request_id}/decide", response=dict, summary="Approve or refuse an extension")
-def decide(request, request_id: int, payload: DecisionIn):
+def decide(request, request_id: int, payload: ExtensionDecisionIn):
     req = get_object_or_404(ExtensionRequest.objects.select_related("flow"), pk=request_id)
     _flow(request, req.flow_id)
     req = services.decide_extension(actor=request.user, request=req, approve=payload.approve, note=payload.note)

@@ -68,7 +68,7 @@ class EntryPatch(Schema):
     notes: str | None = Field(None, max_length=500)
 
 
-class EntryOut(Schema):
+class RecordEntryOut(Schema):
     id: int
     section_id: int | None
     symbol: str
@@ -88,7 +88,7 @@ class ListOut(Schema):
     approved_by: str | None
     approved_at: datetime.datetime | None
     sections: list[dict]
-    entries: list[EntryOut]
+    entries: list[RecordEntryOut]
 
 
 class FileIn(Schema):
@@ -111,7 +111,7 @@ class FilePatch(Schema):
     notes: str | None = Field(None, max_length=500)
 
 
-class FileOut(Schema):
+class RecordFileOut(Schema):
     id: int
     unit_id: int
     year: int
@@ -137,7 +137,7 @@ class FileOut(Schema):
 
 
 class FilePage(Schema):
-    items: list[FileOut]
+    items: list[RecordFileOut]
     next_cursor: str | None
 
 
@@ -150,7 +150,7 @@ class CloseIn(Schema):
     retention_id: int = Field(..., description="The retention period, confirmed")
 
 
-class ReasonIn(Schema):
+class RecordReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
@@ -159,7 +159,7 @@ class HoldIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-class ItemOut(Schema):
+class RecordItemOut(Schema):
     no: int
     document_id: int
     symbol: str
@@ -204,7 +204,7 @@ class DepositIn(Schema):
     receiver_position: str = Field("", max_length=150)
 
 
-class AcceptIn(Schema):
+class RecordAcceptIn(Schema):
     receiver_name: str = Field("", max_length=150)
     receiver_position: str = Field("", max_length=150)
     condition: str = Field("", max_length=500)
@@ -265,7 +265,7 @@ class MemberIn(Schema):
     position: str = Field("", max_length=150)
 
 
-class DecisionIn(Schema):
+class RecordDecisionIn(Schema):
     unit_id: int
     number: str = Field(..., min_length=1, max_length=50)
     decided_on: datetime.date
@@ -349,7 +349,7 @@ def list_out(file_list):
 
 
 def file_out(f):
-    return {**{k: getattr(f, k) for k in FileOut.model_fields if k not in ("retention",)},
+    return {**{k: getattr(f, k) for k in RecordFileOut.model_fields if k not in ("retention",)},
             "retention": f.retention.label}
 
 
@@ -405,7 +405,7 @@ def section_add(request, list_id: int, payload: SectionIn):
     return 201, {"id": section.pk, "title": section.title, "order": section.order}
 
 
-@router.post("/records/lists/{list_id}/entries", response={201: EntryOut}, summary="Add a planned file")
+@router.post("/records/lists/{list_id}/entries", response={201: RecordEntryOut}, summary="Add a planned file")
 def entry_add(request, list_id: int, payload: EntryIn):
     entry = services.add_entry(actor=request.user, file_list=_list(request, list_id), **payload.dict())
     return 201, entry_out(entry)
@@ -419,7 +419,7 @@ def _entry(request, entry_id):
     return entry
 
 
-@router.patch("/records/entries/{entry_id}", response=EntryOut, summary="Change a planned file")
+@router.patch("/records/entries/{entry_id}", response=RecordEntryOut, summary="Change a planned file")
 def entry_update(request, entry_id: int, payload: EntryPatch):
     entry = _entry(request, entry_id)
     data = payload.dict(exclude_unset=True)
@@ -473,7 +473,7 @@ def files_index(request, unit_id: int, year: int = Query(..., ge=1945, le=2200))
     return exports.download(exports.files_index_xlsx(unit, year), f"muc-luc-ho-so-{unit.code}-{year}.xlsx")
 
 
-@router.post("/records/files", response={201: FileOut}, summary="Open a file (from a list entry or ad hoc)")
+@router.post("/records/files", response={201: RecordFileOut}, summary="Open a file (from a list entry or ad hoc)")
 def file_open(request, payload: FileIn):
     unit = _unit(request, payload.unit_id)
     entry = None
@@ -487,12 +487,12 @@ def file_open(request, payload: FileIn):
     return 201, file_out(file)
 
 
-@router.get("/records/files/{file_id}", response=FileOut, summary="A file")
+@router.get("/records/files/{file_id}", response=RecordFileOut, summary="A file")
 def file_detail(request, file_id: int):
     return file_out(_file(request, file_id))
 
 
-@router.patch("/records/files/{file_id}", response=FileOut, summary="Change an open file")
+@router.patch("/records/files/{file_id}", response=RecordFileOut, summary="Change an open file")
 def file_update(request, file_id: int, payload: FilePatch):
     file = services.update_file(actor=request.user, file=_file(request, file_id), **payload.dict(exclude_unset=True))
     return file_out(selectors.get_file(file.pk))
@@ -505,12 +505,12 @@ def _items(file):
             for n, i in enumerate(selectors.items_of(file), 1)]
 
 
-@router.get("/records/files/{file_id}/documents", response=list[ItemOut], summary="Index of documents in a file")
+@router.get("/records/files/{file_id}/documents", response=list[RecordItemOut], summary="Index of documents in a file")
 def file_items(request, file_id: int):
     return _items(_file(request, file_id))
 
 
-@router.post("/records/files/{file_id}/documents", response=list[ItemOut], summary="Attach documents")
+@router.post("/records/files/{file_id}/documents", response=list[RecordItemOut], summary="Attach documents")
 def file_attach(request, file_id: int, payload: DocumentIds):
     file = _file(request, file_id)
     services.attach_documents(actor=request.user, file=file, document_ids=payload.document_ids)
@@ -530,19 +530,20 @@ def file_items_xlsx(request, file_id: int):
     return exports.download(exports.file_index_xlsx(file), f"muc-luc-van-ban-{file.code}.xlsx")
 
 
-@router.post("/records/files/{file_id}/close", response=FileOut, summary="Close a file (title, retention confirmed)")
+@router.post("/records/files/{file_id}/close", response=RecordFileOut,
+             summary="Close a file (title, retention confirmed)")
 def file_close(request, file_id: int, payload: CloseIn):
     file = services.close_file(actor=request.user, file=_file(request, file_id), title=payload.title,
                                retention_id=payload.retention_id)
     return file_out(file)
 
 
-@router.post("/records/files/{file_id}/reopen", response=FileOut, summary="Reopen a closed file not deposited")
-def file_reopen(request, file_id: int, payload: ReasonIn):
+@router.post("/records/files/{file_id}/reopen", response=RecordFileOut, summary="Reopen a closed file not deposited")
+def file_reopen(request, file_id: int, payload: RecordReasonIn):
     return file_out(services.reopen_file(actor=request.user, file=_file(request, file_id), reason=payload.reason))
 
 
-@router.post("/records/files/{file_id}/hold", response=FileOut, summary="Place or lift a legal hold (archive)")
+@router.post("/records/files/{file_id}/hold", response=RecordFileOut, summary="Place or lift a legal hold (archive)")
 def file_hold(request, file_id: int, payload: HoldIn):
     return file_out(services.set_legal_hold(actor=request.user, file=_file(request, file_id), hold=payload.hold,
                                             reason=payload.reason))
@@ -587,13 +588,13 @@ def deposit_detail(request, deposit_id: int):
 
 @router.post("/records/deposits/{deposit_id}/accept", response=DepositOut,
              summary="Accept after re-hashing every stored file (archive)")
-def deposit_accept(request, deposit_id: int, payload: AcceptIn):
+def deposit_accept(request, deposit_id: int, payload: RecordAcceptIn):
     return deposit_out(services.accept_deposit(actor=request.user, deposit=_deposit(request, deposit_id),
                                                **payload.dict()))
 
 
 @router.post("/records/deposits/{deposit_id}/refuse", response=DepositOut, summary="Refuse a deposit (archive)")
-def deposit_refuse(request, deposit_id: int, payload: ReasonIn):
+def deposit_refuse(request, deposit_id: int, payload: RecordReasonIn):
     return deposit_out(services.refuse_deposit(actor=request.user, deposit=_deposit(request, deposit_id),
                                                reason=payload.reason))
 
@@ -642,7 +643,7 @@ def appraisal(request, unit_id: int, cursor: str | None = None, limit: int = Que
 
 
 @router.post("/records/decisions", response={201: DecisionOut}, summary="Record a council's destruction decision")
-def decision_create(request, payload: DecisionIn):
+def decision_create(request, payload: RecordDecisionIn):
     unit = _unit(request, payload.unit_id)
     decision = services.record_decision(actor=request.user, unit=unit, number=payload.number,
                                         decided_on=payload.decided_on,

@@ -15,7 +15,7 @@ from .models import Frequency, Origin, Report, ReportKind, Stage, TaskStatus
 router = Router(tags=["tasks"])
 
 
-class FileRef(Schema):
+class TaskFileRef(Schema):
     sha256: str = Field(..., min_length=64, max_length=64)
     name: str = Field("", max_length=255)
 
@@ -37,7 +37,7 @@ class TaskIn(Schema):
     origin: Origin = Origin.NONE
     origin_document_id: int | None = None
     origin_text: str = Field("", max_length=500, examples=["Kết luận hội nghị Ban Thường vụ ngày 20/11/2026"])
-    files: list[FileRef] = Field([], max_length=20)
+    files: list[TaskFileRef] = Field([], max_length=20)
 
 
 class SubtaskIn(Schema):
@@ -56,10 +56,10 @@ class ReportIn(Schema):
     difficulties: str = Field("", max_length=5000)
     proposals: str = Field("", max_length=5000)
     proposed_deadline: datetime.date | None = None
-    files: list[FileRef] = Field([], max_length=20)
+    files: list[TaskFileRef] = Field([], max_length=20)
 
 
-class DecisionIn(Schema):
+class ReportDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=5000)
 
@@ -190,7 +190,7 @@ def report(request, task_id: int, payload: ReportIn):
 
 
 @router.post("/tasks/reports/{report_id}/decide", response=ReportOut, summary="Approve or refuse a report")
-def decide(request, report_id: int, payload: DecisionIn):
+def decide(request, report_id: int, payload: ReportDecisionIn):
     r = get_object_or_404(Report.objects.select_related("task"), pk=report_id)
     _visible(request, r.task_id)
     r = services.decide_report(actor=request.user, report=r, approve=payload.approve, note=payload.note)
