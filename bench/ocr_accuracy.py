@@ -104,8 +104,10 @@ def extras(samples):
         x, y = rng.randrange(1654), rng.randrange(2339)
         draw.line((x, y, x + rng.randint(-200, 200), y + rng.randint(-200, 200)), fill=0, width=rng.randint(2, 9))
     yield ("scribbles, no text", *samples.encode(scribble, 200, "png"), "unreadable")
-    faded = samples.render(samples.spec(1, rng), ppi=200, seed=2).point(lambda v: 255 if v > 40 else 200)
-    yield ("nearly white ink (faded copy)", *samples.encode(faded, 200, "png"), "unreadable")
+    from PIL import ImageFilter
+
+    smeared = samples.render(samples.spec(1, rng), ppi=200, seed=2).filter(ImageFilter.GaussianBlur(5))
+    yield ("badly out of focus (blur 5 px)", *samples.encode(smeared, 200, "png"), "unreadable")
     for angle in (90, 180):
         s = samples.spec(2, rng)
         page = samples.render(s, ppi=240, seed=3).rotate(angle, expand=True)

@@ -274,13 +274,15 @@ def _subject_tail(first, lines, index):
     parts = [first] if first else []
     for line in lines[index:index + 4]:
         folded = fold(line)
-        if (not line.strip(" -_=*.") or folded.startswith(SUBJECT_STOP) or re.match(r"^[-_=*. ]{3,}$", line)
-                or (_is_upper(line) and parts) or DATE.search(line)):
+        # the first line after the title is the subject whatever it starts with ("Thực hiện …")
+        if (not line.strip(" -_=*.") or (parts and folded.startswith(SUBJECT_STOP))
+                or re.match(r"^[-_=*. ]{3,}$", line) or (_is_upper(line) and parts) or DATE.search(line)):
             break
         parts.append(line.strip())
         if len(" ".join(parts)) > 300:
             break
-    return re.sub(r"\s+", " ", " ".join(parts)).strip(" -_")[:2000]
+    subject = re.sub(r"\s+", " ", " ".join(parts)).strip(" -_")
+    return re.sub(r"(?<= )\|(?= |$)", "I", subject)[:2000]  # "quý |": a capital I read as a bar
 
 
 def extract(text):

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,9 @@ UNREADABLE_WORDS = 5
 UNREADABLE_CONFIDENCE = 55
 A4_SHORT_INCHES = 8.27
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/tiff"}
+# OCRmyPDF keeps some global state (Pillow's pixel limit, logging): one run at a time per process. Parallel OCR
+# comes from worker processes (dieuhanh run_huey -k process -w N) and from DIEUHANH_OCR_JOBS pages per file.
+_OCR_LOCK = threading.Lock()
 
 
 class ScanError(Exception):
@@ -172,6 +176,9 @@ def ocr_options(**overrides):
     options = {"language": LANGUAGES, "output_type": "pdfa", "deskew": True, "rotate_pages": True,
                "skip_text": True, "progress_bar": False, "max_image_mpixels": MAX_PIXELS / 1_000_000,
                "jobs": int(os.environ.get("DIEUHANH_OCR_JOBS", "1")), "rotate_pages_threshold": 6.0,
+               # threads, not a process pool: no fork inside a worker that holds database connections
+               # (Tesseract and the other tools run as their own processes anyway)
+               "use_threads": True,
                # OCRmyPDF's own PDF/A writer: Debian 12's Ghostscript 10.0 is refused with skip_text, and
                # skip_text keeps the text of born-digital pages instead of rasterizing them.
                "pdfa_backend": os.environ.get("DIEUHANH_OCR_PDFA_BACKEND", "internal")}
@@ -203,8 +210,9 @@ def run(data, content_type, **overrides):
             overrides = {"image_dpi": image_dpi, **overrides}
         output, sidecar = workdir / "output.pdf", workdir / "text.txt"
         try:
-            ocrmypdf.ocr(source, output, sidecar=sidecar, plugins=["dieuhanh.digitization.ocr_plugin"],
-                         **ocr_options(**overrides))
+            with _OCR_LOCK:
+                ocrmypdf.ocr(source, output, sidecar=sidecar, plugins=["dieuhanh.digitization.ocr_plugin"],
+                             **ocr_options(**overrides))
         except ocr_exc.EncryptedPdfError as exc:
             raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.") from exc
         except ocr_exc.DigitalSignatureError as exc:
