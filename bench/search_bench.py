@@ -64,7 +64,7 @@ def seed(args, words, weights):
     from dieuhanh.core.reference import ensure_reference_data
     from dieuhanh.core.text import fold
     from dieuhanh.documents.models import Document, DocumentType
-    from dieuhanh.search.text import index_text, reader_tokens, symbol_key
+    from dieuhanh.search.text import index_text, month_token, reader_tokens, symbol_key
     from dieuhanh.units.models import Unit, UnitKind
     from dieuhanh.units.services import create_unit
 
@@ -115,7 +115,7 @@ def seed(args, words, weights):
             docs.write(copy_row([doc_id, type_id, unit.pk, issuer, "issued", "", symbol, "", day.isoformat(),
                                  subject, "", "", "", 0, 0, 1, "vi", admin.pk, "2026-01-01 00:00:00+00"]))
             text = "\n".join([f"Số: {symbol}", subject, issuer, body])
-            entries.write(copy_row([doc_id, text, index_text(text, reader_tokens(units=[unit.pk])),
+            entries.write(copy_row([doc_id, text, index_text(text, reader_tokens(units=[unit.pk]) + [month_token(day)]),
                                     symbol_key(symbol), fold(issuer),
                                     day.isoformat(), "2026-01-01 00:00:00+00"]))
         with transaction.atomic(), connection.cursor() as cur:

@@ -10,8 +10,13 @@ How a search runs (see docs/decisions/0019-search.md):
    match of a word found in half a million documents would read half a million rows for one page. A document
    containing every accented word exactly as typed gets ``ACCENT_BONUS`` on top of its rank, so "điều động" lists
    documents with "điều động" before those with "điều đồng".
+4. A broad query (more than ``RANK_WINDOW`` matches) is answered from the most recent months first: every index
+   row carries a month token, and the match is narrowed to the last 3, 12, 48 months before it is run on
+   everything. Whenever a slice holds enough matches, the newest matches overall are all inside it, so the answer
+   is the same as without slicing; only the rows read are fewer.
 """
 
+import copy
 import datetime
 
 from django.db import connection
@@ -32,6 +37,30 @@ def _keyset(sort, cursor):
     return "AND (r.score < %s OR (r.score = %s AND r.id < %s))", [score, score, doc_id]
 
 
+SLICES = (3, 12, 48)  # months back from the newest month that can hold a match
+
+
+def _months(newest, back):
+    """Month tokens from ``newest`` back over ``back`` months (a year ahead of today is covered too: documents
+    dated in the future sort first)."""
+    from .text import month_token
+
+    year, month = newest.year, newest.month
+    out = []
+    for _ in range(back):
+        out.append(month_token(datetime.date(year, month, 1)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out
+
+
+def _slices(anchor):
+    """Month-token lists, narrowest first, for the newest matches at or before ``anchor`` (None: from now)."""
+    if anchor is None:
+        ahead = datetime.date.today() + datetime.timedelta(days=366)
+        return [_months(ahead, back + 12) for back in SLICES]
+    return [_months(anchor, back) for back in SLICES]
+
+
 class Backend:
     vendor = ""
 
@@ -42,7 +71,24 @@ class Backend:
     def _ranked(self, parsed, candidates, params):
         raise NotImplementedError
 
-    def page(self, parsed, visible_sql, visible_params, *, sort, cursor, limit):
+    def page(self, parsed, visible_sql, visible_params, *, sort, cursor, limit, broad=False):
+        """One page; ``broad`` (more matches than the ranking window) answers from the newest months first."""
+        if not broad:
+            return self._page(parsed, visible_sql, visible_params, sort=sort, cursor=cursor, limit=limit)
+        enough = RANK_WINDOW if sort == "relevance" else limit
+        anchor = cursor[0] if (sort == "date" and cursor) else None
+        for months in _slices(anchor):
+            sliced = copy.copy(parsed)
+            sliced.months = months
+            rows, window = self._page(sliced, visible_sql, visible_params, sort=sort, cursor=cursor, limit=limit,
+                                      with_window=True)
+            if window >= enough:
+                return rows
+        return self._page(parsed, visible_sql, visible_params, sort=sort, cursor=cursor, limit=limit)
+
+    def _page(self, parsed, visible_sql, visible_params, *, sort, cursor, limit, with_window=False):
+        """Rows of one page; with ``with_window`` also how many rows the slice offered (the ranking window, or
+        for "by date" the rows of this page)."""
         where, extra = _keyset(sort, cursor)
         cands, params = self._candidates(parsed, visible_sql, visible_params, ranking=sort == "relevance")
         if sort == "date":
@@ -51,15 +97,31 @@ class Backend:
         else:
             window = f"SELECT * FROM ({cands}) c ORDER BY c.sort_date DESC, c.id DESC LIMIT {RANK_WINDOW}"
             ranked, params = self._ranked(parsed, window, params)
-            sql = (f"SELECT r.id, r.score, r.sort_date FROM ({ranked}) r WHERE 1=1 {where} "
-                   f"ORDER BY r.score DESC, r.id DESC LIMIT %s")
+            # n: the size of the whole window (before the keyset), which tells a slice that holds enough matches
+            sql = (f"SELECT r.id, r.score, r.sort_date, r.n FROM (SELECT q.*, count(*) OVER () AS n "
+                   f"FROM ({ranked}) q) r WHERE 1=1 {where} ORDER BY r.score DESC, r.id DESC LIMIT %s")
         with connection.cursor() as cur:
             cur.execute(sql, params + extra + [limit])
             rows = cur.fetchall()
-        return [(doc_id, float(score), _as_date(day)) for doc_id, score, day in rows]
+        out = [(row[0], float(row[1]), _as_date(row[2])) for row in rows]
+        if not with_window:
+            return out
+        if sort == "relevance":
+            return out, (rows[0][3] if rows else 0)
+        return out, len(rows)
 
     def count(self, parsed, visible_sql, visible_params, *, cap):
-        """How many documents match, counted up to ``cap + 1`` only: large result sets say "more than cap"."""
+        """How many documents match, counted up to ``cap + 1`` only: large result sets say "more than cap". A
+        recent slice that already holds more than ``cap`` answers without reading the older months."""
+        for months in _slices(None):
+            sliced = copy.copy(parsed)
+            sliced.months = months
+            n = self._count(sliced, visible_sql, visible_params, cap=cap)
+            if n > cap:
+                return n
+        return self._count(parsed, visible_sql, visible_params, cap=cap)
+
+    def _count(self, parsed, visible_sql, visible_params, *, cap):
         cands, params = self._candidates(parsed, visible_sql, visible_params, ranking=False)
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({cands}) r LIMIT %s) c", params + [cap + 1])
@@ -80,7 +142,7 @@ class SqliteBackend(Backend):
     def match(parsed):
         # Every token is [a-z0-9]+, so quoting cannot be broken out of.
         parts = [f'"{t}"' for t in parsed.terms] + ['"' + " ".join(p) + '"' for p in parsed.phrases]
-        for group in (parsed.readers, parsed.levels):
+        for group in (parsed.readers, parsed.levels, parsed.months):
             if group is not None:
                 parts.append("(" + " OR ".join(f'"{t}"' for t in group) + ")")
         return " AND ".join(parts)
@@ -88,23 +150,27 @@ class SqliteBackend(Backend):
     def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
         match = self.match(parsed)
         if not match:  # an administrator's empty search: every document
-            return (f"SELECT e.document_id AS id, e.sort_date AS sort_date, 0.0 AS base FROM {ENTRY} e "
+            return (f"SELECT e.document_id AS id, e.sort_date AS sort_date FROM {ENTRY} e "
                     f"WHERE EXISTS ({visible_sql})", list(visible_params))
-        # bm25() is negative, lower is better: negated so that higher is better on both back-ends.
-        rank = ", -bm25(search_fts) AS base" if ranking and not parsed.empty else ", 0.0 AS base"
-        sql = (f"SELECT e.document_id AS id, e.sort_date AS sort_date{rank} FROM search_fts f "
+        sql = (f"SELECT e.document_id AS id, e.sort_date AS sort_date FROM search_fts f "
                f"JOIN {ENTRY} e ON e.document_id = f.rowid "
                f"WHERE search_fts MATCH %s AND EXISTS ({visible_sql})")
         return sql, [match] + list(visible_params)
 
     def _ranked(self, parsed, window, params):
+        if parsed.empty:
+            return f"SELECT w.id, 0.0 AS score, w.sort_date FROM ({window}) w", params
         bonus, extra = "0.0", []
         if parsed.accents:
             bonus = (f"CASE WHEN w.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
                      f"THEN {ACCENT_BONUS} ELSE 0.0 END")
             extra = [" ".join(f'"{t}"' for t in parsed.accents)]
-        return (f"SELECT w.id, ({bonus} + w.base) AS score, w.sort_date FROM ({window}) w",
-                extra + params)
+        # BM25 of the words alone (reader and month tokens would weigh in otherwise); its statistics are the
+        # whole index's, so a rowid-bound lookup scores like the full query. Negated: higher is better.
+        words_only = self.match(type(parsed)(terms=parsed.terms, phrases=parsed.phrases))
+        base = "(SELECT -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s AND rowid = w.id)"
+        return (f"SELECT w.id, ({bonus} + {base}) AS score, w.sort_date FROM ({window}) w",
+                extra + [words_only] + params)
 
 
 class PostgresBackend(Backend):
@@ -113,7 +179,7 @@ class PostgresBackend(Backend):
     @staticmethod
     def tsquery(parsed):
         parts = list(parsed.terms) + ["(" + " <-> ".join(p) + ")" for p in parsed.phrases]
-        for group in (parsed.readers, parsed.levels):
+        for group in (parsed.readers, parsed.levels, parsed.months):
             if group is not None:
                 parts.append("(" + " | ".join(group) + ")")
         return " & ".join(parts)

@@ -11,7 +11,7 @@ from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus,
 from dieuhanh.documents.policy import visible_documents_q
 
 from . import text as search_text
-from .backends import get_backend
+from .backends import RANK_WINDOW, get_backend
 from .models import SavedSearch, SearchEntry
 
 COUNT_CAP = 1000
@@ -158,15 +158,19 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20,
     visible_sql, visible_params = _visible_sql(user, filters)
     if visible_sql is None:
         return Result(hits=[], next_cursor=None, count=0, more=False, parsed=parsed)
-    rows = backend.page(parsed, visible_sql, visible_params, sort=sort, cursor=after, limit=limit + 1)
+    # The capped count comes first: it tells the back-end whether the query is broad enough to read the newest
+    # months first (see backends.py), and an empty answer is the cue to try correcting typos.
+    total = backend.count(parsed, visible_sql, visible_params, cap=max(COUNT_CAP, RANK_WINDOW))
     corrected = ""
-    if not rows and not after and parsed.terms:
+    if total == 0 and not after and parsed.terms:
         fixed = _corrected(backend, parsed)
         if fixed is not None:
-            rows = backend.page(fixed, visible_sql, visible_params, sort=sort, cursor=None, limit=limit + 1)
-            if rows:
+            fixed_total = backend.count(fixed, visible_sql, visible_params, cap=max(COUNT_CAP, RANK_WINDOW))
+            if fixed_total:
                 corrected = " ".join(fixed.terms + [" ".join(p) for p in fixed.phrases])
-                parsed = fixed
+                parsed, total = fixed, fixed_total
+    rows = backend.page(parsed, visible_sql, visible_params, sort=sort, cursor=after, limit=limit + 1,
+                        broad=total > RANK_WINDOW) if total else []
     has_more = len(rows) > limit
     rows = rows[:limit]
     docs = Document.objects.select_related("document_type", "issuing_unit").in_bulk([r[0] for r in rows])
@@ -180,9 +184,8 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20,
         next_cursor = encode_cursor([day.isoformat() if sort == "date" else score, doc_id])
     count, more = len(hits), has_more
     if with_count and not after:
-        count = backend.count(parsed, visible_sql, visible_params, cap=COUNT_CAP)
-        more = count > COUNT_CAP
-        count = min(count, COUNT_CAP)
+        more = total > COUNT_CAP
+        count = min(total, COUNT_CAP)
     return Result(hits=hits, next_cursor=next_cursor, count=count, more=more, corrected=corrected, parsed=parsed)
 
 

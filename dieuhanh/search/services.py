@@ -97,12 +97,14 @@ def index_document(document_id):
         return None
     text = document_text(document)
     created = document.created_at.date() if document.created_at else datetime.date.today()
+    sort_date = document.issued_on or created
+    tokens = readers(document) + [search_text.month_token(sort_date)]
     entry, _ = SearchEntry.objects.update_or_create(document_id=document.pk, defaults={
         "text": text[:search_text.MAX_INDEXED_CHARS],
-        "folded": search_text.index_text(text, readers(document)),
+        "folded": search_text.index_text(text, tokens),
         "symbol_key": search_text.symbol_key(document.symbol),
         "issuer_key": " ".join(search_text.words(document.issuer_name))[:255],
-        "sort_date": document.issued_on or created,
+        "sort_date": sort_date,
     })
     return entry
 

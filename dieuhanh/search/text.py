@@ -17,7 +17,7 @@ from dieuhanh.core.text import fold, nfc
 WORD = re.compile(r"[a-z0-9]+")
 # Index-only tokens start with "zq", which no folded Vietnamese word does; queries never contain them.
 ACCENT_PREFIX = "zqx"
-UNIT_PREFIX, PERSON_PREFIX, LEVEL_PREFIX = "zqu", "zqp", "zqc"
+UNIT_PREFIX, PERSON_PREFIX, LEVEL_PREFIX, MONTH_PREFIX = "zqu", "zqp", "zqc", "zqm"
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds 1 MB; longer file texts are cut
 MAX_QUERY_TERMS = 12
 # "12/QĐ-UBND", "123/UBND-VP", "127-QĐ/TW", "15-CV/TU": a number, then / or -, then letters.
@@ -40,6 +40,11 @@ def reader_tokens(*, units=(), people=(), level=0):
     what the reader may open before any row is read; the exact permission check still runs on what it returns."""
     return ([f"{UNIT_PREFIX}{u}" for u in sorted(set(units))] + [f"{PERSON_PREFIX}{p}" for p in sorted(set(people))]
             + [f"{LEVEL_PREFIX}{level}"])
+
+
+def month_token(day):
+    """The month a document sorts under, so broad searches can read the newest months first."""
+    return f"{MONTH_PREFIX}{day.year:04d}{day.month:02d}"
 
 
 def accented_words(text):
@@ -79,6 +84,7 @@ class ParsedQuery:
     # Any of these reader tokens (OR), and any of these confidentiality levels; None means no restriction.
     readers: list | None = None
     levels: list | None = None
+    months: list | None = None  # set by the back-end while it reads a broad query's newest months first
 
     @property
     def empty(self):

@@ -159,3 +159,33 @@ def test_reindex_command_reports_progress_and_resumes(paper, exchange):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("2/2 documents (100.0%)") and lines[-1] == "Indexed 2 documents."
     assert sorted(SearchEntry.objects.values_list("document_id", flat=True)) == [docs[2].pk, docs[3].pk]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_broad_queries_read_recent_months_first_with_the_same_answer(paper, exchange, monkeypatch, sort):
+    """Slicing by month only changes how much is read: the pages equal those of a search without slices."""
+    from dieuhanh.search import backends
+
+    today = datetime.date.today()
+    for i in range(14):  # from this month back over six years, older ones more often
+        day = today - datetime.timedelta(days=[0, 20, 45, 100, 200, 400, 800, 1500, 2000, 2100, 2150, 2190,
+                                               2200, 2210][i])
+        paper(f"Công văn số {i} về công tác" + " công tác" * (i % 3), issued_on=day)
+    monkeypatch.setattr(backends, "RANK_WINDOW", 4)
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 4)
+
+    def pages():
+        seen, cursor = [], None
+        for _ in range(10):
+            result = selectors.search(exchange.org.clerk_a, q="cong tac", sort=sort, cursor=cursor, limit=3)
+            seen.append(ids(result))
+            cursor = result.next_cursor
+            if cursor is None:
+                return seen
+        return seen
+
+    sliced = pages()
+    monkeypatch.setattr(backends, "SLICES", ())
+    assert sliced == pages()
+    flat = [d for page in sliced for d in page]
+    assert len(flat) == (4 if sort == "relevance" else 14) and len(set(flat)) == len(flat)
