@@ -18,9 +18,10 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 from django.utils import timezone
+
+from dieuhanh.core.keys import key_from_setting
 
 _DOMAIN = b"dieuhanh-audit-checkpoint-v1\n"
 
@@ -46,15 +47,8 @@ def signing_key():
     """The configured Ed25519 key (base64 of its 32 raw bytes). When none is configured (the demo and the tests),
     a key is derived from the secret key, so every process of one installation (web, worker, commands) signs and
     verifies with the same key; a real installation sets its own (``dieuhanh audit keygen``)."""
-    configured = getattr(settings, "DIEUHANH_AUDIT_SIGNING_KEY", "")
-    if configured:
-        try:
-            raw = base64.b64decode(configured, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ImproperlyConfigured("DIEUHANH_AUDIT_SIGNING_KEY is not valid base64.") from exc
-        if len(raw) != 32:
-            raise ImproperlyConfigured("DIEUHANH_AUDIT_SIGNING_KEY must be the base64 of 32 bytes "
-                                       "(run `dieuhanh audit keygen`).")
+    raw = key_from_setting("DIEUHANH_AUDIT_SIGNING_KEY", hint="run `dieuhanh audit keygen`")
+    if raw is not None:
         return Ed25519PrivateKey.from_private_bytes(raw)
     secret = settings.SECRET_KEY.encode()
     if secret not in _derived:

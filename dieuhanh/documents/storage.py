@@ -7,18 +7,17 @@ encrypted file moved to another address does not decrypt. Files stored before th
 and keep working: readers look at the header.
 """
 
-import base64
-import binascii
 import hashlib
 import io
 import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+
+from dieuhanh.core.keys import key_from_setting
 
 CHUNK = 1024 * 1024
 MAGIC = b"\x89DHENC1\n"
@@ -54,17 +53,8 @@ def hash_file(fileobj):
 
 def file_key():
     """The configured AES-256 key (32 bytes), or None when files are stored in plain text."""
-    configured = getattr(settings, "DIEUHANH_FILE_KEY", "")
-    if not configured:
-        return None
-    try:
-        key = base64.b64decode(configured, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured("DIEUHANH_FILE_KEY is not valid base64.") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured("DIEUHANH_FILE_KEY must be the base64 of 32 bytes, e.g. "
-                                   "python3 -c 'import os,base64; print(base64.b64encode(os.urandom(32)).decode())'")
-    return key
+    return key_from_setting("DIEUHANH_FILE_KEY", hint="e.g. python3 -c 'import os,base64; "
+                            "print(base64.b64encode(os.urandom(32)).decode())'")
 
 
 def key_id(key):

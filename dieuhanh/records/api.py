@@ -299,32 +299,31 @@ class DestructionPage(Schema):
 
 # --- lookups with permission checks (404 for what the caller may not see) --------------------------------------
 
-def _unit(request, unit_id):
-    unit = get_unit(unit_id)
+def _in_reach(request, obj, unit):
+    """``obj`` if the caller may see the records of ``unit``; otherwise it does not exist for them."""
     if not policy.can_view_records(request.user, unit):
         raise Http404
-    return unit
+    return obj
+
+
+def _unit(request, unit_id):
+    unit = get_unit(unit_id)
+    return _in_reach(request, unit, unit)
 
 
 def _list(request, list_id):
     file_list = selectors.get_list(list_id)
-    if not policy.can_view_records(request.user, file_list.unit):
-        raise Http404
-    return file_list
+    return _in_reach(request, file_list, file_list.unit)
 
 
 def _file(request, file_id):
     file = selectors.get_file(file_id)
-    if not policy.can_view_records(request.user, file.unit):
-        raise Http404
-    return file
+    return _in_reach(request, file, file.unit)
 
 
 def _deposit(request, deposit_id):
     deposit = selectors.get_deposit(deposit_id)
-    if not policy.can_view_records(request.user, deposit.unit):
-        raise Http404
-    return deposit
+    return _in_reach(request, deposit, deposit.unit)
 
 
 def _year(year):
@@ -414,9 +413,7 @@ def entry_add(request, list_id: int, payload: EntryIn):
 def _entry(request, entry_id):
     entry = get_object_or_404(FileListEntry.objects.select_related("file_list", "file_list__unit", "retention"),
                               pk=entry_id)
-    if not policy.can_view_records(request.user, entry.file_list.unit):
-        raise Http404
-    return entry
+    return _in_reach(request, entry, entry.file_list.unit)
 
 
 @router.patch("/records/entries/{entry_id}", response=RecordEntryOut, summary="Change a planned file")
