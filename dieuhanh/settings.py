@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dieuhanh.digitization",
     "dieuhanh.search",
     "dieuhanh.records",
+    "dieuhanh.reorg",
 ]
 
 MIDDLEWARE = [

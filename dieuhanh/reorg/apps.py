@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReorgConfig(AppConfig):
+    name = "dieuhanh.reorg"
+    label = "reorg"

@@ -1,0 +1,582 @@
+"""Writes of a reorganization: recording a decision and executing it step by step (decision 0022).
+
+Execution runs in named steps per old unit. Each step is one transaction: it moves what is still attached to the
+old unit, writes a ``ReassignmentTrace`` per moved item, marks itself done (``ExecutionStep``) and appends its audit
+event. An interrupted execution rolls back only the step it was in; running it again skips the steps already done
+and redoes that one, so nothing is moved or traced twice.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dieuhanh.accounts.models import Membership, User
+from dieuhanh.accounts.policy import forget, require
+from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_unit
+from dieuhanh.core.text import nfc
+from dieuhanh.documents.models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Document,
+    IncomingEntry,
+    NumberSeries,
+    Register,
+)
+from dieuhanh.drafting.models import Draft, DraftStatus
+from dieuhanh.processing.models import ENDED_STATUSES as FLOW_ENDED
+from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
+from dieuhanh.processing.models import Flow
+from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
+from dieuhanh.tasks.models import Task
+from dieuhanh.units.models import Unit, UnitStatus
+
+from . import policy
+from .models import (
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    DecisionStatus,
+    ExecutionStep,
+    ItemRule,
+    MemberPolicy,
+    ReassignmentTrace,
+)
+
+CHUNK = 5000
+STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "memberships", "status")
+DRAFT_ENDED = (DraftStatus.ISSUED, DraftStatus.CANCELLED)
+
+
+# --- recording a decision --------------------------------------------------------------------------------------
+
+def _date(value, errors, field):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        errors[field] = "Enter a date as YYYY-MM-DD."
+        return None
+
+
+def _int_list(value, errors, field):
+    if not isinstance(value, list | tuple) or not value:
+        errors[field] = "Give at least one document id."
+        return []
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            errors[field] = f"Not a document id: {v!r}."
+            return []
+        out.append(v)
+    if len(set(out)) != len(out):
+        errors[field] = "A document is listed twice."
+    return out
+
+
+def _pending_edges(exclude_id=None):
+    """old unit -> successor of every decision recorded and not yet executed."""
+    qs = DecisionItem.objects.filter(decision__status__in=(DecisionStatus.RECORDED, DecisionStatus.EXECUTING))
+    if exclude_id:
+        qs = qs.exclude(decision_id=exclude_id)
+    return list(qs.values_list("old_unit_id", "successor_id", "decision_id", "rule"))
+
+
+def _find_cycle(edges):
+    """A cycle in the graph old -> successor, as a list of unit ids, or None."""
+    graph = {}
+    for old, new in edges:
+        graph.setdefault(old, set()).add(new)
+    state = {}
+
+    def visit(node, path):
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt, path + [nxt])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for start in list(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+def _clean_items(kind, items, new_unit, errors):
+    """Validate the items; return dicts with Unit objects. Errors are keyed ``items.<i>.<field>``."""
+    if not isinstance(items, list | tuple) or not items:
+        errors["items"] = "Give at least one old unit and its successor."
+        return []
+    ids = set()
+    for item in items:
+        for key in ("old_unit_id", "successor_id", "department_id"):
+            if isinstance(item, dict) and isinstance(item.get(key), int) and not isinstance(item.get(key), bool):
+                ids.add(item[key])
+    units = Unit.objects.in_bulk(ids)
+    cleaned = []
+    for i, item in enumerate(items):
+        f = f"items.{i}."
+        if not isinstance(item, dict):
+            errors[f"items.{i}"] = "Each item is an object."
+            continue
+        old = units.get(item.get("old_unit_id"))
+        if old is None:
+            errors[f + "old_unit_id"] = f"Unknown unit {item.get('old_unit_id')!r}."
+        elif old.status != UnitStatus.ACTIVE:
+            errors[f + "old_unit_id"] = f"{old.name} is already {old.get_status_display().lower()}."
+        if item.get("successor_id") is None and new_unit is not None:
+            successor = new_unit
+        else:
+            successor = units.get(item.get("successor_id"))
+            if successor is None:
+                errors[f + "successor_id"] = f"Unknown unit {item.get('successor_id')!r}."
+            elif successor.status != UnitStatus.ACTIVE:
+                errors[f + "successor_id"] = (f"{successor.name} is {successor.get_status_display().lower()}: "
+                                             "choose an active successor.")
+        rule = item.get("rule") or ItemRule.ALL
+        department, document_ids = None, []
+        if rule not in ItemRule.values:
+            errors[f + "rule"] = f"Must be one of: {', '.join(ItemRule.values)}."
+        elif rule != ItemRule.ALL and kind != DecisionKind.SPLIT:
+            errors[f + "rule"] = "Only a split divides a unit by department or by documents."
+        elif rule == ItemRule.DEPARTMENT:
+            department = units.get(item.get("department_id"))
+            if department is None:
+                errors[f + "department_id"] = f"Unknown unit {item.get('department_id')!r}."
+            elif old is not None and not department.is_descendant_of(old):
+                errors[f + "department_id"] = f"{department.name} is not a sub-unit of {old.name}."
+        elif rule == ItemRule.DOCUMENTS:
+            document_ids = _int_list(item.get("document_ids"), errors, f + "document_ids")
+        cleaned.append({"old": old, "successor": successor, "rule": rule, "department": department,
+                        "document_ids": document_ids, "index": i})
+    return cleaned
+
+
+def _check_items(kind, cleaned, errors):
+    if errors:
+        return
+    olds = {c["old"].pk for c in cleaned}
+    successors = {c["successor"].pk for c in cleaned}
+    for c in cleaned:
+        if c["old"].pk == c["successor"].pk:
+            errors[f"items.{c['index']}.successor_id"] = f"{c['old'].name} cannot succeed itself."
+    if kind == DecisionKind.MERGE:
+        if len(successors) != 1:
+            errors["items"] = "A merger has one successor: every item names the same successor."
+    elif kind == DecisionKind.DISSOLVE:
+        if len(cleaned) != 1:
+            errors["items"] = "A dissolution names one unit and its successor."
+    elif kind == DecisionKind.SPLIT:
+        if len(olds) != 1:
+            errors["items"] = "A split divides one unit: every item names the same old unit."
+        elif len(successors) < 2:
+            errors["items"] = "A split names at least two successors."
+    # two successors for the same thing
+    seen_all, seen_dept, seen_doc = {}, {}, {}
+    for c in cleaned:
+        f = f"items.{c['index']}."
+        if c["rule"] == ItemRule.ALL:
+            if c["old"].pk in seen_all:
+                errors[f + "old_unit_id"] = (f"{c['old'].name} already goes to {seen_all[c['old'].pk][1]} "
+                                            f"(items.{seen_all[c['old'].pk][0]}): two successors.")
+            seen_all[c["old"].pk] = (c["index"], c["successor"].name)
+        elif c["rule"] == ItemRule.DEPARTMENT:
+            if c["department"].pk in seen_dept:
+                errors[f + "department_id"] = (f"{c['department'].name} already goes to "
+                                              f"items.{seen_dept[c['department'].pk]}: two successors.")
+            seen_dept[c["department"].pk] = c["index"]
+        else:
+            twice = [d for d in c["document_ids"] if d in seen_doc]
+            if twice:
+                errors[f + "document_ids"] = (f"Document {twice[0]} already goes to items.{seen_doc[twice[0]]}: "
+                                             "two successors.")
+            for d in c["document_ids"]:
+                seen_doc.setdefault(d, c["index"])
+    if seen_doc and not errors:
+        known = set(Document.objects.filter(pk__in=list(seen_doc)).values_list("pk", flat=True))
+        unknown = sorted(set(seen_doc) - known)
+        if unknown:
+            errors[f"items.{seen_doc[unknown[0]]}.document_ids"] = f"Unknown document {unknown[0]}."
+
+
+def _check_against_pending(cleaned, errors):
+    if errors:
+        return
+    pending = _pending_edges()
+    mine = {c["old"].pk for c in cleaned}
+    for old_id, _succ, decision_id, _rule in pending:
+        if old_id in mine:
+            c = next(c for c in cleaned if c["old"].pk == old_id)
+            errors[f"items.{c['index']}.old_unit_id"] = (
+                f"{c['old'].name} is already reorganized by decision {decision_id}: two successors.")
+            return
+    cycle = _find_cycle([(c["old"].pk, c["successor"].pk) for c in cleaned] + [(o, s) for o, s, _d, _r in pending])
+    if cycle:
+        names = Unit.objects.in_bulk(cycle)
+        errors["items"] = "A cycle: " + " -> ".join(names[u].name for u in cycle) + "."
+
+
+def _check_dates(effective_on, cleaned, errors):
+    if effective_on is None or errors:
+        return
+    for c in cleaned:
+        for unit in (c["old"], c["successor"]):
+            if unit.pk and effective_on < unit.effective_from:
+                errors["effective_on"] = (f"{effective_on:%d/%m/%Y} is before {unit.name} existed "
+                                          f"(from {unit.effective_from:%d/%m/%Y}).")
+                return
+
+
+@transaction.atomic
+def record_decision(*, actor, kind, effective_on, items, document_id=None, members=MemberPolicy.MOVE, note="",
+                    new_successor=None):
+    """Record a reorganization decision. ``items``: ``[{old_unit_id, successor_id, rule, department_id,
+    document_ids}]``; a merger into a new unit passes ``new_successor`` (the fields of ``create_unit`` plus
+    ``parent_id``) and leaves ``successor_id`` out."""
+    require(policy.can_reorganize(actor), "Only a system administrator records reorganizations.")
+    errors = {}
+    if kind not in DecisionKind.values:
+        errors["kind"] = f"Must be one of: {', '.join(DecisionKind.values)}."
+    effective_on = _date(effective_on, errors, "effective_on")
+    if members not in MemberPolicy.values:
+        errors["members"] = f"Must be one of: {', '.join(MemberPolicy.values)}."
+    document = None
+    if document_id is not None:
+        document = Document.objects.filter(pk=document_id).first()
+        if document is None:
+            errors["document_id"] = f"Unknown document {document_id!r}."
+    if new_successor is not None and kind != DecisionKind.MERGE:
+        errors["new_successor"] = "Only a merger creates its successor."
+    if errors:
+        raise ValidationError(errors)
+    new_unit = None
+    if new_successor is not None:
+        from dieuhanh.units import services as unit_services
+
+        data = dict(new_successor)
+        parent = Unit.objects.filter(pk=data.pop("parent_id", None)).first() if data.get("parent_id") else None
+        data.pop("parent_id", None)
+        try:
+            new_unit = unit_services.create_unit(actor=actor, parent=parent, effective_from=effective_on, **data)
+        except ValidationError as exc:
+            raise ValidationError({f"new_successor.{k}": v for k, v in exc.message_dict.items()}) from exc
+    cleaned = _clean_items(kind, items, new_unit, errors)
+    _check_items(kind, cleaned, errors)
+    _check_against_pending(cleaned, errors)
+    _check_dates(effective_on, cleaned, errors)
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(kind=kind, effective_on=effective_on, document=document, members=members,
+                                       note=nfc(note or "")[:5000], created_by=actor)
+    DecisionItem.objects.bulk_create([
+        DecisionItem(decision=decision, old_unit=c["old"], successor=c["successor"], rule=c["rule"],
+                     department=c["department"], document_ids=c["document_ids"], order=c["index"])
+        for c in cleaned])
+    for unit in {c["old"].pk: c["old"] for c in cleaned}.values():
+        record(actor=actor, action="reorg.decision.record", obj=decision, unit=unit,
+               data={"kind": kind, "effective_on": effective_on.isoformat(), "document": document_id,
+                     "items": [{"old": c["old"].pk, "successor": c["successor"].pk, "rule": c["rule"]}
+                               for c in cleaned]})
+    return decision
+
+
+# --- routing: which successor takes which item ----------------------------------------------------------------
+
+def _open_entries(unit):
+    ended_root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True, status__in=FLOW_ENDED)
+    return IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).exclude(Exists(ended_root))
+
+
+def _open_tasks(unit):
+    return Task.objects.filter(Q(executing_unit=unit) | Q(assigning_unit=unit), status__in=TASK_OPEN)
+
+
+def _open_drafts(unit):
+    return Draft.objects.filter(unit=unit).exclude(status__in=DRAFT_ENDED)
+
+
+def _pending_deliveries(unit):
+    return Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
+
+
+def _stray_flows(unit):
+    """Open flows handled by the unit in other units' entries (its own entries move with their flows)."""
+    return Flow.objects.filter(handler_unit=unit, status__in=FLOW_OPEN).exclude(entry__unit=unit)
+
+
+def _subtree(dept):
+    return {"path__gte": dept.path, "path__lt": dept.path + "~"}
+
+
+def _rule_q(kind, item):
+    """The items of ``kind`` (incoming, task, draft, delivery) that the rule of ``item`` claims."""
+    if item.rule == ItemRule.ALL:
+        return Q()
+    if item.rule == ItemRule.DOCUMENTS:
+        field = {"incoming": "document_id", "task": "origin_document_id", "draft": "document_id",
+                 "delivery": "document_id"}[kind]
+        return Q(**{f"{field}__in": item.document_ids})
+    sub = {f"unit__{k}": v for k, v in _subtree(item.department).items()}
+    if kind == "incoming":
+        handler = {f"handler_unit__{k}": v for k, v in _subtree(item.department).items()}
+        return Q(Exists(Flow.objects.filter(entry=OuterRef("pk"), **handler)))
+    if kind == "task":
+        return Q(Exists(Membership.objects.active().filter(user=OuterRef("lead_user"), **sub)))
+    if kind == "draft":
+        return Q(**{f"drafting_unit__{k}": v for k, v in _subtree(item.department).items()})
+    return Q(pk__in=[])
+
+
+def _ordered(items):
+    """Documents rules first, then departments, then the rule that takes the rest."""
+    rank = {ItemRule.DOCUMENTS: 0, ItemRule.DEPARTMENT: 1, ItemRule.ALL: 2}
+    return sorted(items, key=lambda i: (rank[i.rule], i.order, i.pk))
+
+
+def routes(kind, base, items):
+    """``[(item, queryset)]`` partitioning ``base`` by the items' rules, and the queryset nobody claims."""
+    out, claimed = [], None
+    for item in _ordered(items):
+        q = _rule_q(kind, item)
+        mine = base.filter(q) if claimed is None else base.filter(q).exclude(claimed)
+        out.append((item, mine))
+        claimed = q if claimed is None else (claimed | q)
+    rest = base.none() if claimed is None else base.exclude(claimed)
+    if any(i.rule == ItemRule.ALL for i in items):
+        rest = base.none()
+    return out, rest
+
+
+def primary(items):
+    """The successor of what no rule divides: memberships, stray flows (the ``all`` item, else the first)."""
+    for item in items:
+        if item.rule == ItemRule.ALL:
+            return item
+    return sorted(items, key=lambda i: (i.order, i.pk))[0]
+
+
+def items_by_unit(decision):
+    grouped = {}
+    for item in decision.items.select_related("old_unit", "successor", "department").order_by("order", "id"):
+        grouped.setdefault(item.old_unit_id, []).append(item)
+    return grouped
+
+
+# --- execution -------------------------------------------------------------------------------------------------
+
+def _trace(decision, model, ids, field, old, new, at):
+    label = model._meta.label_lower
+    ReassignmentTrace.objects.bulk_create(
+        [ReassignmentTrace(decision=decision, object_type=label, object_id=i, field=field, old_unit=old,
+                           new_unit=new, at=at) for i in ids],
+        batch_size=2000, ignore_conflicts=True)
+
+
+def _chunks(ids):
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _move(decision, model, qs, field, old, new, at, extra=None):
+    """Point ``field`` of every row of ``qs`` from ``old`` to ``new``, tracing each row. Returns the count."""
+    ids = list(qs.filter(**{field: old}).values_list("pk", flat=True))
+    for chunk in _chunks(ids):
+        _trace(decision, model, chunk, field, old, new, at)
+        model.objects.filter(pk__in=chunk, **{field: old}).update(**{field: new}, **(extra or {}))
+    return len(ids)
+
+
+def _step_freeze(decision, unit, items, actor, at):
+    registers = Register.objects.filter(unit=unit, closed_at__isnull=True).update(closed_at=at)
+    series = NumberSeries.objects.filter(unit=unit, active=True).update(active=False)
+    return {"registers_closed": registers, "series_closed": series}
+
+
+def _step_incoming(decision, unit, items, actor, at):
+    counts = {"incoming": 0, "flows": 0}
+    found, _rest = routes("incoming", _open_entries(unit), items)
+    for item, qs in found:
+        ids = list(qs.values_list("pk", flat=True))
+        new = item.successor
+        for chunk in _chunks(ids):
+            _trace(decision, IncomingEntry, chunk, "unit", unit, new, at)
+            IncomingEntry.objects.filter(pk__in=chunk, unit=unit).update(unit=new)
+            flows = Flow.objects.filter(entry_id__in=chunk, status__in=FLOW_OPEN)
+            counts["flows"] += _move(decision, Flow, flows, "unit", unit, new, at)
+            _move(decision, Flow, flows, "handler_unit", unit, new, at)
+        counts["incoming"] += len(ids)
+    return counts
+
+
+def _step_flows(decision, unit, items, actor, at):
+    return {"flows": _move(decision, Flow, _stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
+
+
+def _step_tasks(decision, unit, items, actor, at):
+    count = 0
+    found, _rest = routes("task", _open_tasks(unit), items)
+    for item, qs in found:
+        ids = list(qs.values_list("pk", flat=True))
+        count += len(ids)
+        for field in ("executing_unit", "assigning_unit"):
+            _move(decision, Task, Task.objects.filter(pk__in=ids), field, unit, item.successor, at)
+    return {"tasks": count}
+
+
+def _step_drafts(decision, unit, items, actor, at):
+    count = 0
+    found, _rest = routes("draft", _open_drafts(unit), items)
+    for item, qs in found:
+        ids = list(qs.values_list("pk", flat=True))
+        count += len(ids)
+        for field in ("unit", "drafting_unit"):
+            _move(decision, Draft, Draft.objects.filter(pk__in=ids), field, unit, item.successor, at)
+    return {"drafts": count}
+
+
+def _step_deliveries(decision, unit, items, actor, at):
+    counts = {"redirected": 0, "withdrawn": 0}
+    basis = f"quyết định {decision.document.symbol}" if decision.document_id and decision.document.symbol else \
+        f"quyết định tổ chức lại số {decision.pk}"
+    senders = set()
+    found, _rest = routes("delivery", _pending_deliveries(unit), items)
+    for item, qs in found:
+        new = item.successor
+        rows = list(qs.values_list("pk", "document_id", "channel", "sender_unit_id"))
+        taken = set(Delivery.objects.filter(recipient_unit=new, document_id__in={r[1] for r in rows})
+                    .values_list("document_id", "channel"))
+        moving = [r[0] for r in rows if (r[1], r[2]) not in taken]
+        dropping = [r[0] for r in rows if (r[1], r[2]) in taken]
+        senders.update(r[3] for r in rows)
+        for chunk in _chunks(moving):
+            _trace(decision, Delivery, chunk, "recipient_unit", unit, new, at)
+            Delivery.objects.filter(pk__in=chunk, recipient_unit=unit).update(
+                recipient_unit=new, recipient_name=new.name[:255], status_at=at)
+            DeliveryEvent.objects.bulk_create([
+                DeliveryEvent(delivery_id=d, status=DeliveryStatus.ARRIVED, kind="redirected", actor=actor,
+                              note=f"{unit.name} ngừng hoạt động; chuyển đến {new.name} theo {basis}.")
+                for d in chunk], batch_size=2000)
+        for chunk in _chunks(dropping):
+            _trace(decision, Delivery, chunk, "withdrawn", unit, new, at)
+            Delivery.objects.filter(pk__in=chunk).update(withdrawn_at=at, reason=f"{new.name} đã nhận văn bản này.")
+            DeliveryEvent.objects.bulk_create([
+                DeliveryEvent(delivery_id=d, kind="withdrawn", actor=actor,
+                              note=f"{unit.name} ngừng hoạt động; {new.name} đã nhận văn bản này theo {basis}.")
+                for d in chunk], batch_size=2000)
+        counts["redirected"] += len(moving)
+        counts["withdrawn"] += len(dropping)
+    for sender in Unit.objects.filter(pk__in=senders):
+        notify_unit(sender, f"Văn bản gửi {unit.name} đã được chuyển đến đơn vị kế thừa theo {basis}.")
+    return counts
+
+
+def _step_memberships(decision, unit, items, actor, at):
+    new = primary(items).successor
+    members = list(Membership.objects.active().filter(unit=unit).values_list("pk", "user_id", "role", "position_id"))
+    ids = [m[0] for m in members]
+    counts = {"ended": len(ids), "created": 0, "deactivated": 0}
+    for chunk in _chunks(ids):
+        _trace(decision, Membership, chunk, "unit", unit, new, at)
+        Membership.objects.filter(pk__in=chunk, ended_at__isnull=True).update(ended_at=at)
+    user_ids = {m[1] for m in members}
+    if decision.members == MemberPolicy.MOVE:
+        created = Membership.objects.bulk_create(
+            [Membership(user_id=u, unit=new, role=r, position_id=p) for _pk, u, r, p in members],
+            batch_size=2000, ignore_conflicts=True)
+        counts["created"] = len(created)
+    else:
+        still = set(Membership.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True))
+        gone = sorted(user_ids - still)
+        counts["deactivated"] = User.objects.filter(pk__in=gone, is_active=True).update(is_active=False)
+    if actor is not None:
+        forget(actor)
+    return counts
+
+
+def _step_status(decision, unit, items, actor, at):
+    status = UnitStatus.DISSOLVED if decision.kind == DecisionKind.DISSOLVE else UnitStatus.MERGED
+    last_day = max(unit.effective_from, decision.effective_on - datetime.timedelta(days=1))
+    Unit.objects.filter(pk=unit.pk).update(status=status, effective_to=last_day, updated_at=at)
+    return {"status": status}
+
+
+STEP_FUNCTIONS = {
+    "freeze": _step_freeze, "incoming": _step_incoming, "flows": _step_flows, "tasks": _step_tasks,
+    "drafts": _step_drafts, "deliveries": _step_deliveries, "memberships": _step_memberships,
+    "status": _step_status,
+}
+
+
+def _check_executable(decision, actor, today, console):
+    if not console:
+        require(policy.can_reorganize(actor), "Only a system administrator executes reorganizations.")
+    if today < decision.effective_on:
+        raise ValidationError({"effective_on": f"The decision takes effect on {decision.effective_on:%d/%m/%Y}; "
+                                               "it cannot be executed before."})
+
+
+def execute(*, actor, decision, today=None, console=False):
+    """Execute ``decision`` (on or after its effective date), resuming after the last committed step.
+
+    ``console``: run from ``dieuhanh reorg execute`` by the operator of the installation (``actor`` may be None).
+    """
+    from . import selectors
+
+    today = today or timezone.localdate()
+    decision = Decision.objects.get(pk=decision.pk)
+    _check_executable(decision, actor, today, console)
+    if decision.status == DecisionStatus.EXECUTED:
+        return decision
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.status == DecisionStatus.RECORDED:
+            blocking = [p for p in selectors.preview(locked)["problems"] if p["blocking"]]
+            if blocking:
+                raise ValidationError({"items": " ".join(p["message"] for p in blocking)})
+            locked.status = DecisionStatus.EXECUTING
+            locked.save(update_fields=["status"])
+            record(actor=actor, action="reorg.execute.start", obj=locked, data={"kind": locked.kind})
+    grouped = items_by_unit(decision)
+    for items in grouped.values():
+        for name in STEPS:
+            _run_step(decision, items, name, actor)
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.status != DecisionStatus.EXECUTED:
+            locked.status = DecisionStatus.EXECUTED
+            locked.executed_at = timezone.now()
+            locked.save(update_fields=["status", "executed_at"])
+            done = ExecutionStep.objects.filter(decision=locked).count()
+            record(actor=actor, action="reorg.execute.done", obj=locked, data={"steps": done})
+    return locked
+
+
+def _run_step(decision, items, name, actor):
+    unit_id = items[0].old_unit_id
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("document").get(pk=decision.pk)
+        if ExecutionStep.objects.filter(decision=decision, old_unit_id=unit_id, name=name).exists():
+            return None
+        unit = Unit.objects.select_for_update().get(pk=unit_id)
+        at = timezone.now()
+        counts = STEP_FUNCTIONS[name](decision, unit, items, actor, at)
+        step = ExecutionStep.objects.create(decision=decision, old_unit=unit, name=name, counts=counts)
+        record(actor=actor, action=f"reorg.step.{name}", obj=decision, unit=unit, data=counts)
+        return step
+
+
+def refuse_if_not_admin(actor):
+    if not policy.can_reorganize(actor):
+        raise PermissionDenied("Only a system administrator may do this.")
