@@ -1,19 +1,29 @@
 """The REST API under /api/v1: one NinjaAPI, one router per domain."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from dieuhanh.accounts.services import user_for_token
 from dieuhanh.core import api_errors
 
+READ_ONLY_MESSAGE = ("This API token is read-only (scope \"read\"): it may only make GET and HEAD requests. "
+                     "Use a token with the \"write\" scope.")
+
 
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer dh_...`` tokens from ``POST /api/v1/auth/token``."""
+    """``Authorization: Bearer dh_...`` tokens from ``POST /api/v1/auth/token``.
+
+    The token's scopes are enforced here, for every endpoint at once: a token without "write" is refused
+    (403) any request but GET and HEAD, before the endpoint runs.
+    """
 
     def authenticate(self, request, token):
         user, api_token = user_for_token(token)
         if user is None:
             return None
+        if not api_token.allows(request.method):
+            raise PermissionDenied(READ_ONLY_MESSAGE)
         request.user = user
         request.api_token = api_token
         return user

@@ -1,6 +1,7 @@
 """/api/v1/auth, /api/v1/me, /api/v1/users and /api/v1/memberships."""
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -15,18 +16,29 @@ from .models import ApiToken, Membership, Role, User
 
 router = Router(tags=["accounts"])
 
+Scope = Literal["read", "write"]
+SCOPES_FIELD = Field(None, min_length=1, max_length=2, examples=[["read"]],
+                     description='"read": GET and HEAD only; "write": everything the person may do. Default ["write"].')
+
 
 class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=150, examples=["vanthu.hanoi"])
     password: str = Field(..., min_length=1, max_length=4096)
     name: str = Field("", max_length=100, description="A label to recognise the token later")
     otp: str = Field("", max_length=20, description="Code from the authenticator, when two-factor is set up")
+    scopes: list[Scope] | None = SCOPES_FIELD
+
+
+class NewTokenIn(Schema):
+    name: str = Field("", max_length=100, description="A label to recognise the token later")
+    scopes: list[Scope] | None = SCOPES_FIELD
 
 
 class TokenOut(Schema):
     token: str = Field(..., description="Send as `Authorization: Bearer <token>`; shown only once")
     token_id: int
     expires_at: datetime.datetime
+    scopes: list[str]
 
 
 class TokenInfo(Schema):
@@ -37,6 +49,7 @@ class TokenInfo(Schema):
     expires_at: datetime.datetime
     last_used_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
+    scopes: list[str]
 
 
 class MembershipOut(Schema):
@@ -111,13 +124,25 @@ def obtain_token(request, payload: TokenIn):
             raise ValidationError({"otp": "The code is wrong or has expired."})
     elif services.two_factor_required(user):
         raise PermissionDenied("Set up two-factor authentication on the web first.")
-    token, raw = services.issue_token(actor=user, name=payload.name)
-    return 201, {"token": raw, "token_id": token.pk, "expires_at": token.expires_at}
+    token, raw = services.issue_token(actor=user, name=payload.name, scopes=payload.scopes)
+    return 201, _token_out(token, raw)
+
+
+def _token_out(token, raw):
+    return {"token": raw, "token_id": token.pk, "expires_at": token.expires_at, "scopes": token.scopes}
 
 
 @router.get("/auth/tokens", response=list[TokenInfo], summary="My API tokens")
 def list_tokens(request):
     return ApiToken.objects.filter(user=request.user).order_by("-id")
+
+
+@router.post("/auth/tokens", response={201: TokenOut}, summary="Create another API token for myself",
+             openapi_extra={"responses": {403: {"description": "A read-only token cannot create tokens"}}})
+def create_token(request, payload: NewTokenIn):
+    """A new token for the signed-in person, e.g. a read-only one for a reporting script."""
+    token, raw = services.issue_token(actor=request.user, name=payload.name, scopes=payload.scopes)
+    return 201, _token_out(token, raw)
 
 
 @router.delete("/auth/token", response={204: None}, summary="Revoke the token used for this request")

@@ -89,6 +89,21 @@ class Membership(models.Model):
         return f"{self.user} - {self.get_role_display()} - {self.unit}"
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: ``read`` allows GET and HEAD only; ``write`` allows everything its person may do."""
+
+    READ = "read", _("Read only (GET and HEAD)")
+    WRITE = "write", _("Read and write")
+
+
+# Methods a token needs no "write" scope for.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def default_token_scopes():
+    return [TokenScope.WRITE.value]
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
 
@@ -100,9 +115,15 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # TokenScope values; tokens from before scopes existed could do everything, so the default is "write".
+    scopes = models.JSONField(default=default_token_scopes)
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+    def allows(self, method):
+        """May this token make a request with HTTP ``method``?"""
+        return TokenScope.WRITE in self.scopes or (method.upper() in READ_METHODS and TokenScope.READ in self.scopes)
 
 
 class LoginThrottle(models.Model):

@@ -15,7 +15,7 @@ from dieuhanh.audit.services import record
 from dieuhanh.core.text import nfc
 
 from . import policy
-from .models import ApiToken, LoginThrottle, Membership, Position, Role, User
+from .models import ApiToken, LoginThrottle, Membership, Position, Role, TokenScope, User, default_token_scopes
 
 TOKEN_PREFIX = "dh_"
 
@@ -148,9 +148,26 @@ def _hash_token(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def clean_scopes(scopes):
+    """The scopes of a new token: ``None`` gives the default ("write"); anything unknown is refused."""
+    if scopes is None:
+        return default_token_scopes()
+    if isinstance(scopes, str) or not isinstance(scopes, (list, tuple, set, frozenset)):
+        raise ValidationError({"scopes": "Give a list of scopes, e.g. [\"read\"]."})
+    known = {s.value for s in TokenScope}
+    unknown = [s for s in scopes if s not in known]
+    if unknown:
+        raise ValidationError({"scopes": f"Unknown scope {unknown[0]!r}; the scopes are {', '.join(sorted(known))}."})
+    if not scopes:
+        raise ValidationError({"scopes": "Give at least one scope."})
+    return [s.value for s in TokenScope if s.value in scopes]  # fixed order, no repeats
+
+
 @transaction.atomic
-def issue_token(*, actor, name=""):
-    """Create an API token for ``actor``; the raw token is returned once and never stored."""
+def issue_token(*, actor, name="", scopes=None):
+    """Create an API token for ``actor`` with ``scopes`` (default: "write"); the raw token is returned once and
+    never stored, logged or audited."""
+    scopes = clean_scopes(scopes)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
@@ -158,8 +175,9 @@ def issue_token(*, actor, name=""):
         key_hash=_hash_token(raw),
         prefix=raw[:10],
         expires_at=timezone.now() + datetime.timedelta(days=settings.DIEUHANH_API_TOKEN_DAYS),
+        scopes=scopes,
     )
-    record(actor=actor, action="token.issue", obj=token, data={"prefix": token.prefix})
+    record(actor=actor, action="token.issue", obj=token, data={"prefix": token.prefix, "scopes": scopes})
     return token, raw
 
 
