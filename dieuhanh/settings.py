@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "dieuhanh.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dieuhanh.core.middleware.IdOutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "dieuhanh.urls"

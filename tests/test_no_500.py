@@ -73,3 +73,15 @@ def test_pages_never_500(org, client, who):
                 if "logout" in url:
                     continue
                 assert client.post(url, data).status_code < 500, (url, data)
+
+
+def test_ids_beyond_64_bits_are_not_found(org, api_client, client):
+    """schemathesis found it: an id no database row can have used to raise OverflowError (SQLite) or an
+    out-of-range DataError (PostgreSQL) and end in a 500."""
+    huge = 2**100
+    api = api_client.as_user(org.clerk_a)
+    assert api.get(f"/api/v1/documents/{huge}").status_code == 404
+    assert api.post(f"/api/v1/documents/{huge}/files/1/check-signatures").status_code == 404
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    assert client.get(f"/documents/{huge}/").status_code == 404
+    assert client.get(f"/drafts/{huge}/").status_code == 404

@@ -26,6 +26,14 @@ def _ninja_field(loc):
     return ".".join(parts) or (str(loc[0]) if loc else "")
 
 
+def id_out_of_range(exc):
+    """True for the error a database raises on an id no row can have (beyond 64 bits): such an object does not
+    exist, so the answer is 404, not a server error. Other data errors are real faults and stay 500."""
+    from django.db import DataError
+
+    return isinstance(exc, OverflowError) or (isinstance(exc, DataError) and "out of range" in str(exc))
+
+
 def install(api):
     def validation_422(request, exc):
         errors = [{"field": _ninja_field(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
@@ -41,6 +49,11 @@ def install(api):
     def not_found_404(request, exc):
         return api.create_response(request, {"detail": "Not found."}, status=404)
 
+    def out_of_range(request, exc):
+        if not id_out_of_range(exc):
+            raise exc
+        return not_found_404(request, exc)
+
     def http_error(request, exc):
         status = exc.status_code
         body = {"detail": exc.message if hasattr(exc, "message") else str(exc)}
@@ -55,3 +68,7 @@ def install(api):
     api.add_exception_handler(Http404, not_found_404)
     api.add_exception_handler(ObjectDoesNotExist, not_found_404)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(OverflowError, out_of_range)
+    from django.db import DataError
+
+    api.add_exception_handler(DataError, out_of_range)

@@ -45,3 +45,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class IdOutOfRangeMiddleware:
+    """Pages take ids from the URL as unbounded integers; one too large for the database names nothing: 404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        from .api_errors import id_out_of_range
+
+        if id_out_of_range(exception):
+            raise Http404("No such object.") from exception
+        return None
