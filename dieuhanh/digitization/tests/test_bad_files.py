@@ -48,3 +48,38 @@ def test_hocr_stats():
             "<span class='ocrx_word' id='w3' title='bbox 1 2 3 4; x_wconf 10'>—</span>")
     assert hocr_stats(hocr) == (2, 80.0)
     assert hocr_stats("") == (0, None)
+
+
+def test_pdf_page_figures_without_ocr(tmp_path):
+    """Resolution is measured from the page's image against the page size; blank pages have almost no ink."""
+    import img2pdf
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (1240, 1754), 255)  # A4 at 150 ppi
+    ImageDraw.Draw(page).rectangle((100, 100, 1100, 600), fill=0)
+    blank = Image.new("L", (1240, 1754), 255)
+    images = []
+    for image in (page, blank):
+        buf = io.BytesIO()
+        image.save(buf, "PNG", dpi=(150, 150))
+        images.append(buf.getvalue())
+    path = tmp_path / "two.pdf"
+    path.write_bytes(img2pdf.convert(images, layout_fun=img2pdf.get_fixed_dpi_layout_fun((150, 150))))
+    assert ocr._check_pdf(path) == [150, 150]
+    ink = ocr._ink(path, 2)
+    assert ink[0] > 0.1 and ink[1] < ocr.BLANK_INK
+
+
+def test_image_figures_without_ocr(tmp_path):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (1654, 2339), 255).save(buf, "PNG")  # no resolution recorded: taken as A4
+    path, ppi, ink, override = ocr._prepare_image(buf.getvalue(), tmp_path)
+    assert path.suffix == ".png" and ppi == 200 and override == 200 and ink == 0
+    frames = io.BytesIO()
+    Image.new("1", (800, 1100), 1).save(frames, "TIFF", save_all=True,
+                                        append_images=[Image.new("1", (800, 1100), 0)], dpi=(100, 100))
+    path, ppi, ink, override = ocr._prepare_image(frames.getvalue(), tmp_path)
+    assert path.suffix == ".pdf" and ppi is None  # every frame wrapped in one PDF, measured as a PDF
+    assert ocr._check_pdf(path) == [100, 100]
