@@ -112,7 +112,7 @@ class HandoverImport(models.Model):
 class ImportedObject(models.Model):
     """The identifier map of an import (source id -> new id), and the source's audit events kept as they were."""
 
-    handover = models.ForeignKey(HandoverImport, on_delete=models.PROTECT, related_name="objects")
+    handover = models.ForeignKey(HandoverImport, on_delete=models.PROTECT, related_name="imported")
     kind = models.CharField(max_length=16)  # document, record_file, event
     source_id = models.BigIntegerField()
     target_id = models.BigIntegerField(null=True, blank=True)
