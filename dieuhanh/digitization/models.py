@@ -1,8 +1,11 @@
 """Import batches of scans and their items: each scanned file becomes a draft incoming record that a clerk
 confirms into the incoming register."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +39,7 @@ class ItemStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
+STUCK_AFTER = datetime.timedelta(hours=1)
 PENDING = {ItemStatus.QUEUED, ItemStatus.PROCESSING}
 DONE = {ItemStatus.READY, ItemStatus.FAILED, ItemStatus.REJECTED, ItemStatus.REGISTERED, ItemStatus.DISCARDED}
 
@@ -65,6 +69,7 @@ class ScanItem(models.Model):
     entry = models.OneToOneField("documents.IncomingEntry", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="scan_item")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # when a worker took it for OCR
     processed_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -80,3 +85,9 @@ class ScanItem(models.Model):
     @property
     def is_pending(self):
         return self.status in PENDING
+
+    @property
+    def is_stuck(self):
+        """Taken by a worker that stopped before finishing (OCR of one file takes minutes, not an hour)."""
+        return (self.status == ItemStatus.PROCESSING and self.started_at is not None
+                and timezone.now() - self.started_at > STUCK_AFTER)

@@ -254,10 +254,12 @@ def discard(*, actor, item, reason=""):
 
 @transaction.atomic
 def retry(*, actor, item):
-    """Queue a failed scan again (after the server's OCR tools were fixed, for example)."""
+    """Queue a failed scan again (after the server's OCR tools were fixed, for example), or one whose worker
+    stopped in the middle of it."""
     item = _locked_item(actor, item)
-    if item.status != ItemStatus.FAILED or item.original_id is None:
-        raise ValidationError({"status": "Only a scan that could not be digitized can be tried again."})
+    if not (item.status == ItemStatus.FAILED or item.is_stuck) or item.original_id is None:
+        raise ValidationError({"status": "Only a scan that could not be digitized (or whose worker stopped) can "
+                                         "be tried again."})
     item.status, item.message = ItemStatus.QUEUED, ""
     item.save(update_fields=["status", "message"])
     record(actor=actor, action="scan_item.retry", obj=item, unit=item.unit)

@@ -162,3 +162,23 @@ def test_state_text_constant_is_parsed():
     from dieuhanh.digitization.extract import extract
 
     assert extract(STATE_TEXT).symbol == "12/QĐ-UBND"
+
+
+def test_stuck_item_can_be_retried(exchange, fake_ocr, run_jobs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    batch = services.import_files(actor=exchange.org.clerk_a, unit=exchange.org.a,
+                                  files=[("a.png", io.BytesIO(png(1)))])  # queued, not run
+    item = batch.items.get()
+    ScanItem.objects.filter(pk=item.pk).update(status=ItemStatus.PROCESSING, started_at=timezone.now())
+    item.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.retry(actor=exchange.org.clerk_a, item=item)  # a worker is on it
+    ScanItem.objects.filter(pk=item.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
+    item.refresh_from_db()
+    assert item.is_stuck
+    run_jobs(services.retry, actor=exchange.org.clerk_a, item=item)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.READY
