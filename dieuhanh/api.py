@@ -70,6 +70,7 @@ def _register_routers():
 
     api.add_router("/", search_router)
     api.add_router("/", __import__("dieuhanh.records.api", fromlist=["router"]).router)
+    api.add_router("/", __import__("dieuhanh.reorg.api", fromlist=["router"]).router)
 
 
 _register_routers()

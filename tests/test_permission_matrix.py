@@ -67,7 +67,7 @@ def world(drafting):  # noqa: F811 - the fixture imported above
         # objects only their owners may touch: any id of them will do
         "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
         "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,
-        "signature_id": 1,
+        "signature_id": 1, "decision_id": 1,
     }
     ids["records"] = _records_world(d, doc)
     r_leader = make_user("leader.r", org.root, Role.LEADER)
