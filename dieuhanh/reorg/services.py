@@ -566,7 +566,7 @@ def execute(*, actor, decision, today=None, console=False):
 def _run_step(decision, items, name, actor):
     unit_id = items[0].old_unit_id
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("document").get(pk=decision.pk)
+        decision = Decision.objects.select_for_update(of=("self",)).select_related("document").get(pk=decision.pk)
         if ExecutionStep.objects.filter(decision=decision, old_unit_id=unit_id, name=name).exists():
             return None
         unit = Unit.objects.select_for_update().get(pk=unit_id)
