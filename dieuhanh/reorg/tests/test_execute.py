@@ -155,3 +155,18 @@ def test_dissolve_can_deactivate_people(reorg_world):
     w.clerk_a1.refresh_from_db()
     assert not w.clerk_a1.is_active
     assert Unit.objects.get(pk=w.org.a1.pk).status == "dissolved"
+
+
+def test_commands_preview_and_execute(reorg_world, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    w = reorg_world
+    d = _merge(w)
+    call_command("reorg", "preview", str(d.pk))
+    out = json.loads(capsys.readouterr().out)
+    assert out["units"][0]["counts"]["tasks_open"] == 1
+    call_command("reorg", "execute", str(d.pk), "--user", w.org.admin.username)
+    assert "executed" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="reorg.execute.done", actor=w.org.admin).count() == 1

@@ -113,3 +113,16 @@ def test_import_refuses_a_tampered_bag_and_writes_nothing(merged, tmp_path):
         call_command("handover", "import", str(dest), str(w.org.b.pk))
     assert (Document.objects.count(), ImportedObject.objects.count(), HandoverImport.objects.count(),
             AuditEvent.objects.count()) == before
+
+
+def test_verify_exit_code_from_the_shell(merged, tmp_path):
+    import subprocess
+    import sys
+
+    dest = _export(merged, tmp_path)
+    cmd = [sys.executable, "-m", "dieuhanh", "handover", "verify", str(dest)]
+    assert subprocess.run(cmd, capture_output=True, text=True).returncode == 0
+    target = next((dest / "data/files").iterdir())
+    target.write_bytes(target.read_bytes()[:-1] + b"X")
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode != 0 and target.name in done.stderr
