@@ -12,6 +12,20 @@ from dieuhanh.wsgi import application  # noqa: E402 - pytest-django has configur
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The app is called as plain WSGI, so Django's request signals run; as in Django's own test client, they must
+    not close the connection that holds the test's transaction (PostgreSQL would lose it mid-test)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def clerk_token(org):
     from dieuhanh.accounts.services import issue_token
