@@ -170,3 +170,35 @@ def test_commands_preview_and_execute(reorg_world, capsys):
     call_command("reorg", "execute", str(d.pk), "--user", w.org.admin.username)
     assert "executed" in capsys.readouterr().out
     assert AuditEvent.objects.filter(action="reorg.execute.done", actor=w.org.admin).count() == 1
+
+
+def test_split_by_department(reorg_world):
+    """Work a department of the old unit handles goes with that department's successor; the rest elsewhere."""
+    from dieuhanh.documents import services as docs
+    from dieuhanh.processing import services as processing
+    from dieuhanh.units import services as unit_services
+
+    w = reorg_world
+    dept = unit_services.create_unit(actor=w.org.admin, parent=w.org.a1, code="000.01.01.H01",
+                                     name="Ban Tuyên giáo phường", short_name="BTG", kind="department",
+                                     effective_from=w.org.a1.effective_from)
+    other = docs.issue_document(actor=w.org.clerk_a, document=w.exchange.outgoing(
+        subject="Văn bản giao ban", recipients=[{"unit_id": w.org.a1.pk}]))
+    entry = docs.accept_delivery(actor=w.clerk_a1, delivery=other.deliveries.get())
+    processing.assign(actor=w.leader_a1, entry=entry, direction="Ban xử lý",
+                      handlers=[{"unit_id": dept.pk, "role": "lead"}])
+    d = services.record_decision(actor=w.org.admin, kind="split", effective_on=w.today, items=[
+        {"old_unit_id": w.org.a1.pk, "successor_id": w.org.b1.pk, "rule": "department", "department_id": dept.pk},
+        {"old_unit_id": w.org.a1.pk, "successor_id": w.org.b.pk}])
+    by = {s["successor_id"]: s for s in selectors.preview(d)["units"][0]["successors"]}
+    assert by[w.org.b1.pk]["incoming"] == 1 and by[w.org.b.pk]["incoming"] == 1
+    services.execute(actor=w.org.admin, decision=d)
+    assert IncomingEntry.objects.get(pk=entry.pk).unit == w.org.b1
+    assert IncomingEntry.objects.get(pk=w.entry.pk).unit == w.org.b
+    assert set(Flow.objects.filter(entry=entry).values_list("unit_id", flat=True)) == {w.org.b1.pk}
+    with pytest.raises(ValidationError) as exc:  # a department outside the old unit
+        services.record_decision(actor=w.org.admin, kind="split", effective_on=w.today, items=[
+            {"old_unit_id": w.org.b1.pk, "successor_id": w.org.a.pk, "rule": "department",
+             "department_id": w.org.ad.pk},
+            {"old_unit_id": w.org.b1.pk, "successor_id": w.org.b.pk}])
+    assert "items.0.department_id" in exc.value.message_dict
