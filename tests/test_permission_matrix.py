@@ -28,7 +28,7 @@ def world(drafting):  # noqa: F811 - the fixture imported above
     from dieuhanh.accounts.services import issue_token
     from dieuhanh.digitization.models import ImportBatch, ScanItem
     from dieuhanh.documents import services as docs
-    from dieuhanh.documents.models import NumberSeries, Register
+    from dieuhanh.documents.models import Freeze, NumberSeries, Register
     from dieuhanh.drafting import services as drafting_services
     from dieuhanh.processing import services as processing
     from dieuhanh.search import services as search_services
@@ -68,6 +68,8 @@ def world(drafting):  # noqa: F811 - the fixture imported above
         "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
         "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,
         "signature_id": 1, "decision_id": 1,
+        # a freeze scoped to unit A, holding nothing, so the objects above stay writable for the test
+        "freeze_id": Freeze.objects.create(unit=org.a, reason=f"{MARKER} thanh tra", created_by=org.uadmin_a).pk,
     }
     ids["records"] = _records_world(d, doc)
     r_leader = make_user("leader.r", org.root, Role.LEADER)

@@ -138,6 +138,37 @@ class DocumentStatus(models.TextChoices):
     RECEIVED = "received", _("Received from outside")
 
 
+class Freeze(models.Model):
+    """A freeze (đóng băng): a set of documents and record files made read-only, with who, when and why.
+
+    The objects currently frozen point at their freeze (``Document.freeze``, ``records.RecordFile.freeze``);
+    ``document_ids`` and ``file_ids`` keep what the freeze held once it is lifted. ``unit`` is the scope: the
+    unit whose administrators may lift it (null: installation-wide, system administrators only).
+    """
+
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+    reason = models.TextField(_("reason"))
+    document_ids = models.JSONField(default=list, blank=True)
+    file_ids = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.reason[:60]}"
+
+    @property
+    def active(self):
+        return self.lifted_at is None
+
+
 class Document(models.Model):
     """An official document. Outgoing ones belong to an issuing unit of this installation; documents that
     arrive from outside (paper or external systems) keep the issuer's name and symbol as written."""
@@ -170,6 +201,8 @@ class Document(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
+    # The active freeze holding the document read-only (documents.freeze), or null.
+    freeze = models.ForeignKey(Freeze, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
 
     class Meta:
         indexes = [

@@ -16,6 +16,7 @@ from dieuhanh.units.models import Unit, UnitStatus
 
 from . import numbering, storage
 from . import policy as doc_policy
+from .freeze import require_not_frozen
 from .models import (
     ArrivalOrigin,
     AuthorityForm,
@@ -284,6 +285,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     unit = document.issuing_unit
     require(unit is not None and doc_policy.can_issue(actor, unit), "Only a clerk of the issuing unit can issue.")
     require(doc_policy.cleared_for(actor, document), "Your clearance does not allow this document.")
+    require_not_frozen(document)
     if document.status != DocumentStatus.APPROVED:
         raise ValidationError({"status": f"This document is {document.get_status_display().lower()}; "
                                          "only an approved document can be issued."})
@@ -369,6 +371,7 @@ def cancel_issue(*, actor, document, reason):
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
     require(document.issuing_unit is not None and doc_policy.can_issue(actor, document.issuing_unit),
             "Only a clerk of the issuing unit can cancel an issue.")
+    require_not_frozen(document)
     reason = nfc(reason) or ""
     if not reason:
         raise ValidationError({"reason": "Give the reason for cancelling."})
@@ -413,6 +416,7 @@ def _find_duplicate(unit, document, blob_hashes):
 
 def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, handler="", notes="",
                confirm_duplicate=False, blob_hashes=()):
+    require_not_frozen(document.pk)
     if document.issued_on and arrived_on < document.issued_on:
         raise ValidationError({"arrived_on": "The arrival date cannot be before the document's date."})
     if arrived_on > timezone.localdate():
@@ -443,6 +447,7 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
     require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
                                                                       "receive this document.")
     require(doc_policy.cleared_for(actor, delivery.document), "Your clearance does not allow this document.")
+    require_not_frozen(delivery.document_id)
     if delivery.withdrawn_at is not None:
         raise ValidationError({"status": "The issuer withdrew this document."})
     if delivery.status != DeliveryStatus.ARRIVED:
@@ -490,6 +495,7 @@ def return_delivery(*, actor, delivery, reason):
     unit = delivery.recipient_unit
     require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
                                                                       "return this document.")
+    require_not_frozen(delivery.document_id)
     reason = nfc(reason) or ""
     if not reason:
         raise ValidationError({"reason": "Give the reason for returning the document."})
@@ -547,6 +553,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
 def request_recall(*, actor, document, reason):
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
     require(doc_policy.can_request_recall(actor, document), "Only the issuing unit can recall this document.")
+    require_not_frozen(document)
     reason = nfc(reason) or ""
     if not reason:
         raise ValidationError({"reason": "Give the reason for the recall."})
@@ -573,6 +580,7 @@ def answer_recall(*, actor, delivery, agree, reason=""):
     unit = delivery.recipient_unit
     require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
                                                                       "answer a recall.")
+    require_not_frozen(delivery.document_id)
     if delivery.status != DeliveryStatus.RECALL_REQUESTED:
         raise ValidationError({"status": "No recall is pending for this delivery."})
     reason = nfc(reason) or ""

@@ -17,6 +17,7 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.core.notifications import notify_unit, notify_user
 from dieuhanh.core.text import nfc
+from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import DeliveryStatus, Document, IncomingEntry
 from dieuhanh.documents.services import _blobs, _set_status
 from dieuhanh.units.models import Unit
@@ -133,6 +134,7 @@ def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=
     else:
         require(policy.can_direct(actor, unit), "Only a leader of the receiving unit directs its documents.")
     require(policy.cleared_for_entry(actor, entry), "Your clearance does not allow this document.")
+    require_not_frozen(entry.document_id)
     if entry.recalled_at is not None:
         raise ValidationError({"entry": "The issuer recalled this document."})
     _check_deadline(deadline, entry.document.due_date if entry.document.due_date and
@@ -161,8 +163,11 @@ def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=
 
 
 def _locked(flow):
-    return Flow.objects.select_for_update(of=("self",)).select_related(
+    """The flow, locked for a write on it; refused while its document is frozen (every flow write comes here)."""
+    flow = Flow.objects.select_for_update(of=("self",)).select_related(
         "entry__document", "unit", "handler_unit", "handler_user", "parent").get(pk=flow.pk)
+    require_not_frozen(flow.entry.document_id)
+    return flow
 
 
 def _require_open_and_actor(actor, flow):

@@ -135,6 +135,9 @@ class RecordFile(models.Model):
     deposit = models.ForeignKey("Deposit", null=True, blank=True, on_delete=models.SET_NULL, related_name="files")
     legal_hold = models.BooleanField(_("legal hold"), default=False)
     hold_reason = models.CharField(_("reason for the hold"), max_length=500, blank=True)
+    # The active freeze holding the file read-only (documents.freeze), or null.
+    freeze = models.ForeignKey("documents.Freeze", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="files")
 
     class Meta:
         indexes = [models.Index(fields=["unit", "year", "id"]), models.Index(fields=["status", "expires_on"])]

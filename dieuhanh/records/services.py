@@ -21,6 +21,7 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.core.text import nfc
 from dieuhanh.documents import storage
+from dieuhanh.documents.freeze import require_files_not_frozen, require_not_frozen
 from dieuhanh.documents.models import Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
 
@@ -102,7 +103,10 @@ def _locked_list(file_list):
 
 
 def _locked_file(file):
-    return RecordFile.objects.select_for_update().select_related("unit", "retention").get(pk=file.pk)
+    """The file, locked for a write on it; refused while it is frozen (every write on one file comes here)."""
+    file = RecordFile.objects.select_for_update().select_related("unit", "retention").get(pk=file.pk)
+    require_files_not_frozen(file)
+    return file
 
 
 def _require_view(actor, unit):
@@ -375,6 +379,7 @@ def attach_documents(*, actor, file, document_ids):
         document = documents.get(doc_id)
         if document is None or not can_view_document(actor, document):
             raise ValidationError({"document_ids": f"Document {doc_id} does not exist or you cannot open it."})
+    require_not_frozen(*ids)
     already = set(FileItem.objects.filter(file=file, document_id__in=ids).values_list("document_id", flat=True))
     if already:
         raise ValidationError({"document_ids": f"Document {min(already)} is already in file {file.code}."})
@@ -388,6 +393,8 @@ def attach_documents(*, actor, file, document_ids):
 def detach_document(*, actor, file, document_id):
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
+    if isinstance(document_id, int):
+        require_not_frozen(document_id)
     deleted, _ = FileItem.objects.filter(file=file, document_id=document_id).delete()
     if not deleted:
         raise ValidationError({"document_id": f"Document {document_id} is not in file {file.code}."})
@@ -488,6 +495,7 @@ def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_
     for file_id in ids:
         if file_id not in found:
             raise ValidationError({"file_ids": f"File {file_id} is not a file of {unit.name}."})
+    require_files_not_frozen(*files)
     for f in files:
         if f.status != FileStatus.CLOSED:
             raise ValidationError({"file_ids": f"File {f.code} is {f.get_status_display().lower()}; "
@@ -536,6 +544,7 @@ def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", co
     """The archive accepts after checking: every stored file must still match its SHA-256."""
     deposit = _locked_deposit(deposit)
     require(policy.is_archivist_for(actor, deposit.unit), "Only the archive accepts deposits.")
+    require_files_not_frozen(*deposit.files.all())
     if deposit.status != DepositStatus.SUBMITTED:
         raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
     errors = {}
@@ -562,6 +571,7 @@ def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", co
 def refuse_deposit(*, actor, deposit, reason):
     deposit = _locked_deposit(deposit)
     require(policy.is_archivist_for(actor, deposit.unit), "Only the archive refuses deposits.")
+    require_files_not_frozen(*deposit.files.all())
     if deposit.status != DepositStatus.SUBMITTED:
         raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
     errors = {}
@@ -665,6 +675,7 @@ def record_decision(*, actor, unit, number, decided_on, members, file_ids):
     if len(files) != len(ids):
         missing = sorted(set(ids) - {f.pk for f in files})[0]
         raise ValidationError({"file_ids": f"File {missing} is not a file of {unit.name}."})
+    require_files_not_frozen(*files)
     today = timezone.localdate()
     for f in files:
         _check_destroyable(f, today)
@@ -684,6 +695,7 @@ def destroy_files(*, actor, decision):
     if decision.executed_at is not None:
         raise ValidationError({"status": "This decision was already carried out."})
     files = list(decision.files.select_for_update().select_related("retention").order_by("code"))
+    require_files_not_frozen(*files)
     today = timezone.localdate()
     for f in files:
         _check_destroyable(f, today)
