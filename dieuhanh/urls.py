@@ -15,6 +15,7 @@ urlpatterns = [
     path("digitization/", include("dieuhanh.digitization.urls")),
     path("search/", include("dieuhanh.search.urls")),
     path("records/", include("dieuhanh.records.urls")),
+    path("reorg/", include("dieuhanh.reorg.urls")),
     path("", include("dieuhanh.core.urls")),
 ]
 
