@@ -105,6 +105,12 @@ def preview(decision, today=None):
                 problems.append(_problem("documents_without_successor",
                                          f"{n} document(s) of {unit.name} match no rule: no successor takes them "
                                          "over; the collection goes whole to the first successor.", n, unit=unit))
+        frozen = (services._open_entries(unit).filter(document__freeze__isnull=False).count()
+                  + services._pending_deliveries(unit).filter(document__freeze__isnull=False).count())
+        if frozen:
+            problems.append(_problem("frozen", f"{frozen} open incoming document(s) or delivery(ies) of {unit.name} "
+                                     "are frozen: lift the freeze before the work is moved.", frozen,
+                                     blocking=True, unit=unit))
         if counts["record_files_open"]:
             problems.append(_problem("open_record_files", f"{counts['record_files_open']} record file(s) of "
                                      f"{unit.name} are still open: they are handed over as they are.",

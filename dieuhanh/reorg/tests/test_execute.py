@@ -202,3 +202,17 @@ def test_split_by_department(reorg_world):
              "department_id": w.org.ad.pk},
             {"old_unit_id": w.org.b1.pk, "successor_id": w.org.b.pk}])
     assert "items.0.department_id" in exc.value.message_dict
+
+
+def test_frozen_documents_block_the_move(reorg_world):
+    from dieuhanh.documents.models import Document, Freeze
+
+    w = reorg_world
+    freeze = Freeze.objects.create(unit=w.org.a1, reason="Thanh tra", created_by=w.org.admin,
+                                   document_ids=[w.handled.pk])
+    Document.objects.filter(pk=w.handled.pk).update(freeze=freeze)
+    d = _merge(w)
+    assert any(p["code"] == "frozen" and p["blocking"] for p in selectors.preview(d)["problems"])
+    with pytest.raises(ValidationError):
+        services.execute(actor=w.org.admin, decision=d)
+    assert IncomingEntry.objects.get(pk=w.entry.pk).unit == w.org.a1
