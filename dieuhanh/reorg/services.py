@@ -424,26 +424,22 @@ def _step_flows(decision, unit, items, actor, at):
     return {"flows": _move(decision, Flow, _stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
 
 
-def _step_tasks(decision, unit, items, actor, at):
-    count = 0
-    found, _rest = routes("task", _open_tasks(unit), items)
-    for item, qs in found:
-        ids = list(qs.values_list("pk", flat=True))
-        count += len(ids)
-        for field in ("executing_unit", "assigning_unit"):
-            _move(decision, Task, Task.objects.filter(pk__in=ids), field, unit, item.successor, at)
-    return {"tasks": count}
+def _moving(kind, model, open_items, fields):
+    """A step that hands a kind of open work (each unit-valued field of it) to the successor its rule names."""
+    def step(decision, unit, items, actor, at):
+        count = 0
+        found, _rest = routes(kind, open_items(unit), items)
+        for item, qs in found:
+            ids = list(qs.values_list("pk", flat=True))
+            count += len(ids)
+            for field in fields:
+                _move(decision, model, model.objects.filter(pk__in=ids), field, unit, item.successor, at)
+        return {f"{kind}s": count}
+    return step
 
 
-def _step_drafts(decision, unit, items, actor, at):
-    count = 0
-    found, _rest = routes("draft", _open_drafts(unit), items)
-    for item, qs in found:
-        ids = list(qs.values_list("pk", flat=True))
-        count += len(ids)
-        for field in ("unit", "drafting_unit"):
-            _move(decision, Draft, Draft.objects.filter(pk__in=ids), field, unit, item.successor, at)
-    return {"drafts": count}
+_step_tasks = _moving("task", Task, lambda unit: _open_tasks(unit), ("executing_unit", "assigning_unit"))
+_step_drafts = _moving("draft", Draft, lambda unit: _open_drafts(unit), ("unit", "drafting_unit"))
 
 
 def _step_deliveries(decision, unit, items, actor, at):
