@@ -165,6 +165,16 @@ def tracker(request, unit_id: int, start: datetime.date, end: datetime.date):
     return selectors.tracker(unit, start, end)
 
 
+# Before /tasks/{task_id}: ninja matches paths in order and would take "recurrences" for a task id.
+@router.post("/tasks/recurrences", response={201: dict}, summary="A task that repeats")
+def recurrence(request, payload: RecurrenceIn):
+    r = services.create_recurrence(actor=request.user, unit=get_unit(payload.unit_id), title=payload.title,
+                                   description=payload.description, frequency=payload.frequency,
+                                   first_run=payload.first_run, executing_unit=get_unit(payload.executing_unit_id),
+                                   working_days=payload.working_days)
+    return 201, {"id": r.pk, "next_run": r.next_run}
+
+
 @router.get("/tasks/{task_id}", response=TaskOut, summary="One task")
 def get_task(request, task_id: int):
     return task_out(_visible(request, task_id))
@@ -196,11 +206,3 @@ def decide(request, report_id: int, payload: ReportDecisionIn):
     r = services.decide_report(actor=request.user, report=r, approve=payload.approve, note=payload.note)
     return report_out(r)
 
-
-@router.post("/tasks/recurrences", response={201: dict}, summary="A task that repeats")
-def recurrence(request, payload: RecurrenceIn):
-    r = services.create_recurrence(actor=request.user, unit=get_unit(payload.unit_id), title=payload.title,
-                                   description=payload.description, frequency=payload.frequency,
-                                   first_run=payload.first_run, executing_unit=get_unit(payload.executing_unit_id),
-                                   working_days=payload.working_days)
-    return 201, {"id": r.pk, "next_run": r.next_run}

@@ -43,3 +43,12 @@ def test_bad_input_and_outsiders(work, api_client):
     assert outsider.post(f"/api/v1/tasks/{task_id}/reports", {"kind": "progress", "text": "x", "percent": 5}
                          ).status_code == 404
     assert api_client.as_user(work.spec_ad2).get("/api/v1/tasks?kind=bogus").status_code == 400
+
+
+def test_recurrence_endpoint_is_reachable(work, api_client):
+    """POST /tasks/recurrences used to be shadowed by GET /tasks/{task_id} and answered 405."""
+    r = api_client.as_user(work.org.leader_a).post("/api/v1/tasks/recurrences", {
+        "unit_id": work.org.a.pk, "title": "Báo cáo tuần", "frequency": "weekly",
+        "first_run": str(work.today), "executing_unit_id": work.ad2.pk, "working_days": 3})
+    assert r.status_code == 201, r.content
+    assert r.json()["next_run"]
