@@ -10,8 +10,9 @@ def send_notification_mail(notification_id):
     from .models import Notification
 
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or notification.user is None or not notification.user.email:
-        return False
+    if notification is None or notification.user is None or not notification.user.email \
+            or notification.confidentiality:
+        return False  # never mail about a secret document, even if a caller queued it
     link = f"{settings.DIEUHANH_BASE_URL}{notification.link}" if notification.link else ""
     send_mail(subject=f"[dieuhanh] {notification.message[:80]}", message=f"{notification.message}\n\n{link}".strip(),
               from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.user.email])

@@ -10,6 +10,9 @@ class Notification(models.Model):
                              related_name="+")
     message = models.CharField(max_length=500)
     link = models.CharField(max_length=300, blank=True)
+    # The confidentiality of the document it speaks of: above 0 it is never mailed and its text is shown only to
+    # cleared people on the closed network (see notifications.for_user).
+    confidentiality = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

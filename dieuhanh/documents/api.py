@@ -546,7 +546,7 @@ def _register(request, register_id):
     register = selectors.get_register(register_id)
     if not doc_policy.can_view_registers(request.user, register.unit):
         raise Http404
-    if register.secret and (request.user.clearance or 0) < Confidentiality.MAT:
+    if register.secret and not doc_policy.can_open_secret_register(request.user):
         raise Http404
     return register
 

@@ -44,6 +44,15 @@ def can_receive(user, unit):
     return has_role_in(user, unit, CLERKS)
 
 
+def can_open_secret_register(user):
+    """Secret books list secret documents: cleared people only, and never over the internet zone."""
+    from dieuhanh.core import zones
+
+    from .models import Confidentiality
+
+    return (user.clearance or 0) >= Confidentiality.MAT and zones.current() == zones.CLOSED
+
+
 def can_view_registers(user, unit):
     return is_system_admin(user) or has_role_in(user, unit, REGISTER_READERS)
 

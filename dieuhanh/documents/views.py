@@ -17,7 +17,7 @@ from dieuhanh.core.pagination import page_for_request
 from . import exports, selectors, services
 from . import policy as doc_policy
 from .forms import OutgoingForm, PaperForm, ReasonForm
-from .models import Confidentiality, DeliveryStatus, DocumentFile, RegisterKind
+from .models import DeliveryStatus, DocumentFile, RegisterKind
 from .storage import open_blob
 
 WRITER_ROLES = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
@@ -243,14 +243,14 @@ def registers(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year
     books = [r for r in selectors.registers_of(unit, year=year)
-             if not r.secret or (request.user.clearance or 0) >= Confidentiality.MAT]
+             if not r.secret or doc_policy.can_open_secret_register(request.user)]
     return render(request, "documents/registers.html", {"units": units, "unit": unit, "year": year, "books": books})
 
 
 def _register(request, register_id):
     register = selectors.get_register(register_id)
     if not doc_policy.can_view_registers(request.user, register.unit) or (
-            register.secret and (request.user.clearance or 0) < Confidentiality.MAT):
+            register.secret and not doc_policy.can_open_secret_register(request.user)):
         raise Http404
     return register
 

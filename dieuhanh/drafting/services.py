@@ -244,9 +244,9 @@ def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question="
         draft.save(update_fields=["status", "updated_at"])
     message = f"Xin ý kiến về dự thảo {_label(draft)} trước ngày {due_date:%d/%m/%Y}"
     for uid in user_ids:
-        notify_user(users[uid], message, _link(draft))
+        _notify(users[uid], message, draft)
     for uid in unit_ids:
-        notify_unit(units[uid], message, _link(draft))
+        _notify(units[uid], message, draft)
     record(actor=actor, action="draft.consult", obj=consultation, unit=draft.unit,
            data={"draft": draft.pk, "users": user_ids, "units": unit_ids, "due_date": due_date})
     return consultation
@@ -278,7 +278,7 @@ def give_opinion(*, actor, opinion, answer):
         raise ValidationError({"answer": "At most 20000 characters."})
     opinion.answer, opinion.answered_by, opinion.answered_at = answer, actor, timezone.now()
     opinion.save(update_fields=["answer", "answered_by", "answered_at"])
-    notify_user(draft.created_by, f"Đã có ý kiến về dự thảo {_label(draft)}", _link(draft))
+    _notify(draft.created_by, f"Đã có ý kiến về dự thảo {_label(draft)}", draft)
     record(actor=actor, action="draft.opinion", obj=opinion, unit=draft.unit, data={"draft": draft.pk})
     return opinion
 
@@ -311,9 +311,17 @@ def _add_step(draft, *, assignee, action, routed_by, state, order=None):
                                state=state, routed_by=routed_by, version=latest_version(draft))
 
 
+def _notify(target, message, draft):
+    """Tell a person or a unit about ``draft``: a link to it, and its confidentiality (no mail, and text withheld
+    off the closed network, when it is secret)."""
+    from dieuhanh.units.models import Unit
+
+    send = notify_unit if isinstance(target, Unit) else notify_user
+    send(target, message, _link(draft), confidentiality=draft.confidentiality)
+
+
 def _tell(step, draft):
-    notify_user(step.assignee, f"Dự thảo {_label(draft)} chờ anh/chị xử lý ({step.get_action_display()})",
-                _link(draft))
+    _notify(step.assignee, f"Dự thảo {_label(draft)} chờ anh/chị xử lý ({step.get_action_display()})", draft)
 
 
 def _template_steps(template, draft):
@@ -434,8 +442,8 @@ def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAc
     else:  # signed, nothing planned after: the clerks number and issue it
         draft.status = DraftStatus.SIGNED
         draft.save(update_fields=["status", "updated_at"])
-        notify_unit(draft.unit, f"Dự thảo {_label(draft)} đã ký, chờ cấp số", _link(draft))
-        notify_user(draft.created_by, f"Dự thảo {_label(draft)} đã được ký", _link(draft))
+        _notify(draft.unit, f"Dự thảo {_label(draft)} đã ký, chờ cấp số", draft)
+        _notify(draft.created_by, f"Dự thảo {_label(draft)} đã được ký", draft)
     record(actor=actor, action=f"draft.step.{taken}", obj=step, unit=draft.unit,
            data={"draft": draft.pk, "round": step.round, "order": step.order,
                  "next": nxt.assignee_id if nxt else None, "signature": signature.pk if signature else None,
@@ -468,7 +476,7 @@ def return_draft(*, actor, step, reason, to_step_id=None):
         # the round's signatures are void once the drafter has it back
         Signature.objects.filter(draft=draft, withdrawn_at__isnull=True, organization=False).update(
             withdrawn_at=now, withdrawn_reason="Trả lại người soạn thảo")
-        notify_user(draft.created_by, f"Dự thảo {_label(draft)} bị trả lại: {reason[:200]}", _link(draft))
+        _notify(draft.created_by, f"Dự thảo {_label(draft)} bị trả lại: {reason[:200]}", draft)
         record(actor=actor, action="draft.return", obj=draft, unit=draft.unit,
                data={"round": draft.round, "step": step.order, "reason": reason})
         return None
@@ -487,7 +495,7 @@ def return_draft(*, actor, step, reason, to_step_id=None):
                                                                     withdrawn_reason="Trả lại bước trước")
     again = _add_step(draft, assignee=target.assignee, action=target.action, routed_by=actor,
                       state=StepState.CURRENT)
-    notify_user(again.assignee, f"Dự thảo {_label(draft)} được trả lại để xử lý lại: {reason[:200]}", _link(draft))
+    _notify(again.assignee, f"Dự thảo {_label(draft)} được trả lại để xử lý lại: {reason[:200]}", draft)
     record(actor=actor, action="draft.rollback", obj=draft, unit=draft.unit,
            data={"round": draft.round, "from": step.order, "to": target.order, "reason": reason})
     return again
@@ -539,7 +547,7 @@ def refuse_number(*, actor, draft, reason):
     reason = _reason(reason)
     draft.status = DraftStatus.NUMBER_REFUSED
     draft.save(update_fields=["status", "updated_at"])
-    notify_user(draft.created_by, f"Văn thư từ chối cấp số dự thảo {_label(draft)}: {reason[:200]}", _link(draft))
+    _notify(draft.created_by, f"Văn thư từ chối cấp số dự thảo {_label(draft)}: {reason[:200]}", draft)
     record(actor=actor, action="draft.refuse_number", obj=draft, unit=draft.unit, data={"reason": reason})
     return draft
 

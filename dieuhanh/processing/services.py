@@ -103,10 +103,17 @@ def _create_children(*, actor, parent, handlers, direction, deadline, on_behalf_
         message = f"{parent.entry.document.symbol or parent.entry.document.subject[:80]}: " \
                   f"{flow.get_role_display()}" + (f", hạn {deadline:%d/%m/%Y}" if deadline else "")
         if flow.handler_user_id:
-            notify_user(flow.handler_user, message, link=f"/processing/flows/{flow.pk}/")
+            notify_user(flow.handler_user, message, link=f"/processing/flows/{flow.pk}/",
+                        confidentiality=_secrecy(flow))
         else:
-            notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/")
+            notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/",
+                        confidentiality=_secrecy(flow))
     return flows
+
+
+def _secrecy(flow):
+    """The confidentiality of the document a flow is about, carried by every notification of it."""
+    return flow.entry.document.confidentiality
 
 
 def _touch(flow, status):
@@ -248,7 +255,8 @@ def _end_open_below(flow, status, reason=""):
         child.reason = reason
         child.save(update_fields=["status", "status_at", "completed_at", "reason"])
         if child.handler_user_id:
-            notify_user(child.handler_user, f"{child.get_status_display()}: {flow.entry.document.subject[:120]}")
+            notify_user(child.handler_user, f"{child.get_status_display()}: {flow.entry.document.subject[:120]}",
+                        confidentiality=_secrecy(flow))
 
 
 @transaction.atomic
@@ -268,7 +276,8 @@ def return_flow(*, actor, flow, reason):
     if flow.role == FlowRole.LEAD:
         # a returned lead no longer counts: if the other leads have all completed, the level is done
         _complete_if_leads_done(flow.parent, actor)
-    notify_user(flow.assigned_by, f"Returned by {flow.handler_name}: {reason}", link=f"/processing/flows/{flow.pk}/")
+    notify_user(flow.assigned_by, f"Returned by {flow.handler_name}: {reason}", link=f"/processing/flows/{flow.pk}/",
+                confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.return", obj=flow, unit=flow.unit, data={"reason": reason})
     return flow
 
@@ -310,7 +319,8 @@ def _propagate(flow, actor):
         delivery = flow.entry.delivery
         if delivery is not None and delivery.status not in (DeliveryStatus.DONE, DeliveryStatus.RECALL_AGREED):
             _set_status(delivery, DeliveryStatus.DONE, actor, "processing completed")
-            notify_unit(delivery.sender_unit, f"{flow.unit.name} completed {flow.entry.document.symbol}")
+            notify_unit(delivery.sender_unit, f"{flow.unit.name} completed {flow.entry.document.symbol}",
+                        confidentiality=_secrecy(flow))
         return
     if flow.role == FlowRole.LEAD:
         _complete_if_leads_done(parent, actor)
@@ -358,7 +368,7 @@ def request_extension(*, actor, flow, new_deadline, reason):
     req = ExtensionRequest.objects.create(flow=flow, requested_by=actor, current_deadline=flow.deadline,
                                           requested_deadline=new_deadline, reason=reason)
     notify_user(flow.assigned_by, f"Extension requested by {flow.handler_name} to {new_deadline:%d/%m/%Y}",
-                link=f"/processing/flows/{flow.pk}/")
+                link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.extension_request", obj=flow, unit=flow.unit,
            data={"to": str(new_deadline), "reason": reason})
     return req
@@ -392,9 +402,9 @@ def decide_extension(*, actor, request, approve, note=""):
     target = flow.handler_user
     message = f"Extension {'approved' if approve else 'refused'}: {flow.entry.document.subject[:100]}"
     if target:
-        notify_user(target, message, link=f"/processing/flows/{flow.pk}/")
+        notify_user(target, message, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
     else:
-        notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/")
+        notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.extension_" + ("approve" if approve else "refuse"), obj=flow, unit=flow.unit,
            data={"request": req.pk})
     return req
@@ -432,12 +442,13 @@ def send_reminders(today=None):
                 Reminder.objects.create(flow=flow, kind=kind, deadline=flow.deadline)
                 message = f"{text}: {flow.entry.document.subject[:150]}"
                 link = f"/processing/flows/{flow.pk}/"
+                secrecy = _secrecy(flow)
                 if target is not None:
-                    notify_user(target, message, link=link)
+                    notify_user(target, message, link=link, confidentiality=secrecy)
                 elif flow.handler_user_id:
-                    notify_user(flow.handler_user, message, link=link)
+                    notify_user(flow.handler_user, message, link=link, confidentiality=secrecy)
                 else:
-                    notify_unit(flow.handler_unit, message, link=link)
+                    notify_unit(flow.handler_unit, message, link=link, confidentiality=secrecy)
                 record(actor=None, action=f"flow.reminder_{kind}", obj=flow, unit=flow.unit)
             sent += 1
         except IntegrityError:
