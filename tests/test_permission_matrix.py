@@ -76,8 +76,26 @@ def world(drafting):  # noqa: F811 - the fixture imported above
     clerk_b1 = make_user("clerk.b1", org.b1, Role.CLERK)
     spec_ad = make_user("spec.ad", org.ad, Role.SPECIALIST)
     outsiders = {"sibling clerk": org.clerk_b, "sibling leader": org.leader_b, "child of sibling": clerk_b1,
-                 "parent unit leader": r_leader, "department under A": spec_ad}
+                 "parent unit leader": r_leader, "department under A": spec_ad,
+                 "member of a merged unit": _merged_unit_member(org)}
     return ids, outsiders, secret, d
+
+
+def _merged_unit_member(org):
+    """A ward under B merged into B1 (the 2025 reorganization): its clerk, moved to B1, reaches nothing of A."""
+    from dieuhanh.accounts.models import Role
+    from dieuhanh.reorg import services as reorg
+    from dieuhanh.units import services as units
+
+    ward = units.create_unit(actor=org.admin, parent=org.b, code="000.02.00.H79", name="Đảng ủy phường Bến Nghé",
+                             short_name="ĐU", kind="commune", effective_from=datetime.date(2025, 7, 1))
+    clerk = make_user("clerk.bennghe", ward, Role.CLERK)
+    decision = reorg.record_decision(actor=org.admin, kind="merge", effective_on=datetime.date.today(),
+                                     items=[{"old_unit_id": ward.pk, "successor_id": org.b1.pk}])
+    reorg.execute(actor=org.admin, decision=decision)
+    ward.refresh_from_db()
+    assert ward.status == "merged" and clerk.memberships.filter(unit=org.b1).exists()
+    return type(clerk).objects.get(pk=clerk.pk)
 
 
 def _records_world(d, doc):
