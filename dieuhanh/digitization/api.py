@@ -51,24 +51,6 @@ class ScanItemOut(Schema):
         return obj.duplicate_item_id
 
 
-class BatchOut(Schema):
-    id: int
-    unit_id: int
-    source: str
-    label: str
-    created_at: datetime.datetime
-    progress: dict
-    items: list[ScanItemOut]
-
-    @staticmethod
-    def resolve_progress(obj):
-        return selectors.progress(obj)
-
-    @staticmethod
-    def resolve_items(obj):
-        return list(obj.items.select_related("original", "ocr_pdf").order_by("id"))
-
-
 class BatchSummary(Schema):
     id: int
     unit_id: int
@@ -80,6 +62,14 @@ class BatchSummary(Schema):
     @staticmethod
     def resolve_progress(obj):
         return selectors.progress(obj)
+
+
+class BatchOut(BatchSummary):
+    items: list[ScanItemOut]
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.select_related("original", "ocr_pdf").order_by("id"))
 
 
 class BatchList(Schema):

@@ -1,65 +1,21 @@
-"""What a draft's file says and how it becomes a PDF: text for the diff between versions, LibreOffice for the
-conversion (PDF/A-2b), all local."""
+"""How a draft becomes a PDF (LibreOffice, PDF/A-2b, all local) and the readable diff between versions; the
+text of a file comes from documents.filetext."""
 
 import difflib
-import io
 import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
-from xml.etree import ElementTree
 
 from django.conf import settings
 
-from dieuhanh.core.text import nfc
+from dieuhanh.documents.filetext import DOCX, ODT, PDF, extract_text  # noqa: F401 - part of this module's API
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-PDF = "application/pdf"
 DRAFT_TYPES = {DOCX: ".docx", ODT: ".odt", PDF: ".pdf"}
-MAX_TEXT = 200_000
 
 
 class ConversionError(Exception):
     pass
-
-
-def _docx_text(data):
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
-
-
-def _odt_text(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = ElementTree.fromstring(archive.read("content.xml"))
-    ns = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-    return "\n".join("".join(el.itertext()) for el in root.iter() if el.tag in (f"{ns}p", f"{ns}h"))
-
-
-def _pdf_text(data):
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join((page.extract_text() or "") for page in reader.pages[:200])
-
-
-def extract_text(data, content_type):
-    """The file's text, or "" when it has none we can read (a scan, a damaged file)."""
-    extractor = {DOCX: _docx_text, ODT: _odt_text, PDF: _pdf_text}.get(content_type)
-    if extractor is None:
-        return ""
-    try:
-        text = extractor(data)
-    except Exception:  # damaged files have no text to compare; the upload itself was already validated
-        return ""
-    return nfc("\n".join(line.rstrip() for line in text.splitlines()).strip())[:MAX_TEXT]
 
 
 def to_pdf(data, content_type, *, timeout=120):

@@ -4,7 +4,6 @@ the handover minutes, the usage register, appraisal and destruction."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
@@ -299,31 +298,24 @@ class DestructionPage(Schema):
 
 # --- lookups with permission checks (404 for what the caller may not see) --------------------------------------
 
-def _in_reach(request, obj, unit):
-    """``obj`` if the caller may see the records of ``unit``; otherwise it does not exist for them."""
-    if not policy.can_view_records(request.user, unit):
-        raise Http404
-    return obj
-
-
 def _unit(request, unit_id):
     unit = get_unit(unit_id)
-    return _in_reach(request, unit, unit)
+    return policy.visible_or_404(request.user, unit, unit)
 
 
 def _list(request, list_id):
     file_list = selectors.get_list(list_id)
-    return _in_reach(request, file_list, file_list.unit)
+    return policy.visible_or_404(request.user, file_list, file_list.unit)
 
 
 def _file(request, file_id):
     file = selectors.get_file(file_id)
-    return _in_reach(request, file, file.unit)
+    return policy.visible_or_404(request.user, file, file.unit)
 
 
 def _deposit(request, deposit_id):
     deposit = selectors.get_deposit(deposit_id)
-    return _in_reach(request, deposit, deposit.unit)
+    return policy.visible_or_404(request.user, deposit, deposit.unit)
 
 
 def _year(year):
@@ -413,7 +405,7 @@ def entry_add(request, list_id: int, payload: EntryIn):
 def _entry(request, entry_id):
     entry = get_object_or_404(FileListEntry.objects.select_related("file_list", "file_list__unit", "retention"),
                               pk=entry_id)
-    return _in_reach(request, entry, entry.file_list.unit)
+    return policy.visible_or_404(request.user, entry, entry.file_list.unit)
 
 
 @router.patch("/records/entries/{entry_id}", response=RecordEntryOut, summary="Change a planned file")
@@ -626,8 +618,7 @@ def loan_create(request, file_id: int, payload: LoanIn):
 @router.post("/records/loans/{loan_id}/return", response=LoanOut, summary="Record a return (archive)")
 def loan_return(request, loan_id: int):
     loan = get_object_or_404(Loan.objects.select_related("file", "file__unit"), pk=loan_id)
-    if not policy.can_view_records(request.user, loan.file.unit):
-        raise Http404
+    policy.visible_or_404(request.user, loan, loan.file.unit)
     return loan_out(services.return_loan(actor=request.user, loan=loan))
 
 
@@ -652,8 +643,7 @@ def decision_create(request, payload: RecordDecisionIn):
              summary="Destroy the files of a decision (archive)")
 def decision_destroy(request, decision_id: int):
     decision = selectors.get_decision(decision_id)
-    if not policy.can_view_records(request.user, decision.unit):
-        raise Http404
+    policy.visible_or_404(request.user, decision, decision.unit)
     services.destroy_files(actor=request.user, decision=decision)
     return decision_out(selectors.get_decision(decision_id))
 

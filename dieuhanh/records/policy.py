@@ -7,6 +7,8 @@
 - every member of the unit, and those archivists, may read its records.
 """
 
+from django.http import Http404
+
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import has_role_in, is_member_of, is_system_admin
 
@@ -18,6 +20,14 @@ ARCHIVISTS = {Role.ARCHIVIST}
 def can_view_records(user, unit):
     return bool(user and user.is_authenticated and user.is_active) and (
         is_system_admin(user) or is_member_of(user, unit) or has_role_in(user, unit, ARCHIVISTS, inherited=True))
+
+
+def visible_or_404(user, obj, unit):
+    """``obj`` if ``user`` may read the records of ``unit``; otherwise it does not exist for them. Pages and the
+    API look every records object up through this."""
+    if not can_view_records(user, unit):
+        raise Http404
+    return obj
 
 
 def can_keep(user, unit):

@@ -8,7 +8,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,9 +87,7 @@ def index(request):
 
 def _visible_list(request, list_id):
     file_list = selectors.get_list(list_id)
-    if not policy.can_view_records(request.user, file_list.unit):
-        raise Http404
-    return file_list
+    return policy.visible_or_404(request.user, file_list, file_list.unit)
 
 
 @login_required
@@ -144,9 +141,7 @@ def list_detail(request, list_id):
 
 def _visible_file(request, file_id):
     file = selectors.get_file(file_id)
-    if not policy.can_view_records(request.user, file.unit):
-        raise Http404
-    return file
+    return policy.visible_or_404(request.user, file, file.unit)
 
 
 def _date(value):
@@ -258,8 +253,7 @@ def deposits(request):
 @login_required
 def deposit_detail(request, deposit_id):
     deposit = selectors.get_deposit(deposit_id)
-    if not policy.can_view_records(request.user, deposit.unit):
-        raise Http404
+    policy.visible_or_404(request.user, deposit, deposit.unit)
     status = 200
     if request.method == "POST":
         post, action = request.POST, request.POST.get("action", "")

@@ -72,7 +72,7 @@ def _hit(hit):
 def search(request, params: Query[SearchParams], cursor: str | None = None, limit: int = Query(20, ge=1, le=200)):
     """Results, counts and snippets only ever include documents the caller may open."""
     result = selectors.search(request.user, q=params.q, filters=params.filters(), sort=params.sort, cursor=cursor,
-                              limit=limit, with_count=cursor is None)
+                              limit=limit)
     return {"items": [_hit(h) for h in result.hits], "next_cursor": result.next_cursor, "count": result.count,
             "more_than_count": result.more, "corrected_query": result.corrected}
 

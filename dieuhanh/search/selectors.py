@@ -1,7 +1,7 @@
 """Search reads: one function for the page and the API, permissions applied inside the query itself."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
@@ -33,10 +33,6 @@ class Filters:
     unit_id: int | None = None
     handler_id: int | None = None
 
-    def as_params(self):
-        return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in self.__dict__.items()
-                if v not in (None, "")}
-
 
 @dataclass
 class Hit:
@@ -53,7 +49,6 @@ class Result:
     more: bool
     corrected: str = ""  # the query actually run after fixing typos, when the typed one found nothing
     parsed: object = None
-    params: dict = field(default_factory=dict)
 
 
 def _check(filters):
@@ -136,7 +131,7 @@ def _decode(cursor, sort):
         raise ValidationError({"cursor": "Invalid cursor."}) from exc
 
 
-def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20, with_count=True):
+def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20):
     """Documents ``user`` may open that match ``q`` and ``filters``.
 
     Relevance puts documents with the accented words as typed first, then full-text rank; "date" is newest
@@ -183,7 +178,7 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20,
         doc_id, score, day = rows[-1]
         next_cursor = encode_cursor([day.isoformat() if sort == "date" else score, doc_id])
     count, more = len(hits), has_more
-    if with_count and not after:
+    if not after:  # the figure is for the first page; later pages only say whether more follow
         more = total > COUNT_CAP
         count = min(total, COUNT_CAP)
     return Result(hits=hits, next_cursor=next_cursor, count=count, more=more, corrected=corrected, parsed=parsed)

@@ -8,16 +8,12 @@ from django.db import transaction
 from dieuhanh.audit import services as audit
 from dieuhanh.core.text import nfc
 from dieuhanh.documents import storage
+from dieuhanh.documents.filetext import DOCX, ODT, PDF, extract_text
 from dieuhanh.documents.models import Document, DocumentFile
 
 from . import text as search_text
 from .models import BlobText, SavedSearch, SearchEntry
 
-TEXT_TYPES = {
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.oasis.opendocument.text",
-}
 MAX_SAVED = 50
 
 
@@ -29,9 +25,7 @@ def blob_text(blob):
     except BlobText.DoesNotExist:
         pass
     text = ""
-    if blob.content_type in TEXT_TYPES:
-        from dieuhanh.drafting.files import extract_text
-
+    if blob.content_type in (PDF, DOCX, ODT):
         try:
             with storage.open_blob(blob) as fh:
                 text = extract_text(fh.read(), blob.content_type)

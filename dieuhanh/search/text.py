@@ -79,7 +79,6 @@ class ParsedQuery:
     terms: list = field(default_factory=list)
     phrases: list = field(default_factory=list)
     accents: list = field(default_factory=list)
-    symbols: list = field(default_factory=list)
 
     # Any of these reader tokens (OR), and any of these confidentiality levels; None means no restriction.
     readers: list | None = None
@@ -115,7 +114,6 @@ def parse_query(raw):
             continue
         for match in SYMBOL.finditer(piece):
             phrase = words(match.group(1))
-            parsed.symbols.append(symbol_key(match.group(1)))
             if len(phrase) > 1:
                 parsed.phrases.append(phrase)
         rest = SYMBOL.sub(" ", piece)

@@ -26,8 +26,7 @@ def search(request):
         if params:
             try:
                 result = selectors.search(request.user, q=params.get("q", ""), filters=form.filters(),
-                                          sort=params.get("sort", "relevance"), cursor=request.GET.get("cursor"),
-                                          with_count=not request.GET.get("cursor"))
+                                          sort=params.get("sort", "relevance"), cursor=request.GET.get("cursor"))
             except ValidationError as exc:
                 if "cursor" in getattr(exc, "message_dict", {}):
                     return redirect(f"{request.path}?{query_string}")  # a mangled link starts again

@@ -51,3 +51,12 @@ def exchange(org, media):
         )
 
     return SimpleNamespace(org=org, year=year, upload=upload, outgoing=outgoing, kinds=RegisterKind)
+
+
+@pytest.fixture
+def docs(exchange):
+    """A normal and a secret (Mật) document issued by A to B and A1: ``(org, normal, secret)``."""
+    org = exchange.org
+    normal = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Thường"))
+    secret = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Mật", confidentiality=1))
+    return org, normal, secret

@@ -1,22 +1,12 @@
 """Reading a secret document (page, API, download) leaves an audit event; reading a normal one does not."""
 
-import pytest
 
 from dieuhanh.audit.chain import verify
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.documents import services
 
 from ..models import DocumentFile
 
 CLOSED = {"REMOTE_ADDR": "10.1.2.3"}
-
-
-@pytest.fixture
-def docs(exchange):
-    org = exchange.org
-    normal = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Thường"))
-    secret = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Mật", confidentiality=1))
-    return org, normal, secret
 
 
 def reads():

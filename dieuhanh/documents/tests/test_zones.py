@@ -1,19 +1,10 @@
 """Documents marked Mật or above never go to the internet zone, in pages, API and lists alike."""
 
-import pytest
 
 from dieuhanh.documents import services
 
 INTERNET = {"REMOTE_ADDR": "203.0.113.7"}
 CLOSED = {"REMOTE_ADDR": "10.1.2.3"}
-
-
-@pytest.fixture
-def docs(exchange):
-    org = exchange.org
-    normal = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Thường"))
-    secret = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Mật", confidentiality=1))
-    return org, normal, secret
 
 
 def test_secret_documents_are_refused_over_the_internet(docs, api_client):
