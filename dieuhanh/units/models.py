@@ -42,6 +42,10 @@ class Unit(models.Model):
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.ACTIVE)
+    # The unit that holds this one's closed collection after a merger, split or dissolution (set by its
+    # execution): its people read that collection as their own (decision 0025). Never a write grant.
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
+                                  verbose_name=_("successor"))
     search_text = models.CharField(max_length=400, editable=False)
     sort_key = models.CharField(max_length=250, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,6 +26,27 @@ def ancestors(unit, include_self=False):
     return Unit.objects.filter(path__in=paths).order_by("depth")
 
 
+def successors(unit, limit=20):
+    """The chain of units that took over ``unit``'s collection (its successor, that one's successor, ...)."""
+    chain, seen, current = [], {unit.pk}, unit
+    while current.successor_id and current.successor_id not in seen and len(chain) < limit:
+        current = Unit.objects.get(pk=current.successor_id)
+        seen.add(current.pk)
+        chain.append(current)
+    return chain
+
+
+def predecessor_ids(unit_ids):
+    """Ids of every unit whose collection passed, directly or through others, to one of ``unit_ids``: one query
+    per generation of reorganizations, a single empty one in the common case."""
+    found, frontier = set(), set(unit_ids)
+    while frontier:
+        frontier = set(Unit.objects.filter(successor_id__in=frontier).values_list("id", flat=True)) \
+            - found - set(unit_ids)
+        found |= frontier
+    return found
+
+
 def get_unit(unit_id):
     return get_object_or_404(Unit, pk=unit_id)
 

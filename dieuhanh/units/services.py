@@ -4,6 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from dieuhanh.accounts import policy
 from dieuhanh.audit.services import record
@@ -141,6 +144,45 @@ def update_unit(*, actor, unit, **data):
         unit.save()
         record(actor=actor, action="unit.update", obj=unit, unit=unit, data={"changes": changes})
     return unit
+
+
+@transaction.atomic
+def move_subtree(*, actor, unit, new_parent, console=False, reason=""):
+    """Put ``unit`` and everything under it below ``new_parent``: one statement rewrites the path and depth of
+    every descendant, whatever the depth. Moving is a reorganization (decision 0002), so it is the system
+    administrator's; ``console``: the installation's operator running a command (``actor`` may be None).
+
+    The new prefix is a fresh step of ``new_parent`` (taken under its row lock), which no existing path starts
+    with, so the rewrite never collides with the unique path index mid-statement. Returns the number of units
+    moved (0 when ``unit`` is already there)."""
+    if not console:
+        policy.require(policy.is_system_admin(actor), "Only a system administrator moves units in the tree.")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if new_parent is None:
+        raise ValidationError({"parent_id": "Choose the unit to move it under."})
+    target = Unit.objects.get(pk=new_parent.pk)
+    if target.path.startswith(unit.path):
+        raise ValidationError({"parent_id": f"{target.name} is {unit.name} or one of its sub-units: "
+                                            "a unit cannot move under itself."})
+    if target.status != UnitStatus.ACTIVE:
+        raise ValidationError({"parent_id": f"{target.name} is not active."})
+    if unit.parent_id == target.pk:
+        return 0
+    old_path, old_depth = unit.path, unit.depth
+    below = Unit.objects.filter(path__gte=old_path, path__lt=old_path + "~")
+    deepest = max(len(p) for p in below.values_list("path", flat=True))
+    new_path, new_depth = _next_path(target)
+    if deepest - len(old_path) + len(new_path) > PATH_MAX:
+        raise ValidationError({"parent_id": "The tree is too deep there."})
+    moved = below.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+                         depth=F("depth") + (new_depth - old_depth), updated_at=timezone.now())
+    old_parent_id = unit.parent_id
+    Unit.objects.filter(pk=unit.pk).update(parent=target)
+    unit.refresh_from_db()
+    record(actor=actor, action="unit.move", obj=unit, unit=unit,
+           data={"from_parent": old_parent_id, "to_parent": target.pk, "from_path": old_path, "to_path": new_path,
+                 "units": moved, "reason": nfc(reason or "")[:500]})
+    return moved
 
 
 @transaction.atomic
