@@ -179,6 +179,15 @@ DIEUHANH_API_TOKEN_DAYS = env_int("DIEUHANH_API_TOKEN_DAYS", 30)
 # Two-factor authentication (TOTP): required for these roles when enforced. The demo server turns enforcement off.
 DIEUHANH_2FA_ENFORCED = env_bool("DIEUHANH_2FA_ENFORCED", True)
 DIEUHANH_2FA_ROLES = os.environ.get("DIEUHANH_2FA_ROLES", "leader,deputy,clerk,unit_admin,system_admin").split(",")
+# OpenID Connect single sign-on (decision 0024): off unless an issuer and a client id are set. Identities map to
+# existing active accounts by one claim; a sign-in counts as two-factor only when the provider asserts it.
+DIEUHANH_OIDC_ISSUER = os.environ.get("DIEUHANH_OIDC_ISSUER", "")
+DIEUHANH_OIDC_CLIENT_ID = os.environ.get("DIEUHANH_OIDC_CLIENT_ID", "")
+DIEUHANH_OIDC_CLIENT_SECRET = os.environ.get("DIEUHANH_OIDC_CLIENT_SECRET", "")
+DIEUHANH_OIDC_SCOPES = os.environ.get("DIEUHANH_OIDC_SCOPES", "openid profile email")
+DIEUHANH_OIDC_USERNAME_CLAIM = os.environ.get("DIEUHANH_OIDC_USERNAME_CLAIM", "preferred_username")
+DIEUHANH_OIDC_MFA_AMR = [v for v in os.environ.get("DIEUHANH_OIDC_MFA_AMR", "mfa,otp").split(",") if v]
+DIEUHANH_OIDC_MFA_ACR = [v for v in os.environ.get("DIEUHANH_OIDC_MFA_ACR", "").split(",") if v]
 
 # --- Mail: the console by default (the demo prints mails); SMTP when DIEUHANH_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("DIEUHANH_EMAIL_HOST", "")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("oidc/login/", views.oidc_login, name="oidc_login"),
+    path("oidc/callback/", views.oidc_callback, name="oidc_callback"),
 ]

@@ -2,21 +2,26 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dieuhanh.core.forms import apply_service_errors
 
-from . import services
+from . import oidc, services
 from .forms import LoginForm, PasswordChangeForm, TwoFactorForm
 
 
-def login_view(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+def _safe_next(request, next_url):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = ""
+        return ""
+    return next_url
+
+
+def login_view(request):
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -39,7 +44,47 @@ def login_view(request):
             return redirect(next_url or "core:home")
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url, "oidc_enabled": oidc.enabled()},
+                  status=status)
+
+
+def _sso_refused(request, message, status):
+    """The sign-in page again, with the reason single sign-on failed (and the password form as the way out)."""
+    return render(request, "accounts/login.html", {"form": LoginForm(), "next": "", "oidc_enabled": True,
+                                                   "sso_error": message}, status=status)
+
+
+def oidc_login(request):
+    """Start single sign-on: off (404) unless configured."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        return oidc.start(request, _safe_next(request, request.GET.get("next") or ""))
+    except oidc.Refused as exc:
+        return _sso_refused(request, exc.message, exc.status)
+
+
+@require_GET
+def oidc_callback(request):
+    """The provider sends the person back here with a code. The same second-factor rule as the password sign-in,
+    unless the provider asserted a second factor itself (decision 0024)."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        user, mfa = oidc.complete(request)
+    except services.LockedOut:
+        return _sso_refused(request, _("Too many failed sign-in attempts. Try again in a few minutes."), 429)
+    except oidc.Refused as exc:
+        return _sso_refused(request, exc.message, exc.status)
+    next_url = _safe_next(request, request.session.pop(oidc.NEXT_KEY, "") or "")
+    if not mfa and services.has_two_factor(user):
+        request.session["_2fa_user"] = user.pk
+        request.session["_2fa_next"] = next_url
+        return redirect("accounts:two_factor")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if mfa:
+        request.session[oidc.MFA_SESSION_KEY] = True
+    return redirect(next_url or "core:home")
 
 
 @require_POST
