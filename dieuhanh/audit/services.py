@@ -40,3 +40,31 @@ def record(*, actor, action, obj=None, unit=None, data=None):
     event.save()
     AuditChain.objects.filter(key=key).update(last_seq=event.seq, last_hash=event.hash)
     return event
+
+
+def record_many(*, actor, unit, events):
+    """Append ``events`` (dicts: action, object_type, object_id, data) to ``unit``'s chain in order, under one lock
+    of its head and with set-based inserts: a handover import appends a whole collection's history at once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many() must be called inside the action's transaction")
+    key = unit.pk if unit is not None else 0
+    AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
+    head = AuditChain.objects.select_for_update().get(key=key)
+    actor_id = actor.pk if (actor is not None and actor.is_authenticated) else None
+    at, seq, prev = timezone.now(), head.last_seq, head.last_hash
+    out = []
+    for ev in events:
+        seq += 1
+        payload = {k: v for k, v in (ev.get("data") or {}).items() if k not in _SECRET_KEYS}
+        payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+        event = AuditEvent(at=at, actor_id=actor_id, action=ev["action"], object_type=ev.get("object_type", ""),
+                           object_id=str(ev.get("object_id", "")), unit=unit, data=payload, chain=key, seq=seq,
+                           prev_hash=prev)
+        event.hash = prev = event_hash(prev_hash=prev, chain=key, seq=seq, at=at, actor_id=actor_id,
+                                       action=event.action, object_type=event.object_type,
+                                       object_id=event.object_id, unit_id=event.unit_id, data=payload)
+        out.append(event)
+    AuditEvent.objects.bulk_create(out, batch_size=2000)
+    if out:
+        AuditChain.objects.filter(key=key).update(last_seq=seq, last_hash=prev)
+    return out

@@ -100,6 +100,9 @@ class FileIn(Schema):
     responsible_id: int | None = None
     description: str = Field("", max_length=5000)
     notes: str = Field("", max_length=500)
+    creator: str = Field("", max_length=150, description="Người lập hồ sơ; default: the person responsible")
+    access_regime: str = Field("", max_length=100, description="Chế độ sử dụng; default: Hạn chế")
+    language: str = Field("", max_length=20, description="Default: Tiếng Việt")
 
 
 class FilePatch(Schema):
@@ -108,6 +111,9 @@ class FilePatch(Schema):
     responsible_id: int | None = None
     description: str | None = Field(None, max_length=5000)
     notes: str | None = Field(None, max_length=500)
+    creator: str | None = Field(None, max_length=150)
+    access_regime: str | None = Field(None, max_length=100)
+    language: str | None = Field(None, min_length=1, max_length=20)
 
 
 class RecordFileOut(Schema):
@@ -122,6 +128,7 @@ class RecordFileOut(Schema):
     status: FileStatus
     entry_id: int | None
     access_regime: str
+    creator: str
     language: str
     description: str
     notes: str

@@ -25,8 +25,11 @@ LIST_COLUMNS = ["Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đ�
                 "Đơn vị/người lập hồ sơ", "Ghi chú"]
 DOC_INDEX_COLUMNS = ["STT", "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
                      "Tác giả văn bản", "Tờ số", "Ghi chú"]
+# The index's usual columns, then the remaining electronic file fields (DOMAIN.md), so the sheet carries every
+# field of the file's metadata.
 FILE_INDEX_COLUMNS = ["STT", "Mã hồ sơ", "Số và ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu",
-                      "Thời gian kết thúc", "Thời hạn bảo quản", "Số lượng văn bản", "Số tờ", "Ghi chú"]
+                      "Thời gian kết thúc", "Thời hạn bảo quản", "Số lượng văn bản", "Số tờ", "Ghi chú",
+                      "Chế độ sử dụng", "Người lập hồ sơ", "Ngôn ngữ", "Mô tả"]
 DEPOSIT_COLUMNS = ["STT", "Số và ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian tài liệu", "Thời hạn bảo quản",
                    "Số tờ", "Ghi chú"]
 
@@ -125,14 +128,20 @@ def _doc_rows(file):
 
 
 def file_index_xlsx(file):
-    header = [file.unit.name.upper(), "MỤC LỤC VĂN BẢN", f"Mã hồ sơ: {file.code}", f"Tiêu đề: {file.title}"]
+    header = [file.unit.name.upper(), "MỤC LỤC VĂN BẢN", f"Mã hồ sơ: {file.code}", f"Tiêu đề: {file.title}",
+              f"Thời hạn bảo quản: {file.retention.label}", f"Chế độ sử dụng: {file.access_regime}",
+              f"Người lập hồ sơ: {file.creator}", f"Ngôn ngữ: {file.language}",
+              f"Thời gian: {_span(file.start_date, file.end_date)}",
+              f"Số lượng văn bản: {file.document_count}; số tờ: {file.page_count}"]
+    if file.description:
+        header.append(f"Mô tả: {file.description}")
     return _xlsx("Muc luc", header, DOC_INDEX_COLUMNS, _doc_rows(file))
 
 
 def _file_rows(files):
     for n, f in enumerate(files, 1):
         yield [n, f.code, f.symbol, f.title, _d(f.start_date), _d(f.end_date), f.retention.label, f.document_count,
-               f.page_count, f.notes]
+               f.page_count, f.notes, f.access_regime, f.creator, f.language, f.description]
 
 
 def files_index_xlsx(unit, year):

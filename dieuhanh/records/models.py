@@ -116,6 +116,9 @@ class RecordFile(models.Model):
     retention = models.ForeignKey(RetentionPeriod, on_delete=models.PROTECT, related_name="+")
     access_regime = models.CharField(_("access regime"), max_length=100, blank=True, default="Hạn chế")
     language = models.CharField(_("language"), max_length=20, default="Tiếng Việt")
+    # The person who formed the file (người lập hồ sơ), as a name: it must survive a handover to another
+    # installation, where the user row does not exist.
+    creator = models.CharField(_("creator"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

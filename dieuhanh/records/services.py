@@ -285,12 +285,13 @@ def file_code(unit, year, symbol):
 
 @transaction.atomic
 def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retention_id=None, responsible_id=None,
-              description="", notes=""):
+              description="", notes="", creator="", access_regime="", language=""):
     """Open a file from an entry of the unit's approved list (its symbol, title and retention by default) or ad
     hoc (symbol, title, retention_id required)."""
     require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists open files.")
     errors = {}
-    data = {"title": title, "description": description, "notes": notes}
+    data = {"title": title, "description": description, "notes": notes, "creator": creator,
+            "access_regime": access_regime, "language": language}
     if entry is not None:
         if entry.file_list.unit_id != unit.pk:
             raise ValidationError({"entry_id": "The entry belongs to another unit's list."})
@@ -310,13 +311,18 @@ def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retent
         responsible = _member(unit, responsible_id)
     description = _text(data, errors, "description", 5000)
     notes = _text(data, errors, "notes", 500)
+    extra = {field: value for field, limit in (("creator", 150), ("access_regime", 100), ("language", 20))
+             if (value := _text(data, errors, field, limit))}
     _raise(errors)
+    responsible = responsible or actor
+    # The creator (người lập hồ sơ) is an electronic file field: by default the person responsible for the file.
+    extra.setdefault("creator", responsible.full_name or responsible.username)
     code = file_code(unit, year, symbol)
     if RecordFile.objects.filter(code=code).exists():
         raise ValidationError({"symbol": f"File {code} is already open."})
     file = RecordFile.objects.create(
         unit=unit, year=year, entry=entry, symbol=symbol, code=code, title=title, retention=retention,
-        responsible=responsible or actor, description=description, notes=notes, opened_by=actor)
+        responsible=responsible, description=description, notes=notes, opened_by=actor, **extra)
     record(actor=actor, action="records.file_open", obj=file, unit=unit,
            data={"code": code, "title": title, "retention": retention.label, "entry": entry.pk if entry else None})
     return file
@@ -334,9 +340,10 @@ def update_file(*, actor, file, **data):
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
     errors, changed = {}, {}
-    for field, limit in (("title", 500), ("description", 5000), ("notes", 500)):
+    for field, limit in (("title", 500), ("description", 5000), ("notes", 500), ("creator", 150),
+                         ("access_regime", 100), ("language", 20)):
         if field in data:
-            changed[field] = _text(data, errors, field, limit, required=field == "title")
+            changed[field] = _text(data, errors, field, limit, required=field in ("title", "language"))
     _raise(errors)
     if "retention_id" in data:
         changed["retention"] = _retention(data["retention_id"])
@@ -705,6 +712,8 @@ def destroy_files(*, actor, decision):
         items = list(FileItem.objects.filter(file=f).select_related("document", "document__document_type"))
         metadata = {
             "code": f.code, "title": f.title, "retention": f.retention.label, "year": f.year,
+            "access_regime": f.access_regime, "creator": f.creator, "language": f.language,
+            "description": f.description, "notes": f.notes,
             "start_date": f.start_date.isoformat() if f.start_date else None,
             "end_date": f.end_date.isoformat() if f.end_date else None,
             "document_count": f.document_count, "page_count": f.page_count,

@@ -7,10 +7,12 @@ Layout under ``data/``::
     metadata/documents.json|.csv   every document of the collection, its files and its incoming-register rows
     metadata/record_files.json|.csv, file_items.json|.csv, file_lists.json
                                    the file list (danh mục hồ sơ), the files and the index of documents in each
-    metadata/audit_events.json     the unit's audit events, with their hash-chain fields as stored
+    metadata/audit_events.json     the unit's audit events in chain order, with their hash-chain fields as stored
+                                   and the actor's username
     bien-ban-giao-nhan.pdf         the handover minutes with the quantities
 
-``verify_bag`` re-hashes everything; ``import_bag`` refuses a bag that does not verify before writing anything.
+``verify_bag`` re-hashes everything; ``import_bag`` refuses a bag that does not verify (files, or the links of its
+audit history) before writing anything, and appends the source's audit events to the receiving unit's hash chain.
 """
 
 import csv
@@ -27,6 +29,7 @@ import bagit
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reportlab.lib import colors
@@ -35,8 +38,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dieuhanh.accounts.policy import require
+from dieuhanh.audit.chain import IMPORTED, SourceLinks
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.audit.services import record
+from dieuhanh.audit.services import record, record_many
 from dieuhanh.core.pdf import long_date, styles
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Document, DocumentFile, DocumentType, IncomingEntry
@@ -48,9 +52,11 @@ from .models import DecisionItem, HandoverImport, ImportedObject
 DOC_FIELDS = ("id", "status", "issuer_name", "period", "number", "symbol", "place", "issued_on", "subject",
               "signer_name", "signer_position", "authority", "urgency", "confidentiality", "page_count", "language",
               "due_date", "created_at", "issued_at")
-FILE_FIELDS = ("id", "year", "symbol", "code", "title", "access_regime", "language", "description", "notes", "status",
-               "opened_at", "closed_at", "start_date", "end_date", "document_count", "page_count", "expires_on",
-               "legal_hold", "hold_reason")
+# Every electronic file field (DOMAIN.md: code, title, retention, access regime, creator, language, start and end
+# dates, document and page counts, description) and the file's state.
+FILE_FIELDS = ("id", "year", "symbol", "code", "title", "access_regime", "creator", "language", "description",
+               "notes", "status", "opened_at", "closed_at", "start_date", "end_date", "document_count", "page_count",
+               "expires_on", "legal_hold", "hold_reason")
 EVENT_FIELDS = ("id", "at", "actor_id", "action", "object_type", "object_id", "unit_id", "data", "chain", "seq",
                 "prev_hash", "hash")
 BATCH = 2000
@@ -211,7 +217,9 @@ def export_bag(*, actor, unit, dest, console=False):
     docs_fh.close()
     _export_records(unit, meta, counts)
     events = _JsonArray(meta / "audit_events.json")
-    for ev in AuditEvent.objects.filter(unit=unit).order_by("id").values(*EVENT_FIELDS).iterator(chunk_size=BATCH):
+    # the unit's chain in order; the actor's username travels beside the id (ids mean nothing elsewhere)
+    for ev in (AuditEvent.objects.filter(unit=unit).order_by("chain", "seq", "id")
+               .values(*EVENT_FIELDS, actor_username=F("actor__username")).iterator(chunk_size=BATCH)):
         events.add(_json_value(ev))
         counts["events"] += 1
     events.close()
@@ -255,14 +263,16 @@ def _export_records(unit, meta, counts):
                                           encoding="utf-8")
     files_json = _JsonArray(meta / "record_files.json")
     fh, writer = _csv(meta / "record_files.csv", ["no", "code", "symbol", "title", "start_date", "end_date",
-                                                  "retention", "document_count", "page_count", "status", "notes"])
+                                                  "retention", "document_count", "page_count", "status", "notes",
+                                                  "access_regime", "creator", "language", "description"])
     for n, f in enumerate(RecordFile.objects.filter(unit=unit).select_related("retention").order_by("year", "code"),
                           start=1):
         row = {k: getattr(f, k) for k in FILE_FIELDS}
         row["retention"] = f.retention.code
         files_json.add(_json_value(row))
         writer.writerow([n, f.code, f.symbol, f.title, f.start_date or "", f.end_date or "", f.retention.label,
-                         f.document_count, f.page_count, f.status, f.notes])
+                         f.document_count, f.page_count, f.status, f.notes, f.access_regime, f.creator,
+                         f.language, f.description])
         counts["record_files"] += 1
     files_json.close()
     fh.close()
@@ -413,11 +423,7 @@ def import_bag(*, actor, path, unit, console=False):
          for d in docs], batch_size=BATCH)
     counts = {"documents": len(docs), "files": len(hashes)}
     counts.update(_import_records(handover, data, unit, creator, doc_map))
-    events = _read_json(data / "metadata" / "audit_events.json")
-    ImportedObject.objects.bulk_create(
-        [ImportedObject(handover=handover, kind="event", source_id=e["id"], data=e) for e in events],
-        batch_size=BATCH)
-    counts["events"] = len(events)
+    counts["events"] = _import_events(handover, data, unit, actor, source, doc_map, counts.pop("_file_map"))
     handover.counts = counts
     handover.save(update_fields=["counts"])
     record(actor=actor, action="reorg.handover.import", obj=handover, unit=unit,
@@ -432,7 +438,8 @@ def _import_records(handover, data, unit, creator, doc_map):
     taken = set(RecordFile.objects.filter(code__in=[f["code"] for f in files]).values_list("code", flat=True))
     objs = []
     for f in files:
-        fields = {k: _typed(k, f[k]) for k in FILE_FIELDS if k not in ("id", "code")}
+        # a bag written before a field existed (e.g. creator) leaves the model's default
+        fields = {k: _typed(k, f[k]) for k in FILE_FIELDS if k not in ("id", "code") and k in f}
         code = f["code"] if f["code"] not in taken else f"{unit.code}/{f['code']}"[:80]
         if f["retention"] not in retention:
             raise ValidationError({"bag": f"Retention period {f['retention']!r} of file {f['code']} is unknown "
@@ -450,7 +457,38 @@ def _import_records(handover, data, unit, creator, doc_map):
     ImportedObject.objects.bulk_create(
         [ImportedObject(handover=handover, kind="record_file", source_id=f["id"], target_id=file_map[f["id"]],
                         data=f) for f in files], batch_size=BATCH)
-    return {"record_files": len(files), "file_items": len(items)}
+    return {"record_files": len(files), "file_items": len(items), "_file_map": file_map}
+
+
+# Objects of the source that have a counterpart here: their imported history points at the new row.
+_MAPPED = {"documents.document": "doc", "records.recordfile": "file"}
+
+
+def _import_events(handover, data, unit, actor, source, doc_map, file_map):
+    """Append the source's audit events to the receiving unit's hash chain, each as an ``audit.imported`` event
+    that keeps the original as exported (actor, time, action, data and the source chain's seq and hashes). The
+    source chain is checked link by link first: a bag whose history does not recompute is refused, so every kept
+    original provably sits in the chain that recorded it (``dieuhanh audit verify`` re-checks it)."""
+    events = _read_json(data / "metadata" / "audit_events.json")
+    events.sort(key=lambda e: (e["chain"], e["seq"]))
+    links = SourceLinks()
+    for e in events:
+        why = links.problem(e)
+        if why:
+            raise ValidationError({"bag": f"The audit history does not verify: event {e.get('id')}: {why}."})
+    maps = {"doc": doc_map, "file": file_map}
+    appended = []
+    for e in events:
+        kind = _MAPPED.get(e["object_type"])
+        target = maps[kind].get(int(e["object_id"])) if kind and str(e["object_id"]).isdigit() else None
+        obj_type, obj_id = (e["object_type"], target) if target else ("reorg.handoverimport", handover.pk)
+        appended.append({"action": IMPORTED, "object_type": obj_type, "object_id": obj_id,
+                         "data": {"handover": handover.pk, "source_unit": source["code"], "source": e}})
+    created = record_many(actor=actor, unit=unit, events=appended)
+    ImportedObject.objects.bulk_create(
+        [ImportedObject(handover=handover, kind="event", source_id=e["id"], target_id=ev.pk, data=e)
+         for e, ev in zip(events, created, strict=True)], batch_size=BATCH)
+    return len(events)
 
 
 def rm_tree(path):

@@ -194,3 +194,29 @@ def test_service_errors_name_the_field(records, api_client):
     res = api.post("/api/v1/records/decisions", {"unit_id": r.org.a.pk, "number": "1", "decided_on": "2025-01-01",
                                                  "members": [{"name": "A"}], "file_ids": [file_id]})
     assert res.status_code == 400 and res.json()["errors"][0]["field"] == "members"
+
+
+def test_electronic_file_fields(records, api_client):
+    """Every electronic file field (DOMAIN.md) is stored, given by the API and carried by the exports."""
+    r = records
+    api = api_client.as_user(r.spec)
+    res = api.post("/api/v1/records/files", {"unit_id": r.org.a.pk, "symbol": "05.VP", "title": "Hồ sơ hội nghị",
+                                             "retention_id": r.ten.pk, "description": "Tài liệu hội nghị tổng kết"})
+    assert res.status_code == 201, res.content
+    file = res.json()
+    assert (file["creator"], file["access_regime"], file["language"]) == ("Trần Thu Hà", "Hạn chế", "Tiếng Việt")
+    res = api.patch(f"/api/v1/records/files/{file['id']}", {"creator": "Lê Văn Lập", "access_regime": "Công khai"})
+    assert res.status_code == 200 and res.json()["creator"] == "Lê Văn Lập"
+    assert api.patch(f"/api/v1/records/files/{file['id']}", {"creator": "x" * 151}).status_code == 422
+    doc = r.issue("Báo cáo tổng kết")
+    api.post(f"/api/v1/records/files/{file['id']}/documents", {"document_ids": [doc.pk]})
+    api.post(f"/api/v1/records/files/{file['id']}/close", {"title": "Hồ sơ hội nghị", "retention_id": r.ten.pk})
+    rows = xlsx_rows(api.get(f"/api/v1/records/files/index.xlsx?unit_id={r.org.a.pk}&year={r.year}").content)
+    assert rows[0][1] == file["code"] and rows[0][10:] == ["Công khai", "Lê Văn Lập", "Tiếng Việt",
+                                                           "Tài liệu hội nghị tổng kết"]
+    content = api.get(f"/api/v1/records/files/{file['id']}/documents.xlsx").content
+    ws = openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    header = [row[0] for row in ws.iter_rows(values_only=True, max_row=12) if row]
+    for expected in ("Người lập hồ sơ: Lê Văn Lập", "Chế độ sử dụng: Công khai", "Ngôn ngữ: Tiếng Việt",
+                     "Số lượng văn bản: 1; số tờ: 1", "Mô tả: Tài liệu hội nghị tổng kết"):
+        assert expected in header, expected

@@ -97,6 +97,11 @@ def test_round_trip_into_a_fresh_unit(merged, tmp_path):
     assert done.imported.filter(kind="event").count() == source_events
     (rf,) = RecordFile.objects.filter(unit=fresh)
     assert rf.title == w.record_file.title and rf.status == "closed" and rf.document_count == 2
+    # every electronic file field travels in the bag
+    source_rf = RecordFile.objects.get(pk=w.record_file.pk)
+    fields = ("title", "access_regime", "creator", "language", "description", "start_date", "end_date",
+              "document_count", "page_count", "expires_on")
+    assert source_rf.creator and [getattr(rf, f) for f in fields] == [getattr(source_rf, f) for f in fields]
     assert set(FileItem.objects.filter(file=rf).values_list("document_id", flat=True)) == set(mapping.values())
     with pytest.raises(CommandError, match="already imported"):
         call_command("handover", "import", str(dest), str(fresh.pk))
@@ -126,3 +131,48 @@ def test_verify_exit_code_from_the_shell(merged, tmp_path):
     target.write_bytes(target.read_bytes()[:-1] + b"X")
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode != 0 and target.name in done.stderr
+
+
+def test_imported_events_join_the_receiving_chain(merged, tmp_path):
+    """The source's events are appended to the receiving unit's hash chain, each keeping the original (actor,
+    time, source chain seq and hashes); `audit verify` passes, and the originals re-check against their chain."""
+    from dieuhanh.audit.chain import IMPORTED, source_hash, verify
+
+    w = merged
+    dest = _export(w, tmp_path)
+    source = json.loads((dest / "data/metadata/audit_events.json").read_text())
+    before = AuditEvent.objects.filter(chain=w.org.b1.pk).count()
+    call_command("handover", "import", str(dest), str(w.org.b1.pk))
+    done = HandoverImport.objects.get(unit=w.org.b1)
+    imported = list(AuditEvent.objects.filter(chain=w.org.b1.pk, action=IMPORTED).order_by("seq"))
+    assert len(imported) == len(source) and before > 0  # joined the chain B1 already had
+    assert [e.data["source"]["hash"] for e in imported] == [s["hash"] for s in sorted(
+        source, key=lambda s: (s["chain"], s["seq"]))]
+    first = imported[0].data["source"]
+    assert first["actor_id"] is not None and first["actor_username"] and first["at"] and first["chain"] == w.org.a1.pk
+    assert all(source_hash(e.data["source"]) == e.data["source"]["hash"] for e in imported)
+    assert all(e.unit_id == w.org.b1.pk and e.data["handover"] == done.pk for e in imported)
+    # a document's history points at its new row
+    mapping = dict(done.imported.filter(kind="document").values_list("source_id", "target_id"))
+    doc_events = [e for e in imported if e.object_type == "documents.document"]
+    assert doc_events and all(int(e.object_id) in mapping.values() for e in doc_events)
+    assert set(done.imported.filter(kind="event").values_list("target_id", flat=True)) == {e.pk for e in imported}
+    assert verify()[0] == []
+    call_command("audit", "verify")
+
+
+def test_import_refuses_a_bag_whose_audit_history_does_not_verify(merged, tmp_path):
+    import bagit
+
+    w = merged
+    dest = _export(w, tmp_path)
+    path = dest / "data/metadata/audit_events.json"
+    events = json.loads(path.read_text())
+    events[1]["data"] = {"forged": True}
+    path.write_text(json.dumps(events))
+    bagit.Bag(str(dest)).save(manifests=True)  # a consistent bag: only the chain can tell
+    call_command("handover", "verify", str(dest))
+    before = (Document.objects.count(), AuditEvent.objects.count(), HandoverImport.objects.count())
+    with pytest.raises(CommandError, match=f"event {events[1]['id']}.*content does not match"):
+        call_command("handover", "import", str(dest), str(w.org.b1.pk))
+    assert (Document.objects.count(), AuditEvent.objects.count(), HandoverImport.objects.count()) == before
