@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("dieuhanh.units.urls")),
     path("processing/", include("dieuhanh.processing.urls")),
     path("documents/", include("dieuhanh.documents.urls")),
+    path("freezes/", include("dieuhanh.documents.freeze_urls")),
     path("tasks/", include("dieuhanh.tasks.urls")),
     path("drafts/", include("dieuhanh.drafting.urls")),
     path("signatures/", include("dieuhanh.signatures.urls")),
