@@ -6,10 +6,11 @@ Meant for PostgreSQL, where the data is loaded with COPY:
     createdb -h 127.0.0.1 -U postgres dh_reorg_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dh_reorg_bench .venv/bin/python bench/reorg_bench.py
 
-Options: --docs N (default 20000; the issue's figure is 100000), --members 50, --keep (keep the bag).
-Each document has one stored file of its own; a tenth of them arrived in the unit and are under processing (an open
-flow each), a twentieth are pending deliveries to it, a fiftieth are tasks; files of 50 documents each; one audit
-event per document.
+Options: --docs N (default 20000; the issue's figure is 100000), --files-per-doc K (default 1; the issue's 200,000
+files for 100,000 documents is 2), --members 50, --keep (keep the bag).
+Each document has K stored files of its own (the main file, then attachments); a tenth of them arrived in the unit
+and are under processing (an open flow each), a twentieth are pending deliveries to it, a fiftieth are tasks;
+record files of 50 documents each; one audit event per document.
 """
 
 import argparse
@@ -47,7 +48,7 @@ def next_id(model):
     return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
 
 
-def build(n, members, run):
+def build(n, members, run, files_per_doc=1):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
@@ -106,18 +107,22 @@ def build(n, members, run):
     blobs, docs, dfiles = [], [], []
     b0, d0, f0 = next_id(Blob), next_id(Document), next_id(DocumentFile)
     root_dir = storage.blob_name("00" * 32).split("/")[0]
-    for i in range(n):
-        content = f"%PDF-1.4\n% bench {run} document {i}\n".encode()
-        import hashlib
+    import hashlib
 
-        sha = hashlib.sha256(content).hexdigest()
-        name = storage.blob_name(sha)
-        path = default_storage.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(content)
-        blobs.append(Blob(id=b0 + i, sha256=sha, size=len(content), content_type="application/pdf",
-                          storage_name=name, flags=[], created_at=now, created_by=admin))
+    for i in range(n):
+        for j in range(files_per_doc):
+            k = i * files_per_doc + j
+            content = f"%PDF-1.4\n% bench {run} document {i} file {j}\n".encode()
+            sha = hashlib.sha256(content).hexdigest()
+            name = storage.blob_name(sha)
+            path = default_storage.path(name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(content)
+            blobs.append(Blob(id=b0 + k, sha256=sha, size=len(content), content_type="application/pdf",
+                              storage_name=name, flags=[], created_at=now, created_by=admin))
+            dfiles.append(DocumentFile(id=f0 + k, document_id=d0 + i, blob_id=b0 + k,
+                                       name=f"vb{i}.pdf" if j == 0 else f"vb{i}-pl{j}.pdf", is_main=j == 0, order=j))
         received = i % 10 == 0 or i % 20 == 1
         docs.append(Document(
             id=d0 + i, document_type=dtype, issuing_unit=None if received else old,
@@ -127,8 +132,6 @@ def build(n, members, run):
             issued_on=today, subject=f"Về việc số {i} của đơn vị {run}", signer_name="Nguyễn Văn A",
             signer_position="Bí thư", authority="", urgency=0, confidentiality=0, page_count=1, language="vi",
             created_by=admin, created_at=now, issued_at=now, issued_by=admin))
-        dfiles.append(DocumentFile(id=f0 + i, document_id=d0 + i, blob_id=b0 + i, name=f"vb{i}.pdf", is_main=True,
-                                   order=0))
     copy_objects(Blob, blobs)
     copy_objects(Document, docs)
     copy_objects(DocumentFile, dfiles)
@@ -177,7 +180,8 @@ def build(n, members, run):
                                          data={"bench": True}, chain=-(old.pk * 10_000_000 + i + 1), seq=1,
                                          prev_hash="", hash="0" * 64) for i in range(n)])
     load = time.perf_counter() - t0
-    print(f"loaded {n:,} documents ({len(entries):,} under processing, {len(deliveries):,} pending deliveries, "
+    print(f"loaded {n:,} documents, {len(blobs):,} stored files ({len(entries):,} under processing, "
+          f"{len(deliveries):,} pending deliveries, "
           f"{len(tasks):,} tasks, {len(files):,} record files, {members} members) in {load:.1f} s "
           f"[{root_dir} under {default_storage.location}]")
     return admin, old, new, docs
@@ -186,6 +190,7 @@ def build(n, members, run):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=20000)
+    parser.add_argument("--files-per-doc", type=int, default=1)
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -201,8 +206,8 @@ def main():
     from dieuhanh.reorg import handover, selectors, services
 
     run = timezone.now().strftime("%H%M%S")
-    print(f"database: {connection.vendor}; documents: {args.docs:,}")
-    admin, old, new, _docs = build(args.docs, args.members, run)
+    print(f"database: {connection.vendor}; documents: {args.docs:,}; files per document: {args.files_per_doc}")
+    admin, old, new, _docs = build(args.docs, args.members, run, args.files_per_doc)
     decision = services.record_decision(actor=admin, kind="merge", effective_on=timezone.localdate(),
                                         items=[{"old_unit_id": old.pk, "successor_id": new.pk}])
     n = args.docs
@@ -227,11 +232,13 @@ def main():
     result = handover.export_bag(actor=admin, unit=old, dest=dest)
     exp = time.perf_counter() - start
     print(f"bag export       {exp * 1000:9.1f} ms  {result['files']:,} files  {n / exp:12,.0f} documents/s  "
+          f"{result['files'] / exp:,.0f} files/s  "
           f"(Payload-Oxum {result['payload_oxum']})")
     start = time.perf_counter()
     handover.verify_bag(dest)
     ver = time.perf_counter() - start
-    print(f"bag verify       {ver * 1000:9.1f} ms  {n / ver:12,.0f} documents/s")
+    print(f"bag verify       {ver * 1000:9.1f} ms  {n / ver:12,.0f} documents/s  "
+          f"{result['files'] / ver:12,.0f} files/s")
     if not args.keep:
         shutil.rmtree(os.path.dirname(dest), ignore_errors=True)
         shutil.rmtree(media, ignore_errors=True)
