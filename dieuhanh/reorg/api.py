@@ -34,10 +34,13 @@ class ReorgDecisionIn(Schema):
     kind: DecisionKind
     effective_on: datetime.date
     items: list[ReorgItemIn] = Field(..., min_length=1, max_length=200)
-    document_id: int | None = Field(None, description="The decision document")
+    document_id: int | None = Field(None, description="The decision document, when it is registered in the system")
+    document_ref: str = Field("", max_length=100, description="The decision's number and symbol as written")
     members: MemberPolicy = MemberPolicy.MOVE
     note: str = Field("", max_length=5000)
     new_successor: ReorgNewUnitIn | None = None
+    sub_units_to_id: int | None = Field(None, description="Where the old units' sub-units go (default: under "
+                                                          "each one's successor)")
 
 
 class ReorgItemOut(Schema):
@@ -55,6 +58,8 @@ class ReorgDecisionOut(Schema):
     kind: str
     effective_on: datetime.date
     document_id: int | None
+    document_ref: str
+    sub_units_to_id: int | None
     members: str
     note: str
     status: str
@@ -86,11 +91,19 @@ class ReorgSuccessorOut(Schema):
     deliveries: int = 0
 
 
+class ReorgSubUnitOut(Schema):
+    unit_id: int
+    unit: str
+    to_id: int
+    to: str
+
+
 class ReorgUnitPreviewOut(Schema):
     old_unit_id: int
     old_unit: str
     counts: dict[str, int]
     successors: list[ReorgSuccessorOut]
+    sub_units: list[ReorgSubUnitOut] = Field([], description="Sub-units the execution moves, and where")
 
 
 class ReorgStepOut(Schema):
@@ -138,6 +151,7 @@ def _decision(request, decision_id):
 
 def decision_out(d):
     return {"id": d.pk, "kind": d.kind, "effective_on": d.effective_on, "document_id": d.document_id,
+            "document_ref": d.document_ref, "sub_units_to_id": d.sub_units_to_id,
             "members": d.members, "note": d.note, "status": d.status, "created_at": d.created_at,
             "executed_at": d.executed_at,
             "items": [{"old_unit_id": i.old_unit_id, "old_unit": i.old_unit.name, "successor_id": i.successor_id,

@@ -36,6 +36,11 @@ class Decision(models.Model):
     effective_on = models.DateField(_("effective date"))
     document = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("decision document"))
+    # The number and symbol as written on the decision, also when it is not registered in the system.
+    document_ref = models.CharField(_("number and symbol"), max_length=100, blank=True)
+    # Where the old units' sub-units go; empty: under each old unit's successor (decision 0025).
+    sub_units_to = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("sub-units go under"))
     members = models.CharField(_("memberships"), max_length=10, choices=MemberPolicy.choices,
                                default=MemberPolicy.MOVE)
     note = models.TextField(_("note"), blank=True)

@@ -38,7 +38,8 @@ def preview(decision, today=None):
     """Everything the execution will move, per old unit and per successor, with the problems found."""
     problems = []
     units = []
-    for _unit_id, items in services.items_by_unit(decision).items():
+    grouped = services.items_by_unit(decision)
+    for _unit_id, items in grouped.items():
         unit = items[0].old_unit
         if unit.status != UnitStatus.ACTIVE and decision.status == DecisionStatus.RECORDED:
             problems.append(_problem("unit_not_active", f"{unit.name} is {unit.get_status_display().lower()}.",
@@ -115,12 +116,17 @@ def preview(decision, today=None):
             problems.append(_problem("open_record_files", f"{counts['record_files_open']} record file(s) of "
                                      f"{unit.name} are still open: they are handed over as they are.",
                                      counts["record_files_open"], unit=unit))
-        if counts["sub_units"]:
-            problems.append(_problem("sub_units", f"{counts['sub_units']} sub-unit(s) of {unit.name} stay under it: "
-                                     "move or reorganize them by a decision of their own.", counts["sub_units"],
-                                     unit=unit))
+        moves = []
+        if decision.status != DecisionStatus.EXECUTED:
+            moves = services.sub_unit_moves(decision, unit, items, old_ids=set(grouped))
+            for destination in {d.pk: d for _c, d in moves}.values():
+                why = services.sub_unit_problem(unit, destination)
+                if why:
+                    problems.append(_problem("sub_units_nowhere", why, sum(d == destination for _c, d in moves),
+                                             blocking=True, unit=unit))
         units.append({"old_unit_id": unit.pk, "old_unit": unit.name, "counts": counts,
-                      "successors": list(successors.values())})
+                      "successors": list(successors.values()),
+                      "sub_units": [{"unit_id": c.pk, "unit": c.name, "to_id": d.pk, "to": d.name} for c, d in moves]})
     if today is not None and today < decision.effective_on:
         problems.append(_problem("not_yet_effective", f"The decision takes effect on "
                                  f"{decision.effective_on:%d/%m/%Y}: it cannot be executed before."))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Membership, User
 from dieuhanh.accounts.policy import forget, require
@@ -48,7 +49,8 @@ from .models import (
 )
 
 CHUNK = 5000
-STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "memberships", "status")
+STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "subunits", "successor", "memberships",
+         "status")
 DRAFT_ENDED = (DraftStatus.ISSUED, DraftStatus.CANCELLED)
 
 
@@ -60,23 +62,27 @@ def _date(value, errors, field):
     try:
         return datetime.date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        errors[field] = "Enter a date as YYYY-MM-DD."
+        errors[field] = _("Enter a date as YYYY-MM-DD.")
         return None
 
 
 def _int_list(value, errors, field):
     if not isinstance(value, list | tuple) or not value:
-        errors[field] = "Give at least one document id."
+        errors[field] = _("Give at least one document.")
         return []
     out = []
     for v in value:
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            errors[field] = f"Not a document id: {v!r}."
+            errors[field] = _("Not a document number: %(value)s.") % {"value": repr(v)}
             return []
         out.append(v)
     if len(set(out)) != len(out):
-        errors[field] = "A document is listed twice."
+        errors[field] = _("A document is listed twice.")
     return out
+
+
+def _unknown_unit(value):
+    return _("Unknown unit %(value)s.") % {"value": repr(value)}
 
 
 def _pending_edges(exclude_id=None):
@@ -117,7 +123,7 @@ def _find_cycle(edges):
 def _clean_items(kind, items, new_unit, errors):
     """Validate the items; return dicts with Unit objects. Errors are keyed ``items.<i>.<field>``."""
     if not isinstance(items, list | tuple) or not items:
-        errors["items"] = "Give at least one old unit and its successor."
+        errors["items"] = _("Give at least one old unit and its successor.")
         return []
     ids = set()
     for item in items:
@@ -129,34 +135,36 @@ def _clean_items(kind, items, new_unit, errors):
     for i, item in enumerate(items):
         f = f"items.{i}."
         if not isinstance(item, dict):
-            errors[f"items.{i}"] = "Each item is an object."
+            errors[f"items.{i}"] = _("Each item is an object.")
             continue
         old = units.get(item.get("old_unit_id"))
         if old is None:
-            errors[f + "old_unit_id"] = f"Unknown unit {item.get('old_unit_id')!r}."
+            errors[f + "old_unit_id"] = _unknown_unit(item.get("old_unit_id"))
         elif old.status != UnitStatus.ACTIVE:
-            errors[f + "old_unit_id"] = f"{old.name} is already {old.get_status_display().lower()}."
+            errors[f + "old_unit_id"] = _("%(unit)s is already %(status)s.") % {
+                "unit": old.name, "status": old.get_status_display().lower()}
         if item.get("successor_id") is None and new_unit is not None:
             successor = new_unit
         else:
             successor = units.get(item.get("successor_id"))
             if successor is None:
-                errors[f + "successor_id"] = f"Unknown unit {item.get('successor_id')!r}."
+                errors[f + "successor_id"] = _unknown_unit(item.get("successor_id"))
             elif successor.status != UnitStatus.ACTIVE:
-                errors[f + "successor_id"] = (f"{successor.name} is {successor.get_status_display().lower()}: "
-                                             "choose an active successor.")
+                errors[f + "successor_id"] = _("%(unit)s is %(status)s: choose an active successor.") % {
+                    "unit": successor.name, "status": successor.get_status_display().lower()}
         rule = item.get("rule") or ItemRule.ALL
         department, document_ids = None, []
         if rule not in ItemRule.values:
-            errors[f + "rule"] = f"Must be one of: {', '.join(ItemRule.values)}."
+            errors[f + "rule"] = _("Must be one of: %(values)s.") % {"values": ", ".join(ItemRule.values)}
         elif rule != ItemRule.ALL and kind != DecisionKind.SPLIT:
-            errors[f + "rule"] = "Only a split divides a unit by department or by documents."
+            errors[f + "rule"] = _("Only a split divides a unit by department or by documents.")
         elif rule == ItemRule.DEPARTMENT:
             department = units.get(item.get("department_id"))
             if department is None:
-                errors[f + "department_id"] = f"Unknown unit {item.get('department_id')!r}."
+                errors[f + "department_id"] = _unknown_unit(item.get("department_id"))
             elif old is not None and not department.is_descendant_of(old):
-                errors[f + "department_id"] = f"{department.name} is not a sub-unit of {old.name}."
+                errors[f + "department_id"] = _("%(unit)s is not a sub-unit of %(old)s.") % {
+                    "unit": department.name, "old": old.name}
         elif rule == ItemRule.DOCUMENTS:
             document_ids = _int_list(item.get("document_ids"), errors, f + "document_ids")
         cleaned.append({"old": old, "successor": successor, "rule": rule, "department": department,
@@ -171,44 +179,46 @@ def _check_items(kind, cleaned, errors):
     successors = {c["successor"].pk for c in cleaned}
     for c in cleaned:
         if c["old"].pk == c["successor"].pk:
-            errors[f"items.{c['index']}.successor_id"] = f"{c['old'].name} cannot succeed itself."
+            errors[f"items.{c['index']}.successor_id"] = _("%(unit)s cannot succeed itself.") % {
+                "unit": c["old"].name}
     if kind == DecisionKind.MERGE:
         if len(successors) != 1:
-            errors["items"] = "A merger has one successor: every item names the same successor."
+            errors["items"] = _("A merger has one successor: every item names the same successor.")
     elif kind == DecisionKind.DISSOLVE:
         if len(cleaned) != 1:
-            errors["items"] = "A dissolution names one unit and its successor."
+            errors["items"] = _("A dissolution names one unit and its successor.")
     elif kind == DecisionKind.SPLIT:
         if len(olds) != 1:
-            errors["items"] = "A split divides one unit: every item names the same old unit."
+            errors["items"] = _("A split divides one unit: every item names the same old unit.")
         elif len(successors) < 2:
-            errors["items"] = "A split names at least two successors."
+            errors["items"] = _("A split names at least two successors.")
     # two successors for the same thing
     seen_all, seen_dept, seen_doc = {}, {}, {}
     for c in cleaned:
         f = f"items.{c['index']}."
         if c["rule"] == ItemRule.ALL:
             if c["old"].pk in seen_all:
-                errors[f + "old_unit_id"] = (f"{c['old'].name} already goes to {seen_all[c['old'].pk][1]} "
-                                            f"(items.{seen_all[c['old'].pk][0]}): two successors.")
+                errors[f + "old_unit_id"] = _("%(unit)s already goes to %(successor)s: two successors.") % {
+                    "unit": c["old"].name, "successor": seen_all[c["old"].pk][1]}
             seen_all[c["old"].pk] = (c["index"], c["successor"].name)
         elif c["rule"] == ItemRule.DEPARTMENT:
             if c["department"].pk in seen_dept:
-                errors[f + "department_id"] = (f"{c['department'].name} already goes to "
-                                              f"items.{seen_dept[c['department'].pk]}: two successors.")
-            seen_dept[c["department"].pk] = c["index"]
+                errors[f + "department_id"] = _("%(unit)s already goes to %(successor)s: two successors.") % {
+                    "unit": c["department"].name, "successor": seen_dept[c["department"].pk]}
+            seen_dept[c["department"].pk] = c["successor"].name
         else:
             twice = [d for d in c["document_ids"] if d in seen_doc]
             if twice:
-                errors[f + "document_ids"] = (f"Document {twice[0]} already goes to items.{seen_doc[twice[0]]}: "
-                                             "two successors.")
+                errors[f + "document_ids"] = _("Document %(id)s already goes to %(successor)s: two successors.") % {
+                    "id": twice[0], "successor": seen_doc[twice[0]][1]}
             for d in c["document_ids"]:
-                seen_doc.setdefault(d, c["index"])
+                seen_doc.setdefault(d, (c["index"], c["successor"].name))
     if seen_doc and not errors:
         known = set(Document.objects.filter(pk__in=list(seen_doc)).values_list("pk", flat=True))
         unknown = sorted(set(seen_doc) - known)
         if unknown:
-            errors[f"items.{seen_doc[unknown[0]]}.document_ids"] = f"Unknown document {unknown[0]}."
+            errors[f"items.{seen_doc[unknown[0]][0]}.document_ids"] = _("Unknown document %(id)s.") % {
+                "id": unknown[0]}
 
 
 def _check_against_pending(cleaned, errors):
@@ -219,13 +229,14 @@ def _check_against_pending(cleaned, errors):
     for old_id, _succ, decision_id, _rule in pending:
         if old_id in mine:
             c = next(c for c in cleaned if c["old"].pk == old_id)
-            errors[f"items.{c['index']}.old_unit_id"] = (
-                f"{c['old'].name} is already reorganized by decision {decision_id}: two successors.")
+            errors[f"items.{c['index']}.old_unit_id"] = _(
+                "%(unit)s is already reorganized by decision no. %(decision)s: two successors.") % {
+                "unit": c["old"].name, "decision": decision_id}
             return
     cycle = _find_cycle([(c["old"].pk, c["successor"].pk) for c in cleaned] + [(o, s) for o, s, _d, _r in pending])
     if cycle:
         names = Unit.objects.in_bulk(cycle)
-        errors["items"] = "A cycle: " + " -> ".join(names[u].name for u in cycle) + "."
+        errors["items"] = _("A cycle: %(chain)s.") % {"chain": " → ".join(names[u].name for u in cycle)}
 
 
 def _check_dates(effective_on, cleaned, errors):
@@ -234,31 +245,65 @@ def _check_dates(effective_on, cleaned, errors):
     for c in cleaned:
         for unit in (c["old"], c["successor"]):
             if unit.pk and effective_on < unit.effective_from:
-                errors["effective_on"] = (f"{effective_on:%d/%m/%Y} is before {unit.name} existed "
-                                          f"(from {unit.effective_from:%d/%m/%Y}).")
+                errors["effective_on"] = _("%(date)s is before %(unit)s existed (from %(since)s).") % {
+                    "date": f"{effective_on:%d/%m/%Y}", "unit": unit.name, "since": f"{unit.effective_from:%d/%m/%Y}"}
                 return
+
+
+def _check_sub_units(cleaned, sub_units_to, errors):
+    """Sub-units of an old unit must land outside it: under a unit that is not the old unit or below it."""
+    if errors:
+        return
+    olds = {c["old"].pk: c["old"] for c in cleaned}
+    if sub_units_to is not None:
+        if sub_units_to.status != UnitStatus.ACTIVE:
+            errors["sub_units_to_id"] = _("%(unit)s is not active.") % {"unit": sub_units_to.name}
+        for old in olds.values():
+            if sub_units_to.path.startswith(old.path):
+                errors["sub_units_to_id"] = _("%(unit)s is %(old)s or one of its sub-units: its sub-units cannot "
+                                              "go under it.") % {"unit": sub_units_to.name, "old": old.name}
+        return
+    with_children = set(Unit.objects.filter(parent_id__in=list(olds), status=UnitStatus.ACTIVE)
+                        .exclude(pk__in=list(olds)).values_list("parent_id", flat=True))
+    for c in cleaned:
+        if c["old"].pk in with_children and c["rule"] == ItemRule.ALL and c["successor"].pk \
+                and c["successor"].path.startswith(c["old"].path):
+            errors[f"items.{c['index']}.successor_id"] = _(
+                "%(unit)s is a sub-unit of %(old)s: say where the sub-units of %(old)s go.") % {
+                "unit": c["successor"].name, "old": c["old"].name}
 
 
 @transaction.atomic
 def record_decision(*, actor, kind, effective_on, items, document_id=None, members=MemberPolicy.MOVE, note="",
-                    new_successor=None):
+                    new_successor=None, document_ref="", sub_units_to_id=None):
     """Record a reorganization decision. ``items``: ``[{old_unit_id, successor_id, rule, department_id,
     document_ids}]``; a merger into a new unit passes ``new_successor`` (the fields of ``create_unit`` plus
-    ``parent_id``) and leaves ``successor_id`` out."""
+    ``parent_id``) and leaves ``successor_id`` out. ``document_ref``: the decision's number and symbol as written;
+    ``sub_units_to_id``: where the old units' sub-units go (default: under each one's successor)."""
     require(policy.can_reorganize(actor), "Only a system administrator records reorganizations.")
     errors = {}
     if kind not in DecisionKind.values:
-        errors["kind"] = f"Must be one of: {', '.join(DecisionKind.values)}."
+        errors["kind"] = _("Must be one of: %(values)s.") % {"values": ", ".join(DecisionKind.values)}
     effective_on = _date(effective_on, errors, "effective_on")
     if members not in MemberPolicy.values:
-        errors["members"] = f"Must be one of: {', '.join(MemberPolicy.values)}."
+        errors["members"] = _("Must be one of: %(values)s.") % {"values": ", ".join(MemberPolicy.values)}
     document = None
     if document_id is not None:
         document = Document.objects.filter(pk=document_id).first()
         if document is None:
-            errors["document_id"] = f"Unknown document {document_id!r}."
+            errors["document_id"] = _("Unknown document %(id)s.") % {"id": repr(document_id)}
+    document_ref = nfc(document_ref or "")
+    if len(document_ref) > 100:
+        errors["document_ref"] = _("At most %(n)s characters.") % {"n": 100}
+    if not document_ref and document is not None:
+        document_ref = document.symbol or ""
+    sub_units_to = None
+    if sub_units_to_id is not None:
+        sub_units_to = Unit.objects.filter(pk=sub_units_to_id).first()
+        if sub_units_to is None:
+            errors["sub_units_to_id"] = _unknown_unit(sub_units_to_id)
     if new_successor is not None and kind != DecisionKind.MERGE:
-        errors["new_successor"] = "Only a merger creates its successor."
+        errors["new_successor"] = _("Only a merger creates its successor.")
     if errors:
         raise ValidationError(errors)
     new_unit = None
@@ -276,10 +321,12 @@ def record_decision(*, actor, kind, effective_on, items, document_id=None, membe
     _check_items(kind, cleaned, errors)
     _check_against_pending(cleaned, errors)
     _check_dates(effective_on, cleaned, errors)
+    _check_sub_units(cleaned, sub_units_to, errors)
     if errors:
         raise ValidationError(errors)
     decision = Decision.objects.create(kind=kind, effective_on=effective_on, document=document, members=members,
-                                       note=nfc(note or "")[:5000], created_by=actor)
+                                       note=nfc(note or "")[:5000], created_by=actor, document_ref=document_ref,
+                                       sub_units_to=sub_units_to)
     DecisionItem.objects.bulk_create([
         DecisionItem(decision=decision, old_unit=c["old"], successor=c["successor"], rule=c["rule"],
                      department=c["department"], document_ids=c["document_ids"], order=c["index"])
@@ -287,6 +334,7 @@ def record_decision(*, actor, kind, effective_on, items, document_id=None, membe
     for unit in {c["old"].pk: c["old"] for c in cleaned}.values():
         record(actor=actor, action="reorg.decision.record", obj=decision, unit=unit,
                data={"kind": kind, "effective_on": effective_on.isoformat(), "document": document_id,
+                     "document_ref": document_ref, "sub_units_to": sub_units_to_id,
                      "items": [{"old": c["old"].pk, "successor": c["successor"].pk, "rule": c["rule"]}
                                for c in cleaned]})
     return decision
@@ -374,6 +422,28 @@ def items_by_unit(decision):
     return grouped
 
 
+def sub_unit_moves(decision, unit, items, old_ids=None):
+    """``[(child, new parent)]`` for the active sub-units of ``unit``: a department a split item names goes under
+    that item's successor, the others under ``decision.sub_units_to`` or else the primary successor. Sub-units
+    that are themselves old units of the decision stay: they end with it."""
+    if old_ids is None:
+        old_ids = set(decision.items.values_list("old_unit_id", flat=True))
+    by_department = {i.department_id: i.successor for i in items if i.rule == ItemRule.DEPARTMENT}
+    default = decision.sub_units_to or primary(items).successor
+    children = Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).exclude(pk__in=old_ids)
+    return [(child, by_department.get(child.pk, default)) for child in children.order_by("sort_key", "id")]
+
+
+def sub_unit_problem(unit, destination):
+    """Why sub-units of ``unit`` cannot go under ``destination``, or None."""
+    if destination.path.startswith(unit.path):
+        return _("%(unit)s is %(old)s or one of its sub-units: its sub-units cannot go under it.") % {
+            "unit": destination.name, "old": unit.name}
+    if destination.status != UnitStatus.ACTIVE:
+        return _("%(unit)s is not active.") % {"unit": destination.name}
+    return None
+
+
 # --- execution -------------------------------------------------------------------------------------------------
 
 def _trace(decision, model, ids, field, old, new, at):
@@ -444,8 +514,8 @@ _step_drafts = _moving("draft", Draft, lambda unit: _open_drafts(unit), ("unit",
 
 def _step_deliveries(decision, unit, items, actor, at):
     counts = {"redirected": 0, "withdrawn": 0}
-    basis = f"quyết định {decision.document.symbol}" if decision.document_id and decision.document.symbol else \
-        f"quyết định tổ chức lại số {decision.pk}"
+    symbol = decision.document_ref or (decision.document.symbol if decision.document_id else "")
+    basis = f"quyết định {symbol}" if symbol else f"quyết định tổ chức lại số {decision.pk}"
     senders = set()
     found, _rest = routes("delivery", _pending_deliveries(unit), items)
     for item, qs in found:
@@ -476,6 +546,28 @@ def _step_deliveries(decision, unit, items, actor, at):
     for sender in Unit.objects.filter(pk__in=senders):
         notify_unit(sender, f"Văn bản gửi {unit.name} đã được chuyển đến đơn vị kế thừa theo {basis}.")
     return counts
+
+
+def _step_subunits(decision, unit, items, actor, at):
+    """Sub-units leave the old unit: each subtree is moved whole (every descendant's path rewritten)."""
+    from dieuhanh.units import services as unit_services
+
+    moved = 0
+    moves = sub_unit_moves(decision, unit, items)
+    for child, destination in moves:
+        _trace(decision, Unit, [child.pk], "parent", unit, destination, at)
+        moved += unit_services.move_subtree(actor=actor, unit=child, new_parent=destination, permission_checked=True,
+                                            reason=f"reorg decision {decision.pk}")
+    return {"sub_units": len(moves), "units_moved": moved}
+
+
+def _step_successor(decision, unit, items, actor, at):
+    """The primary successor now holds the old unit's collection: its people read it (decision 0025). Before the
+    memberships step, so the people moving to the successor never lose sight of it."""
+    new = primary(items).successor
+    _trace(decision, Unit, [unit.pk], "successor", unit, new, at)
+    Unit.objects.filter(pk=unit.pk).update(successor=new, updated_at=at)
+    return {"successor": new.pk}
 
 
 def _step_memberships(decision, unit, items, actor, at):
@@ -510,7 +602,8 @@ def _step_status(decision, unit, items, actor, at):
 
 STEP_FUNCTIONS = {
     "freeze": _step_freeze, "incoming": _step_incoming, "flows": _step_flows, "tasks": _step_tasks,
-    "drafts": _step_drafts, "deliveries": _step_deliveries, "memberships": _step_memberships,
+    "drafts": _step_drafts, "deliveries": _step_deliveries, "subunits": _step_subunits,
+    "successor": _step_successor, "memberships": _step_memberships,
     "status": _step_status,
 }
 

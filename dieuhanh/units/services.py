@@ -147,15 +147,16 @@ def update_unit(*, actor, unit, **data):
 
 
 @transaction.atomic
-def move_subtree(*, actor, unit, new_parent, console=False, reason=""):
+def move_subtree(*, actor, unit, new_parent, permission_checked=False, reason=""):
     """Put ``unit`` and everything under it below ``new_parent``: one statement rewrites the path and depth of
     every descendant, whatever the depth. Moving is a reorganization (decision 0002), so it is the system
-    administrator's; ``console``: the installation's operator running a command (``actor`` may be None).
+    administrator's; ``permission_checked``: a reorganization's execution, which checked it before its first step
+    (and which the installation's operator may run from the console without an ``actor``).
 
     The new prefix is a fresh step of ``new_parent`` (taken under its row lock), which no existing path starts
     with, so the rewrite never collides with the unique path index mid-statement. Returns the number of units
     moved (0 when ``unit`` is already there)."""
-    if not console:
+    if not permission_checked:
         policy.require(policy.is_system_admin(actor), "Only a system administrator moves units in the tree.")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if new_parent is None:
