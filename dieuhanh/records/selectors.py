@@ -137,11 +137,26 @@ def loans_of(file):
     return list(Loan.objects.filter(file=file).select_related("lent_by", "returned_to").order_by("-id"))
 
 
-def loan_page(unit, cursor=None, limit=50, open_only=False):
-    qs = Loan.objects.filter(file__unit=unit).select_related("file", "lent_by")
-    if open_only:
+def loans_q(unit, open_only=False, overdue_on=None):
+    """The unit's loans; ``open_only``: not returned; ``overdue_on`` (a date): not returned and due before it."""
+    qs = Loan.objects.filter(file__unit=unit)
+    if open_only or overdue_on is not None:
         qs = qs.filter(returned_at__isnull=True)
+    if overdue_on is not None:
+        qs = qs.filter(due_on__lt=overdue_on)
+    return qs
+
+
+def loan_page(unit, cursor=None, limit=50, open_only=False, overdue_on=None):
+    qs = loans_q(unit, open_only, overdue_on).select_related("file", "lent_by", "returned_to")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+
+
+def lendable_files(unit, limit=200):
+    """Deposited files of the unit not on loan now, by code: the choices offered when lending."""
+    on_loan = Loan.objects.filter(file=OuterRef("pk"), returned_at__isnull=True)
+    return list(RecordFile.objects.filter(unit=unit, status=FileStatus.DEPOSITED).filter(~Exists(on_loan))
+                .order_by("code").only("id", "code", "title")[:limit])
 
 
 def appraisal_page(unit, cursor=None, limit=50, today=None):
@@ -153,7 +168,11 @@ def appraisal_page(unit, cursor=None, limit=50, today=None):
 
 
 def get_decision(decision_id):
-    return get_object_or_404(DispositionDecision.objects.select_related("unit"), pk=decision_id)
+    return get_object_or_404(DispositionDecision.objects.select_related("unit", "recorded_by"), pk=decision_id)
+
+
+def decision_files(decision):
+    return list(decision.files.select_related("retention").order_by("code"))
 
 
 def decisions_of(unit):
@@ -161,5 +180,5 @@ def decisions_of(unit):
 
 
 def destruction_page(unit, cursor=None, limit=50):
-    qs = DestructionRecord.objects.filter(file__unit=unit).select_related("decision", "destroyed_by")
+    qs = DestructionRecord.objects.filter(file__unit=unit).select_related("decision", "destroyed_by", "file")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)

@@ -10,4 +10,8 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("deposits/", views.deposits, name="deposits"),
     path("deposits/<int:deposit_id>/", views.deposit_detail, name="deposit"),
+    path("loans/", views.loans, name="loans"),
+    path("appraisal/", views.appraisal, name="appraisal"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision"),
+    path("destructions/", views.destructions, name="destructions"),
 ]

@@ -193,8 +193,11 @@ def file_detail(request, file_id):
             return redirect("records:file", file_id=file.pk)
         file = selectors.get_file(file.pk)
     archivist = policy.is_archivist_for(request.user, file.unit)
+    items = selectors.items_of(file)
     return render(request, "records/file.html", {
-        "file": file, "items": selectors.items_of(file), "retentions": selectors.retention_periods(),
+        "file": file, "items": items, "retentions": selectors.retention_periods(),
+        # an open file's counts are stored only when it closes; until then they come from its documents
+        "pages": sum(i.document.page_count or 0 for i in items),
         "is_open": file.status == FileStatus.OPEN, "can_keep": policy.can_keep(request.user, file.unit),
         "is_archivist": archivist, "loans": selectors.loans_of(file) if archivist else [],
     }, status=status)
@@ -279,3 +282,279 @@ def deposit_detail(request, deposit_id):
         "can_decide": deposit.status == DepositStatus.SUBMITTED and policy.is_archivist_for(request.user,
                                                                                             deposit.unit),
     }, status=status)
+
+
+# --- the archive: usage register, appraisal, destruction ---------------------------------------------------------
+# Reads follow the API (anyone who may read the unit's records); every write is the service's, which checks the
+# archivist's role. Errors name the field in the page's language, with status 400 and nothing written.
+
+COUNCIL_ROWS = 5  # member rows offered by the decision form (at least three are required)
+
+
+def _pick_visible(request):
+    """Like ``_pick``, but ``?unit=`` may also be a unit the person reaches as an archivist of a unit above it (the
+    agency archive works on its sub-units' files), as the API allows."""
+    from dieuhanh.units.models import Unit
+
+    units = units_with_roles(request.user, ALL_ROLES)
+    wanted = _int(request.GET.get("unit") or request.POST.get("unit"))
+    unit = next((u for u in units if u.pk == wanted), None)
+    if unit is None and wanted:
+        other = Unit.objects.filter(pk=wanted).first()
+        if other is not None and policy.can_view_records(request.user, other):
+            unit, units = other, [*units, other]
+    if unit is None:
+        if not units:
+            raise PermissionDenied
+        unit = units[0]
+    year = _int(request.GET.get("year") or request.POST.get("year"))
+    if year is None or not 1945 <= year <= 2200:
+        year = timezone.localdate().year
+    return units, unit, year
+
+
+def _field_labels():
+    return {
+        "file": _("File"), "file_code": _("File"), "borrower_name": _("Borrower"), "borrower_id": _("Borrower"),
+        "purpose": _("Purpose"), "due_on": _("Due on"), "status": _("Status"), "reason": _("Reason for the hold"),
+        "number": _("Decision number"), "decided_on": _("Decision date"), "members": _("Council members"),
+        "file_ids": _("Files to destroy"), "loan_id": _("Loan"),
+    }
+
+
+def _label(field):
+    """A readable name for a service's field path, e.g. ``members.1.name`` -> "Council member 2: name"."""
+    parts = field.split(".")
+    if parts[0] == "members" and len(parts) > 1 and parts[1].isdigit():
+        which = {"name": _("name"), "position": _("position")}.get(parts[2] if len(parts) > 2 else "", "")
+        label = _("Council member %(n)s") % {"n": int(parts[1]) + 1}
+        return f"{label}: {which}" if which else label
+    return _field_labels().get(parts[0], field)
+
+
+def _run_named(request, action):
+    """Like ``_run``, but each error names its field; returns (ok, status, {field: message})."""
+    try:
+        message = action()
+    except ValidationError as exc:
+        errors = {}
+        if hasattr(exc, "error_dict"):
+            for field, msgs in exc.message_dict.items():
+                errors[field] = " ".join(msgs)
+                messages.error(request, f"{_label(field)}: {errors[field]}" if field != "__all__"
+                               else errors[field])
+        else:
+            messages.error(request, " ".join(exc.messages))
+        return False, 400, errors
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You do not have permission to do this."))
+        return False, 403, {}
+    if message:
+        messages.success(request, message)
+    return True, 200, {}
+
+
+def _parse_date(value, field):
+    value = (value or "").strip()
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a valid date.")}) from exc
+
+
+def _hold_refusal(files):
+    """A readable refusal when chosen files are under legal hold (the services refuse them too)."""
+    held = [f for f in files if f.legal_hold]
+    if not held:
+        return None
+    names = "; ".join(f"{f.code} ({f.hold_reason})" for f in held)
+    return _("Refused: under legal hold, these files cannot be destroyed: %(files)s. Lift the hold first or leave "
+             "them out.") % {"files": names}
+
+
+def _query(unit, year, **extra):
+    from urllib.parse import urlencode
+
+    return "?" + urlencode({"unit": unit.pk, "year": year, **{k: v for k, v in extra.items() if v}})
+
+
+LOAN_VIEWS = ("all", "open", "overdue")
+
+
+@login_required
+def loans(request):
+    """The usage register (sổ theo dõi khai thác): lend a deposited file, record its return, open and overdue
+    loans as keyset pages."""
+    units, unit, year = _pick_visible(request)
+    show = request.GET.get("show") if request.GET.get("show") in LOAN_VIEWS else "all"
+    status, errors = 200, {}
+    if request.method == "POST":
+        post, user, action = request.POST, request.user, request.POST.get("action", "")
+
+        def run():
+            if action == "lend":
+                # the service checks the role on the file; asking first keeps a 403 a 403 for a bad code too
+                if not policy.is_archivist_for(user, unit):
+                    raise PermissionDenied(_("Only the archive records loans."))
+                code = post.get("file_code", "").strip()
+                file = selectors.files_of(unit).filter(code=code).first() if code else None
+                if file is None:
+                    raise ValidationError({"file": _("Choose a deposited file of this unit by its code.")
+                                           if not code else _("No file %(code)s in %(unit)s.")
+                                           % {"code": code, "unit": unit.name}})
+                due_on = _parse_date(post.get("due_on"), "due_on")
+                loan = services.lend_file(actor=user, file=file, purpose=post.get("purpose", ""),
+                                          borrower_name=post.get("borrower", ""), due_on=due_on)
+                return _("File %(code)s lent to %(name)s.") % {"code": file.code, "name": loan.borrower_name}
+            if action == "return":
+                loan = get_object_or_404(Loan.objects.select_related("file"), pk=_int(post.get("loan_id")) or 0,
+                                         file__unit=unit)
+                services.return_loan(actor=user, loan=loan)
+                return _("Return of %(code)s recorded.") % {"code": loan.file.code}
+            raise ValidationError(_("Unknown action."))
+
+        ok, status, errors = _run_named(request, run)
+        if ok:
+            return redirect(request.path + _query(unit, year, show=show if show != "all" else ""))
+    today = timezone.localdate()
+    page = page_for_request(selectors.loan_page, request, unit, open_only=show == "open",
+                            overdue_on=today if show == "overdue" else None)
+    from dieuhanh.processing.selectors import capped_count
+
+    archivist = policy.is_archivist_for(request.user, unit)
+    return render(request, "records/loans.html", {
+        "units": units, "unit": unit, "year": year, "page": page, "show": show, "today": today,
+        "open_count": capped_count(selectors.loans_q(unit, open_only=True)),
+        "overdue_count": capped_count(selectors.loans_q(unit, overdue_on=today)),
+        "is_archivist": archivist, "lendable": selectors.lendable_files(unit) if archivist else [],
+        "errors": errors, "form": request.POST if status != 200 else {},
+    }, status=status)
+
+
+def _members_from(post):
+    """The council's members from the form's rows; blank rows are skipped, and an error names the row shown."""
+    members, rows = [], []
+    for i in range(COUNCIL_ROWS):
+        name, position = post.get(f"member-{i}-name", ""), post.get(f"member-{i}-position", "")
+        if name.strip() or position.strip():
+            members.append({"name": name, "position": position})
+            rows.append(i)
+    return members, rows
+
+
+@login_required
+def appraisal(request):
+    """Files past retention (thẩm định): legal holds placed and lifted with a reason, and the council's decision
+    recorded with its members and the files chosen."""
+    units, unit, year = _pick_visible(request)
+    status, errors = 200, {}
+    if request.method == "POST":
+        post, user, action = request.POST, request.user, request.POST.get("action", "")
+        chosen = [i for i in map(_int, post.getlist("file")) if i]
+        recorded = {}
+
+        def run():
+            if action == "hold":
+                file = get_object_or_404(selectors.files_of(unit), pk=_int(post.get("file_id")) or 0)
+                hold = post.get("hold") == "1"
+                services.set_legal_hold(actor=user, file=file, hold=hold, reason=post.get("reason", ""))
+                return (_("Legal hold placed on %(code)s.") if hold else _("Legal hold on %(code)s lifted.")) % {
+                    "code": file.code}
+            if action == "decide":
+                members, rows = _members_from(post)
+                try:
+                    decision = services.record_decision(
+                        actor=user, unit=unit, number=post.get("number", ""),
+                        decided_on=_parse_date(post.get("decided_on"), "decided_on"), members=members,
+                        file_ids=chosen)
+                except ValidationError as exc:
+                    if hasattr(exc, "error_dict"):
+                        refusal = _hold_refusal(selectors.files_of(unit).filter(pk__in=chosen))
+                        if refusal and "file_ids" in exc.error_dict:
+                            raise ValidationError({"file_ids": refusal}) from exc
+                        # member errors name the row as the form shows it
+                        renamed = {}
+                        for field, msgs in exc.message_dict.items():
+                            parts = field.split(".")
+                            if parts[0] == "members" and len(parts) > 1 and parts[1].isdigit():
+                                parts[1] = str(rows[int(parts[1])])
+                            renamed[".".join(parts)] = msgs
+                        raise ValidationError(renamed) from exc
+                    raise
+                recorded["decision"] = decision
+                return _("Decision %(number)s recorded.") % {"number": decision.number}
+            raise ValidationError(_("Unknown action."))
+
+        ok, status, errors = _run_named(request, run)
+        if ok:
+            if "decision" in recorded:
+                return redirect("records:decision", decision_id=recorded["decision"].pk)
+            return redirect(request.path + _query(unit, year))
+    page = page_for_request(selectors.appraisal_page, request, unit)
+    form = request.POST if status != 200 else {}
+    member_rows = [{"i": i, "name": form.get(f"member-{i}-name", ""), "position": form.get(f"member-{i}-position", ""),
+                    "error": " ".join(v for k, v in errors.items() if k.startswith(f"members.{i}."))}
+                   for i in range(COUNCIL_ROWS)]
+    return render(request, "records/appraisal.html", {
+        "units": units, "unit": unit, "year": year, "page": page,
+        "is_archivist": policy.is_archivist_for(request.user, unit), "decisions": selectors.decisions_of(unit),
+        "errors": errors, "form": form, "chosen": {str(i) for i in (form.getlist("file") if form else [])},
+        "member_rows": member_rows, "today": timezone.localdate(),
+    }, status=status)
+
+
+def _dmy(value):
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _shown(records):
+    """The kept metadata holds ISO dates (JSON); pages show them as dd/mm/yyyy."""
+    for r in records:
+        meta = r.metadata if isinstance(r.metadata, dict) else {}
+        r.span = f"{_dmy(meta.get('start_date'))} – {_dmy(meta.get('end_date'))}"
+        r.documents = [{**d, "shown_date": _dmy(d.get("date"))} for d in meta.get("documents") or []
+                       if isinstance(d, dict)]
+    return records
+
+
+@login_required
+def decision_detail(request, decision_id):
+    """A council decision: its members and files, and the button that carries it out."""
+    decision = selectors.get_decision(decision_id)
+    policy.visible_or_404(request.user, decision, decision.unit)
+    status, errors = 200, {}
+    if request.method == "POST":
+        def run():
+            if request.POST.get("action") != "destroy":
+                raise ValidationError(_("Unknown action."))
+            try:
+                files = services.destroy_files(actor=request.user, decision=decision)
+            except ValidationError as exc:
+                refusal = _hold_refusal(selectors.decision_files(decision))
+                if refusal and hasattr(exc, "error_dict") and "file_ids" in exc.error_dict:
+                    raise ValidationError({"file_ids": refusal}) from exc
+                raise
+            return _("%(n)s files destroyed; their metadata is kept.") % {"n": len(files)}
+
+        ok, status, errors = _run_named(request, run)
+        if ok:
+            return redirect("records:decision", decision_id=decision.pk)
+        decision = selectors.get_decision(decision.pk)
+    records = _shown(list(decision.records.select_related("destroyed_by", "decision").order_by("id")))
+    return render(request, "records/decision.html", {
+        "decision": decision, "unit": decision.unit, "files": selectors.decision_files(decision),
+        "records": records, "errors": errors,
+        "can_destroy": decision.executed_at is None and policy.is_archivist_for(request.user, decision.unit),
+    }, status=status)
+
+
+@login_required
+def destructions(request):
+    """What stays of destroyed files: each one's metadata and list of documents, and the decision behind it."""
+    units, unit, year = _pick_visible(request)
+    page = page_for_request(selectors.destruction_page, request, unit)
+    _shown(page.items)
+    return render(request, "records/destructions.html", {"units": units, "unit": unit, "year": year, "page": page})
