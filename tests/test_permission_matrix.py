@@ -217,3 +217,82 @@ def test_matrix_fails_when_a_check_is_removed(world, client, monkeypatch):
     client.login(username=outsiders["sibling clerk"].username, password=PASSWORD)
     resp = client.get(f"/documents/{ids['document_id']}/")
     assert resp.status_code == 200 and MARKER.encode() in resp.content
+
+
+@pytest.fixture
+def successor_world(exchange):  # noqa: F811 - the fixture imported above
+    """A1's closed collection (a document it issued to A, a secret one, a closed record file), then A1 merged into
+    B1 (decision 0025)."""
+    from dieuhanh.accounts.models import Role
+    from dieuhanh.documents import services as docs
+    from dieuhanh.records import services as records
+    from dieuhanh.records.models import RetentionPeriod, seed_retention
+    from dieuhanh.reorg import services as reorg
+
+    org = exchange.org
+    clerk_a1 = make_user("clerk.a1", org.a1, Role.CLERK, clearance=1)
+    normal = docs.issue_document(actor=clerk_a1, document=exchange.outgoing(
+        unit=org.a1, user=clerk_a1, subject=f"{MARKER} báo cáo của phường", recipients=[{"unit_id": org.a.pk}]))
+    secret = docs.create_outgoing(actor=clerk_a1, unit=org.a1, document_type_id=normal.document_type_id,
+                                  subject=f"{MARKER} văn bản mật của phường", confidentiality=1,
+                                  files=[exchange.upload(clerk_a1, b"%PDF-1.4 mat phuong")], recipients=[])
+    seed_retention()
+    ten = RetentionPeriod.objects.get(code="10")
+    file = records.open_file(actor=org.spec_a1, unit=org.a1, year=datetime.date.today().year, symbol="01.VP",
+                             title=f"{MARKER} hồ sơ phường", retention_id=ten.pk)
+    records.attach_documents(actor=org.spec_a1, file=file, document_ids=[normal.pk])
+    records.close_file(actor=org.spec_a1, file=file, title=file.title, retention_id=ten.pk)
+    people = {"successor clerk": make_user("clerk.b1", org.b1, Role.CLERK),
+              "cleared successor specialist": make_user("spec.b1", org.b1, Role.SPECIALIST, clearance=1),
+              "sibling clerk": org.clerk_b, "sibling of the old unit": make_user("clerk.ad", org.ad, Role.CLERK)}
+    decision = reorg.record_decision(actor=org.admin, kind="merge", effective_on=datetime.date.today(),
+                                     items=[{"old_unit_id": org.a1.pk, "successor_id": org.b1.pk}])
+    return org, normal, secret, file, people, decision
+
+
+def test_successor_reads_the_old_collection_and_writes_nothing(successor_world, api_client, client):
+    from dieuhanh.core import zones
+    from dieuhanh.documents.policy import can_view_document
+    from dieuhanh.reorg import services as reorg
+
+    org, normal, secret, file, people, decision = successor_world
+    successor = people["successor clerk"]
+    api = api_client.as_user(successor)
+    assert api.get(f"/api/v1/documents/{normal.pk}").status_code == 404  # not before the execution
+    reorg.execute(actor=org.admin, decision=decision)
+    # the successor's clerk opens and finds the old unit's documents and record files
+    assert api.get(f"/api/v1/documents/{normal.pk}").status_code == 200
+    client.force_login(successor)
+    assert client.get(f"/documents/{normal.pk}/").status_code == 200
+    assert client.get(f"/records/files/{file.pk}/").status_code == 200
+    assert api.get(f"/api/v1/records/files/{file.pk}").status_code == 200
+    assert api.get(f"/api/v1/records/files?unit_id={org.a1.pk}").json()["items"][0]["id"] == file.pk
+    found = api.get("/api/v1/search", QUERY_STRING=f"q={MARKER}").json()
+    assert {h["id"] for h in found["items"]} == {normal.pk}
+    # ... but not the secret one without clearance, and the cleared colleague only on the closed network
+    assert api.get(f"/api/v1/documents/{secret.pk}").status_code == 404
+    fresh = {k: type(u).objects.get(pk=u.pk) for k, u in people.items()}
+    token = zones._current.set(zones.CLOSED)
+    try:
+        assert can_view_document(fresh["cleared successor specialist"], secret)
+    finally:
+        zones._current.reset(token)
+    token = zones._current.set(zones.INTERNET)
+    try:
+        assert not can_view_document(fresh["cleared successor specialist"], secret)
+    finally:
+        zones._current.reset(token)
+    # nobody gains a write: the closed file stays closed, nothing is attached, recalled or issued in A1's name
+    before = AuditEvent.objects.count()
+    for action in ({"action": "reopen", "reason": "x"}, {"action": "attach", "document_ids": str(normal.pk)},
+                   {"action": "close", "title": "x"}, {"action": "lend", "purpose": "x", "borrower": "x"}):
+        assert client.post(f"/records/files/{file.pk}/", action).status_code in REFUSED_WRITE
+    for url in (f"/api/v1/records/files/{file.pk}/reopen", f"/api/v1/documents/{normal.pk}/recall"):
+        assert api.post(url, {"reason": "x"}).status_code in REFUSED_WRITE, url
+    assert AuditEvent.objects.count() == before
+    # a sibling unit (and the old unit's sibling department) still reaches nothing
+    for who in ("sibling clerk", "sibling of the old unit"):
+        other = api_client.as_user(fresh[who])
+        assert other.get(f"/api/v1/documents/{normal.pk}").status_code == 404, who
+        assert other.get(f"/api/v1/records/files/{file.pk}").status_code == 404, who
+        assert MARKER not in other.get("/api/v1/search", QUERY_STRING=f"q={MARKER}").content.decode(), who

@@ -28,8 +28,9 @@ def _grants(user):
 
 def forget(user):
     """Drop the cached grants, after the user's memberships changed within the same request."""
-    if hasattr(user, "_dh_grants"):
-        del user._dh_grants
+    for cached in ("_dh_grants", "_dh_unit_ids", "_dh_reader_ids"):  # the unit sets derive from the grants
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 def is_system_admin(user):

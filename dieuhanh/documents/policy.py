@@ -23,6 +23,20 @@ def member_unit_ids(user):
     return cached
 
 
+def reader_unit_ids(user):
+    """The units whose documents the user reads as a member: their own, and every unit whose collection passed to
+    one of them through an executed reorganization (``Unit.successor``, decision 0025). A read grant only: every
+    write asks for a role in the unit itself, and nobody holds one in an ended unit."""
+    cached = getattr(user, "_dh_reader_ids", None)
+    if cached is None:
+        from dieuhanh.units.selectors import predecessor_ids
+
+        units = member_unit_ids(user)
+        cached = set(units) | (predecessor_ids(units) if units else set())
+        user._dh_reader_ids = cached
+    return cached
+
+
 def cleared_for(user, document):
     """The person's clearance covers the document, and a secret document is never served to the internet zone."""
     from dieuhanh.core import zones
@@ -58,7 +72,8 @@ def can_view_registers(user, unit):
 
 
 def can_view_document(user, document):
-    """Members of the issuing unit, and of units it was delivered to (not withdrawn) or registered in.
+    """Members of the issuing unit, and of units it was delivered to (not withdrawn) or registered in; for a unit
+    that was merged, split or dissolved, also the members of its successor (:func:`reader_unit_ids`).
 
     Secret documents also need the person's clearance; a system administrator gets no exemption from that.
     """
@@ -69,7 +84,7 @@ def can_view_document(user, document):
     if document.issuing_unit_id is not None and any(
             path == document.issuing_unit.path for path, _ in _grants(user)):
         return True  # the common case for the sender, answered from the cached grants without a query
-    units = member_unit_ids(user)
+    units = reader_unit_ids(user)
     if not units:
         return False
     if document.issuing_unit_id in units:
@@ -100,7 +115,7 @@ def visible_documents_q(user):
     cleared = Q(confidentiality__lte=clearance)
     if is_system_admin(user):
         return cleared
-    units = member_unit_ids(user)
+    units = reader_unit_ids(user)
     if not units:
         return Q(pk__in=[])
     reach = (Q(issuing_unit_id__in=units)

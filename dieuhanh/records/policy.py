@@ -4,7 +4,8 @@
 - leaders and deputies of the unit approve its file list;
 - archivists of the unit or of a unit above it (the agency archive) accept deposits, lend files, record
   appraisal decisions, destroy and place legal holds;
-- every member of the unit, and those archivists, may read its records.
+- every member of the unit, and those archivists, may read its records;
+- after a merger, split or dissolution, those who read the successor's records read the old unit's too.
 """
 
 from django.http import Http404
@@ -17,9 +18,22 @@ APPROVERS = {Role.LEADER, Role.DEPUTY}
 ARCHIVISTS = {Role.ARCHIVIST}
 
 
+def _reads_records_of(user, unit):
+    return is_member_of(user, unit) or has_role_in(user, unit, ARCHIVISTS, inherited=True)
+
+
 def can_view_records(user, unit):
-    return bool(user and user.is_authenticated and user.is_active) and (
-        is_system_admin(user) or is_member_of(user, unit) or has_role_in(user, unit, ARCHIVISTS, inherited=True))
+    """Read only. A unit that was merged, split or dissolved keeps its records; whoever reads its successor's
+    records reads them too (decision 0025), while every write still asks for a role in the unit itself."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_system_admin(user) or _reads_records_of(user, unit):
+        return True
+    if unit.successor_id is None:
+        return False
+    from dieuhanh.units.selectors import successors
+
+    return any(_reads_records_of(user, s) for s in successors(unit))
 
 
 def visible_or_404(user, obj, unit):

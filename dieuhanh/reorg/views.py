@@ -1,5 +1,7 @@
-"""Pages for reorganizations: the decisions, and one decision with its dry run and the execute button. System
-administrators only (403 for everyone else); recording a decision is done through the API."""
+"""Pages for reorganizations: the decisions, the form that records one, and one decision with its dry run, its
+execution's progress and the execute button. System administrators only (403 for everyone else)."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,11 +10,41 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.pagination import page_for_request
+from dieuhanh.units.models import Unit
 
-from . import policy, selectors, services
-from .models import Decision, DecisionStatus
+from . import forms, policy, selectors, services
+from .models import Decision, DecisionKind, DecisionStatus, ExecutionStep
+
+STEP_LABELS = {
+    "freeze": gettext_lazy("Close registers and number series"),
+    "incoming": gettext_lazy("Open incoming documents"),
+    "flows": gettext_lazy("Processing handled for other units"),
+    "tasks": gettext_lazy("Tasks"),
+    "drafts": gettext_lazy("Drafts"),
+    "deliveries": gettext_lazy("Documents not yet received"),
+    "subunits": gettext_lazy("Sub-units"),
+    "successor": gettext_lazy("Collection handed to the successor"),
+    "memberships": gettext_lazy("Memberships"),
+    "status": gettext_lazy("Unit status"),
+}
+COUNT_LABELS = {
+    "documents": gettext_lazy("Documents of the collection"),
+    "incoming_open": gettext_lazy("Open incoming documents"),
+    "flows_open": gettext_lazy("Open processing flows"),
+    "tasks_open": gettext_lazy("Open tasks"),
+    "drafts_open": gettext_lazy("Open drafts"),
+    "deliveries_pending": gettext_lazy("Documents not yet received"),
+    "record_files_open": gettext_lazy("Open record files"),
+    "record_files_closed": gettext_lazy("Closed record files"),
+    "registers_open": gettext_lazy("Open registers"),
+    "series_active": gettext_lazy("Active number series"),
+    "memberships_active": gettext_lazy("Active memberships"),
+    "users": gettext_lazy("People"),
+    "sub_units": gettext_lazy("Sub-units"),
+}
 
 
 def _admin(request):
@@ -46,8 +78,87 @@ def detail(request, decision_id):
                     messages.error(request, msg)
             status = 400
     preview = selectors.preview(decision, today=timezone.localdate())
+    for u in preview["units"]:
+        u["count_rows"] = [(COUNT_LABELS.get(k, k), v) for k, v in u["counts"].items()]
     return render(request, "reorg/detail.html", {
-        "decision": decision, "preview": preview, "items": decision.items.select_related("old_unit", "successor"),
+        "decision": decision, "preview": preview, "progress": progress_of(decision),
+        "items": decision.items.select_related("old_unit", "successor", "department"),
         "can_execute": decision.status != DecisionStatus.EXECUTED and not any(
             p["blocking"] for p in preview["problems"]) and decision.effective_on <= timezone.localdate(),
     }, status=status)
+
+
+def progress_of(decision):
+    """Each old unit's steps, done or not, with what each moved: the execution is resumable step by step."""
+    done = {(s.old_unit_id, s.name): s for s in ExecutionStep.objects.filter(decision=decision)}
+    units = []
+    for unit_id, items in services.items_by_unit(decision).items():
+        steps = [{"name": name, "label": STEP_LABELS[name], "step": done.get((unit_id, name))}
+                 for name in services.STEPS]
+        units.append({"unit": items[0].old_unit, "steps": steps})
+    total = len(units) * len(services.STEPS)
+    last = max((s.done_at for s in done.values()), default=None)
+    # poll while steps keep coming; an execution interrupted long ago waits for the button instead
+    running = decision.status == DecisionStatus.EXECUTING and (
+        last is None or timezone.now() - last < datetime.timedelta(minutes=5))
+    return {"units": units, "total": total, "done": len(done), "percent": round(100 * len(done) / total) if total
+            else 0, "running": running}
+
+
+@login_required
+def progress(request, decision_id):
+    """The progress card alone, polled by the page while an execution is under way (or was interrupted)."""
+    _admin(request)
+    try:
+        decision = selectors.get_decision(decision_id)
+    except Decision.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "reorg/_progress.html", {"decision": decision, "progress": progress_of(decision)})
+
+
+@login_required
+def new(request):
+    """Record a decision. "Find" and "More lines" re-show the form with what was typed (nothing is written); a
+    refused decision comes back with the service's errors beside their fields, status 400, nothing written."""
+    _admin(request)
+    data = request.POST if request.method == "POST" else None
+    kind = (data or request.GET).get("kind", "")
+    if kind not in DecisionKind.values:
+        kind = DecisionKind.MERGE
+    rows = None
+    if data is not None and "more" in data:
+        rows = (forms._int(data.get("rows")) or 2) + 1
+    form = forms.DecisionForm(data, kind=kind, rows=rows)
+    status = 200
+    if data is not None and "find" not in data and "more" not in data:
+        status = 400
+        if form.is_valid():
+            kwargs = form.service_kwargs()
+            if not form.errors:
+                try:
+                    decision = services.record_decision(actor=request.user, **kwargs)
+                except ValidationError as exc:
+                    form.apply_service_errors(exc)
+                else:
+                    messages.success(request, _("The decision was recorded. Check its dry run before executing it."))
+                    return redirect("reorg:detail", decision_id=decision.pk)
+    if data is not None and ("find" in data or "more" in data):
+        form.errors.clear()  # only looking up units or adding a line: no complaint about fields not filled yet
+    return render(request, "reorg/new.html", {"form": form, "kind": kind, "kinds": DecisionKind.choices},
+                  status=status)
+
+
+@login_required
+def unit_options(request):
+    """The options of one unit picker for the words typed (htmx): the chosen unit first, then the matches."""
+    _admin(request)
+    field = request.GET.get("field", "")
+    if not field.replace("_", "").isalnum() or len(field) > 20:
+        field = ""
+    within = None
+    if field.startswith("dept_"):
+        within = Unit.objects.filter(pk=forms._int(request.GET.get("old"))).first()
+    options = forms.unit_options(selected=forms._int(request.GET.get(field)), query=request.GET.get(f"{field}_q", ""),
+                                 within=within)
+    return render(request, "reorg/_unit_options.html", {"options": options, "selected": forms._int(
+        request.GET.get(field)), "query": request.GET.get(f"{field}_q", "")})

@@ -104,17 +104,19 @@ def _visible_sql(user, filters):
 
 
 def _reader_scope(user, parsed):
-    """Narrow the full-text match to the reader's tokens: their units and themselves (unless they see every
-    document), and the confidentiality levels they may open in this network zone."""
+    """Narrow the full-text match to the reader's tokens: their units (with their predecessors) and themselves
+    (unless they see every document), and the confidentiality levels they may open in this network zone."""
     from dieuhanh.accounts.policy import is_system_admin
     from dieuhanh.core import zones
-    from dieuhanh.documents.policy import member_unit_ids
+    from dieuhanh.documents.policy import reader_unit_ids
 
     clearance = (user.clearance or 0) if zones.current() == zones.CLOSED else 0
     if clearance < max(Confidentiality.values):
         parsed.levels = [f"{search_text.LEVEL_PREFIX}{n}" for n in range(clearance + 1)]
     if not is_system_admin(user):
-        parsed.readers = [f"{search_text.UNIT_PREFIX}{u}" for u in sorted(member_unit_ids(user))] + [
+        # a successor's people carry the tokens of the units whose collection they hold: the index rows of those
+        # documents already name the old unit, so a reorganization re-indexes nothing (decision 0025)
+        parsed.readers = [f"{search_text.UNIT_PREFIX}{u}" for u in sorted(reader_unit_ids(user))] + [
             f"{search_text.PERSON_PREFIX}{user.pk}"]
     return parsed
 

@@ -74,3 +74,45 @@ def test_secret_words_never_leak(world):
         assert selectors.search(cleared, q="bimatquocgia").hits == []
     finally:
         zones._current.reset(token)
+
+
+@pytest.mark.parametrize("zone", [zones.CLOSED, zones.INTERNET])
+def test_a_successor_finds_exactly_what_it_may_open(world, exchange, zone):
+    """After A1 merged into B1 (decision 0025), B1's people find A1's documents by the old unit's reader tokens,
+    within their clearance and zone; nobody else gains anything. No document is re-indexed for it."""
+    import datetime
+
+    from dieuhanh.reorg import services as reorg
+    from dieuhanh.search.models import SearchEntry
+
+    org, _docs = world
+    clerk_a1 = make_user("clerk.a1", org.a1, Role.CLERK, clearance=1)
+    # issued by A1: its closed collection, which no step moves (open incoming work would move to B1 itself)
+    normal = doc_services.issue_document(actor=clerk_a1, document=exchange.outgoing(
+        unit=org.a1, user=clerk_a1, subject="Hướng dẫn công tác của phường cũ", recipients=[{"unit_id": org.a.pk}]))
+    secret = doc_services.create_outgoing(
+        actor=clerk_a1, unit=org.a1, document_type_id=normal.document_type_id, confidentiality=1, recipients=[],
+        subject="Hướng dẫn công tác mật của phường cũ", files=[exchange.upload(clerk_a1, b"%PDF-1.4 mat")])
+    b1_clerk = make_user("clerk.b1", org.b1, Role.CLERK)
+    b1_cleared = make_user("spec.b1", org.b1, Role.SPECIALIST, clearance=1)
+    decision = reorg.record_decision(actor=org.admin, kind="merge", effective_on=datetime.date.today(),
+                                     items=[{"old_unit_id": org.a1.pk, "successor_id": org.b1.pk}])
+    indexed = dict(SearchEntry.objects.values_list("document_id", "updated_at"))
+    reorg.execute(actor=org.admin, decision=decision)
+    assert dict(SearchEntry.objects.filter(document__in=[normal, secret]).values_list(
+        "document_id", "updated_at")) == {d.pk: indexed[d.pk] for d in (normal, secret)}
+    token = zones._current.set(zone)
+    try:
+        for person in [b1_clerk, b1_cleared, org.clerk_b, org.clerk_a, org.spec_a1, org.admin]:
+            person = type(person).objects.get(pk=person.pk)
+            expected = {d.pk for d in Document.objects.all() if policy.can_view_document(person, d)}
+            for q in ("", "huong dan cong tac"):
+                found = {h.document.pk for h in selectors.search(person, q=q, limit=200).hits}
+                assert found == expected, (person.username, zone, q)
+        fresh = type(b1_clerk).objects.get
+        assert policy.can_view_document(fresh(pk=b1_clerk.pk), normal)
+        assert not policy.can_view_document(fresh(pk=b1_clerk.pk), secret)
+        assert policy.can_view_document(fresh(pk=b1_cleared.pk), secret) == (zone == zones.CLOSED)
+        assert not policy.can_view_document(fresh(pk=org.clerk_b.pk), normal)  # B1's parent: no inheritance
+    finally:
+        zones._current.reset(token)
