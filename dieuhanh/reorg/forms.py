@@ -115,6 +115,11 @@ class DecisionForm(forms.Form):
             self.fields["successor"] = UnitPick(label=_("Successor"), required=True)
         self._fill_pickers(data)
         self.item_fields = []
+        self._mode = (data or {}).get("successor_mode")
+
+    @property
+    def new_unit_open(self):
+        return self._mode == "new" or any(k.startswith("new_") for k in self.errors)
 
     # --- pickers -------------------------------------------------------------------------------------------------
 

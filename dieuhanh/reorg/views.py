@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.pagination import page_for_request
-from dieuhanh.units.models import Unit
+from dieuhanh.units.models import Unit, UnitStatus
 
 from . import forms, policy, selectors, services
 from .models import Decision, DecisionKind, DecisionStatus, ExecutionStep
@@ -88,13 +88,37 @@ def detail(request, decision_id):
     }, status=status)
 
 
+STEP_COUNT_LABELS = {
+    "registers_closed": gettext_lazy("registers closed"), "series_closed": gettext_lazy("series closed"),
+    "incoming": gettext_lazy("incoming"), "flows": gettext_lazy("flows"), "tasks": gettext_lazy("tasks"),
+    "drafts": gettext_lazy("drafts"), "redirected": gettext_lazy("redirected"), "withdrawn": gettext_lazy("withdrawn"),
+    "sub_units": gettext_lazy("sub-units"), "units_moved": gettext_lazy("units moved with them"),
+    "successor": gettext_lazy("successor"), "ended": gettext_lazy("ended"), "created": gettext_lazy("re-created"),
+    "deactivated": gettext_lazy("deactivated"), "status": gettext_lazy("status"),
+}
+
+
+def _step_counts(step):
+    """(label, value) of what a step did, in words: unit ids become names, statuses their labels."""
+    if step is None:
+        return []
+    rows = []
+    for key, value in step.counts.items():
+        if key == "successor":
+            value = Unit.objects.filter(pk=value).values_list("name", flat=True).first() or value
+        elif key == "status":
+            value = UnitStatus(value).label if value in UnitStatus.values else value
+        rows.append((STEP_COUNT_LABELS.get(key, key), value))
+    return rows
+
+
 def progress_of(decision):
     """Each old unit's steps, done or not, with what each moved: the execution is resumable step by step."""
     done = {(s.old_unit_id, s.name): s for s in ExecutionStep.objects.filter(decision=decision)}
     units = []
     for unit_id, items in services.items_by_unit(decision).items():
-        steps = [{"name": name, "label": STEP_LABELS[name], "step": done.get((unit_id, name))}
-                 for name in services.STEPS]
+        steps = [{"name": name, "label": STEP_LABELS[name], "step": done.get((unit_id, name)),
+                  "counts": _step_counts(done.get((unit_id, name)))} for name in services.STEPS]
         units.append({"unit": items[0].old_unit, "steps": steps})
     total = len(units) * len(services.STEPS)
     last = max((s.done_at for s in done.values()), default=None)
