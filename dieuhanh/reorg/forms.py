@@ -189,6 +189,10 @@ class DecisionForm(forms.Form):
         items, self.item_fields = [], []
         if self.kind == DecisionKind.MERGE:
             new = d.get("successor_mode") == "new"
+            if new and not d.get("new_parent"):
+                self.add_error("new_parent", _("Choose where the new unit is placed."))
+            elif not new and not d.get("successor"):
+                self.add_error("successor", _("Choose the successor."))
             if new:
                 kwargs["new_successor"] = {"code": d.get("new_code") or "", "name": d.get("new_name") or "",
                                            "short_name": d.get("new_short_name") or "", "kind": d.get("new_kind"),
@@ -210,6 +214,8 @@ class DecisionForm(forms.Form):
                 rule = d.get(f"rule_{i}") or ItemRule.ALL
                 item = {"old_unit_id": d.get("old"), "successor_id": d[f"succ_{i}"], "rule": rule}
                 if rule == ItemRule.DEPARTMENT:
+                    if not d.get(f"dept_{i}"):
+                        self.add_error(f"dept_{i}", _("Choose the department."))
                     item["department_id"] = d.get(f"dept_{i}") or 0
                 elif rule == ItemRule.DOCUMENTS:
                     item["document_ids"] = self._documents(f"docs_{i}", old)
