@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
@@ -340,7 +341,9 @@ def _run_named(request, action):
         errors = {}
         if hasattr(exc, "error_dict"):
             for field, msgs in exc.message_dict.items():
-                errors[field] = " ".join(msgs)
+                # services speak English; the fixed messages the catalogue knows ("This field is required.")
+                # come out in the page's language, the rest as written
+                errors[field] = " ".join(_(m) for m in msgs)
                 messages.error(request, f"{_label(field)}: {errors[field]}" if field != "__all__"
                                else errors[field])
         else:
@@ -537,7 +540,8 @@ def decision_detail(request, decision_id):
                 if refusal and hasattr(exc, "error_dict") and "file_ids" in exc.error_dict:
                     raise ValidationError({"file_ids": refusal}) from exc
                 raise
-            return _("%(n)s files destroyed; their metadata is kept.") % {"n": len(files)}
+            return ngettext("%(n)s file destroyed; its metadata is kept.",
+                            "%(n)s files destroyed; their metadata is kept.", len(files)) % {"n": len(files)}
 
         ok, status, errors = _run_named(request, run)
         if ok:
