@@ -21,6 +21,8 @@ import datetime
 
 from django.db import connection
 
+from .text import pair_tokens
+
 ACCENT_BONUS = 1000.0
 RANK_WINDOW = 1000
 ENTRY = "search_searchentry"
@@ -53,16 +55,29 @@ def _months(newest, back):
     return out
 
 
-def _slices(anchor):
+def _slices(anchor, backs=SLICES):
     """Month-token lists, narrowest first, for the newest matches at or before ``anchor`` (None: from now)."""
     if anchor is None:
         ahead = datetime.date.today() + datetime.timedelta(days=366)
-        return [_months(ahead, back + 12) for back in SLICES]
-    return [_months(anchor, back) for back in SLICES]
+        return [_months(ahead, back + 12) for back in backs]
+    return [_months(anchor, back) for back in backs]
+
+
+def _backs_for(recent, enough):
+    """Slices sized from the density the count measured: ``recent`` matches in the last ``SLICES[0]`` months.
+    Aiming at twice ``enough`` expected matches skips the slices too narrow to hold the window (each one a wasted
+    index scan) and avoids one far wider than needed (rows read for nothing)."""
+    if not recent or not SLICES:
+        return SLICES
+    per_month = recent / SLICES[0]
+    first = max(SLICES[0], -(-2 * enough // per_month))
+    return tuple(int(b) for b in (first, first * 4) if b < 120) or SLICES[-1:]
 
 
 class Backend:
     vendor = ""
+    # Matches in the newest slice, measured by count() when it looked there; page() sizes its slices from it.
+    recent = None
 
     def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
         """SQL of ``id, sort_date`` (and what ranking needs) of the visible documents matching ``parsed``."""
@@ -77,7 +92,8 @@ class Backend:
             return self._page(parsed, visible_sql, visible_params, sort=sort, cursor=cursor, limit=limit)
         enough = RANK_WINDOW if sort == "relevance" else limit
         anchor = cursor[0] if (sort == "date" and cursor) else None
-        for months in _slices(anchor):
+        backs = _backs_for(self.recent, enough) if anchor is None else SLICES
+        for months in _slices(anchor, backs):
             sliced = copy.copy(parsed)
             sliced.months = months
             rows, window = self._page(sliced, visible_sql, visible_params, sort=sort, cursor=cursor, limit=limit,
@@ -117,6 +133,7 @@ class Backend:
             sliced = copy.copy(parsed)
             sliced.months = months
             n = self._count(sliced, visible_sql, visible_params, cap=cap)
+            self.recent = n
             if n > cap:
                 return n
         return self._count(parsed, visible_sql, visible_params, cap=cap)
@@ -190,6 +207,9 @@ class PostgresBackend(Backend):
         visible_sql = f"{visible_sql} OFFSET 0"
         tsv = ", e.search_tsv AS tsv" if ranking else ""
         query = self.tsquery(parsed)
+        pairs = sorted({t for phrase in parsed.phrases for t in pair_tokens(phrase)})
+        if pairs:
+            query = " & ".join(pairs + [query])
         if not query:  # an administrator's empty search: every document, newest first
             return (f"SELECT e.document_id AS id, e.sort_date AS sort_date{tsv} FROM {ENTRY} e "
                     f"WHERE EXISTS ({visible_sql})", list(visible_params))

@@ -189,3 +189,28 @@ def test_broad_queries_read_recent_months_first_with_the_same_answer(paper, exch
     assert sliced == pages()
     flat = [d for page in sliced for d in page]
     assert len(flat) == (4 if sort == "relevance" else 14) and len(set(flat)) == len(flat)
+
+
+def test_phrases_use_pair_tokens_and_rows_indexed_before_them_are_upgraded(paper, exchange):
+    """The index holds one token per pair of adjacent words, which PostgreSQL's phrase match requires; the
+    migration that introduced them gives rows indexed before it the same tokens, so no document drops out."""
+    import importlib
+
+    from django.apps import apps
+
+    from dieuhanh.search import text
+
+    together = paper("Kế hoạch điều động cán bộ năm 2026")
+    paper("Cán bộ được điều về, không động viên")
+    entry = SearchEntry.objects.get(document=together)
+    assert text.pair_token("dieu", "dong") in entry.folded.split()
+    assert text.pair_token("dong", "dieu") not in entry.folded.split()
+    # an old row: the pair tokens stripped, as written before they existed
+    old = " ".join(t for t in entry.folded.split() if not t.startswith(text.PAIR_PREFIX))
+    SearchEntry.objects.filter(pk=entry.pk).update(folded=old)
+    migration = importlib.import_module("dieuhanh.search.migrations.0003_pair_tokens")
+    migration.add_pair_tokens(apps, None)
+    entry.refresh_from_db()
+    assert sorted(entry.folded.split()) == sorted(text.index_text(entry.text, []).split()
+                                                  + [t for t in old.split() if t[:3] in ("zqu", "zqp", "zqc", "zqm")])
+    assert ids(selectors.search(exchange.org.clerk_a, q='"dieu dong can bo"')) == [together.pk]
