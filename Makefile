@@ -19,10 +19,12 @@ install: $(STAMP)
 demo: install
 	$(BIN)/dieuhanh demo
 
-# Runs on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
+# Runs on PostgreSQL when DATABASE_URL is set, on SQLite otherwise. One test process per core (pytest-xdist);
+# each has its own test database. TEST_JOBS=0 runs them in this process.
+TEST_JOBS ?= auto
 test: install browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium; never a browser downloaded by a tool.
 browser:
