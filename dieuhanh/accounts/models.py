@@ -1,5 +1,7 @@
 """People, their positions and their memberships in units, API tokens and sign-in throttling."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -133,6 +135,18 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def add_failure(self, now):
+        """One more failure (password, second factor or SSO alike); the lock starts at the limit. Not saved."""
+        self.failures += 1
+        self.last_failure_at = now
+        if self.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
+            self.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
+            self.failures = 0
+
+    def locked_at(self, now):
+        """When the lock ends if it is in force at ``now``, else None."""
+        return self.locked_until if self.locked_until and self.locked_until > now else None
 
 
 class TwoFactorDevice(models.Model):

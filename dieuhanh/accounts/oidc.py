@@ -9,7 +9,6 @@ An identity maps to an existing active account only (by ``DIEUHANH_OIDC_USERNAME
 created. Refusals, lockouts and sign-ins are audited like the password sign-in, on the channel ``oidc``.
 """
 
-import datetime
 import ipaddress
 import threading
 import time
@@ -151,19 +150,15 @@ def _address_key(request):
 
 def _locked_until(key, now):
     row = LoginThrottle.objects.filter(username=key).only("locked_until").first()
-    return row.locked_until if row is not None and row.locked_until and row.locked_until > now else None
+    return row.locked_at(now) if row is not None else None
 
 
 def _count_failure(key, now):
     """One more failure for ``key`` (the same rule as the password sign-in); returns when it is locked, or None."""
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=key)
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    if throttle.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
-        throttle.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
-        throttle.failures = 0
+    throttle.add_failure(now)
     throttle.save()
-    return throttle.locked_until if throttle.locked_until and throttle.locked_until > now else None
+    return throttle.locked_at(now)
 
 
 def _refuse(request, refused, *, count=True, username=""):

@@ -116,7 +116,7 @@ def sign_in(request, *, username, password, channel="web"):
     # The raises come after each atomic block: the failure count and the audit row must survive them.
     with transaction.atomic():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
-        locked_until = throttle.locked_until if throttle.locked_until and throttle.locked_until > now else None
+        locked_until = throttle.locked_at(now)
         if locked_until:
             record(actor=None, action="auth.locked", data={"username": username, "channel": channel})
     if locked_until:
@@ -125,11 +125,7 @@ def sign_in(request, *, username, password, channel="web"):
     with transaction.atomic():
         throttle = LoginThrottle.objects.select_for_update().get(username=username.lower())
         if user is None:
-            throttle.failures += 1
-            throttle.last_failure_at = now
-            if throttle.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
-                throttle.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
-                throttle.failures = 0
+            throttle.add_failure(now)
             throttle.save()
             record(actor=None, action="auth.failed", data={"username": username, "channel": channel})
         else:
@@ -294,11 +290,7 @@ def verify_second_factor(user, code, channel="web"):
             if ok:
                 throttle.failures = 0
             else:
-                throttle.failures += 1
-                throttle.last_failure_at = now
-                if throttle.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
-                    throttle.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
-                    throttle.failures = 0
+                throttle.add_failure(now)
             throttle.save()
         record(actor=user if ok else None, action="auth.2fa_ok" if ok else "auth.2fa_failed", obj=user,
                data={"channel": channel, "locked": locked})

@@ -52,6 +52,13 @@ def _admin(request):
         raise PermissionDenied
 
 
+def _decision_or_404(decision_id):
+    try:
+        return selectors.get_decision(decision_id)
+    except Decision.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @login_required
 def index(request):
     _admin(request)
@@ -62,10 +69,7 @@ def index(request):
 @login_required
 def detail(request, decision_id):
     _admin(request)
-    try:
-        decision = selectors.get_decision(decision_id)
-    except Decision.DoesNotExist as exc:
-        raise Http404 from exc
+    decision = _decision_or_404(decision_id)
     status = 200
     if request.method == "POST":
         try:
@@ -133,10 +137,7 @@ def progress_of(decision):
 def progress(request, decision_id):
     """The progress card alone, polled by the page while an execution is under way (or was interrupted)."""
     _admin(request)
-    try:
-        decision = selectors.get_decision(decision_id)
-    except Decision.DoesNotExist as exc:
-        raise Http404 from exc
+    decision = _decision_or_404(decision_id)
     return render(request, "reorg/_progress.html", {"decision": decision, "progress": progress_of(decision)})
 
 
