@@ -176,6 +176,15 @@ class RecordItemOut(Schema):
     notes: str
 
 
+class RecordSuggestionOut(Schema):
+    file_id: int
+    code: str
+    title: str
+    score: int
+    reasons: list[str] = Field(..., description="Among handler, type, subject")
+    shared_words: list[str] = Field(..., description="Folded words the subject shares with the file title")
+
+
 class DocOut(Schema):
     id: int
     symbol: str
@@ -183,6 +192,30 @@ class DocOut(Schema):
     type: str
     subject: str
     issuer: str
+    suggestions: list[RecordSuggestionOut] = Field([], description="Open files of the unit's year, best first")
+
+
+class RecordDuplicateDocOut(Schema):
+    id: int
+    symbol: str
+    issued_on: datetime.date | None
+    type: str
+    subject: str
+    issuer: str
+    filed: bool
+
+
+class RecordDuplicateGroupOut(Schema):
+    reasons: list[str] = Field(..., description="Among number (number, symbol, issuer, date) and file (SHA-256)")
+    suggested_kept_id: int
+    documents: list[RecordDuplicateDocOut]
+
+
+class RecordMergeIn(Schema):
+    unit_id: int
+    year: int = Field(..., ge=1945, le=2200)
+    kept_id: int
+    duplicate_ids: list[int] = Field(..., min_length=1, max_length=services.MAX_BULK)
 
 
 class DocPage(Schema):
@@ -196,6 +229,11 @@ class ProgressOut(Schema):
     total: int
     filed: int
     percent: int
+
+
+class RecordMergeOut(Schema):
+    marked: int
+    progress: ProgressOut
 
 
 class DepositIn(Schema):
@@ -551,10 +589,36 @@ def file_hold(request, file_id: int, payload: HoldIn):
 def workbench(request, unit_id: int, year: int | None = Query(None, ge=1945, le=2200), cursor: str | None = None,
               limit: int = Query(50, ge=1, le=200)):
     unit = _unit(request, unit_id)
-    page = selectors.workbench_page(request.user, unit, _year(year), cursor=cursor, limit=limit)
+    year = _year(year)
+    page = selectors.workbench_page(request.user, unit, year, cursor=cursor, limit=limit)
+    suggested = selectors.suggestions_for(unit, year, page.items)
     return {"items": [{"id": d.pk, "symbol": d.symbol, "issued_on": d.issued_on, "type": d.document_type.name,
-                       "subject": d.subject, "issuer": d.issuer_name} for d in page.items],
+                       "subject": d.subject, "issuer": d.issuer_name,
+                       "suggestions": [{"file_id": s.file.pk, "code": s.file.code, "title": s.file.title,
+                                        "score": s.score, "reasons": list(s.reasons),
+                                        "shared_words": list(s.shared_words)} for s in suggested.get(d.pk, [])]}
+                      for d in page.items],
             "next_cursor": page.next_cursor}
+
+
+@router.get("/records/duplicates", response=list[RecordDuplicateGroupOut],
+            summary="Documents of a unit's year that look registered twice, in groups")
+def duplicates(request, unit_id: int, year: int | None = Query(None, ge=1945, le=2200)):
+    unit = _unit(request, unit_id)
+    return [{"reasons": list(g.reasons), "suggested_kept_id": g.suggested.pk,
+             "documents": [{"id": d.pk, "symbol": d.symbol, "issued_on": d.issued_on, "type": d.document_type.name,
+                            "subject": d.subject, "issuer": d.issuer_name, "filed": bool(d.filed)}
+                           for d in g.documents]}
+            for g in selectors.duplicate_groups(request.user, unit, _year(year))]
+
+
+@router.post("/records/duplicates", response=RecordMergeOut,
+             summary="Merge a duplicate group: keep one document, mark the others as its duplicates")
+def merge_duplicates(request, payload: RecordMergeIn):
+    unit = _unit(request, payload.unit_id)
+    n = services.mark_duplicates(actor=request.user, unit=unit, year=payload.year, kept_id=payload.kept_id,
+                                 duplicate_ids=payload.duplicate_ids)
+    return {"marked": n, "progress": selectors.progress(unit, payload.year)}
 
 
 @router.get("/records/progress", response=ProgressOut, summary="Share of a unit's documents of a year filed")

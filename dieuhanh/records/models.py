@@ -241,3 +241,18 @@ class DestructionRecord(models.Model):
     metadata = models.JSONField()
     destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     destroyed_at = models.DateTimeField(auto_now_add=True)
+
+
+class DuplicateMark(models.Model):
+    """A document of the unit registered twice: marked as a duplicate of the one kept, so it leaves the unit's
+    workbench and progress. The document itself stays; the mark is the unit's (another unit may keep both)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "document"], name="duplicatemark_unique_document")]
+        indexes = [models.Index(fields=["document", "unit"])]

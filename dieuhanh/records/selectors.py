@@ -2,19 +2,25 @@
 loans, the appraisal list. Every count is a bounded number of queries, whatever the number of rows."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dieuhanh.core.pagination import keyset_page
-from dieuhanh.documents.models import Document, DocumentStatus, IncomingEntry
+from dieuhanh.core.text import fold
+from dieuhanh.documents.models import Document, DocumentFile, DocumentStatus, IncomingEntry
 from dieuhanh.documents.policy import visible_documents_q
+from dieuhanh.processing.models import Flow
+from dieuhanh.search.text import symbol_key, words
 
 from .models import (
     Deposit,
     DestructionRecord,
     DispositionDecision,
+    DuplicateMark,
     FileItem,
     FileList,
     FileStatus,
@@ -92,26 +98,203 @@ def _filed_in(unit):
                   .exclude(file__status=FileStatus.DESTROYED))
 
 
+def _marked_duplicate(unit):
+    return Exists(DuplicateMark.objects.filter(unit=unit, document=OuterRef("pk")))
+
+
+def counted_documents(unit, year):
+    """The unit's documents of ``year`` that count for filing: all but those it marked as duplicates."""
+    return unit_documents(unit, year).filter(~_marked_duplicate(unit))
+
+
 def workbench_page(user, unit, year, cursor=None, limit=50):
-    """Documents of the unit's year that are in none of its files, newest first, only those the person may open."""
-    qs = (unit_documents(unit, year).filter(visible_documents_q(user)).filter(~_filed_in(unit))
+    """Documents of the unit's year that are in none of its files and not marked as duplicates, newest first, only
+    those the person may open."""
+    qs = (counted_documents(unit, year).filter(visible_documents_q(user)).filter(~_filed_in(unit))
           .select_related("document_type"))
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
 def progress(unit, year):
-    """{"total", "filed", "percent"} for the unit's documents of ``year``: two counting queries."""
-    docs = unit_documents(unit, year)
+    """{"total", "filed", "percent"} for the unit's documents of ``year`` (duplicates left out): two counting
+    queries."""
+    docs = counted_documents(unit, year)
     total = docs.count()
     filed = docs.filter(_filed_in(unit)).count() if total else 0
     return {"unit_id": unit.pk, "year": year, "total": total, "filed": filed,
             "percent": round(100 * filed / total) if total else 0}
 
 
+# --- workbench: suggested files ------------------------------------------------------------------------------
+
+# Folded words too common in subjects and file titles to tell one file from another.
+COMMON_WORDS = frozenset("""
+    ve viec cua va cac cho cung nhung mot nhieu duoc bi voi den tu theo tren duoi trong ngoai tai nay do la co
+    khong de ra vao sau truoc khi lai nam thang ngay so ho van ban tap thuc hien cong tac tinh hinh ket qua
+    quy dinh gui nhan
+""".split())
+MIN_SHARED_WORDS = 2  # one shared syllable says little in Vietnamese: "cán" alone is not "cán bộ"
+WEIGHT_HANDLER, WEIGHT_TYPE, WEIGHT_WORD = 3, 2, 1
+SUGGESTIONS_PER_DOCUMENT = 3
+MAX_SUGGESTED_FILES = 500
+
+
+def significant_words(text):
+    """Folded words of ``text`` that may tell files apart: no common word, digit run or single letter."""
+    return {w for w in words(text) if len(w) > 1 and not w.isdigit() and w not in COMMON_WORDS}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    file: RecordFile
+    score: int
+    reasons: tuple  # among "handler", "type", "subject"
+    shared_words: tuple = ()
+
+
+def suggestions_for(unit, year, documents, per_document=SUGGESTIONS_PER_DOCUMENT):
+    """{document id: [Suggestion, best first]} for ``documents`` (a workbench page): the unit's open files of
+    ``year`` that already hold a document handled by the same person (processing flows), or of the same type,
+    or whose title shares at least two significant folded words with the subject. Four queries at most,
+    whatever the number of documents; the scoring runs in Python over the page and the open files."""
+    documents = list(documents)
+    result = {d.pk: [] for d in documents}
+    if not documents:
+        return result
+    files = list(RecordFile.objects.filter(unit=unit, year=year, status=FileStatus.OPEN)
+                 .only("id", "code", "title", "unit_id", "year", "status").order_by("code")[:MAX_SUGGESTED_FILES])
+    if not files:
+        return result
+    file_ids = [f.pk for f in files]
+    types = defaultdict(set)  # file id -> ids of the document types it holds
+    for file_id, type_id in (FileItem.objects.filter(file_id__in=file_ids)
+                             .values_list("file_id", "document__document_type_id").distinct()):
+        types[file_id].add(type_id)
+    handlers = defaultdict(set)  # document id -> people handling it
+    for doc_id, user_id in (Flow.objects.filter(entry__document_id__in=list(result), handler_user__isnull=False)
+                            .values_list("entry__document_id", "handler_user_id").distinct()):
+        handlers[doc_id].add(user_id)
+    file_handlers = defaultdict(set)  # file id -> those people, when they handled a document of the file
+    wanted = set().union(*handlers.values())
+    if wanted:
+        for file_id, user_id in (Flow.objects.filter(handler_user_id__in=wanted,
+                                                     entry__document__record_items__file_id__in=file_ids)
+                                 .values_list("entry__document__record_items__file_id", "handler_user_id")
+                                 .distinct()):
+            file_handlers[file_id].add(user_id)
+    title_words = {f.pk: significant_words(f.title) for f in files}
+    for d in documents:
+        subject = significant_words(d.subject)
+        ranked = []
+        for f in files:
+            score, reasons = 0, []
+            if handlers[d.pk] & file_handlers[f.pk]:
+                score, reasons = score + WEIGHT_HANDLER, [*reasons, "handler"]
+            if d.document_type_id in types[f.pk]:
+                score, reasons = score + WEIGHT_TYPE, [*reasons, "type"]
+            shared = subject & title_words[f.pk]
+            if len(shared) >= MIN_SHARED_WORDS:
+                score, reasons = score + WEIGHT_WORD * len(shared), [*reasons, "subject"]
+            if score:
+                ranked.append(Suggestion(f, score, tuple(reasons), tuple(sorted(shared))))
+        ranked.sort(key=lambda s: (-s.score, s.file.code))
+        result[d.pk] = ranked[:per_document]
+    return result
+
+
+# --- workbench: documents registered twice --------------------------------------------------------------------
+
+def duplicate_key(symbol, issuer_name, issued_on):
+    """Folded number and symbol + issuer + date, or None when the document lacks one of them."""
+    key = symbol_key(symbol)
+    if not key or issued_on is None or not fold(issuer_name):
+        return None
+    return key, fold(issuer_name), issued_on
+
+
+class _Links:
+    """Union-find over document ids: two documents with the same key or the same main file are linked."""
+
+    def __init__(self):
+        self.parent = {}
+        self.reasons = defaultdict(set)
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def link(self, ids, reason):
+        ids = sorted(ids)
+        for other in ids[1:]:
+            a, b = self.find(ids[0]), self.find(other)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
+                self.reasons[min(a, b)] |= self.reasons.pop(max(a, b), set())
+            self.reasons[self.find(ids[0])].add(reason)
+
+    def groups(self):
+        """[(sorted ids, reasons)] of every group of two or more."""
+        members = defaultdict(list)
+        for x in self.parent:
+            members[self.find(x)].append(x)
+        return [(sorted(ids), tuple(sorted(self.reasons[root]))) for root, ids in members.items() if len(ids) > 1]
+
+
+def link_duplicates(documents):
+    """Link ``documents`` (a queryset) that look like one document registered twice: same folded number and symbol,
+    issuer and date ("number"), or the same main file by SHA-256 ("file"). Three queries."""
+    links = _Links()
+    by_key = defaultdict(list)
+    for pk, symbol, issuer, issued_on in (documents.exclude(symbol="").exclude(issued_on__isnull=True)
+                                          .values_list("pk", "symbol", "issuer_name", "issued_on")):
+        if (key := duplicate_key(symbol, issuer, issued_on)) is not None:
+            by_key[key].append(pk)
+    for ids in by_key.values():
+        if len(ids) > 1:
+            links.link(ids, "number")
+    mains = DocumentFile.objects.filter(is_main=True, document__in=documents.values("pk"))
+    shared = mains.values("blob_id").annotate(n=Count("document_id", distinct=True)).filter(n__gt=1).values("blob_id")
+    by_blob = defaultdict(set)
+    for blob_id, doc_id in mains.filter(blob_id__in=shared).values_list("blob_id", "document_id"):
+        by_blob[blob_id].add(doc_id)
+    for ids in by_blob.values():
+        links.link(ids, "file")
+    return links.groups()
+
+
+@dataclass
+class DuplicateGroup:
+    documents: list  # Document rows, oldest first, each with ``filed`` (in one of the unit's files)
+    reasons: tuple  # among "file", "number"
+    suggested: object = field(default=None)  # the one to keep by default: a filed one, else the oldest
+
+
+def duplicate_groups(user, unit, year, limit=50):
+    """Groups of the unit's documents of ``year`` (not yet marked as duplicates) that look like one document
+    registered twice, newest groups first; only documents the person may open, groups of two or more. Four
+    queries, whatever the number of documents."""
+    found = link_duplicates(counted_documents(unit, year))
+    if not found:
+        return []
+    found.sort(key=lambda g: -g[0][-1])
+    found = found[:limit]
+    wanted = [pk for ids, _ in found for pk in ids]
+    docs = {d.pk: d for d in Document.objects.filter(pk__in=wanted).filter(visible_documents_q(user))
+            .annotate(filed=_filed_in(unit)).select_related("document_type")}
+    groups = []
+    for ids, reasons in found:
+        members = [docs[pk] for pk in ids if pk in docs]
+        if len(members) > 1:
+            kept = next((d for d in members if d.filed), members[0])
+            groups.append(DuplicateGroup(members, reasons, kept))
+    return groups
+
+
 def file_counts(unit, year):
     """{status: count} of the unit's files of ``year`` (one grouped query)."""
-    from django.db.models import Count
-
     rows = RecordFile.objects.filter(unit=unit, year=year).values("status").annotate(n=Count("id"))
     return {r["status"]: r["n"] for r in rows}
 

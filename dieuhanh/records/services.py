@@ -31,6 +31,7 @@ from .models import (
     DepositStatus,
     DestructionRecord,
     DispositionDecision,
+    DuplicateMark,
     FileItem,
     FileList,
     FileListEntry,
@@ -43,6 +44,7 @@ from .models import (
 )
 
 MAX_BULK = 200
+MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer name no row (and would overflow the database driver)
 MIN_COUNCIL = 3
 SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
 
@@ -363,7 +365,7 @@ def _ids(values, field="document_ids"):
         raise ValidationError({field: f"At most {MAX_BULK} documents at a time."})
     ids = []
     for v in values:
-        if isinstance(v, bool) or not str(v).isdigit():
+        if isinstance(v, bool) or not str(v).isdigit() or int(v) > MAX_ID:
             raise ValidationError({field: f"Not a document id: {v}."})
         ids.append(int(v))
     if len(set(ids)) != len(ids):
@@ -390,6 +392,10 @@ def attach_documents(*, actor, file, document_ids):
     already = set(FileItem.objects.filter(file=file, document_id__in=ids).values_list("document_id", flat=True))
     if already:
         raise ValidationError({"document_ids": f"Document {min(already)} is already in file {file.code}."})
+    mark = DuplicateMark.objects.filter(unit=file.unit, document_id__in=ids).order_by("document_id").first()
+    if mark is not None:
+        raise ValidationError({"document_ids": f"Document {mark.document_id} is marked as a duplicate of document "
+                                               f"{mark.kept_id}; file that one instead."})
     FileItem.objects.bulk_create([FileItem(file=file, document=documents[i], doc_date=_doc_date(documents[i]),
                                            added_by=actor) for i in ids])
     record(actor=actor, action="records.attach", obj=file, unit=file.unit, data={"documents": ids})
@@ -406,6 +412,55 @@ def detach_document(*, actor, file, document_id):
     if not deleted:
         raise ValidationError({"document_id": f"Document {document_id} is not in file {file.code}."})
     record(actor=actor, action="records.detach", obj=file, unit=file.unit, data={"document": document_id})
+
+
+@transaction.atomic
+def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
+    """Merge documents of the unit registered twice: keep ``kept_id`` and mark ``duplicate_ids`` as its duplicates,
+    so they leave the workbench and the progress count. Nothing is deleted; the mark is the unit's. All must be
+    documents of the unit's ``year`` the actor may open, linked to the kept one (same folded number and symbol,
+    issuer and date, or same main file), not marked already, and the duplicates in none of the unit's files."""
+    from . import selectors
+
+    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists keep its records.")
+    year = _year(year)
+    if isinstance(kept_id, bool) or not str(kept_id or "").isdigit() or int(kept_id) > MAX_ID:
+        raise ValidationError({"kept_id": "Choose the document to keep."})
+    kept_id = int(kept_id)
+    ids = _ids(duplicate_ids, "duplicate_ids")
+    if kept_id in ids:
+        raise ValidationError({"duplicate_ids": "The document kept cannot be its own duplicate."})
+    everyone = [kept_id, *ids]
+    # lock the documents so two people merging the same group one after the other see each other's marks
+    documents = {d.pk: d for d in Document.objects.select_for_update(of=("self",)).filter(pk__in=everyone)
+                 .select_related("issuing_unit")}
+    for doc_id in everyone:
+        document = documents.get(doc_id)
+        if document is None or not can_view_document(actor, document):
+            raise ValidationError({"duplicate_ids": f"Document {doc_id} does not exist or you cannot open it."})
+    ours = set(selectors.unit_documents(unit, year).filter(pk__in=everyone).values_list("pk", flat=True))
+    if stray := [i for i in everyone if i not in ours]:
+        raise ValidationError({"duplicate_ids": f"Document {stray[0]} is not a document of {unit.name} "
+                                                f"for {year}."})
+    marked = DuplicateMark.objects.filter(unit=unit, document_id__in=everyone).order_by("document_id").first()
+    if marked is not None:
+        raise ValidationError({"duplicate_ids": f"Document {marked.document_id} is already marked as a duplicate "
+                                                f"of document {marked.kept_id}."})
+    groups = selectors.link_duplicates(Document.objects.filter(pk__in=everyone))
+    if not any(set(everyone) <= set(group) for group, _ in groups):
+        raise ValidationError({"duplicate_ids": "These documents do not look like one document registered twice: "
+                                                "they share neither number, symbol, issuer and date nor the file."})
+    filed = (FileItem.objects.filter(document_id__in=ids, file__unit=unit).exclude(file__status=FileStatus.DESTROYED)
+             .select_related("file").order_by("document_id").first())
+    if filed is not None:
+        raise ValidationError({"duplicate_ids": f"Document {filed.document_id} is in file {filed.file.code}; keep "
+                                                f"that one, or take it out of the file first."})
+    require_not_frozen(*ids)
+    DuplicateMark.objects.bulk_create([DuplicateMark(unit=unit, document_id=i, kept_id=kept_id, marked_by=actor)
+                                       for i in ids])
+    record(actor=actor, action="records.mark_duplicates", obj=documents[kept_id], unit=unit,
+           data={"kept": kept_id, "duplicates": ids, "year": year})
+    return len(ids)
 
 
 def expiry(end_date, retention):
@@ -432,6 +487,12 @@ def close_file(*, actor, file, title, retention_id):
         raise ValidationError({"documents": f"File {file.code} holds no document yet."})
     if items.values("document_id").distinct().count() != count:
         raise ValidationError({"documents": f"File {file.code} holds a document twice."})
+    # the same check for a document registered twice: a copy marked as a duplicate has no place in a file
+    mark = (DuplicateMark.objects.filter(unit=file.unit, document_id__in=items.values("document_id"))
+            .order_by("document_id").first())
+    if mark is not None:
+        raise ValidationError({"documents": f"File {file.code} holds document {mark.document_id}, marked as a "
+                                            f"duplicate of document {mark.kept_id}; take it out first."})
     file.title, file.retention = title, retention
     file.start_date, file.end_date = stats["start"], stats["end"]
     file.document_count, file.page_count = count, stats["pages"] or 0

@@ -204,27 +204,64 @@ def file_detail(request, file_id):
     }, status=status)
 
 
+def _suggestion_reasons():
+    return {"handler": _("same handler"), "type": _("same document type"), "subject": _("similar subject")}
+
+
+def _duplicate_reasons():
+    return {"number": _("same number, symbol, issuer and date"), "file": _("same file content")}
+
+
+def _workbench_post(request, unit, year):
+    """The workbench's writes: one click on a suggested file (``one`` = "file:document"), the bulk attach (the
+    chosen ``document``s to ``file``) and the merge of a duplicate group (``kept`` among the ``member``s)."""
+    if request.POST.get("action") == "merge":
+        kept = _int(request.POST.get("kept"))
+        if kept is None:
+            raise ValidationError({"kept": _("Choose the document to keep.")})
+        members = [_int(x) for x in request.POST.getlist("member")]
+        if None in members:
+            raise ValidationError({"member": _("Not a document of this group.")})
+        n = services.mark_duplicates(actor=request.user, unit=unit, year=year, kept_id=kept,
+                                     duplicate_ids=[m for m in members if m != kept])
+        return ngettext("%(n)s document marked as a duplicate.", "%(n)s documents marked as duplicates.",
+                        n) % {"n": n}
+    one = request.POST.get("one")
+    if one is not None:
+        file_id, _sep, doc_id = one.partition(":")
+        file_pk, ids = _int(file_id), [_int(doc_id)]
+    else:
+        file_pk, ids = _int(request.POST.get("file")), [_int(x) for x in request.POST.getlist("document")]
+    file = selectors.files_of(unit).filter(pk=file_pk or 0).first()
+    if file is None:
+        raise ValidationError({"file": _("Choose an open file of this unit.")})
+    n = services.attach_documents(actor=request.user, file=file, document_ids=[i for i in ids if i])
+    return _("%(n)s documents attached to %(code)s.") % {"n": n, "code": file.code}
+
+
 @login_required
 def workbench(request):
     units, unit, year = _pick(request)
     status = 200
     if request.method == "POST":
-        def run():
-            file = selectors.files_of(unit).filter(pk=_int(request.POST.get("file")) or 0).first()
-            if file is None:
-                raise ValidationError({"file": _("Choose an open file of this unit.")})
-            ids = [_int(x) for x in request.POST.getlist("document")]
-            n = services.attach_documents(actor=request.user, file=file, document_ids=[i for i in ids if i])
-            return _("%(n)s documents attached to %(code)s.") % {"n": n, "code": file.code}
-
-        ok, status = _run(request, run)
+        ok, status = _run(request, lambda: _workbench_post(request, unit, year))
         if ok:
             return redirect(f"{request.path}?unit={unit.pk}&year={year}")
     page = page_for_request(selectors.workbench_page, request, request.user, unit, year)
+    labels = _suggestion_reasons()
+    suggestions = selectors.suggestions_for(unit, year, page.items)
+    for d in page.items:
+        d.suggested = [{"file": s.file, "reasons": ", ".join(labels[r] for r in s.reasons)}
+                       for s in suggestions.get(d.pk, [])]
+    duplicate_labels = _duplicate_reasons()
+    groups = [{"documents": g.documents, "kept": g.suggested,
+               "reasons": ", ".join(duplicate_labels[r] for r in g.reasons)}
+              for g in selectors.duplicate_groups(request.user, unit, year)]
     return render(request, "records/workbench.html", {
         "units": units, "unit": unit, "year": year, "page": page, "progress": selectors.progress(unit, year),
         "open_files": list(selectors.files_of(unit, status=FileStatus.OPEN).order_by("code")[:200]),
         "can_keep": policy.can_keep(request.user, unit), "max_bulk": services.MAX_BULK,
+        "duplicate_groups": groups,
     }, status=status)
 
 
