@@ -2,9 +2,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from dieuhanh.reorg import services
 from dieuhanh.reorg.models import Decision
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English here; the pages show them in the person's language."""
+    with translation.override("en"):
+        yield
 
 
 def merge(org, items, **kw):
