@@ -22,8 +22,10 @@ def big_tree(django_db_setup, django_db_blocker):
         from dieuhanh.audit.models import AuditEvent
 
         AuditEvent.objects.filter(actor=admin).delete()
-        Unit.objects.filter(code__startswith="Z").update(parent=None)
-        Unit.objects.filter(code__startswith="Z").delete()
+        # One statement: the seeded units have nothing pointing at them but each other, and the ORM's cascade
+        # collector walks every table that references units (minutes at 50,000 units on PostgreSQL).
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM units_unit WHERE code LIKE 'Z%%'")
         admin.delete()
 
 
