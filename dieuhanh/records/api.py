@@ -185,23 +185,20 @@ class RecordSuggestionOut(Schema):
     shared_words: list[str] = Field(..., description="Folded words the subject shares with the file title")
 
 
-class DocOut(Schema):
+class RecordDocBase(Schema):
     id: int
     symbol: str
     issued_on: datetime.date | None
     type: str
     subject: str
     issuer: str
+
+
+class DocOut(RecordDocBase):
     suggestions: list[RecordSuggestionOut] = Field([], description="Open files of the unit's year, best first")
 
 
-class RecordDuplicateDocOut(Schema):
-    id: int
-    symbol: str
-    issued_on: datetime.date | None
-    type: str
-    subject: str
-    issuer: str
+class RecordDuplicateDocOut(RecordDocBase):
     filed: bool
 
 
