@@ -25,6 +25,19 @@ def browser():
         b.close()
 
 
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+
+
+def watched_page(browser, size, **context_args):
+    """A new page at ``size`` ("phone" or "desktop") and the list that collects its Content-Security-Policy
+    violations, which the tests assert stays empty."""
+    context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone", **context_args)
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return context, page, violations
+
+
 def login(page, base, username, password):
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHOTS
+from .conftest import SHOTS, VIEWPORTS, watched_page
 
 ROOT = Path(__file__).resolve().parents[2]
 README_IMG = ROOT / "docs" / "img"
-VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
 
 def _no_sideways_scroll(page, size):
@@ -47,10 +46,7 @@ def test_clerk_signs_in_and_browses_the_directory(live_server, browser, size):
     seed_demo()
     base = live_server.url
     # An English-speaking browser: the interface still starts in Vietnamese.
-    context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone", locale="en-US")
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    context, page, violations = watched_page(browser, size, locale="en-US")
 
     # Sign in through the form; Vietnamese is the default language.
     page.goto(f"{base}/")

@@ -3,8 +3,8 @@ covers, and lifts it, on a phone and on a desktop. Screenshots in test-output/br
 
 import pytest
 
-from .conftest import SHOTS, login
-from .test_directory import VIEWPORTS, _no_sideways_scroll
+from .conftest import SHOTS, VIEWPORTS, login, watched_page
+from .test_directory import _no_sideways_scroll
 
 
 @pytest.mark.browser
@@ -20,10 +20,7 @@ def test_admin_freezes_and_lifts(live_server, browser, size):
     seed_demo_documents()
     doc = Document.objects.exclude(symbol="").order_by("pk").first()
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone")
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    context, page, violations = watched_page(browser, size)
     login(page, base, "admin", DEMO_PASSWORD)
     page.locator("#freezes-link").click()
     page.wait_for_url(f"{base}/freezes/")

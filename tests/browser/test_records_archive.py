@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from .conftest import SHOTS, login
-from .test_directory import VIEWPORTS, _no_sideways_scroll
+from .conftest import SHOTS, VIEWPORTS, login, watched_page
+from .test_directory import _no_sideways_scroll
 
 
 def _archive_world():
@@ -58,10 +58,7 @@ def test_archive_lends_returns_appraises_and_destroys(live_server, browser, sett
     settings.MEDIA_ROOT = tmp_path
     hanoi, (lent, held, doomed) = _archive_world()
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone", locale="vi-VN")
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    context, page, violations = watched_page(browser, size, locale="vi-VN")
     login(page, base, "luutru.hanoi", DEMO_PASSWORD)
 
     # usage register: lend, then record the return

@@ -4,8 +4,8 @@ progress, on a phone and on a desktop. Screenshots in test-output/browser/reorg-
 
 import pytest
 
-from .conftest import SHOTS, login
-from .test_directory import VIEWPORTS, _no_sideways_scroll
+from .conftest import SHOTS, VIEWPORTS, login, watched_page
+from .test_directory import _no_sideways_scroll
 
 
 def _pick(page, field, words, unit):
@@ -30,10 +30,7 @@ def test_admin_records_a_merger(live_server, browser, size):
     badinh, hoankiem = (Unit.objects.get(name=n) for n in ("Đảng ủy phường Ba Đình", "Đảng ủy phường Hoàn Kiếm"))
     successor = Unit.objects.get(name="Đảng ủy xã Sóc Sơn")
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[size], is_mobile=size == "phone")
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    context, page, violations = watched_page(browser, size)
     login(page, base, "admin", DEMO_PASSWORD)
     page.goto(f"{base}/reorg/")
     page.locator("#new-decision").click()
