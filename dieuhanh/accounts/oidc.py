@@ -9,7 +9,6 @@ An identity maps to an existing active account only (by ``DIEUHANH_OIDC_USERNAME
 created. Refusals, lockouts and sign-ins are audited like the password sign-in, on the channel ``oidc``.
 """
 
-import ipaddress
 import threading
 import time
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dieuhanh.audit.services import record
+from dieuhanh.core import zones
 from dieuhanh.core.text import nfc
 
 from .models import LoginThrottle, User
@@ -120,32 +120,9 @@ def start(request, next_url=""):
 
 # --- The callback ---------------------------------------------------------------------------------------------
 
-def client_address(request):
-    """The client's address. Behind a trusted reverse proxy (DIEUHANH_TRUSTED_PROXIES) every request comes from
-    the proxy, so the nearest untrusted address it recorded in X-Forwarded-For is taken instead."""
-    from dieuhanh.core.zones import _networks
-
-    proxies = _networks(settings.DIEUHANH_TRUSTED_PROXIES)
-
-    def trusted(value):
-        try:
-            address = ipaddress.ip_address(value)
-        except ValueError:
-            return False
-        return any(address in net for net in proxies)
-
-    remote = request.META.get("REMOTE_ADDR", "")
-    if proxies and trusted(remote):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        for value in reversed(forwarded):
-            if not trusted(value):
-                return value[:100]
-    return remote[:100]
-
-
 def _address_key(request):
     # ":" cannot occur in a username, so these rows never collide with a person's own lockout
-    return f"oidc:{client_address(request)}"[:150]
+    return f"oidc:{zones.client_address(request)}"[:150]
 
 
 def _locked_until(key, now):

@@ -24,6 +24,26 @@ def _networks(value):
     return [ipaddress.ip_network(n.strip(), strict=False) for n in value if n.strip()]
 
 
+def client_address(request):
+    """The client's address. Behind a trusted reverse proxy (DIEUHANH_TRUSTED_PROXIES) every request comes from
+    the proxy, so the nearest untrusted address it recorded in X-Forwarded-For is taken instead."""
+    proxies = _networks(settings.DIEUHANH_TRUSTED_PROXIES)
+
+    def trusted(value):
+        try:
+            return any(ipaddress.ip_address(value) in net for net in proxies)
+        except ValueError:
+            return False
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies and trusted(remote):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for value in reversed(forwarded):
+            if not trusted(value):
+                return value[:100]
+    return remote[:100]
+
+
 def zone_of(request):
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
