@@ -14,8 +14,10 @@ timed here belongs to one of them (sees ~2% of the documents), the administrator
 import argparse
 import datetime
 import io
+import multiprocessing
 import random
 import sys
+import threading
 import time
 import unicodedata
 
@@ -62,9 +64,7 @@ def seed(args, words, weights):
 
     from dieuhanh.accounts.models import Membership, Role, User
     from dieuhanh.core.reference import ensure_reference_data
-    from dieuhanh.core.text import fold
     from dieuhanh.documents.models import Document, DocumentType
-    from dieuhanh.search.text import index_text, month_token, reader_tokens, symbol_key
     from dieuhanh.units.models import Unit, UnitKind
     from dieuhanh.units.services import create_unit
 
@@ -85,7 +85,6 @@ def seed(args, words, weights):
         Membership.objects.create(user=clerk, unit=units[0], role=Role.CLERK)
     have = Document.objects.filter(created_by=admin).count()
     types = list(DocumentType.objects.filter(system="state").values_list("id", "abbreviation"))
-    rng = random.Random(have)
     cum, total = [], 0.0
     for w in weights:
         total += w
@@ -94,60 +93,100 @@ def seed(args, words, weights):
     todo = args.docs - have
     print(f"documents present: {have:,}; adding {max(todo, 0):,}", flush=True)
     next_id = (Document.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    day0 = datetime.date(2020, 1, 1)
     bulk = todo > 50_000
-    if bulk:  # a bulk load builds the GIN index and the vocabulary once at the end, as a restore would
+    if bulk:  # a bulk load builds the GIN indexes and the vocabulary once at the end, as a restore would
         with connection.cursor() as cur:
-            cur.execute("DROP INDEX IF EXISTS search_entry_tsv")
+            for index in GIN_INDEXES:
+                cur.execute(f"DROP INDEX IF EXISTS {index}")
             cur.execute("ALTER TABLE search_searchentry DISABLE TRIGGER search_entry_words")
+    global _GEN
+    _GEN = {"types": types, "units": [(u.pk, u.short_name) for u in units], "words": words, "cum": cum,
+            "admin": admin.pk}
+    jobs = []
     while todo > 0:
         n = min(batch, todo)
-        docs, entries = io.StringIO(), io.StringIO()
-        for i in range(n):
-            doc_id = next_id + i
-            type_id, abbr = rng.choice(types)
-            unit = units[doc_id % UNITS]
-            subject = make_text(rng, words, cum, rng.randint(8, 18))
-            body = make_text(rng, words, cum, rng.randint(40, 90))
-            symbol = f"{doc_id % 3000 + 1}/{abbr or 'UBND'}-{unit.short_name}{doc_id % UNITS}"
-            day = day0 + datetime.timedelta(days=doc_id % 2500)
-            issuer = f"Tỉnh ủy {doc_id % UNITS + 1}"
-            docs.write(copy_row([doc_id, type_id, unit.pk, issuer, "issued", "", symbol, "", day.isoformat(),
-                                 subject, "", "", "", 0, 0, 1, "vi", admin.pk, "2026-01-01 00:00:00+00"]))
-            text = "\n".join([f"Số: {symbol}", subject, issuer, body])
-            entries.write(copy_row([doc_id, text, index_text(text, reader_tokens(units=[unit.pk]) + [month_token(day)]),
-                                    symbol_key(symbol), fold(issuer),
-                                    day.isoformat(), "2026-01-01 00:00:00+00"]))
-        with transaction.atomic(), connection.cursor() as cur:
-            raw = cur.cursor if hasattr(cur, "cursor") else cur
-            with raw.copy("COPY documents_document (id, document_type_id, issuing_unit_id, issuer_name, status, "
-                          "period, symbol, place, issued_on, subject, signer_name, signer_position, authority, "
-                          "urgency, confidentiality, page_count, language, created_by_id, created_at) "
-                          "FROM STDIN") as copy:
-                copy.write(docs.getvalue())
-            with raw.copy("COPY search_searchentry (document_id, text, folded, symbol_key, issuer_key, sort_date, "
-                          "updated_at) FROM STDIN") as copy:
-                copy.write(entries.getvalue())
+        jobs.append((next_id, n))
         next_id += n
         todo -= n
-        done = args.docs - todo
-        rate = (done - have) / (time.perf_counter() - start)
-        print(f"  {done:,} documents ({rate:,.0f}/s)", flush=True)
+    done = have
+    # rows are made in worker processes (folding and tokens take most of the time) and copied in here
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        for docs, entries, n in pool.imap(_rows, jobs):
+            with transaction.atomic(), connection.cursor() as cur:
+                raw = cur.cursor if hasattr(cur, "cursor") else cur
+                with raw.copy("COPY documents_document (id, document_type_id, issuing_unit_id, issuer_name, "
+                              "status, period, symbol, place, issued_on, subject, signer_name, signer_position, "
+                              "authority, urgency, confidentiality, page_count, language, created_by_id, "
+                              "created_at) FROM STDIN") as copy:
+                    copy.write(docs)
+                with raw.copy("COPY search_searchentry (document_id, text, folded, pairs, symbol_key, issuer_key, "
+                              "sort_date, updated_at) FROM STDIN") as copy:
+                    copy.write(entries)
+            done += n
+            rate = (done - have) / (time.perf_counter() - start)
+            print(f"  {done:,} documents ({rate:,.0f}/s)", flush=True)
     with connection.cursor() as cur:
         if bulk:
             t0 = time.perf_counter()
-            cur.execute("SET maintenance_work_mem = '1GB'")
-            cur.execute("CREATE INDEX search_entry_tsv ON search_searchentry USING gin (search_tsv)")
+            # the two GIN indexes are built side by side, one connection each
+            threads = [threading.Thread(target=_build_index, args=(name, column))
+                       for name, column in GIN_INDEXES.items()]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
             cur.execute("ALTER TABLE search_searchentry ENABLE TRIGGER search_entry_words")
             cur.execute("INSERT INTO search_searchword(word) SELECT word FROM ts_stat('SELECT search_tsv FROM "
                         "search_searchentry') WHERE word NOT LIKE 'zq%%' AND length(word) BETWEEN 3 AND 40 "
                         "AND word !~ '^[0-9]+$' ON CONFLICT DO NOTHING")
-            print(f"  GIN index and vocabulary built in {time.perf_counter() - t0:.0f} s", flush=True)
+            print(f"  GIN indexes and vocabulary built in {time.perf_counter() - t0:.0f} s", flush=True)
         cur.execute("SELECT setval(pg_get_serial_sequence('documents_document', 'id'), "
                     "(SELECT max(id) FROM documents_document))")
         cur.execute("ANALYZE documents_document")
         cur.execute("ANALYZE search_searchentry")
     return admin, clerk
+
+
+GIN_INDEXES = {"search_entry_tsv": "search_tsv", "search_entry_pairs": "pairs_tsv"}
+_GEN = {}
+
+
+def _build_index(name, column):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        t0 = time.perf_counter()
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute(f"CREATE INDEX {name} ON search_searchentry USING gin ({column})")
+        print(f"  {name} built in {time.perf_counter() - t0:.0f} s", flush=True)
+    connection.close()
+
+
+def _rows(job):
+    """COPY lines of ``n`` documents from ``first`` on (run in a worker process; same rows for the same ids)."""
+    from dieuhanh.core.text import fold
+    from dieuhanh.search.text import index_fields, month_token, reader_tokens, symbol_key
+
+    first, n = job
+    g = _GEN
+    rng = random.Random(first)
+    day0 = datetime.date(2020, 1, 1)
+    docs, entries = io.StringIO(), io.StringIO()
+    for doc_id in range(first, first + n):
+        type_id, abbr = rng.choice(g["types"])
+        unit_pk, short = g["units"][doc_id % UNITS]
+        subject = make_text(rng, g["words"], g["cum"], rng.randint(8, 18))
+        body = make_text(rng, g["words"], g["cum"], rng.randint(40, 90))
+        symbol = f"{doc_id % 3000 + 1}/{abbr or 'UBND'}-{short}{doc_id % UNITS}"
+        day = day0 + datetime.timedelta(days=doc_id % 2500)
+        issuer = f"Tỉnh ủy {doc_id % UNITS + 1}"
+        docs.write(copy_row([doc_id, type_id, unit_pk, issuer, "issued", "", symbol, "", day.isoformat(),
+                             subject, "", "", "", 0, 0, 1, "vi", g["admin"], "2026-01-01 00:00:00+00"]))
+        text = "\n".join([f"Số: {symbol}", subject, issuer, body])
+        fields = index_fields(text, reader_tokens(units=[unit_pk]) + [month_token(day)])
+        entries.write(copy_row([doc_id, text, fields["folded"], fields["pairs"], symbol_key(symbol), fold(issuer),
+                                day.isoformat(), "2026-01-01 00:00:00+00"]))
+    return docs.getvalue(), entries.getvalue(), n
 
 
 def queries(words):
@@ -170,6 +209,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2, help="times each query list is run")
+    parser.add_argument("--workers", type=int, default=2, help="processes making the rows to load")
     args = parser.parse_args()
     setup_django()
     from django.db import connection

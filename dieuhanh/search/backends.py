@@ -29,14 +29,14 @@ ENTRY = "search_searchentry"
 
 
 def _keyset(sort, cursor):
-    """Condition continuing after ``cursor`` on the outer columns (id, score, sort_date)."""
+    """Condition continuing after ``cursor`` on the outer columns (document_id, score, sort_date)."""
     if not cursor:
         return "", []
     if sort == "date":
         day, doc_id = cursor
-        return "AND (r.sort_date < %s OR (r.sort_date = %s AND r.id < %s))", [day, day, doc_id]
+        return "AND (r.sort_date < %s OR (r.sort_date = %s AND r.document_id < %s))", [day, day, doc_id]
     score, doc_id = cursor
-    return "AND (r.score < %s OR (r.score = %s AND r.id < %s))", [score, score, doc_id]
+    return "AND (r.score < %s OR (r.score = %s AND r.document_id < %s))", [score, score, doc_id]
 
 
 SLICES = (3, 12, 48)  # months back from the newest month that can hold a match
@@ -78,10 +78,17 @@ class Backend:
     vendor = ""
     # Matches in the newest slice, measured by count() when it looked there; page() sizes its slices from it.
     recent = None
+    # What keeps an ordered subquery from being merged into the query around it.
+    keep_order = ""
 
-    def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
-        """SQL of ``id, sort_date`` (and what ranking needs) of the visible documents matching ``parsed``."""
+    def _candidates(self, parsed, *, ranking):
+        """SQL of ``document_id, sort_date`` (and what ranking needs) of the index rows matching ``parsed``:
+        the words and the reader's tokens, before the exact permission check."""
         raise NotImplementedError
+
+    def _visible(self, visible_sql):
+        """The exact permission check as a condition on the outer row ``e``."""
+        return f"EXISTS ({visible_sql})"
 
     def _ranked(self, parsed, candidates, params):
         raise NotImplementedError
@@ -104,20 +111,29 @@ class Backend:
 
     def _page(self, parsed, visible_sql, visible_params, *, sort, cursor, limit, with_window=False):
         """Rows of one page; with ``with_window`` also how many rows the slice offered (the ranking window, or
-        for "by date" the rows of this page)."""
+        for "by date" the rows of this page).
+
+        The candidates are put in order first and the exact permission check runs last, on them in that order,
+        until the page is full: a page of 20 checks about 20 documents, not every candidate of a broad query.
+        The reader's tokens already narrowed the candidates to what the reader may plausibly open."""
         where, extra = _keyset(sort, cursor)
-        cands, params = self._candidates(parsed, visible_sql, visible_params, ranking=sort == "relevance")
+        cands, params = self._candidates(parsed, ranking=sort == "relevance")
         if sort == "date":
-            sql = (f"SELECT r.id, 0.0 AS score, r.sort_date FROM ({cands}) r WHERE 1=1 {where} "
-                   f"ORDER BY r.sort_date DESC, r.id DESC LIMIT %s")
+            order = "sort_date DESC, document_id DESC"
+            ordered = (f"SELECT r.document_id, 0.0 AS score, r.sort_date, 0 AS n FROM ({cands}) r "
+                       f"WHERE 1=1 {where} ORDER BY {order}")
         else:
-            window = f"SELECT * FROM ({cands}) c ORDER BY c.sort_date DESC, c.id DESC LIMIT {RANK_WINDOW}"
+            window = (f"SELECT * FROM ({cands}) c ORDER BY c.sort_date DESC, c.document_id DESC "
+                      f"LIMIT {RANK_WINDOW}")
             ranked, params = self._ranked(parsed, window, params)
             # n: the size of the whole window (before the keyset), which tells a slice that holds enough matches
-            sql = (f"SELECT r.id, r.score, r.sort_date, r.n FROM (SELECT q.*, count(*) OVER () AS n "
-                   f"FROM ({ranked}) q) r WHERE 1=1 {where} ORDER BY r.score DESC, r.id DESC LIMIT %s")
+            order = "score DESC, document_id DESC"
+            ordered = (f"SELECT r.* FROM (SELECT q.*, count(*) OVER () AS n FROM ({ranked}) q) r "
+                       f"WHERE 1=1 {where} ORDER BY {order}")
+        sql = (f"SELECT e.document_id, e.score, e.sort_date, e.n FROM ({ordered} {self.keep_order}) e "
+               f"WHERE {self._visible(visible_sql)} ORDER BY {order} LIMIT %s")
         with connection.cursor() as cur:
-            cur.execute(sql, params + extra + [limit])
+            cur.execute(sql, params + extra + list(visible_params) + [limit])
             rows = cur.fetchall()
         out = [(row[0], float(row[1]), _as_date(row[2])) for row in rows]
         if not with_window:
@@ -139,9 +155,10 @@ class Backend:
         return self._count(parsed, visible_sql, visible_params, cap=cap)
 
     def _count(self, parsed, visible_sql, visible_params, *, cap):
-        cands, params = self._candidates(parsed, visible_sql, visible_params, ranking=False)
+        cands, params = self._candidates(parsed, ranking=False)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({cands}) r LIMIT %s) c", params + [cap + 1])
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({cands}) e WHERE {self._visible(visible_sql)} "
+                        f"LIMIT %s) c", params + list(visible_params) + [cap + 1])
             return cur.fetchone()[0]
 
     def similar_words(self, word, *, limit=3):
@@ -154,6 +171,7 @@ class Backend:
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
+    keep_order = "LIMIT -1"
 
     @staticmethod
     def match(parsed):
@@ -164,34 +182,32 @@ class SqliteBackend(Backend):
                 parts.append("(" + " OR ".join(f'"{t}"' for t in group) + ")")
         return " AND ".join(parts)
 
-    def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
+    def _candidates(self, parsed, *, ranking):
         match = self.match(parsed)
         if not match:  # an administrator's empty search: every document
-            return (f"SELECT e.document_id AS id, e.sort_date AS sort_date FROM {ENTRY} e "
-                    f"WHERE EXISTS ({visible_sql})", list(visible_params))
-        sql = (f"SELECT e.document_id AS id, e.sort_date AS sort_date FROM search_fts f "
-               f"JOIN {ENTRY} e ON e.document_id = f.rowid "
-               f"WHERE search_fts MATCH %s AND EXISTS ({visible_sql})")
-        return sql, [match] + list(visible_params)
+            return f"SELECT e.document_id, e.sort_date FROM {ENTRY} e", []
+        return (f"SELECT e.document_id, e.sort_date FROM search_fts f JOIN {ENTRY} e ON e.document_id = f.rowid "
+                f"WHERE search_fts MATCH %s", [match])
 
     def _ranked(self, parsed, window, params):
         if parsed.empty:
-            return f"SELECT w.id, 0.0 AS score, w.sort_date FROM ({window}) w", params
+            return f"SELECT w.document_id, 0.0 AS score, w.sort_date FROM ({window}) w", params
         bonus, extra = "0.0", []
         if parsed.accents:
-            bonus = (f"CASE WHEN w.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+            bonus = (f"CASE WHEN w.document_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
                      f"THEN {ACCENT_BONUS} ELSE 0.0 END")
             extra = [" ".join(f'"{t}"' for t in parsed.accents)]
         # BM25 of the words alone (reader and month tokens would weigh in otherwise); its statistics are the
         # whole index's, so a rowid-bound lookup scores like the full query. Negated: higher is better.
         words_only = self.match(type(parsed)(terms=parsed.terms, phrases=parsed.phrases))
-        base = "(SELECT -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s AND rowid = w.id)"
-        return (f"SELECT w.id, ({bonus} + {base}) AS score, w.sort_date FROM ({window}) w",
+        base = "(SELECT -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s AND rowid = w.document_id)"
+        return (f"SELECT w.document_id, ({bonus} + {base}) AS score, w.sort_date FROM ({window}) w",
                 extra + [words_only] + params)
 
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
+    keep_order = "OFFSET 0"
 
     @staticmethod
     def tsquery(parsed):
@@ -201,32 +217,37 @@ class PostgresBackend(Backend):
                 parts.append("(" + " | ".join(group) + ")")
         return " & ".join(parts)
 
-    def _candidates(self, parsed, visible_sql, visible_params, *, ranking):
+    def _visible(self, visible_sql):
         # OFFSET 0 keeps the permission check a per-candidate subplan (a primary-key lookup each): pulled up
         # into a join, the planner would scan every document to build the reader's visible set first.
-        visible_sql = f"{visible_sql} OFFSET 0"
+        return f"EXISTS ({visible_sql} OFFSET 0)"
+
+    def _candidates(self, parsed, *, ranking):
         tsv = ", e.search_tsv AS tsv" if ranking else ""
         query = self.tsquery(parsed)
+        if not query:  # an administrator's empty search: every document, newest first
+            return f"SELECT e.document_id, e.sort_date{tsv} FROM {ENTRY} e", []
+        sql = (f"SELECT e.document_id, e.sort_date{tsv} FROM {ENTRY} e "
+               f"WHERE e.search_tsv @@ to_tsquery('simple', %s)")
+        params = [query]
+        # Phrases also need their pair tokens (their own column and GIN index): the index then hands back only
+        # rows holding each pair, and only those are re-read for the exact adjacency.
         pairs = sorted({t for phrase in parsed.phrases for t in pair_tokens(phrase)})
         if pairs:
-            query = " & ".join(pairs + [query])
-        if not query:  # an administrator's empty search: every document, newest first
-            return (f"SELECT e.document_id AS id, e.sort_date AS sort_date{tsv} FROM {ENTRY} e "
-                    f"WHERE EXISTS ({visible_sql})", list(visible_params))
-        return (f"SELECT e.document_id AS id, e.sort_date AS sort_date{tsv} FROM {ENTRY} e "
-                f"WHERE e.search_tsv @@ to_tsquery('simple', %s) AND EXISTS ({visible_sql})",
-                [query] + list(visible_params))
+            sql += " AND e.pairs_tsv @@ to_tsquery('simple', %s)"
+            params.append(" & ".join(pairs))
+        return sql, params
 
     def _ranked(self, parsed, window, params):
         if parsed.empty:
-            return f"SELECT w.id, 0.0 AS score, w.sort_date FROM ({window}) w", params
+            return f"SELECT w.document_id, 0.0 AS score, w.sort_date FROM ({window}) w", params
         bonus, extra = "0.0", []
         if parsed.accents:
             bonus = f"CASE WHEN w.tsv @@ to_tsquery('simple', %s) THEN {ACCENT_BONUS} ELSE 0.0 END"
             extra = [" & ".join(parsed.accents)]
         words_only = self.tsquery(type(parsed)(terms=parsed.terms, phrases=parsed.phrases))
-        return (f"SELECT w.id, ({bonus} + ts_rank_cd(w.tsv, to_tsquery('simple', %s))) AS score, w.sort_date "
-                f"FROM ({window}) w", extra + [words_only] + params)
+        return (f"SELECT w.document_id, ({bonus} + ts_rank_cd(w.tsv, to_tsquery('simple', %s))) AS score, "
+                f"w.sort_date FROM ({window}) w", extra + [words_only] + params)
 
     def similar_words(self, word, *, limit=3):
         if len(word) < 3:

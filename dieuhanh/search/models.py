@@ -18,6 +18,8 @@ class SearchEntry(models.Model):
     # Folded words (no diacritics, đ -> d, [a-z0-9] only), then one token per accented word for ranking exact
     # accented matches first. This is what the full-text index reads.
     folded = models.TextField()
+    # One token per pair of adjacent folded words, for phrases (PostgreSQL indexes them in their own column).
+    pairs = models.TextField(blank=True, default="")
     symbol_key = models.CharField(max_length=100, blank=True, db_index=True)
     issuer_key = models.CharField(max_length=255, blank=True)  # folded words of the issuer's name
     # Issue date, or the day the document was created: the "by date" order never meets a NULL.

@@ -95,7 +95,7 @@ def index_document(document_id):
     tokens = readers(document) + [search_text.month_token(sort_date)]
     entry, _ = SearchEntry.objects.update_or_create(document_id=document.pk, defaults={
         "text": text[:search_text.MAX_INDEXED_CHARS],
-        "folded": search_text.index_text(text, tokens),
+        **search_text.index_fields(text, tokens),
         "symbol_key": search_text.symbol_key(document.symbol),
         "issuer_key": " ".join(search_text.words(document.issuer_name))[:255],
         "sort_date": sort_date,

@@ -72,12 +72,14 @@ def accented_words(text):
     return out
 
 
-def index_text(text, readers=()):
-    """What the full-text index reads for ``text`` read by ``readers`` (see :func:`reader_tokens`)."""
+def index_fields(text, readers=()):
+    """The index row's two token columns for ``text`` read by ``readers`` (see :func:`reader_tokens`):
+    ``folded``, the words, accent tokens and reader tokens that are matched and ranked, and ``pairs``, the pair
+    tokens, kept apart so that ranking reads a vector of the words only (decision 0019, "Phrases")."""
     text = (text or "")[:MAX_INDEXED_CHARS]
     folded = words(text)
     accents = sorted({accent_token(w) for w in accented_words(text)})
-    return " ".join(folded + accents + pair_tokens(folded) + list(readers))
+    return {"folded": " ".join(folded + accents + list(readers)), "pairs": " ".join(pair_tokens(folded))}
 
 
 def symbol_key(symbol):

@@ -116,3 +116,34 @@ def test_a_successor_finds_exactly_what_it_may_open(world, exchange, zone):
         assert not policy.can_view_document(fresh(pk=org.clerk_b.pk), normal)  # B1's parent: no inheritance
     finally:
         zones._current.reset(token)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_small_pages_stay_exact_when_index_tokens_say_more_than_the_rule(exchange, paper, sort):
+    """Pages run the exact check last, on the ordered candidates, until a page is full. Stale reader tokens (as
+    a withdrawn copy has until its next write) must neither show a document nor leave a hole in the pages."""
+    import datetime
+
+    from dieuhanh.search import text
+    from dieuhanh.search.models import SearchEntry
+
+    org = exchange.org
+    mine = [paper(f"Báo cáo công tác số {i}", issued_on=datetime.date(2026, 3, 1 + 2 * i)) for i in range(5)]
+    theirs = [paper(f"Báo cáo công tác tỉnh bạn {i}", unit=org.b, clerk=org.clerk_b,
+                    issued_on=datetime.date(2026, 3, 2 + 2 * i)) for i in range(6)]
+    for doc in theirs:  # the newest candidates, and the best ranked ("cong tac" twice), are not A's to open
+        entry = SearchEntry.objects.get(document=doc)
+        entry.folded += f" cong tac {text.UNIT_PREFIX}{org.a.pk}"
+        entry.save()
+    clerk = type(org.clerk_a).objects.get(pk=org.clerk_a.pk)
+    assert all(not policy.can_view_document(clerk, d) for d in theirs)
+    seen, cursor = [], None
+    for _ in range(10):
+        result = selectors.search(clerk, q="cong tac", sort=sort, cursor=cursor, limit=2)
+        assert len(result.hits) == 2 or result.next_cursor is None
+        seen.extend(h.document.pk for h in result.hits)
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(d.pk for d in mine) and len(seen) == len(set(seen))
+    assert selectors.search(clerk, q="cong tac").count == len(mine)

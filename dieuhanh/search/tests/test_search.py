@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from dieuhanh.search import selectors
 from dieuhanh.search.models import SearchEntry
@@ -192,8 +192,9 @@ def test_broad_queries_read_recent_months_first_with_the_same_answer(paper, exch
 
 
 def test_phrases_use_pair_tokens_and_rows_indexed_before_them_are_upgraded(paper, exchange):
-    """The index holds one token per pair of adjacent words, which PostgreSQL's phrase match requires; the
-    migration that introduced them gives rows indexed before it the same tokens, so no document drops out."""
+    """The index holds one token per pair of adjacent words, which PostgreSQL's phrase match requires, in a column
+    of its own. The migrations that introduced them (0003) and moved them out of the ranked words (0004) give a
+    row indexed before either the same tokens as a fresh one, so no document drops out."""
     import importlib
 
     from django.apps import apps
@@ -203,14 +204,20 @@ def test_phrases_use_pair_tokens_and_rows_indexed_before_them_are_upgraded(paper
     together = paper("Kế hoạch điều động cán bộ năm 2026")
     paper("Cán bộ được điều về, không động viên")
     entry = SearchEntry.objects.get(document=together)
-    assert text.pair_token("dieu", "dong") in entry.folded.split()
-    assert text.pair_token("dong", "dieu") not in entry.folded.split()
-    # an old row: the pair tokens stripped, as written before they existed
-    old = " ".join(t for t in entry.folded.split() if not t.startswith(text.PAIR_PREFIX))
-    SearchEntry.objects.filter(pk=entry.pk).update(folded=old)
-    migration = importlib.import_module("dieuhanh.search.migrations.0003_pair_tokens")
-    migration.add_pair_tokens(apps, None)
+    fresh_folded, fresh_pairs = entry.folded, entry.pairs
+    assert text.pair_token("dieu", "dong") in entry.pairs.split()
+    assert text.pair_token("dong", "dieu") not in entry.pairs.split()
+    assert not any(t.startswith(text.PAIR_PREFIX) for t in entry.folded.split())
+    # a row written before pair tokens existed
+    SearchEntry.objects.filter(pk=entry.pk).update(pairs="")
+    assert ids(selectors.search(exchange.org.clerk_a, q='"dieu dong can bo"')) == ([]
+                                                                                 if connection.vendor == "postgresql"
+                                                                                 else [together.pk])
+    importlib.import_module("dieuhanh.search.migrations.0003_pair_tokens").add_pair_tokens(apps, None)
     entry.refresh_from_db()
-    assert sorted(entry.folded.split()) == sorted(text.index_text(entry.text, []).split()
-                                                  + [t for t in old.split() if t[:3] in ("zqu", "zqp", "zqc", "zqm")])
+    assert text.pair_token("dieu", "dong") in entry.folded.split() and entry.pairs == ""
+    importlib.import_module("dieuhanh.search.migrations.0004_pairs_column").move_pairs(apps, None)
+    entry.refresh_from_db()
+    assert sorted(entry.folded.split()) == sorted(fresh_folded.split())
+    assert entry.pairs == fresh_pairs
     assert ids(selectors.search(exchange.org.clerk_a, q='"dieu dong can bo"')) == [together.pk]
