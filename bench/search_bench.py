@@ -165,7 +165,7 @@ def _build_index(name, column):
 def _rows(job):
     """COPY lines of ``n`` documents from ``first`` on (run in a worker process; same rows for the same ids)."""
     from dieuhanh.core.text import fold
-    from dieuhanh.search.text import index_fields, month_token, reader_tokens, symbol_key
+    from dieuhanh.search.text import dated_tokens, index_fields, reader_tokens, symbol_key
 
     first, n = job
     g = _GEN
@@ -183,7 +183,8 @@ def _rows(job):
         docs.write(copy_row([doc_id, type_id, unit_pk, issuer, "issued", "", symbol, "", day.isoformat(),
                              subject, "", "", "", 0, 0, 1, "vi", g["admin"], "2026-01-01 00:00:00+00"]))
         text = "\n".join([f"Số: {symbol}", subject, issuer, body])
-        fields = index_fields(text, reader_tokens(units=[unit_pk]) + [month_token(day)])
+        readers = reader_tokens(units=[unit_pk])
+        fields = index_fields(text, readers + dated_tokens(readers, day))
         entries.write(copy_row([doc_id, text, fields["folded"], fields["pairs"], symbol_key(symbol), fold(issuer),
                                 day.isoformat(), "2026-01-01 00:00:00+00"]))
     return docs.getvalue(), entries.getvalue(), n

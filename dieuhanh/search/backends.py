@@ -151,11 +151,17 @@ class Backend:
     def count(self, parsed, visible_sql, visible_params, *, cap):
         """How many documents match, counted up to ``cap + 1`` only: large result sets say "more than cap". A
         recent slice that already holds more than ``cap`` answers without reading the older months."""
-        for months in _slices(None)[:1]:  # the narrowest slice only: a selective query pays one cheap look
-            sliced = copy.copy(parsed)
-            sliced.months = months
+        if not SLICES:
+            return self._count(parsed, visible_sql, visible_params, cap=cap)
+        sliced = copy.copy(parsed)
+        # the narrowest slice first: a selective query pays one cheap look
+        sliced.months = _slices(None, SLICES[:1])[0]
+        self.recent = n = self._count(sliced, visible_sql, visible_params, cap=cap)
+        if n > cap:
+            return n
+        if n / SLICES[0] * SLICES[-1] > 2 * cap:  # the widest slice should hold enough by the density seen
+            sliced.months = _slices(None, SLICES[-1:])[0]
             n = self._count(sliced, visible_sql, visible_params, cap=cap)
-            self.recent = n
             if n > cap:
                 return n
         return self._count(parsed, visible_sql, visible_params, cap=cap)
@@ -183,9 +189,8 @@ class SqliteBackend(Backend):
     def match(parsed):
         # Every token is [a-z0-9]+, so quoting cannot be broken out of.
         parts = [f'"{t}"' for t in parsed.terms] + ['"' + " ".join(p) + '"' for p in parsed.phrases]
-        for group in (parsed.readers, parsed.levels, parsed.months):
-            if group is not None:
-                parts.append("(" + " OR ".join(f'"{t}"' for t in group) + ")")
+        for group in parsed.scope_groups():
+            parts.append("(" + " OR ".join(f'"{t}"' for t in group) + ")")
         return " AND ".join(parts)
 
     def _candidates(self, parsed, *, ranking):
@@ -218,9 +223,8 @@ class PostgresBackend(Backend):
     @staticmethod
     def tsquery(parsed):
         parts = list(parsed.terms) + ["(" + " <-> ".join(p) + ")" for p in parsed.phrases]
-        for group in (parsed.readers, parsed.levels, parsed.months):
-            if group is not None:
-                parts.append("(" + " | ".join(group) + ")")
+        for group in parsed.scope_groups():
+            parts.append("(" + " | ".join(group) + ")")
         return " & ".join(parts)
 
     def _visible(self, visible_sql):

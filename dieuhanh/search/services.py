@@ -92,7 +92,8 @@ def index_document(document_id):
     text = document_text(document)
     created = document.created_at.date() if document.created_at else datetime.date.today()
     sort_date = document.issued_on or created
-    tokens = readers(document) + [search_text.month_token(sort_date)]
+    tokens = readers(document)
+    tokens += search_text.dated_tokens(tokens, sort_date)
     entry, _ = SearchEntry.objects.update_or_create(document_id=document.pk, defaults={
         "text": text[:search_text.MAX_INDEXED_CHARS],
         **search_text.index_fields(text, tokens),

@@ -23,6 +23,7 @@ UNIT_PREFIX, PERSON_PREFIX, LEVEL_PREFIX, MONTH_PREFIX = "zqu", "zqp", "zqc", "z
 PAIR_PREFIX = "zqb"
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds 1 MB; longer file texts are cut
 MAX_QUERY_TERMS = 12
+MAX_JOINED_TOKENS = 600  # reader tokens x months in one query; more runs them as two groups
 # "12/QĐ-UBND", "123/UBND-VP", "127-QĐ/TW", "15-CV/TU": a number, then / or -, then letters.
 SYMBOL = re.compile(r"(?<![\w/])(?:số\s*:?\s*)?(\d{1,6}\s*[/-]\s*[^\W\d_][\w.]*(?:\s*[/-]\s*[^\W_][\w.]*)*)",
                     re.IGNORECASE)
@@ -61,6 +62,20 @@ def pair_tokens(folded_words):
 def month_token(day):
     """The month a document sorts under, so broad searches can read the newest months first."""
     return f"{MONTH_PREFIX}{day.year:04d}{day.month:02d}"
+
+
+def reader_month(reader, month):
+    """A reader token joined to a month token: "zqu12" and "zqm202611" give "zqu12m202611"."""
+    return f"{reader}m{month[len(MONTH_PREFIX):]}"
+
+
+def dated_tokens(readers, day):
+    """The month ``day`` falls in, alone (for people who read everything) and joined to each unit and person
+    reader token. A broad search by a reader matches their months as joined tokens: one short posting list per
+    unit and month, where a unit token and month tokens apart are long lists that the GIN index must merge (at
+    1M documents, 62 ms for a clerk's 27-month slice)."""
+    month = month_token(day)
+    return [month] + [reader_month(t, month) for t in readers if t.startswith((UNIT_PREFIX, PERSON_PREFIX))]
 
 
 def accented_words(text):
@@ -102,6 +117,16 @@ class ParsedQuery:
     readers: list | None = None
     levels: list | None = None
     months: list | None = None  # set by the back-end while it reads a broad query's newest months first
+
+    def scope_groups(self):
+        """Token groups that narrow the match (any token of a group, every group): the reader's tokens, their
+        confidentiality levels and, for a broad query, the months being read, as joined tokens when they are
+        few enough (see :func:`dated_tokens`)."""
+        groups = [g for g in (self.readers, self.months, self.levels) if g is not None]
+        if self.readers is not None and self.months is not None and \
+                len(self.readers) * len(self.months) <= MAX_JOINED_TOKENS:
+            groups = [[reader_month(r, m) for r in self.readers for m in self.months]] + groups[2:]
+        return groups
 
     @property
     def empty(self):

@@ -173,12 +173,13 @@ def test_broad_queries_read_recent_months_first_with_the_same_answer(paper, exch
         paper(f"Công văn số {i} về công tác" + " công tác" * (i % 3), issued_on=day)
     monkeypatch.setattr(backends, "RANK_WINDOW", 4)
     monkeypatch.setattr(selectors, "RANK_WINDOW", 4)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)  # the count reads slices too: "more than 2" either way
 
     def pages():
         seen, cursor = [], None
         for _ in range(10):
             result = selectors.search(exchange.org.clerk_a, q="cong tac", sort=sort, cursor=cursor, limit=3)
-            seen.append(ids(result))
+            seen.append((ids(result), result.count, result.more))
             cursor = result.next_cursor
             if cursor is None:
                 return seen
@@ -187,8 +188,41 @@ def test_broad_queries_read_recent_months_first_with_the_same_answer(paper, exch
     sliced = pages()
     monkeypatch.setattr(backends, "SLICES", ())
     assert sliced == pages()
-    flat = [d for page in sliced for d in page]
+    flat = [d for page, _, _ in sliced for d in page]
     assert len(flat) == (4 if sort == "relevance" else 14) and len(set(flat)) == len(flat)
+    assert sliced[0][1:] == (2, True)
+
+
+def test_reader_months_are_indexed_and_rows_indexed_before_them_get_them(paper, exchange, monkeypatch):
+    """A broad search by a reader matches unit-and-month tokens; migration 0005 gives older rows the same ones
+    from their own tokens, so a sliced search still finds them."""
+    import importlib
+
+    from django.apps import apps
+
+    from dieuhanh.search import backends, text
+
+    org = exchange.org
+    day = datetime.date.today()
+    docs = [paper(f"Thông báo kết luận số {i}", issued_on=day) for i in range(3)]
+    month = text.month_token(day)
+    entry = SearchEntry.objects.get(document=docs[-1])  # the newest: first in a page "by date"
+    assert text.reader_month(f"{text.UNIT_PREFIX}{org.a.pk}", month) in entry.folded.split()
+    fresh = entry.folded
+    old = " ".join(t for t in fresh.split() if not t.startswith((text.UNIT_PREFIX, text.PERSON_PREFIX))
+                   or "m" not in t)
+    SearchEntry.objects.filter(pk=entry.pk).update(folded=old)
+    monkeypatch.setattr(backends, "RANK_WINDOW", 1)
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 1)
+
+    def first():
+        return ids(selectors.search(exchange.org.clerk_a, q="thong bao", sort="date", limit=1))
+
+    assert first() == [docs[-2].pk]  # the recent slice holds a full page without the old row
+    importlib.import_module("dieuhanh.search.migrations.0005_reader_months").add_reader_months(apps, None)
+    entry.refresh_from_db()
+    assert sorted(entry.folded.split()) == sorted(fresh.split())
+    assert first() == [docs[-1].pk]
 
 
 def test_phrases_use_pair_tokens_and_rows_indexed_before_them_are_upgraded(paper, exchange):
