@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts.policy import require
@@ -177,7 +178,7 @@ def my_flows(request, kind: str = "processing", cursor: str | None = None, limit
     if kind not in selectors.LISTS:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"kind": f"Must be one of: {', '.join(selectors.LISTS)}."})
+        raise ValidationError({"kind": _("Must be one of: %(values)s.") % {"values": ", ".join(selectors.LISTS)}})
     page = selectors.flow_page(request.user, kind, cursor=cursor, limit=limit)
     return {"items": [_flow_out(f) for f in page.items], "next_cursor": page.next_cursor}
 
@@ -267,7 +268,8 @@ def tracker_items(request, unit_id: int, start: datetime.date, end: datetime.dat
     if cell not in selectors.TRACKER_CELLS:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"cell": f"Must be one of: {', '.join(selectors.TRACKER_CELLS)}."})
+        raise ValidationError({"cell": _("Must be one of: %(values)s.") % {
+            "values": ", ".join(selectors.TRACKER_CELLS)}})
     items = selectors.tracker_items(unit, start, end, cell, handler_user_id=handler_user_id,
                                     handler_unit_id=handler_unit_id)[:500]
     return [_flow_out(f) for f in items]

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
@@ -45,47 +46,48 @@ def _check_deadline(deadline, parent_deadline, field="deadline"):
     if deadline is None:
         return
     if deadline < _today():
-        raise ValidationError({field: "The deadline cannot be in the past."})
+        raise ValidationError({field: _("The deadline cannot be in the past.")})
     if parent_deadline is not None and deadline > parent_deadline:
-        raise ValidationError({field: "The deadline cannot be later than the deadline above "
-                                      f"({parent_deadline:%d/%m/%Y})."})
+        raise ValidationError({field: _("The deadline cannot be later than the deadline above (%(date)s).") % {
+            "date": f"{parent_deadline:%d/%m/%Y}"}})
 
 
 def _resolve_handlers(handlers, reach_paths, document):
     """Validate ``[{"unit_id"|"user_id", "role"}]``: known, within reach, cleared, one lead at least, no repeats."""
     if not handlers:
-        raise ValidationError({"handlers": "Name at least one handler."})
+        raise ValidationError({"handlers": _("Name at least one handler.")})
     if len(handlers) > MAX_HANDLERS:
-        raise ValidationError({"handlers": f"At most {MAX_HANDLERS} handlers at once."})
+        raise ValidationError({"handlers": _("At most %(n)s handlers at once.") % {"n": MAX_HANDLERS}})
     User = get_user_model()
     resolved, seen = [], set()
     for i, h in enumerate(handlers):
         field = f"handlers.{i}"
         if not isinstance(h, dict) or h.get("role") not in FlowRole.values:
-            raise ValidationError({field: f"Give a role: {', '.join(FlowRole.values)}."})
+            raise ValidationError({field: _("Give a role: %(values)s.") % {"values": ", ".join(FlowRole.values)}})
         unit_id, user_id = h.get("unit_id"), h.get("user_id")
         if (unit_id is None) == (user_id is None):
-            raise ValidationError({field: "Give either unit_id or user_id."})
+            raise ValidationError({field: _("Give either unit_id or user_id.")})
         if not isinstance(unit_id or user_id, int):
-            raise ValidationError({field: "Ids are numbers."})
+            raise ValidationError({field: _("Ids are numbers.")})
         if unit_id is not None:
             unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None or not policy.in_reach(reach_paths, unit):
-                raise ValidationError({field: "This unit is outside your reach."})
+                raise ValidationError({field: _("This unit is outside your reach.")})
             key, target = ("unit", unit.pk), {"handler_unit": unit}
         else:
             person = User.objects.filter(pk=user_id, is_active=True).first()
             if person is None or not policy.person_in_reach(reach_paths, person):
-                raise ValidationError({field: "This person is outside your reach."})
+                raise ValidationError({field: _("This person is outside your reach.")})
             if (person.clearance or 0) < document.confidentiality:
-                raise ValidationError({field: f"{person.full_name} is not cleared for this document."})
+                raise ValidationError({field: _("%(name)s is not cleared for this document.") % {
+                    "name": person.full_name}})
             key, target = ("user", person.pk), {"handler_user": person}
         if key in seen:
-            raise ValidationError({field: "This handler is named twice."})
+            raise ValidationError({field: _("This handler is named twice.")})
         seen.add(key)
         resolved.append({**target, "role": h["role"]})
     if not any(r["role"] == FlowRole.LEAD for r in resolved):
-        raise ValidationError({"handlers": "Name at least one lead handler (chủ trì)."})
+        raise ValidationError({"handlers": _("Name at least one lead handler (chủ trì).")})
     return resolved
 
 
@@ -134,16 +136,16 @@ def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=
     unit = entry.unit
     leader = actor
     if on_behalf_of is not None:
-        require(policy.can_direct_on_behalf(actor, unit), "Only the unit's clerk records directions for a leader.")
+        require(policy.can_direct_on_behalf(actor, unit), _("Only the unit's clerk records directions for a leader."))
         if not policy.can_direct(on_behalf_of, unit):
-            raise ValidationError({"on_behalf_of": "That person is not a leader of this unit."})
+            raise ValidationError({"on_behalf_of": _("That person is not a leader of this unit.")})
         leader = on_behalf_of
     else:
-        require(policy.can_direct(actor, unit), "Only a leader of the receiving unit directs its documents.")
-    require(policy.cleared_for_entry(actor, entry), "Your clearance does not allow this document.")
+        require(policy.can_direct(actor, unit), _("Only a leader of the receiving unit directs its documents."))
+    require(policy.cleared_for_entry(actor, entry), _("Your clearance does not allow this document."))
     require_not_frozen(entry.document_id)
     if entry.recalled_at is not None:
-        raise ValidationError({"entry": "The issuer recalled this document."})
+        raise ValidationError({"entry": _("The issuer recalled this document.")})
     _check_deadline(deadline, entry.document.due_date if entry.document.due_date and
                     entry.document.due_date >= _today() else None)
     resolved = _resolve_handlers(handlers, [unit.path], entry.document)
@@ -155,7 +157,7 @@ def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=
             status=FlowStatus.IN_PROGRESS, status_at=timezone.now(),
         )
     elif not root.is_open:
-        raise ValidationError({"entry": "Processing of this document has ended."})
+        raise ValidationError({"entry": _("Processing of this document has ended.")})
     elif deadline and (root.deadline is None or deadline > root.deadline):
         root.deadline = deadline
         root.save(update_fields=["deadline"])
@@ -178,9 +180,9 @@ def _locked(flow):
 
 
 def _require_open_and_actor(actor, flow):
-    require(policy.can_act(actor, flow), "Only the handler can act on this flow.")
+    require(policy.can_act(actor, flow), _("Only the handler can act on this flow."))
     if not flow.is_open:
-        raise ValidationError({"status": f"This flow is {flow.get_status_display().lower()}."})
+        raise ValidationError({"status": _("This flow is %(status)s.") % {"status": flow.get_status_display().lower()}})
 
 
 @transaction.atomic
@@ -189,14 +191,14 @@ def forward(*, actor, flow, handlers, direction="", deadline=None):
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
     if flow.role == FlowRole.INFO:
-        raise ValidationError({"handlers": "A for-information flow is not forwarded."})
+        raise ValidationError({"handlers": _("A for-information flow is not forwarded.")})
     _check_deadline(deadline, flow.deadline)
     paths = policy.reach_units(actor, flow)
     if not paths:
-        raise ValidationError({"handlers": "There is nobody below you to forward to."})
+        raise ValidationError({"handlers": _("There is nobody below you to forward to.")})
     resolved = _resolve_handlers(handlers, paths, flow.entry.document)
     if any(h.get("handler_user") == actor or h.get("handler_unit") == flow.handler_unit for h in resolved):
-        raise ValidationError({"handlers": "Forward to someone else, not to yourself."})
+        raise ValidationError({"handlers": _("Forward to someone else, not to yourself.")})
     children = _create_children(actor=actor, parent=flow, handlers=resolved, direction=nfc(direction) or "",
                                 deadline=deadline or flow.deadline)
     if flow.status == FlowStatus.PENDING:
@@ -208,7 +210,7 @@ def forward(*, actor, flow, handlers, direction="", deadline=None):
 
 def _note(flow, actor, kind, text, files):
     note = FlowNote.objects.create(flow=flow, kind=kind, author=actor, text=text)
-    for blob, name, _ in _blobs(list(files)):
+    for blob, name, _is_main in _blobs(list(files)):
         FlowFile.objects.create(note=note, blob=blob, name=name[:255])
     return note
 
@@ -217,10 +219,10 @@ def _note(flow, actor, kind, text, files):
 def add_opinion(*, actor, flow, text, files=()):
     flow = _locked(flow)
     require(policy.can_act(actor, flow) or policy.can_view_flow(actor, flow),
-            "You cannot comment on this flow.")
+            _("You cannot comment on this flow."))
     text = nfc(text) or ""
     if not text:
-        raise ValidationError({"text": "Write the opinion."})
+        raise ValidationError({"text": _("Write the opinion.")})
     note = _note(flow, actor, FlowNote.Kind.OPINION, text, files)
     if flow.status == FlowStatus.PENDING and policy.can_act(actor, flow):
         _touch(flow, FlowStatus.IN_PROGRESS)
@@ -232,7 +234,7 @@ def add_opinion(*, actor, flow, text, files=()):
 @transaction.atomic
 def mark_read(*, actor, flow):
     """Record that ``actor`` read the document of ``flow``; the status does not change."""
-    require(policy.can_view_flow(actor, flow), "You cannot see this flow.")
+    require(policy.can_view_flow(actor, flow), _("You cannot see this flow."))
     read, created = FlowRead.objects.get_or_create(flow=flow, user=actor)
     if created:
         record(actor=actor, action="flow.read", obj=flow, unit=flow.unit)
@@ -266,9 +268,9 @@ def return_flow(*, actor, flow, reason):
     _require_open_and_actor(actor, flow)
     reason = nfc(reason) or ""
     if not reason:
-        raise ValidationError({"reason": "Give the reason for returning."})
+        raise ValidationError({"reason": _("Give the reason for returning.")})
     if flow.parent_id is None:
-        raise ValidationError({"flow": "The receiving unit's own flow is not returned; the leader reassigns."})
+        raise ValidationError({"flow": _("The receiving unit's own flow is not returned; the leader reassigns.")})
     _end_open_below(flow, FlowStatus.RECALLED, f"Recalled: {reason}")
     _touch(flow, FlowStatus.RETURNED)
     flow.reason = reason
@@ -289,14 +291,14 @@ def complete(*, actor, flow, result, files=(), reply_document_id=None):
     _require_open_and_actor(actor, flow)
     result = nfc(result) or ""
     if not result and flow.role != FlowRole.INFO:
-        raise ValidationError({"result": "Describe the result."})
+        raise ValidationError({"result": _("Describe the result.")})
     reply = None
     if reply_document_id is not None:
         reply = Document.objects.filter(pk=reply_document_id).first()
         from dieuhanh.documents.policy import can_view_document
 
         if reply is None or not can_view_document(actor, reply):
-            raise ValidationError({"reply_document_id": "Unknown reply document."})
+            raise ValidationError({"reply_document_id": _("Unknown reply document.")})
     if result or files:
         _note(flow, actor, FlowNote.Kind.RESULT, result or "—", files)
     _end_open_below(flow, FlowStatus.CLOSED, "Closed: the handler above completed")
@@ -352,19 +354,21 @@ def request_extension(*, actor, flow, new_deadline, reason):
     _require_open_and_actor(actor, flow)
     reason = nfc(reason) or ""
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the extension."})
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
     if flow.parent_id is None:
-        raise ValidationError({"flow": "The receiving unit's own deadline is set by its leader."})
+        raise ValidationError({"flow": _("The receiving unit's own deadline is set by its leader.")})
     if flow.deadline is None:
-        raise ValidationError({"new_deadline": "This flow has no deadline to extend."})
+        raise ValidationError({"new_deadline": _("This flow has no deadline to extend.")})
     if new_deadline <= flow.deadline:
-        raise ValidationError({"new_deadline": "The new deadline must be later than the current one."})
+        raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
     if new_deadline > flow.deadline + datetime.timedelta(days=settings.DIEUHANH_MAX_EXTENSION_DAYS):
-        raise ValidationError({"new_deadline": f"An extension is at most {settings.DIEUHANH_MAX_EXTENSION_DAYS} days."})
+        raise ValidationError({"new_deadline": _("An extension is at most %(days)s days.") % {
+            "days": settings.DIEUHANH_MAX_EXTENSION_DAYS}})
     if flow.extensions >= settings.DIEUHANH_MAX_EXTENSIONS:
-        raise ValidationError({"new_deadline": f"At most {settings.DIEUHANH_MAX_EXTENSIONS} extensions."})
+        raise ValidationError({"new_deadline": _("At most %(n)s extensions.") % {
+            "n": settings.DIEUHANH_MAX_EXTENSIONS}})
     if flow.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise ValidationError({"new_deadline": "An extension request is already pending."})
+        raise ValidationError({"new_deadline": _("An extension request is already pending.")})
     req = ExtensionRequest.objects.create(flow=flow, requested_by=actor, current_deadline=flow.deadline,
                                           requested_deadline=new_deadline, reason=reason)
     notify_user(flow.assigned_by, f"Extension requested by {flow.handler_name} to {new_deadline:%d/%m/%Y}",
@@ -383,13 +387,13 @@ def can_decide_extension(user, flow):
 def decide_extension(*, actor, request, approve, note=""):
     req = ExtensionRequest.objects.select_for_update().select_related("flow").get(pk=request.pk)
     flow = _locked(req.flow)
-    require(can_decide_extension(actor, flow), "Only the assigner decides on this extension.")
+    require(can_decide_extension(actor, flow), _("Only the assigner decides on this extension."))
     if req.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError({"status": "This request has been decided."})
+        raise ValidationError({"status": _("This request has been decided.")})
     parent = flow.parent
     if approve and parent and parent.deadline and req.requested_deadline > parent.deadline:
         if parent.parent_id is not None:
-            raise ValidationError({"new_deadline": "Extend the flow above first: this would pass its deadline."})
+            raise ValidationError({"new_deadline": _("Extend the flow above first: this would pass its deadline.")})
         # the root's deadline is the leader's own: approving moves it too
         Flow.objects.filter(pk=parent.pk).update(deadline=req.requested_deadline)
     req.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED

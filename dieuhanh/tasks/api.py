@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.units.selectors import get_unit
@@ -145,7 +146,7 @@ def assign(request, payload: TaskIn):
                                                  "awaiting_my_approval")
 def my_tasks(request, kind: str = "open", cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     if kind not in selectors.LISTS:
-        raise ValidationError({"kind": f"Must be one of: {', '.join(selectors.LISTS)}."})
+        raise ValidationError({"kind": _("Must be one of: %(values)s.") % {"values": ", ".join(selectors.LISTS)}})
     page = selectors.task_page(request.user, kind, cursor=cursor, limit=limit)
     return {"items": [task_out(t) for t in page.items], "next_cursor": page.next_cursor}
 

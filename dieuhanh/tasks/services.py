@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
@@ -65,73 +66,74 @@ def _set(task, status):
 def _check_dates(start_date, deadline, parent=None):
     errors = {}
     if start_date is None:
-        errors["start_date"] = "This field is required."
+        errors["start_date"] = _("This field is required.")
     if deadline is None:
-        errors["deadline"] = "This field is required."
+        errors["deadline"] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
     if deadline < timezone.localdate():
-        raise ValidationError({"deadline": "The deadline cannot be in the past."})
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
     if deadline < start_date:
-        raise ValidationError({"deadline": "The deadline cannot be before the start date."})
+        raise ValidationError({"deadline": _("The deadline cannot be before the start date.")})
     if parent is not None:
         if start_date < parent.start_date:
-            raise ValidationError({"start_date": f"A sub-task cannot start before its parent "
-                                                 f"({parent.start_date:%d/%m/%Y})."})
+            raise ValidationError({"start_date": _("A sub-task cannot start before its parent (%(date)s).") % {
+                "date": f"{parent.start_date:%d/%m/%Y}"}})
         if deadline > parent.deadline:
-            raise ValidationError({"deadline": f"A sub-task cannot end after its parent ({parent.deadline:%d/%m/%Y})."})
+            raise ValidationError({"deadline": _("A sub-task cannot end after its parent (%(date)s).") % {
+                "date": f"{parent.deadline:%d/%m/%Y}"}})
 
 
 def _targets(assigning_unit, unit_ids, lead_user_id, co_handlers):
     """[(executing unit, lead user or None)] and the co-handlers, all within the assigning unit's reach."""
     User = get_user_model()
     if bool(unit_ids) == (lead_user_id is not None):
-        raise ValidationError({"unit_ids": "Assign to one or more units, or to one lead person."})
+        raise ValidationError({"unit_ids": _("Assign to one or more units, or to one lead person.")})
     targets = []
     if unit_ids:
         units = Unit.objects.in_bulk(unit_ids)
         for i, pk in enumerate(unit_ids):
             unit = units.get(pk)
             if unit is None or not policy.in_reach(assigning_unit, unit):
-                raise ValidationError({f"unit_ids.{i}": "This unit is outside your reach."})
+                raise ValidationError({f"unit_ids.{i}": _("This unit is outside your reach.")})
             targets.append((unit, None))
         if len(set(unit_ids)) != len(unit_ids):
-            raise ValidationError({"unit_ids": "A unit is named twice."})
+            raise ValidationError({"unit_ids": _("A unit is named twice.")})
     else:
         person = User.objects.filter(pk=lead_user_id, is_active=True).first()
         unit = policy.unit_of_person_in_reach(assigning_unit, person) if person else None
         if unit is None:
-            raise ValidationError({"lead_user_id": "This person is outside your reach."})
+            raise ValidationError({"lead_user_id": _("This person is outside your reach.")})
         targets.append((unit, person))
     cos = []
     for i, c in enumerate(co_handlers or []):
         if c.get("unit_id") is not None:
             unit = Unit.objects.filter(pk=c["unit_id"]).first()
             if unit is None or not policy.in_reach(assigning_unit, unit):
-                raise ValidationError({f"co_handlers.{i}": "This unit is outside your reach."})
+                raise ValidationError({f"co_handlers.{i}": _("This unit is outside your reach.")})
             cos.append({"unit": unit})
         elif c.get("user_id") is not None:
             person = User.objects.filter(pk=c["user_id"], is_active=True).first()
             if person is None or policy.unit_of_person_in_reach(assigning_unit, person) is None:
-                raise ValidationError({f"co_handlers.{i}": "This person is outside your reach."})
+                raise ValidationError({f"co_handlers.{i}": _("This person is outside your reach.")})
             cos.append({"user": person})
         else:
-            raise ValidationError({f"co_handlers.{i}": "Give unit_id or user_id."})
+            raise ValidationError({f"co_handlers.{i}": _("Give unit_id or user_id.")})
     return targets, cos
 
 
 def _origin(origin, origin_document_id, origin_text, parent):
     if origin not in Origin.values:
-        raise ValidationError({"origin": f"Must be one of: {', '.join(Origin.values)}."})
+        raise ValidationError({"origin": _("Must be one of: %(values)s.") % {"values": ", ".join(Origin.values)}})
     document = None
     if origin == Origin.DOCUMENT:
         document = Document.objects.filter(pk=origin_document_id).first()
         if document is None:
-            raise ValidationError({"origin_document_id": "Unknown document."})
+            raise ValidationError({"origin_document_id": _("Unknown document.")})
     if origin == Origin.MEETING and not nfc(origin_text):
-        raise ValidationError({"origin_text": "Name the meeting and its conclusion."})
+        raise ValidationError({"origin_text": _("Name the meeting and its conclusion.")})
     if origin == Origin.TASK and parent is None:
-        raise ValidationError({"origin": "A task from a parent task is created as a sub-task."})
+        raise ValidationError({"origin": _("A task from a parent task is created as a sub-task.")})
     return document
 
 
@@ -143,14 +145,14 @@ def assign_task(*, actor, unit, title, start_date, deadline, description="", uni
     if check_permission:
         if parent is not None:
             require(policy.can_report(actor, parent) or policy.can_decide_for_unit(actor, parent),
-                    "Only the executing side creates sub-tasks.")
+                    _("Only the executing side creates sub-tasks."))
         else:
-            require(policy.can_assign(actor, unit), "Only a leader of the unit assigns its tasks.")
+            require(policy.can_assign(actor, unit), _("Only a leader of the unit assigns its tasks."))
     title = nfc(title) or ""
     if not title:
-        raise ValidationError({"title": "This field is required."})
+        raise ValidationError({"title": _("This field is required.")})
     if len(title) > 500:
-        raise ValidationError({"title": "At most 500 characters."})
+        raise ValidationError({"title": _("At most %(n)s characters.") % {"n": 500}})
     _check_dates(start_date, deadline, parent)
     document = _origin(origin, origin_document_id, origin_text, parent)
     targets, cos = _targets(unit, list(unit_ids), lead_user_id, co_handlers)
@@ -165,7 +167,7 @@ def assign_task(*, actor, unit, title, start_date, deadline, description="", uni
             executing_unit=executing_unit, lead_user=lead, status_at=now, recurrence=recurrence)
         for c in cos:
             CoHandler.objects.create(task=task, **c)
-        for blob, name, _ in blobs:
+        for blob, name, _is_main in blobs:
             TaskFile.objects.create(task=task, blob=blob, name=name[:255])
         _tell_executor(task, f"New task: {title[:200]} (deadline {deadline:%d/%m/%Y})")
         for c in cos:
@@ -182,7 +184,7 @@ def create_subtask(*, actor, parent, **kwargs):
     """The executing side splits its task; the sub-task stays within the parent's dates."""
     parent = Task.objects.select_related("executing_unit").get(pk=parent.pk)
     if not parent.is_open:
-        raise ValidationError({"parent": "The parent task has ended."})
+        raise ValidationError({"parent": _("The parent task has ended.")})
     return assign_task(actor=actor, unit=parent.executing_unit, parent=parent, **kwargs)
 
 
@@ -195,29 +197,30 @@ def _locked(task):
 def submit_report(*, actor, task, kind, text, percent=None, difficulties="", proposals="", proposed_deadline=None,
                   files=()):
     task = _locked(task)
-    require(policy.can_report(actor, task), "Only the executing side reports on this task.")
+    require(policy.can_report(actor, task), _("Only the executing side reports on this task."))
     if kind not in ReportKind.values:
-        raise ValidationError({"kind": f"Must be one of: {', '.join(ReportKind.values)}."})
+        raise ValidationError({"kind": _("Must be one of: %(values)s.") % {"values": ", ".join(ReportKind.values)}})
     if not task.is_open:
-        raise ValidationError({"status": f"This task is {task.get_status_display().lower()}."})
+        raise ValidationError({"status": _("This task is %(status)s.") % {"status": task.get_status_display().lower()}})
     if task.status in PROPOSED.values():
-        raise ValidationError({"kind": "A proposal is already awaiting approval."})
+        raise ValidationError({"kind": _("A proposal is already awaiting approval.")})
     text = nfc(text) or ""
     if not text:
-        raise ValidationError({"text": "Describe the progress."})
+        raise ValidationError({"text": _("Describe the progress.")})
     if kind == ReportKind.PROGRESS:
         if not isinstance(percent, int) or not 0 <= percent <= 100:
-            raise ValidationError({"percent": "Give the share done, from 0 to 100."})
+            raise ValidationError({"percent": _("Give the share done, from 0 to 100.")})
     if kind == ReportKind.PROPOSE_EXTENSION:
         if proposed_deadline is None or proposed_deadline <= task.deadline:
-            raise ValidationError({"proposed_deadline": "Propose a date after the current deadline."})
+            raise ValidationError({"proposed_deadline": _("Propose a date after the current deadline.")})
         if proposed_deadline > task.deadline + datetime.timedelta(days=settings.DIEUHANH_MAX_EXTENSION_DAYS):
-            raise ValidationError({"proposed_deadline": f"An extension is at most "
-                                                        f"{settings.DIEUHANH_MAX_EXTENSION_DAYS} days."})
+            raise ValidationError({"proposed_deadline": _("An extension is at most %(days)s days.") % {
+                "days": settings.DIEUHANH_MAX_EXTENSION_DAYS}})
         if task.extensions >= settings.DIEUHANH_MAX_EXTENSIONS:
-            raise ValidationError({"proposed_deadline": f"At most {settings.DIEUHANH_MAX_EXTENSIONS} extensions."})
+            raise ValidationError({"proposed_deadline": _("At most %(n)s extensions.") % {
+                "n": settings.DIEUHANH_MAX_EXTENSIONS}})
         if task.parent_id and proposed_deadline > task.parent.deadline:
-            raise ValidationError({"proposed_deadline": "A sub-task cannot end after its parent."})
+            raise ValidationError({"proposed_deadline": _("A sub-task cannot end after its parent.")})
     if kind == ReportKind.PROGRESS:
         stage = Stage.NOTED
     elif policy.can_decide_for_unit(actor, task):
@@ -228,7 +231,7 @@ def submit_report(*, actor, task, kind, text, percent=None, difficulties="", pro
                                    difficulties=nfc(difficulties) or "", proposals=nfc(proposals) or "",
                                    proposed_deadline=proposed_deadline, stage=stage, submitted_by=actor,
                                    unit_decided_by=actor if stage == Stage.AWAITING_ASSIGNER else None)
-    for blob, name, _ in _blobs(list(files)):
+    for blob, name, _is_main in _blobs(list(files)):
         TaskFile.objects.create(task=task, report=report, blob=blob, name=name[:255])
     if kind == ReportKind.PROGRESS:
         task.percent_done = percent
@@ -251,11 +254,11 @@ def decide_report(*, actor, report, approve, note=""):
     report = Report.objects.select_for_update().get(pk=report.pk)
     task = _locked(report.task)
     if report.stage == Stage.AWAITING_UNIT_LEADER:
-        require(policy.can_decide_for_unit(actor, task), "Only a leader of the executing unit decides here.")
+        require(policy.can_decide_for_unit(actor, task), _("Only a leader of the executing unit decides here."))
     elif report.stage == Stage.AWAITING_ASSIGNER:
-        require(policy.can_decide_for_assigner(actor, task), "Only the assigning side decides here.")
+        require(policy.can_decide_for_assigner(actor, task), _("Only the assigning side decides here."))
     else:
-        raise ValidationError({"stage": "This report is not awaiting a decision."})
+        raise ValidationError({"stage": _("This report is not awaiting a decision.")})
     report.decision_note = nfc(note) or ""
     report.decided_at = timezone.now()
     if not approve:
@@ -301,13 +304,13 @@ def next_date(day, frequency):
 @transaction.atomic
 def create_recurrence(*, actor, unit, title, frequency, first_run, executing_unit, lead_user=None, description="",
                       working_days=5):
-    require(policy.can_assign(actor, unit), "Only a leader of the unit assigns its tasks.")
+    require(policy.can_assign(actor, unit), _("Only a leader of the unit assigns its tasks."))
     if frequency not in Frequency.values:
-        raise ValidationError({"frequency": f"Must be one of: {', '.join(Frequency.values)}."})
+        raise ValidationError({"frequency": _("Must be one of: %(values)s.") % {"values": ", ".join(Frequency.values)}})
     if not policy.in_reach(unit, executing_unit):
-        raise ValidationError({"executing_unit_id": "This unit is outside your reach."})
+        raise ValidationError({"executing_unit_id": _("This unit is outside your reach.")})
     if first_run < timezone.localdate():
-        raise ValidationError({"first_run": "The first run cannot be in the past."})
+        raise ValidationError({"first_run": _("The first run cannot be in the past.")})
     recurrence = Recurrence.objects.create(assigning_unit=unit, assigned_by=actor, title=nfc(title)[:500],
                                            description=nfc(description) or "", executing_unit=executing_unit,
                                            lead_user=lead_user, frequency=frequency, working_days=working_days,

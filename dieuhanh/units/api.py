@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts import policy
@@ -103,7 +104,7 @@ def update_unit(request, unit_id: int, payload: UnitPatch):
 def list_members(request, unit_id: int):
     unit = selectors.get_unit(unit_id)
     if not policy.can_view_members(request.user, unit):
-        raise PermissionDenied("You cannot see the people of this unit.")
+        raise PermissionDenied(_("You cannot see the people of this unit."))
     return [
         {"membership_id": m.pk, "user_id": m.user_id, "username": m.user.username, "full_name": m.user.full_name,
          "role": m.role, "position": m.position.name if m.position else None}

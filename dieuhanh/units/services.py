@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts import policy
 from dieuhanh.audit.services import record
@@ -23,7 +24,7 @@ def encode_step(n):
     if not 0 < n < 36**STEP_WIDTH:
         raise ValueError("step out of range")
     digits = []
-    for _ in range(STEP_WIDTH):
+    for _step in range(STEP_WIDTH):
         n, r = divmod(n, 36)
         digits.append(_B36[r])
     return "".join(reversed(digits))
@@ -37,25 +38,25 @@ def _clean(data, *, partial):
         if field in data:
             value = nfc(data[field]) or ""
             if not value:
-                errors[field] = "This field is required."
+                errors[field] = _("This field is required.")
             cleaned[field] = value
         elif not partial:
-            errors[field] = "This field is required."
+            errors[field] = _("This field is required.")
     if "code" in cleaned and len(cleaned["code"]) > 13:
-        errors["code"] = "At most 13 characters."
+        errors["code"] = _("At most %(n)s characters.") % {"n": 13}
     if "short_name" in cleaned and len(cleaned["short_name"]) > 32:
-        errors["short_name"] = "At most 32 characters."
+        errors["short_name"] = _("At most %(n)s characters.") % {"n": 32}
     if "name" in cleaned and len(cleaned["name"]) > 255:
-        errors["name"] = "At most 255 characters."
+        errors["name"] = _("At most %(n)s characters.") % {"n": 255}
     if "kind" in data:
         if data["kind"] not in UnitKind.values:
-            errors["kind"] = f"Must be one of: {', '.join(UnitKind.values)}."
+            errors["kind"] = _("Must be one of: %(values)s.") % {"values": ", ".join(UnitKind.values)}
         cleaned["kind"] = data["kind"]
     elif not partial:
-        errors["kind"] = "This field is required."
+        errors["kind"] = _("This field is required.")
     if "status" in data:
         if data["status"] not in UnitStatus.values:
-            errors["status"] = f"Must be one of: {', '.join(UnitStatus.values)}."
+            errors["status"] = _("Must be one of: %(values)s.") % {"values": ", ".join(UnitStatus.values)}
         cleaned["status"] = data["status"]
     for field in ("effective_from", "effective_to"):
         if field in data:
@@ -64,7 +65,7 @@ def _clean(data, *, partial):
                 try:
                     value = datetime.date.fromisoformat(value) if value else None
                 except ValueError:
-                    errors[field] = "Enter a date as YYYY-MM-DD."
+                    errors[field] = _("Enter a date as YYYY-MM-DD.")
                     continue
             cleaned[field] = value
     if errors:
@@ -74,9 +75,9 @@ def _clean(data, *, partial):
 
 def _check_dates(unit):
     if unit.effective_from is None:
-        raise ValidationError({"effective_from": "This field is required."})
+        raise ValidationError({"effective_from": _("This field is required.")})
     if unit.effective_to is not None and unit.effective_to < unit.effective_from:
-        raise ValidationError({"effective_to": "Must not be before the effective-from date."})
+        raise ValidationError({"effective_to": _("Must not be before the effective-from date.")})
 
 
 def _next_path(parent):
@@ -87,7 +88,7 @@ def _next_path(parent):
         Unit.objects.filter(pk=locked.pk).update(child_counter=locked.child_counter)
         path = locked.path + encode_step(locked.child_counter)
         if len(path) > PATH_MAX:
-            raise ValidationError({"parent_id": "The tree is too deep here."})
+            raise ValidationError({"parent_id": _("The tree is too deep here.")})
         return path, locked.depth + 1
     last = Unit.objects.select_for_update().filter(depth=1).order_by("-path").first()
     index = _B36_to_int(last.path) + 1 if last else 1
@@ -102,13 +103,14 @@ def _B36_to_int(step):
 def create_unit(*, actor, parent=None, **data):
     """Create a unit under ``parent`` (or a root unit when ``parent`` is None)."""
     if parent is None:
-        policy.require(policy.can_create_root_unit(actor), "Only a system administrator can create a top-level unit.")
+        policy.require(policy.can_create_root_unit(actor),
+                       _("Only a system administrator can create a top-level unit."))
     else:
-        policy.require(policy.can_manage_unit(actor, parent), "You cannot create units under this unit.")
+        policy.require(policy.can_manage_unit(actor, parent), _("You cannot create units under this unit."))
     cleaned = _clean(data, partial=False)
     cleaned.setdefault("effective_from", datetime.date.today())
     if Unit.objects.filter(code=cleaned["code"]).exists():
-        raise ValidationError({"code": "A unit with this code already exists."})
+        raise ValidationError({"code": _("A unit with this code already exists.")})
     path, depth = _next_path(parent)
     unit = Unit(parent=parent, path=path, depth=depth, **cleaned)
     _check_dates(unit)
@@ -117,7 +119,7 @@ def create_unit(*, actor, parent=None, **data):
         with transaction.atomic():
             unit.save()
     except IntegrityError as exc:
-        raise ValidationError({"code": "A unit with this code already exists."}) from exc
+        raise ValidationError({"code": _("A unit with this code already exists.")}) from exc
     record(actor=actor, action="unit.create", obj=unit, unit=unit, data={"code": unit.code, "name": unit.name})
     return unit
 
@@ -126,13 +128,13 @@ def create_unit(*, actor, parent=None, **data):
 def update_unit(*, actor, unit, **data):
     """Change a unit's directory entry. Moving a unit in the tree is a reorganization, not an edit."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    policy.require(policy.can_manage_unit(actor, unit), "You cannot change this unit.")
+    policy.require(policy.can_manage_unit(actor, unit), _("You cannot change this unit."))
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in sorted(unknown)})
+        raise ValidationError({field: _("This field cannot be changed here.") for field in sorted(unknown)})
     cleaned = _clean(data, partial=True)
     if "code" in cleaned and Unit.objects.filter(code=cleaned["code"]).exclude(pk=unit.pk).exists():
-        raise ValidationError({"code": "A unit with this code already exists."})
+        raise ValidationError({"code": _("A unit with this code already exists.")})
     changes = {}
     for field, value in cleaned.items():
         if getattr(unit, field) != value:
@@ -157,16 +159,16 @@ def move_subtree(*, actor, unit, new_parent, permission_checked=False, reason=""
     with, so the rewrite never collides with the unique path index mid-statement. Returns the number of units
     moved (0 when ``unit`` is already there)."""
     if not permission_checked:
-        policy.require(policy.is_system_admin(actor), "Only a system administrator moves units in the tree.")
+        policy.require(policy.is_system_admin(actor), _("Only a system administrator moves units in the tree."))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if new_parent is None:
-        raise ValidationError({"parent_id": "Choose the unit to move it under."})
+        raise ValidationError({"parent_id": _("Choose the unit to move it under.")})
     target = Unit.objects.get(pk=new_parent.pk)
     if target.path.startswith(unit.path):
-        raise ValidationError({"parent_id": f"{target.name} is {unit.name} or one of its sub-units: "
-                                            "a unit cannot move under itself."})
+        raise ValidationError({"parent_id": _("%(target)s is %(unit)s or one of its sub-units: a unit cannot move "
+                                              "under itself.") % {"target": target.name, "unit": unit.name}})
     if target.status != UnitStatus.ACTIVE:
-        raise ValidationError({"parent_id": f"{target.name} is not active."})
+        raise ValidationError({"parent_id": _("%(unit)s is not active.") % {"unit": target.name}})
     if unit.parent_id == target.pk:
         return 0
     old_path, old_depth = unit.path, unit.depth
@@ -174,7 +176,7 @@ def move_subtree(*, actor, unit, new_parent, permission_checked=False, reason=""
     deepest = max(len(p) for p in below.values_list("path", flat=True))
     new_path, new_depth = _next_path(target)
     if deepest - len(old_path) + len(new_path) > PATH_MAX:
-        raise ValidationError({"parent_id": "The tree is too deep there."})
+        raise ValidationError({"parent_id": _("The tree is too deep there.")})
     moved = below.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
                          depth=F("depth") + (new_depth - old_depth), updated_at=timezone.now())
     old_parent_id = unit.parent_id
@@ -192,7 +194,7 @@ def seed_synthetic_tree(*, actor, count, branching=12, code_prefix="S"):
 
     One audit event records the whole load; the units carry the prefix ``code_prefix`` in their codes.
     """
-    policy.require(policy.can_create_root_unit(actor), "Only a system administrator can seed units.")
+    policy.require(policy.can_create_root_unit(actor), _("Only a system administrator can seed units."))
     kinds = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.CELL]
     today = datetime.date.today()
     last_root = Unit.objects.filter(depth=1).order_by("-path").first()

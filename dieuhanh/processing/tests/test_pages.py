@@ -64,6 +64,7 @@ def test_outsiders_get_404_and_non_leaders_403(received, client):
 def test_bad_deadline_shows_on_the_form(received, client):
     r = received
     login(client, r.org.leader_b)
+    client.cookies["django_language"] = "en"  # the message is read in English here
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     resp = client.post(f"/processing/entries/{r.entry.pk}/", {"lead": [f"u:{r.bd.pk}"], "deadline": str(yesterday)})
     assert resp.status_code == 400 and "past" in resp.content.decode()
