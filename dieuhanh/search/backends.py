@@ -5,15 +5,17 @@ return ``(document_id, score, sort_date)`` rows in the same order, keyset-pagina
 How a search runs (see docs/decisions/0019-search.md):
 1. The full-text index matches the words AND the reader's tokens (their units, themselves, the confidentiality
    levels they are cleared for), so it only hands back documents the reader may plausibly open.
-2. Each candidate passes the exact permission check (the rule of the document page) as a correlated EXISTS.
-3. "By date" walks matches newest first. "By relevance" ranks the newest ``RANK_WINDOW`` matches: ranking every
-   match of a word found in half a million documents would read half a million rows for one page. A document
-   containing every accented word exactly as typed gets ``ACCENT_BONUS`` on top of its rank, so "điều động" lists
-   documents with "điều động" before those with "điều đồng".
+2. "By date" puts the candidates newest first. "By relevance" ranks the newest ``RANK_WINDOW`` candidates:
+   ranking every match of a word found in half a million documents would read half a million rows for one page.
+   A document containing every accented word exactly as typed gets ``ACCENT_BONUS`` on top of its rank, so
+   "điều động" lists documents with "điều động" before those with "điều đồng".
+3. The exact permission check (the rule of the document page, a correlated EXISTS) runs last, on the ordered
+   candidates, until the page is full; the count runs it on every document it counts.
 4. A broad query (more than ``RANK_WINDOW`` matches) is answered from the most recent months first: every index
-   row carries a month token, and the match is narrowed to the last 3, 12, 48 months before it is run on
-   everything. Whenever a slice holds enough matches, the newest matches overall are all inside it, so the answer
-   is the same as without slicing; only the rows read are fewer.
+   row carries its month, alone and joined to each reader token, and the match is narrowed to a slice of recent
+   months sized from the density the count saw, before it is run on everything. Whenever a slice holds enough
+   matches, the newest matches overall are all inside it, so the answer is the same as without slicing; only the
+   rows read are fewer.
 """
 
 import copy
