@@ -6,6 +6,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -112,18 +113,18 @@ def obtain_token(request, payload: TokenIn):
     try:
         user = services.sign_in(request, username=payload.username, password=payload.password, channel="api")
     except services.LockedOut as exc:
-        raise HttpError(429, "Too many failed sign-in attempts. Try again later.") from exc
+        raise HttpError(429, _("Too many failed sign-in attempts. Try again later.")) from exc
     except ValidationError as exc:
-        raise HttpError(401, "Wrong username or password.") from exc
+        raise HttpError(401, _("Wrong username or password.")) from exc
     if services.has_two_factor(user):
         try:
             ok = services.verify_second_factor(user, payload.otp, channel="api")
         except services.LockedOut as exc:
-            raise HttpError(429, "Too many failed sign-in attempts. Try again later.") from exc
+            raise HttpError(429, _("Too many failed sign-in attempts. Try again later.")) from exc
         if not ok:
-            raise ValidationError({"otp": "The code is wrong or has expired."})
+            raise ValidationError({"otp": _("The code is wrong or has expired.")})
     elif services.two_factor_required(user):
-        raise PermissionDenied("Set up two-factor authentication on the web first.")
+        raise PermissionDenied(_("Set up two-factor authentication on the web first."))
     token, raw = services.issue_token(actor=user, name=payload.name, scopes=payload.scopes)
     return 201, _token_out(token, raw)
 
@@ -149,7 +150,7 @@ def create_token(request, payload: NewTokenIn):
 def revoke_current_token(request):
     token = getattr(request, "api_token", None)
     if token is None:
-        raise HttpError(400, "This request was not authenticated with a token.")
+        raise HttpError(400, _("This request was not authenticated with a token."))
     services.revoke_token(actor=request.user, token=token)
     return 204, None
 
@@ -182,7 +183,7 @@ def change_password(request, payload: PasswordIn):
 def create_user(request, payload: UserIn):
     unit = get_unit(payload.unit_id) if payload.unit_id is not None else None
     if (unit is None) != (payload.role is None):
-        raise ValidationError({"role": "Give both unit_id and role, or neither."})
+        raise ValidationError({"role": _("Give both unit_id and role, or neither.")})
     user = services.create_user(actor=request.user, username=payload.username, full_name=payload.full_name,
                                 password=payload.password, email=payload.email, unit=unit, role=payload.role,
                                 position=payload.position)
@@ -196,7 +197,7 @@ def get_user(request, user_id: int):
         policy.can_view_members(request.user, m.unit) for m in selectors.memberships_of(target)
     )
     if not visible:
-        raise PermissionDenied("You cannot see this person.")
+        raise PermissionDenied(_("You cannot see this person."))
     return target
 
 

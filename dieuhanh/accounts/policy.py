@@ -6,6 +6,7 @@ change of post takes effect on the very next request.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .models import Membership, Role
 
@@ -79,9 +80,9 @@ def can_manage_user(user, target):
     return bool(units) and all(can_manage_unit(user, u) for u in units)
 
 
-def require(allowed, message="You do not have permission to do this."):
+def require(allowed, message=None):
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(_("You do not have permission to do this.") if message is None else message)
 
 
 def units_with_roles(user, roles):

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.audit.services import record
 from dieuhanh.core.text import nfc
@@ -24,7 +25,7 @@ class LockedOut(PermissionDenied):
     """Too many failed sign-ins for this username; carries when the lock ends."""
 
     def __init__(self, until):
-        super().__init__("Too many failed sign-in attempts. Try again later.")
+        super().__init__(_("Too many failed sign-in attempts. Try again later."))
         self.until = until
 
 
@@ -33,17 +34,17 @@ def create_user(*, actor, username, full_name, password, email="", unit=None, ro
                 clearance=0):
     """Create an account, optionally with its first membership. Unit admins create people in their units."""
     if unit is not None:
-        policy.require(policy.can_manage_unit(actor, unit), "You cannot add people to this unit.")
+        policy.require(policy.can_manage_unit(actor, unit), _("You cannot add people to this unit."))
     else:
-        policy.require(policy.is_system_admin(actor), "Only a system administrator can create unattached accounts.")
+        policy.require(policy.is_system_admin(actor), _("Only a system administrator can create unattached accounts."))
     username, full_name, email = nfc(username) or "", nfc(full_name) or "", nfc(email) or ""
     errors = {}
     if not username:
-        errors["username"] = "This field is required."
+        errors["username"] = _("This field is required.")
     elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = "This username is taken."
+        errors["username"] = _("This username is taken.")
     if not full_name:
-        errors["full_name"] = "This field is required."
+        errors["full_name"] = _("This field is required.")
     user = User(username=username, full_name=full_name, email=email, clearance=clearance)
     try:
         validate_password(password, user)
@@ -61,15 +62,15 @@ def create_user(*, actor, username, full_name, password, email="", unit=None, ro
 
 @transaction.atomic
 def add_membership(*, actor, user, unit, role, position=None):
-    policy.require(policy.can_manage_unit(actor, unit), "You cannot change the people of this unit.")
+    policy.require(policy.can_manage_unit(actor, unit), _("You cannot change the people of this unit."))
     if role not in Role.values:
-        raise ValidationError({"role": f"Must be one of: {', '.join(Role.values)}."})
+        raise ValidationError({"role": _("Must be one of: %(values)s.") % {"values": ", ".join(Role.values)}})
     if role == Role.SYSTEM_ADMIN and not policy.is_system_admin(actor):
-        raise PermissionDenied("Only a system administrator can appoint system administrators.")
+        raise PermissionDenied(_("Only a system administrator can appoint system administrators."))
     if isinstance(position, str):
-        position, _ = Position.objects.get_or_create(name=nfc(position))
+        position, _created = Position.objects.get_or_create(name=nfc(position))
     if Membership.objects.active().filter(user=user, unit=unit, role=role).exists():
-        raise ValidationError({"role": "This person already holds this role in this unit."})
+        raise ValidationError({"role": _("This person already holds this role in this unit.")})
     membership = Membership.objects.create(user=user, unit=unit, role=role, position=position)
     policy.forget(user)
     record(actor=actor, action="membership.add", obj=membership, unit=unit,
@@ -81,9 +82,9 @@ def add_membership(*, actor, user, unit, role, position=None):
 def end_membership(*, actor, membership):
     """End a membership now; the person's rights in that unit stop on their next request."""
     membership = Membership.objects.select_for_update().select_related("unit", "user").get(pk=membership.pk)
-    policy.require(policy.can_manage_unit(actor, membership.unit), "You cannot change the people of this unit.")
+    policy.require(policy.can_manage_unit(actor, membership.unit), _("You cannot change the people of this unit."))
     if membership.ended_at is not None:
-        raise ValidationError({"membership": "This membership has already ended."})
+        raise ValidationError({"membership": _("This membership has already ended.")})
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
     policy.forget(membership.user)
@@ -95,7 +96,7 @@ def end_membership(*, actor, membership):
 @transaction.atomic
 def change_password(*, actor, old_password, new_password):
     if not actor.check_password(old_password or ""):
-        raise ValidationError({"old_password": "The current password is wrong."})
+        raise ValidationError({"old_password": _("The current password is wrong.")})
     try:
         validate_password(new_password, actor)
     except ValidationError as exc:
@@ -115,7 +116,7 @@ def sign_in(request, *, username, password, channel="web"):
     now = timezone.now()
     # The raises come after each atomic block: the failure count and the audit row must survive them.
     with transaction.atomic():
-        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
         locked_until = throttle.locked_at(now)
         if locked_until:
             record(actor=None, action="auth.locked", data={"username": username, "channel": channel})
@@ -136,7 +137,7 @@ def sign_in(request, *, username, password, channel="web"):
     if user is None:
         if throttle.locked_until and throttle.locked_until > now:
             raise LockedOut(throttle.locked_until)
-        raise ValidationError({"password": "Wrong username or password."})
+        raise ValidationError({"password": _("Wrong username or password.")})
     return user
 
 
@@ -149,13 +150,14 @@ def clean_scopes(scopes):
     if scopes is None:
         return default_token_scopes()
     if isinstance(scopes, str) or not isinstance(scopes, (list, tuple, set, frozenset)):
-        raise ValidationError({"scopes": "Give a list of scopes, e.g. [\"read\"]."})
+        raise ValidationError({"scopes": _("Give a list of scopes, e.g. [\"read\"].")})
     known = {s.value for s in TokenScope}
     unknown = [s for s in scopes if s not in known]
     if unknown:
-        raise ValidationError({"scopes": f"Unknown scope {unknown[0]!r}; the scopes are {', '.join(sorted(known))}."})
+        raise ValidationError({"scopes": _("Unknown scope %(scope)s; the scopes are %(scopes)s.") % {
+            "scope": repr(unknown[0]), "scopes": ", ".join(sorted(known))}})
     if not scopes:
-        raise ValidationError({"scopes": "Give at least one scope."})
+        raise ValidationError({"scopes": _("Give at least one scope.")})
     return [s.value for s in TokenScope if s.value in scopes]  # fixed order, no repeats
 
 
@@ -181,7 +183,7 @@ def issue_token(*, actor, name="", scopes=None):
 def revoke_token(*, actor, token):
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.user_id != actor.pk and not policy.is_system_admin(actor):
-        raise PermissionDenied("You cannot revoke this token.")
+        raise PermissionDenied(_("You cannot revoke this token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -232,7 +234,7 @@ def start_two_factor(*, actor):
 
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor).first()
     if device is not None and device.confirmed_at is not None:
-        raise ValidationError({"code": "Two-factor authentication is already set up."})
+        raise ValidationError({"code": _("Two-factor authentication is already set up.")})
     if device is None:
         device = TwoFactorDevice(user=actor)
     device.secret = totp.new_secret()
@@ -249,13 +251,13 @@ def confirm_two_factor(*, actor, code):
 
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor, confirmed_at__isnull=True).first()
     if device is None:
-        raise ValidationError({"code": "Start the set-up first."})
+        raise ValidationError({"code": _("Start the set-up first.")})
     step = totp.match(device.secret, code)
     if step is None:
-        raise ValidationError({"code": "The code is wrong or has expired."})
+        raise ValidationError({"code": _("The code is wrong or has expired.")})
     device.confirmed_at, device.last_step = timezone.now(), step
     device.save()
-    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    codes = [secrets.token_hex(5) for _i in range(RECOVERY_CODES)]
     RecoveryCode.objects.filter(user=actor).delete()
     RecoveryCode.objects.bulk_create([RecoveryCode(user=actor, code_hash=_hash_token(c)) for c in codes])
     record(actor=actor, action="auth.2fa_confirm", obj=actor)
@@ -270,7 +272,7 @@ def verify_second_factor(user, code, channel="web"):
 
     now = timezone.now()
     with transaction.atomic():
-        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=user.username.lower())
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=user.username.lower())
         locked = bool(throttle.locked_until and throttle.locked_until > now)
         ok = False
         if not locked:

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.documents import storage
@@ -173,7 +174,7 @@ def _recipients(items):
 @router.get("/drafts", response=DraftPage, summary="My draft lists: mine, opinion, signature, returned, to_issue")
 def draft_list(request, kind: str = "mine", cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     if kind not in selectors.LISTS:
-        raise ValidationError({"kind": f"Must be one of: {', '.join(selectors.LISTS)}."})
+        raise ValidationError({"kind": _("Must be one of: %(values)s.") % {"values": ", ".join(selectors.LISTS)}})
     page = selectors.draft_page(request.user, kind, cursor=cursor, limit=limit)
     return {"items": [draft_out(d) for d in page.items], "next_cursor": page.next_cursor}
 
@@ -216,9 +217,9 @@ def diff(request, draft_id: int, old: int = Query(..., alias="from"), new: int =
     draft = visible_draft(request, draft_id)
     versions = {v.number: v for v in draft.versions.filter(number__in=[old, new])}
     if old not in versions:
-        raise ValidationError({"from": f"Version {old} does not exist."})
+        raise ValidationError({"from": _("Version %(n)s does not exist.") % {"n": old}})
     if new not in versions:
-        raise ValidationError({"to": f"Version {new} does not exist."})
+        raise ValidationError({"to": _("Version %(n)s does not exist.") % {"n": new}})
     a, b = versions[old], versions[new]
     return {"metadata": [{"field": f, "from": x, "to": y} for f, x, y in files.metadata_diff(a.metadata, b.metadata)],
             "text": [{"op": op, "line": line} for op, line in files.text_diff(a.text, b.text)],
@@ -248,7 +249,7 @@ def check_signatures(request, draft_id: int):
     draft = visible_draft(request, draft_id)
     blob = services.current_pdf(draft)
     if blob is None:
-        raise ValidationError({"file": "The draft has no PDF yet."})
+        raise ValidationError({"file": _("The draft has no PDF yet.")})
     check = check_blob(actor=request.user, blob=blob)
     return {"outcome": check.outcome, "signatures": check.results, "checked_at": check.checked_at}
 

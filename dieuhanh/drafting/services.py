@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import has_role_in, require
 from dieuhanh.audit.services import record
@@ -65,7 +66,7 @@ def _label(draft):
 
 def _require_view(actor, draft):
     if not policy.can_view(actor, draft):
-        raise PermissionDenied("You cannot see this draft.")
+        raise PermissionDenied(_("You cannot see this draft."))
 
 
 def _clean(data, *, partial=False):
@@ -73,14 +74,14 @@ def _clean(data, *, partial=False):
     if "subject" in data or not partial:
         subject = nfc(data.get("subject") or "").strip()
         if not subject:
-            errors["subject"] = "This field is required."
+            errors["subject"] = _("This field is required.")
         elif len(subject) > 2000:
-            errors["subject"] = "At most 2000 characters."
+            errors["subject"] = _("At most %(n)s characters.") % {"n": 2000}
         cleaned["subject"] = subject
     for field, choices in (("urgency", Urgency), ("confidentiality", Confidentiality)):
         if field in data:
             if data[field] not in choices.values:
-                errors[field] = f"Must be one of: {', '.join(map(str, choices.values))}."
+                errors[field] = _("Must be one of: %(values)s.") % {"values": ", ".join(map(str, choices.values))}
             cleaned[field] = data[field]
     if "due_date" in data:
         cleaned["due_date"] = data["due_date"] or None
@@ -107,7 +108,7 @@ def _metadata(draft):
 
 def _check_file(blob):
     if blob.content_type not in files.DRAFT_TYPES:
-        raise ValidationError({"file": "A draft is a .docx, .odt or PDF file."})
+        raise ValidationError({"file": _("A draft is a .docx, .odt or PDF file.")})
 
 
 def _new_version(draft, actor, blob, name, note=""):
@@ -132,18 +133,19 @@ def create_draft(*, actor, unit, document_type_id, subject, blob, name="", draft
                  **fields):
     """A new draft of ``unit``'s outgoing document, written in ``drafting_unit`` (a department, or the unit)."""
     drafting_unit = drafting_unit or unit
-    require(policy.can_draft(actor, drafting_unit), "You cannot draft documents in this unit.")
+    require(policy.can_draft(actor, drafting_unit), _("You cannot draft documents in this unit."))
     if drafting_unit.pk != unit.pk and not drafting_unit.is_descendant_of(unit):
-        raise ValidationError({"drafting_unit_id": "The drafting unit must be the issuing unit or one below it."})
+        raise ValidationError({"drafting_unit_id": _("The drafting unit must be the issuing unit or one below it.")})
     if unit.status != UnitStatus.ACTIVE:
-        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+        raise ValidationError({"unit": _("%(unit)s is %(status)s and issues nothing.") % {
+            "unit": unit.name, "status": unit.get_status_display().lower()}})
     doc_type = _document_type(document_type_id)
     cleaned = _clean({"subject": subject, **fields})
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
-        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+        raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     draft = Draft(unit=unit, drafting_unit=drafting_unit, created_by=actor, document_type=doc_type, **cleaned)
     draft.recipients = _checked_recipients(unit, recipients, secret=draft.is_secret)
-    require(policy.can_view(actor, draft), "Secret drafts are written on the closed network only.")
+    require(policy.can_view(actor, draft), _("Secret drafts are written on the closed network only."))
     draft.save()
     version = _new_version(draft, actor, blob, name)
     record(actor=actor, action="draft.create", obj=draft, unit=unit,
@@ -155,13 +157,13 @@ def create_draft(*, actor, unit, document_type_id, subject, blob, name="", draft
 def revise_draft(*, actor, draft, blob=None, name="", note="", recipients=None, **fields):
     """A new version: a new file and/or changed fields. Only the drafter, and only while the draft is theirs."""
     draft = _locked(draft)
-    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter can revise.")
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter can revise."))
     if draft.status not in EDITABLE:
-        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}; "
-                                         "it can be revised when it is back with you."})
+        raise ValidationError({"status": _("The draft is %(status)s; it can be revised when it is back with you.") % {
+            "status": draft.get_status_display().lower()}})
     cleaned = _clean(fields, partial=True)
     if cleaned.get("confidentiality", draft.confidentiality) > (actor.clearance or 0):
-        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+        raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     for key, value in cleaned.items():
         setattr(draft, key, value)
     if recipients is not None:
@@ -209,32 +211,32 @@ def record_conversion(*, version_id, pdf_bytes=None, error=""):
 @transaction.atomic
 def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question=""):
     draft = _locked(draft)
-    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter asks for opinions.")
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter asks for opinions."))
     if draft.status not in EDITABLE:
-        raise ValidationError({"status": "Opinions are asked before the draft goes into the sign flow."})
+        raise ValidationError({"status": _("Opinions are asked before the draft goes into the sign flow.")})
     user_ids, unit_ids = list(dict.fromkeys(user_ids or [])), list(dict.fromkeys(unit_ids or []))
     if not user_ids and not unit_ids:
-        raise ValidationError({"user_ids": "Name at least one person or unit."})
+        raise ValidationError({"user_ids": _("Name at least one person or unit.")})
     if len(user_ids) + len(unit_ids) > MAX_OPINIONS:
-        raise ValidationError({"user_ids": f"At most {MAX_OPINIONS} addressees at once."})
+        raise ValidationError({"user_ids": _("At most %(n)s addressees at once.") % {"n": MAX_OPINIONS}})
     if due_date < timezone.localdate():
-        raise ValidationError({"due_date": "The date for opinions cannot be in the past."})
+        raise ValidationError({"due_date": _("The date for opinions cannot be in the past.")})
     users = get_user_model().objects.in_bulk([i for i in user_ids if isinstance(i, int)])
     units = Unit.objects.in_bulk([i for i in unit_ids if isinstance(i, int)])
     for i, uid in enumerate(user_ids):
         person = users.get(uid)
         if person is None or not person.is_active:
-            raise ValidationError({f"user_ids.{i}": f"Unknown person {uid}."})
+            raise ValidationError({f"user_ids.{i}": _("Unknown person %(id)s.") % {"id": uid}})
         if draft.is_secret and not (policy.belongs_to_tree(person, draft.unit)
                                     and (person.clearance or 0) >= draft.confidentiality):
-            raise ValidationError({f"user_ids.{i}": "A secret draft is discussed only within the unit, with "
-                                                    "cleared people."})
+            raise ValidationError({f"user_ids.{i}": _("A secret draft is discussed only within the unit, with "
+                                                      "cleared people.")})
     for i, uid in enumerate(unit_ids):
         unit = units.get(uid)
         if unit is None or unit.status != UnitStatus.ACTIVE:
-            raise ValidationError({f"unit_ids.{i}": f"Unknown or inactive unit {uid}."})
+            raise ValidationError({f"unit_ids.{i}": _("Unknown or inactive unit %(id)s.") % {"id": uid}})
         if draft.is_secret and not (unit.pk == draft.unit.pk or unit.is_descendant_of(draft.unit)):
-            raise ValidationError({f"unit_ids.{i}": "A secret draft is discussed only within the unit."})
+            raise ValidationError({f"unit_ids.{i}": _("A secret draft is discussed only within the unit.")})
     consultation = Consultation.objects.create(draft=draft, asked_by=actor, question=nfc(question)[:5000],
                                                due_date=due_date, version=latest_version(draft))
     Opinion.objects.bulk_create([Opinion(consultation=consultation, user=users[u]) for u in user_ids]
@@ -266,16 +268,16 @@ def give_opinion(*, actor, opinion, answer):
     draft = opinion.consultation.draft
     if not policy.can_view(actor, draft, involved=True) or not (
             opinion.user_id == actor.pk or can_answer(actor, opinion) or opinion.answered_at is not None):
-        raise PermissionDenied("This request for an opinion is not addressed to you.")
+        raise PermissionDenied(_("This request for an opinion is not addressed to you."))
     if opinion.answered_at is not None:
-        raise ValidationError({"answer": "This opinion was already given; each addressee answers once."})
+        raise ValidationError({"answer": _("This opinion was already given; each addressee answers once.")})
     if not can_answer(actor, opinion):
-        raise PermissionDenied("This request for an opinion is not addressed to you.")
+        raise PermissionDenied(_("This request for an opinion is not addressed to you."))
     answer = nfc(answer or "").strip()
     if not answer:
-        raise ValidationError({"answer": "Write your opinion (or “Nhất trí”)."})
+        raise ValidationError({"answer": _("Write your opinion (or “Nhất trí”).")})
     if len(answer) > 20000:
-        raise ValidationError({"answer": "At most 20000 characters."})
+        raise ValidationError({"answer": _("At most %(n)s characters.") % {"n": 20000}})
     opinion.answer, opinion.answered_by, opinion.answered_at = answer, actor, timezone.now()
     opinion.save(update_fields=["answer", "answered_by", "answered_at"])
     _notify(draft.created_by, f"Đã có ý kiến về dự thảo {_label(draft)}", draft)
@@ -288,18 +290,20 @@ def give_opinion(*, actor, opinion, answer):
 def _check_assignee(draft, user_id, action, field):
     person = get_user_model().objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if person is None:
-        raise ValidationError({field: "Choose the next person."})
+        raise ValidationError({field: _("Choose the next person.")})
     if action not in StepAction.values:
         raise ValidationError({f"{field.rsplit('_', 1)[0]}_action" if "_" in field else "action":
-                               f"Must be one of: {', '.join(StepAction.values)}."})
+                               _("Must be one of: %(values)s.") % {"values": ", ".join(StepAction.values)}})
     if not policy.belongs_to_tree(person, draft.unit):
-        raise ValidationError({field: f"{person.full_name} does not work in {draft.unit.name}."})
+        raise ValidationError({field: _("%(person)s does not work in %(unit)s.") % {
+            "person": person.full_name, "unit": draft.unit.name}})
     if (person.clearance or 0) < draft.confidentiality:
-        raise ValidationError({field: f"{person.full_name} is not cleared for this draft."})
+        raise ValidationError({field: _("%(person)s is not cleared for this draft.") % {"person": person.full_name}})
     if action == StepAction.SIGN and not policy.can_sign_for(person, draft.unit):
-        raise ValidationError({field: f"{person.full_name} does not sign for {draft.unit.name}."})
+        raise ValidationError({field: _("%(person)s does not sign for %(unit)s.") % {
+            "person": person.full_name, "unit": draft.unit.name}})
     if action == StepAction.FORMAT_CHECK and not policy.can_issue(person, draft):
-        raise ValidationError({field: "The format check is done by a clerk of the issuing unit."})
+        raise ValidationError({field: _("The format check is done by a clerk of the issuing unit.")})
     return person
 
 
@@ -326,7 +330,7 @@ def _tell(step, draft):
 
 def _template_steps(template, draft):
     if template.unit_id != draft.unit_id:
-        raise ValidationError({"template_id": "This template belongs to another unit."})
+        raise ValidationError({"template_id": _("This template belongs to another unit.")})
     return [(i, s["user_id"], s["action"]) for i, s in enumerate(template.steps)]
 
 
@@ -334,16 +338,17 @@ def _template_steps(template, draft):
 def submit(*, actor, draft, next_user_id=None, next_action=StepAction.REVIEW, template_id=None):
     """Put the draft into the sign flow: to one person (step by step) or along a saved template."""
     draft = _locked(draft)
-    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), "Only the drafter submits.")
+    require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter submits."))
     if draft.status not in EDITABLE:
-        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}."})
+        raise ValidationError({"status": _("The draft is %(status)s.") % {
+            "status": draft.get_status_display().lower()}})
     version = latest_version(draft)
     if version.pdf_blob_id is None:
-        raise ValidationError({"file": "The draft's PDF is not ready yet (conversion pending or failed)."})
+        raise ValidationError({"file": _("The draft's PDF is not ready yet (conversion pending or failed).")})
     if template_id is not None:
         template = FlowTemplate.objects.filter(pk=template_id).first()
         if template is None:
-            raise ValidationError({"template_id": "Unknown template."})
+            raise ValidationError({"template_id": _("Unknown template.")})
         planned = [(_check_assignee(draft, uid, action, f"template.steps.{i}"), action)
                    for i, uid, action in _template_steps(template, draft)]
     else:
@@ -369,9 +374,9 @@ def _locked_step(step, actor):
     step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
     draft = _locked(step.draft)
     if step.state != StepState.CURRENT or step.round != draft.round or draft.status not in IN_FLOW:
-        raise ValidationError({"step": "This step is not waiting for action any more."})
+        raise ValidationError({"step": _("This step is not waiting for action any more.")})
     if step.assignee_id != actor.pk or not policy.can_view(actor, draft, involved=True):
-        raise PermissionDenied("This step is assigned to someone else.")
+        raise PermissionDenied(_("This step is assigned to someone else."))
     return step, draft
 
 
@@ -383,7 +388,7 @@ def _signature_lines(actor, draft, position):
 def _apply_personal_signature(*, actor, draft, step, passphrase, position):
     credential = sig_services.current_credential(user=actor)
     if credential is None:
-        raise ValidationError({"passphrase": "You have no valid signing certificate. Import one first."})
+        raise ValidationError({"passphrase": _("You have no valid signing certificate. Import one first.")})
     version = latest_version(draft)
     before = current_pdf(draft, version)
     with storage.open_blob(before) as fh:
@@ -406,16 +411,16 @@ def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAc
     awaits its number) unless a next step is named; after the others the flow goes on to the next step."""
     step, draft = _locked_step(step, actor)
     if taken not in (Taken.APPROVE, Taken.INITIAL, Taken.FORWARD, Taken.SIGN):
-        raise ValidationError({"taken": "Choose approve, initial, forward or sign."})
+        raise ValidationError({"taken": _("Choose approve, initial, forward or sign.")})
     if taken == Taken.SIGN and not policy.can_sign_for(actor, draft.unit):
-        raise PermissionDenied(f"You do not sign for {draft.unit.name}.")
+        raise PermissionDenied(_("You do not sign for %(unit)s.") % {"unit": draft.unit.name})
     comment = nfc(comment or "").strip()[:5000]
     planned = draft.steps.filter(round=draft.round, state=StepState.WAITING).order_by("order").first()
     following = None
     if next_user_id is not None:
         following = _check_assignee(draft, next_user_id, next_action, "next_user_id")
     elif planned is None and taken != Taken.SIGN:
-        raise ValidationError({"next_user_id": "Choose who handles the draft next."})
+        raise ValidationError({"next_user_id": _("Choose who handles the draft next.")})
     signature = None
     if taken == Taken.SIGN:
         signature = _apply_personal_signature(actor=actor, draft=draft, step=step, passphrase=passphrase,
@@ -455,7 +460,7 @@ def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAc
 def _reason(reason):
     reason = nfc(reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason."})
+        raise ValidationError({"reason": _("Give the reason.")})
     return reason[:5000]
 
 
@@ -481,11 +486,11 @@ def return_draft(*, actor, step, reason, to_step_id=None):
                data={"round": draft.round, "step": step.order, "reason": reason})
         return None
     if draft.is_secret:
-        raise ValidationError({"to_step_id": "A secret draft goes back only to its drafter."})
+        raise ValidationError({"to_step_id": _("A secret draft goes back only to its drafter.")})
     target = draft.steps.filter(pk=to_step_id if isinstance(to_step_id, int) else 0, round=draft.round,
                                 state=StepState.DONE, order__lt=step.order).first()
     if target is None:
-        raise ValidationError({"to_step_id": "Choose an earlier step of this flow."})
+        raise ValidationError({"to_step_id": _("Choose an earlier step of this flow.")})
     open_steps.exclude(pk=step.pk).update(state=StepState.CANCELLED)
     step.state, step.taken, step.comment, step.acted_at = StepState.DONE, Taken.ROLLBACK, reason, now
     step.save(update_fields=["state", "taken", "comment", "acted_at"])
@@ -507,15 +512,15 @@ def withdraw_signature(*, actor, signature, reason):
     signature = Signature.objects.select_for_update(of=("self",)).select_related("step").get(pk=signature.pk)
     draft = _locked(signature.draft)
     if signature.signer_id != actor.pk or signature.organization:
-        raise PermissionDenied("Only the signer can withdraw this signature.")
+        raise PermissionDenied(_("Only the signer can withdraw this signature."))
     if signature.withdrawn_at is not None:
-        raise ValidationError({"signature": "This signature was already withdrawn."})
+        raise ValidationError({"signature": _("This signature was already withdrawn.")})
     step = signature.step
     reason = _reason(reason)
     later = draft.steps.filter(round=step.round, order__gt=step.order)
     if (draft.status not in (*IN_FLOW, DraftStatus.SIGNED) or step.round != draft.round
             or later.filter(state=StepState.DONE).exists()):
-        raise ValidationError({"signature": "The next person has already acted; ask them to return the draft."})
+        raise ValidationError({"signature": _("The next person has already acted; ask them to return the draft.")})
     now = timezone.now()
     signature.withdrawn_at, signature.withdrawn_reason = now, reason
     signature.save(update_fields=["withdrawn_at", "withdrawn_reason"])
@@ -541,9 +546,10 @@ def withdraw_signature(*, actor, signature, reason):
 def refuse_number(*, actor, draft, reason):
     """The clerk will not number the signed draft (wrong format, missing pieces): back to the drafter."""
     draft = _locked(draft)
-    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft), "Only a clerk of the unit can do this.")
+    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft),
+            _("Only a clerk of the unit can do this."))
     if draft.status != DraftStatus.SIGNED:
-        raise ValidationError({"status": "Only a signed draft awaits a number."})
+        raise ValidationError({"status": _("Only a signed draft awaits a number.")})
     reason = _reason(reason)
     draft.status = DraftStatus.NUMBER_REFUSED
     draft.save(update_fields=["status", "updated_at"])
@@ -556,9 +562,10 @@ def refuse_number(*, actor, draft, reason):
 def cancel_draft(*, actor, draft, reason):
     draft = _locked(draft)
     require(draft.created_by_id == actor.pk or has_role_in(actor, draft.unit, policy.OVERSEERS),
-            "Only the drafter or a leader can cancel a draft.")
+            _("Only the drafter or a leader can cancel a draft."))
     if draft.status in (DraftStatus.ISSUED, DraftStatus.CANCELLED):
-        raise ValidationError({"status": f"The draft is {draft.get_status_display().lower()}."})
+        raise ValidationError({"status": _("The draft is %(status)s.") % {
+            "status": draft.get_status_display().lower()}})
     reason = _reason(reason)
     draft.steps.filter(state__in=[StepState.CURRENT, StepState.WAITING]).update(state=StepState.CANCELLED)
     draft.status = DraftStatus.CANCELLED
@@ -579,16 +586,16 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
     """Number and issue the signed draft: the outgoing document is created and issued (register row, deliveries),
     then the organization's signature is applied with the number, symbol and date in its appearance."""
     draft = _locked(draft)
-    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft), "Only a clerk of the unit can issue.")
+    require(policy.can_issue(actor, draft) and policy.can_view(actor, draft), _("Only a clerk of the unit can issue."))
     if draft.status != DraftStatus.SIGNED:
-        raise ValidationError({"status": "Only a signed draft can be issued."})
+        raise ValidationError({"status": _("Only a signed draft can be issued.")})
     signature = _signer_of(draft)
     if signature is None:
-        raise ValidationError({"status": "The draft carries no valid signature."})
+        raise ValidationError({"status": _("The draft carries no valid signature.")})
     credential = sig_services.current_credential(unit=draft.unit)
     if credential is None:
-        raise ValidationError({"credential": f"{draft.unit.name} has no organization certificate; an "
-                                             "administrator imports it first."})
+        raise ValidationError({"credential": _("%(unit)s has no organization certificate; an administrator imports it "
+                                               "first.") % {"unit": draft.unit.name}})
     position = nfc(signer_position or "").strip()[:150]
     document = doc_services.create_outgoing(
         actor=actor, unit=draft.unit, document_type_id=draft.document_type_id, subject=draft.subject,
@@ -623,17 +630,17 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
 @transaction.atomic
 def save_template(*, actor, unit, name, steps):
     require(policy.can_draft(actor, unit) or has_role_in(actor, unit, policy.OVERSEERS),
-            "You cannot save flows for this unit.")
+            _("You cannot save flows for this unit."))
     name = nfc(name or "").strip()
     if not name:
-        raise ValidationError({"name": "This field is required."})
+        raise ValidationError({"name": _("This field is required.")})
     if not steps or len(steps) > MAX_TEMPLATE_STEPS:
-        raise ValidationError({"steps": f"Give between 1 and {MAX_TEMPLATE_STEPS} steps."})
+        raise ValidationError({"steps": _("Give between 1 and %(n)s steps.") % {"n": MAX_TEMPLATE_STEPS}})
     probe = Draft(unit=unit, confidentiality=0)
     cleaned = []
     for i, s in enumerate(steps):
         if not isinstance(s, dict):
-            raise ValidationError({f"steps.{i}": "Give user_id and action."})
+            raise ValidationError({f"steps.{i}": _("Give user_id and action.")})
         person = _check_assignee(probe, s.get("user_id"), s.get("action"), f"steps.{i}")
         cleaned.append({"user_id": person.pk, "action": s["action"]})
     template = FlowTemplate.objects.create(unit=unit, name=name[:200], steps=cleaned, created_by=actor)
@@ -644,5 +651,5 @@ def save_template(*, actor, unit, name, steps):
 def blob_by_hash(sha256):
     blob = Blob.objects.filter(sha256=(sha256 or "").lower()).first()
     if blob is None:
-        raise ValidationError({"file": "Unknown file: upload it first."})
+        raise ValidationError({"file": _("Unknown file: upload it first.")})
     return blob

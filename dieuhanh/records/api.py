@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.units.selectors import get_unit
@@ -512,7 +513,8 @@ def file_open(request, payload: FileIn):
         entry = FileListEntry.objects.select_related("file_list", "retention", "responsible").filter(
             pk=payload.entry_id, file_list__unit=unit).first()
         if entry is None:
-            raise ValidationError({"entry_id": f"Unknown entry {payload.entry_id} of this unit's lists."})
+            raise ValidationError({"entry_id": _("Unknown entry %(id)s of this unit's lists.") % {
+                "id": payload.entry_id}})
     data = payload.dict(exclude={"unit_id", "entry_id"})
     file = services.open_file(actor=request.user, unit=unit, entry=entry, **data)
     return 201, file_out(file)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Membership
 from dieuhanh.accounts.policy import require
@@ -54,34 +55,34 @@ SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
 def _text(data, errors, field, limit, *, required=False):
     value = nfc(str(data.get(field) or "")).strip()
     if required and not value:
-        errors[field] = "This field is required."
+        errors[field] = _("This field is required.")
     elif len(value) > limit:
-        errors[field] = f"At most {limit} characters."
+        errors[field] = _("At most %(n)s characters.") % {"n": limit}
     return value
 
 
 def _year(year, field="year"):
     if not isinstance(year, int) or isinstance(year, bool) or not 1945 <= year <= 2200:
-        raise ValidationError({field: "A year between 1945 and 2200."})
+        raise ValidationError({field: _("A year between 1945 and 2200.")})
     return year
 
 
 def _symbol(value, errors, field="symbol"):
     value = nfc(str(value or "")).strip()
     if not value:
-        errors[field] = "This field is required."
+        errors[field] = _("This field is required.")
     elif not SYMBOL_RE.match(value):
-        errors[field] = "A file symbol such as 01.TCCB: letters, digits, dots and hyphens, at most 30."
+        errors[field] = _("A file symbol such as 01.TCCB: letters, digits, dots and hyphens, at most 30.")
     return value
 
 
 def _retention(retention_id, field="retention_id"):
     if retention_id in (None, ""):
-        raise ValidationError({field: "This field is required."})
+        raise ValidationError({field: _("This field is required.")})
     try:
         return RetentionPeriod.objects.get(pk=int(retention_id), active=True)
     except (RetentionPeriod.DoesNotExist, TypeError, ValueError) as exc:
-        raise ValidationError({field: f"Unknown retention period {retention_id}."}) from exc
+        raise ValidationError({field: _("Unknown retention period %(id)s.") % {"id": retention_id}}) from exc
 
 
 def _member(unit, user_id, field="responsible_id"):
@@ -91,7 +92,8 @@ def _member(unit, user_id, field="responsible_id"):
         pk=user_id if str(user_id).isdigit() else 0, is_active=True,
         pk__in=Membership.objects.active().filter(unit=unit).values("user_id")).first()
     if user is None:
-        raise ValidationError({field: f"Person {user_id} does not work in {unit.name}."})
+        raise ValidationError({field: _("Person %(id)s does not work in %(unit)s.") % {
+            "id": user_id, "unit": unit.name}})
     return user
 
 
@@ -113,13 +115,13 @@ def _locked_file(file):
 
 def _require_view(actor, unit):
     if not policy.can_view_records(actor, unit):
-        raise PermissionDenied("You cannot see the records of this unit.")
+        raise PermissionDenied(_("You cannot see the records of this unit."))
 
 
 def _editable_list(file_list):
     if file_list.status != ListStatus.DRAFTED:
-        raise ValidationError({"status": "The list is approved and can no longer be changed; "
-                                         "copy it to a new year instead."})
+        raise ValidationError({"status": _("The list is approved and can no longer be changed; "
+                                           "copy it to a new year instead.")})
 
 
 # --- retention table -------------------------------------------------------------------------------------------
@@ -127,14 +129,14 @@ def _editable_list(file_list):
 @transaction.atomic
 def save_retention(*, actor, code, label, years=None, basis="", active=True):
     """Add or change a row of the retention table (system administrators)."""
-    require(policy.can_manage_retention(actor), "Only system administrators change the retention table.")
+    require(policy.can_manage_retention(actor), _("Only system administrators change the retention table."))
     errors = {}
     data = {"code": code, "label": label, "basis": basis}
     code = _text(data, errors, "code", 20, required=True)
     label = _text(data, errors, "label", 100, required=True)
     basis = _text(data, errors, "basis", 255)
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 200):
-        errors["years"] = "Empty for permanent, or 1 to 200 years."
+        errors["years"] = _("Empty for permanent, or 1 to 200 years.")
     _raise(errors)
     row, created = RetentionPeriod.objects.update_or_create(
         code=code, defaults={"label": label, "years": years, "basis": basis, "active": bool(active)})
@@ -147,10 +149,11 @@ def save_retention(*, actor, code, label, years=None, basis="", active=True):
 
 @transaction.atomic
 def create_file_list(*, actor, unit, year):
-    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists draft its file list.")
+    require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists draft its file list."))
     year = _year(year)
     if FileList.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"year": f"{unit.name} already has a file list for {year}."})
+        raise ValidationError({"year": _("%(unit)s already has a file list for %(year)s.") % {
+            "unit": unit.name, "year": year}})
     file_list = FileList.objects.create(unit=unit, year=year, created_by=actor)
     record(actor=actor, action="records.list_create", obj=file_list, unit=unit, data={"year": year})
     return file_list
@@ -159,7 +162,7 @@ def create_file_list(*, actor, unit, year):
 @transaction.atomic
 def add_section(*, actor, file_list, title, order=None):
     file_list = _locked_list(file_list)
-    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
     errors = {}
     title = _text({"title": title}, errors, "title", 255, required=True)
@@ -191,7 +194,7 @@ def _clean_entry(file_list, data, *, partial=False):
             section = FileListSection.objects.filter(
                 pk=section_id if str(section_id).isdigit() else 0, file_list=file_list).first()
             if section is None:
-                raise ValidationError({"section_id": f"Unknown section {section_id} of this list."})
+                raise ValidationError({"section_id": _("Unknown section %(id)s of this list.") % {"id": section_id}})
         cleaned["section"] = section
     if "responsible_id" in data:
         user = _member(file_list.unit, data.get("responsible_id"))
@@ -205,11 +208,11 @@ def _clean_entry(file_list, data, *, partial=False):
 def add_entry(*, actor, file_list, **data):
     """A planned file: symbol, title, retention_id; optional section_id, responsible_id/responsible_name, notes."""
     file_list = _locked_list(file_list)
-    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
     cleaned = _clean_entry(file_list, data)
     if file_list.entries.filter(symbol=cleaned["symbol"]).exists():
-        raise ValidationError({"symbol": f"The list already has a file {cleaned['symbol']}."})
+        raise ValidationError({"symbol": _("The list already has a file %(symbol)s.") % {"symbol": cleaned["symbol"]}})
     order = (file_list.entries.aggregate(m=Max("order"))["m"] or 0) + 1
     entry = FileListEntry.objects.create(file_list=file_list, order=order, **cleaned)
     record(actor=actor, action="records.entry_add", obj=entry, unit=file_list.unit,
@@ -220,11 +223,11 @@ def add_entry(*, actor, file_list, **data):
 @transaction.atomic
 def update_entry(*, actor, entry, **data):
     file_list = _locked_list(entry.file_list)
-    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
     cleaned = _clean_entry(file_list, data, partial=True)
     if "symbol" in cleaned and file_list.entries.filter(symbol=cleaned["symbol"]).exclude(pk=entry.pk).exists():
-        raise ValidationError({"symbol": f"The list already has a file {cleaned['symbol']}."})
+        raise ValidationError({"symbol": _("The list already has a file %(symbol)s.") % {"symbol": cleaned["symbol"]}})
     for key, value in cleaned.items():
         setattr(entry, key, value)
     entry.save()
@@ -235,10 +238,10 @@ def update_entry(*, actor, entry, **data):
 @transaction.atomic
 def delete_entry(*, actor, entry):
     file_list = _locked_list(entry.file_list)
-    require(policy.can_keep(actor, file_list.unit), "Only the unit's clerks and specialists edit its file list.")
+    require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
     if entry.files.exists():
-        raise ValidationError({"entry": "A file was opened from this entry."})
+        raise ValidationError({"entry": _("A file was opened from this entry.")})
     record(actor=actor, action="records.entry_delete", obj=entry, unit=file_list.unit, data={"symbol": entry.symbol})
     entry.delete()
 
@@ -246,10 +249,10 @@ def delete_entry(*, actor, entry):
 @transaction.atomic
 def approve_list(*, actor, file_list):
     file_list = _locked_list(file_list)
-    require(policy.can_approve_list(actor, file_list.unit), "Only a leader of the unit approves its file list.")
+    require(policy.can_approve_list(actor, file_list.unit), _("Only a leader of the unit approves its file list."))
     _editable_list(file_list)
     if not file_list.entries.exists():
-        raise ValidationError({"entries": "The list has no files yet."})
+        raise ValidationError({"entries": _("The list has no files yet.")})
     file_list.status, file_list.approved_by, file_list.approved_at = ListStatus.APPROVED, actor, timezone.now()
     file_list.save(update_fields=["status", "approved_by", "approved_at"])
     record(actor=actor, action="records.list_approve", obj=file_list, unit=file_list.unit,
@@ -262,9 +265,10 @@ def copy_list(*, actor, file_list, year=None):
     """Next year's list, drafted, with this list's sections and entries."""
     source = file_list
     year = _year(year if year is not None else source.year + 1)
-    require(policy.can_keep(actor, source.unit), "Only the unit's clerks and specialists draft its file list.")
+    require(policy.can_keep(actor, source.unit), _("Only the unit's clerks and specialists draft its file list."))
     if FileList.objects.filter(unit=source.unit, year=year).exists():
-        raise ValidationError({"year": f"{source.unit.name} already has a file list for {year}."})
+        raise ValidationError({"year": _("%(unit)s already has a file list for %(year)s.") % {
+            "unit": source.unit.name, "year": year}})
     new = FileList.objects.create(unit=source.unit, year=year, created_by=actor, copied_from=source)
     sections = {}
     for s in source.sections.all():
@@ -290,15 +294,15 @@ def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retent
               description="", notes="", creator="", access_regime="", language=""):
     """Open a file from an entry of the unit's approved list (its symbol, title and retention by default) or ad
     hoc (symbol, title, retention_id required)."""
-    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists open files.")
+    require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists open files."))
     errors = {}
     data = {"title": title, "description": description, "notes": notes, "creator": creator,
             "access_regime": access_regime, "language": language}
     if entry is not None:
         if entry.file_list.unit_id != unit.pk:
-            raise ValidationError({"entry_id": "The entry belongs to another unit's list."})
+            raise ValidationError({"entry_id": _("The entry belongs to another unit's list.")})
         if entry.file_list.status != ListStatus.APPROVED:
-            raise ValidationError({"entry_id": "The file list is not approved yet."})
+            raise ValidationError({"entry_id": _("The file list is not approved yet.")})
         year = entry.file_list.year
         symbol = entry.symbol
         title = _text(data, errors, "title", 500) or entry.title
@@ -321,7 +325,7 @@ def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retent
     extra.setdefault("creator", responsible.full_name or responsible.username)
     code = file_code(unit, year, symbol)
     if RecordFile.objects.filter(code=code).exists():
-        raise ValidationError({"symbol": f"File {code} is already open."})
+        raise ValidationError({"symbol": _("File %(code)s is already open.") % {"code": code}})
     file = RecordFile.objects.create(
         unit=unit, year=year, entry=entry, symbol=symbol, code=code, title=title, retention=retention,
         responsible=responsible, description=description, notes=notes, opened_by=actor, **extra)
@@ -331,10 +335,11 @@ def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retent
 
 
 def _require_keeper_of_open(actor, file, verb):
-    require(policy.can_keep(actor, file.unit), "Only the unit's clerks and specialists work on its files.")
+    require(policy.can_keep(actor, file.unit), _("Only the unit's clerks and specialists work on its files."))
     if file.status != FileStatus.OPEN:
-        raise ValidationError({"status": f"File {file.code} is {file.get_status_display().lower()}; "
-                                         f"it cannot be {verb}."})
+        message = (_("File %(code)s is %(status)s; it cannot be closed.") if verb == "closed"
+                   else _("File %(code)s is %(status)s; it cannot be changed."))
+        raise ValidationError({"status": message % {"code": file.code, "status": file.get_status_display().lower()}})
 
 
 @transaction.atomic
@@ -360,16 +365,16 @@ def update_file(*, actor, file, **data):
 
 def _ids(values, field="document_ids"):
     if not isinstance(values, list | tuple) or not values:
-        raise ValidationError({field: "Choose at least one document."})
+        raise ValidationError({field: _("Choose at least one document.")})
     if len(values) > MAX_BULK:
-        raise ValidationError({field: f"At most {MAX_BULK} documents at a time."})
+        raise ValidationError({field: _("At most %(n)s documents at a time.") % {"n": MAX_BULK}})
     ids = []
     for v in values:
         if isinstance(v, bool) or not str(v).isdigit() or int(v) > MAX_ID:
-            raise ValidationError({field: f"Not a document id: {v}."})
+            raise ValidationError({field: _("Not a document id: %(value)s.") % {"value": v}})
         ids.append(int(v))
     if len(set(ids)) != len(ids):
-        raise ValidationError({field: "A document is listed twice."})
+        raise ValidationError({field: _("A document is listed twice.")})
     return ids
 
 
@@ -387,15 +392,18 @@ def attach_documents(*, actor, file, document_ids):
     for doc_id in ids:
         document = documents.get(doc_id)
         if document is None or not can_view_document(actor, document):
-            raise ValidationError({"document_ids": f"Document {doc_id} does not exist or you cannot open it."})
+            raise ValidationError({"document_ids": _("Document %(id)s does not exist or you cannot open it.") % {
+                "id": doc_id}})
     require_not_frozen(*ids)
     already = set(FileItem.objects.filter(file=file, document_id__in=ids).values_list("document_id", flat=True))
     if already:
-        raise ValidationError({"document_ids": f"Document {min(already)} is already in file {file.code}."})
+        raise ValidationError({"document_ids": _("Document %(id)s is already in file %(code)s.") % {
+            "id": min(already), "code": file.code}})
     mark = DuplicateMark.objects.filter(unit=file.unit, document_id__in=ids).order_by("document_id").first()
     if mark is not None:
-        raise ValidationError({"document_ids": f"Document {mark.document_id} is marked as a duplicate of document "
-                                               f"{mark.kept_id}; file that one instead."})
+        raise ValidationError({"document_ids": _("Document %(id)s is marked as a duplicate of document %(kept)s; "
+                                                 "file that one instead.") % {
+            "id": mark.document_id, "kept": mark.kept_id}})
     FileItem.objects.bulk_create([FileItem(file=file, document=documents[i], doc_date=_doc_date(documents[i]),
                                            added_by=actor) for i in ids])
     record(actor=actor, action="records.attach", obj=file, unit=file.unit, data={"documents": ids})
@@ -408,9 +416,10 @@ def detach_document(*, actor, file, document_id):
     _require_keeper_of_open(actor, file, "changed")
     if isinstance(document_id, int):
         require_not_frozen(document_id)
-    deleted, _ = FileItem.objects.filter(file=file, document_id=document_id).delete()
+    deleted, _count = FileItem.objects.filter(file=file, document_id=document_id).delete()
     if not deleted:
-        raise ValidationError({"document_id": f"Document {document_id} is not in file {file.code}."})
+        raise ValidationError({"document_id": _("Document %(id)s is not in file %(code)s.") % {
+            "id": document_id, "code": file.code}})
     record(actor=actor, action="records.detach", obj=file, unit=file.unit, data={"document": document_id})
 
 
@@ -422,14 +431,14 @@ def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
     issuer and date, or same main file), not marked already, and the duplicates in none of the unit's files."""
     from . import selectors
 
-    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists keep its records.")
+    require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists keep its records."))
     year = _year(year)
     if isinstance(kept_id, bool) or not str(kept_id or "").isdigit() or int(kept_id) > MAX_ID:
-        raise ValidationError({"kept_id": "Choose the document to keep."})
+        raise ValidationError({"kept_id": _("Choose the document to keep.")})
     kept_id = int(kept_id)
     ids = _ids(duplicate_ids, "duplicate_ids")
     if kept_id in ids:
-        raise ValidationError({"duplicate_ids": "The document kept cannot be its own duplicate."})
+        raise ValidationError({"duplicate_ids": _("The document kept cannot be its own duplicate.")})
     everyone = [kept_id, *ids]
     # lock the documents so two people merging the same group one after the other see each other's marks
     documents = {d.pk: d for d in Document.objects.select_for_update(of=("self",)).filter(pk__in=everyone)
@@ -437,24 +446,27 @@ def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
     for doc_id in everyone:
         document = documents.get(doc_id)
         if document is None or not can_view_document(actor, document):
-            raise ValidationError({"duplicate_ids": f"Document {doc_id} does not exist or you cannot open it."})
+            raise ValidationError({"duplicate_ids": _("Document %(id)s does not exist or you cannot open it.") % {
+                "id": doc_id}})
     ours = set(selectors.unit_documents(unit, year).filter(pk__in=everyone).values_list("pk", flat=True))
     if stray := [i for i in everyone if i not in ours]:
-        raise ValidationError({"duplicate_ids": f"Document {stray[0]} is not a document of {unit.name} "
-                                                f"for {year}."})
+        raise ValidationError({"duplicate_ids": _("Document %(id)s is not a document of %(unit)s for %(year)s.") % {
+            "id": stray[0], "unit": unit.name, "year": year}})
     marked = DuplicateMark.objects.filter(unit=unit, document_id__in=everyone).order_by("document_id").first()
     if marked is not None:
-        raise ValidationError({"duplicate_ids": f"Document {marked.document_id} is already marked as a duplicate "
-                                                f"of document {marked.kept_id}."})
+        raise ValidationError({"duplicate_ids": _("Document %(id)s is already marked as a duplicate of document "
+                                                  "%(kept)s.") % {
+            "id": marked.document_id, "kept": marked.kept_id}})
     groups = selectors.link_duplicates(Document.objects.filter(pk__in=everyone))
     if not any(set(everyone) <= set(group) for group, _ in groups):
-        raise ValidationError({"duplicate_ids": "These documents do not look like one document registered twice: "
-                                                "they share neither number, symbol, issuer and date nor the file."})
+        raise ValidationError({"duplicate_ids": _("These documents do not look like one document registered twice: "
+                                                  "they share neither number, symbol, issuer and date nor the file.")})
     filed = (FileItem.objects.filter(document_id__in=ids, file__unit=unit).exclude(file__status=FileStatus.DESTROYED)
              .select_related("file").order_by("document_id").first())
     if filed is not None:
-        raise ValidationError({"duplicate_ids": f"Document {filed.document_id} is in file {filed.file.code}; keep "
-                                                f"that one, or take it out of the file first."})
+        raise ValidationError({"duplicate_ids": _("Document %(id)s is in file %(code)s; keep that one, or take it out "
+                                                  "of the file first.") % {
+            "id": filed.document_id, "code": filed.file.code}})
     require_not_frozen(*ids)
     DuplicateMark.objects.bulk_create([DuplicateMark(unit=unit, document_id=i, kept_id=kept_id, marked_by=actor)
                                        for i in ids])
@@ -484,15 +496,16 @@ def close_file(*, actor, file, title, retention_id):
     stats = items.aggregate(start=Min("doc_date"), end=Max("doc_date"), pages=Sum("document__page_count"))
     count = items.count()
     if count == 0:
-        raise ValidationError({"documents": f"File {file.code} holds no document yet."})
+        raise ValidationError({"documents": _("File %(code)s holds no document yet.") % {"code": file.code}})
     if items.values("document_id").distinct().count() != count:
-        raise ValidationError({"documents": f"File {file.code} holds a document twice."})
+        raise ValidationError({"documents": _("File %(code)s holds a document twice.") % {"code": file.code}})
     # the same check for a document registered twice: a copy marked as a duplicate has no place in a file
     mark = (DuplicateMark.objects.filter(unit=file.unit, document_id__in=items.values("document_id"))
             .order_by("document_id").first())
     if mark is not None:
-        raise ValidationError({"documents": f"File {file.code} holds document {mark.document_id}, marked as a "
-                                            f"duplicate of document {mark.kept_id}; take it out first."})
+        raise ValidationError({"documents": _("File %(code)s holds document %(id)s, marked as a duplicate of document "
+                                              "%(kept)s; take it out first.") % {
+            "code": file.code, "id": mark.document_id, "kept": mark.kept_id}})
     file.title, file.retention = title, retention
     file.start_date, file.end_date = stats["start"], stats["end"]
     file.document_count, file.page_count = count, stats["pages"] or 0
@@ -509,13 +522,14 @@ def close_file(*, actor, file, title, retention_id):
 def reopen_file(*, actor, file, reason):
     """A closed file not yet deposited goes back to open (the work resumed)."""
     file = _locked_file(file)
-    require(policy.can_keep(actor, file.unit), "Only the unit's clerks and specialists work on its files.")
+    require(policy.can_keep(actor, file.unit), _("Only the unit's clerks and specialists work on its files."))
     errors = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
     if file.status != FileStatus.CLOSED or file.deposit_id is not None:
-        raise ValidationError({"status": f"File {file.code} is {file.get_status_display().lower()}; "
-                                         "only a closed file not submitted for deposit can be reopened."})
+        raise ValidationError({"status": _("File %(code)s is %(status)s; only a closed file not submitted for deposit "
+                                           "can be reopened.") % {
+            "code": file.code, "status": file.get_status_display().lower()}})
     file.status, file.closed_at, file.closed_by = FileStatus.OPEN, None, None
     file.save()
     record(actor=actor, action="records.file_reopen", obj=file, unit=file.unit, data={"reason": reason})
@@ -525,7 +539,7 @@ def reopen_file(*, actor, file, reason):
 @transaction.atomic
 def set_legal_hold(*, actor, file, hold, reason=""):
     file = _locked_file(file)
-    require(policy.is_archivist_for(actor, file.unit), "Only the archive places or lifts legal holds.")
+    require(policy.is_archivist_for(actor, file.unit), _("Only the archive places or lifts legal holds."))
     errors = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=bool(hold))
     _raise(errors)
@@ -542,7 +556,7 @@ def set_legal_hold(*, actor, file, hold, reason=""):
 def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_position, basis="", condition="",
                    receiver_name="", receiver_position=""):
     """Submit closed files of ``unit`` to the agency archive."""
-    require(policy.can_keep(actor, unit), "Only the unit's clerks and specialists deposit its files.")
+    require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists deposit its files."))
     errors = {}
     data = {"collection_name": collection_name, "giver_name": giver_name, "giver_position": giver_position,
             "basis": basis, "condition": condition, "receiver_name": receiver_name,
@@ -562,14 +576,16 @@ def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_
     found = {f.pk for f in files}
     for file_id in ids:
         if file_id not in found:
-            raise ValidationError({"file_ids": f"File {file_id} is not a file of {unit.name}."})
+            raise ValidationError({"file_ids": _("File %(id)s is not a file of %(unit)s.") % {
+                "id": file_id, "unit": unit.name}})
     require_files_not_frozen(*files)
     for f in files:
         if f.status != FileStatus.CLOSED:
-            raise ValidationError({"file_ids": f"File {f.code} is {f.get_status_display().lower()}; "
-                                               "only closed files are deposited."})
+            raise ValidationError({"file_ids": _("File %(code)s is %(status)s; only closed files are deposited.") % {
+                "code": f.code, "status": f.get_status_display().lower()}})
         if f.deposit_id is not None:
-            raise ValidationError({"file_ids": f"File {f.code} is already in deposit {f.deposit_id}."})
+            raise ValidationError({"file_ids": _("File %(code)s is already in deposit %(deposit)s.") % {
+                "code": f.code, "deposit": f.deposit_id}})
     deposit = Deposit.objects.create(
         unit=unit, submitted_by=actor, file_codes=[f.code for f in files], file_count=len(files),
         document_count=sum(f.document_count for f in files),
@@ -601,8 +617,8 @@ def verify_deposit(deposit):
             storage.verify(blobs[blob_id])
         except ValidationError as exc:
             reason = " ".join(exc.messages)
-            raise ValidationError({"files": f"{code}: document {symbol or '#' + str(document_id)}, "
-                                            f"file «{name}»: {reason}"}) from exc
+            raise ValidationError({"files": _("%(code)s: document %(document)s, file «%(name)s»: %(reason)s") % {
+                "code": code, "document": symbol or "#" + str(document_id), "name": name, "reason": reason}}) from exc
         checked.add(blob_id)
     return len(checked)
 
@@ -611,10 +627,11 @@ def verify_deposit(deposit):
 def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", condition=""):
     """The archive accepts after checking: every stored file must still match its SHA-256."""
     deposit = _locked_deposit(deposit)
-    require(policy.is_archivist_for(actor, deposit.unit), "Only the archive accepts deposits.")
+    require(policy.is_archivist_for(actor, deposit.unit), _("Only the archive accepts deposits."))
     require_files_not_frozen(*deposit.files.all())
     if deposit.status != DepositStatus.SUBMITTED:
-        raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
+        raise ValidationError({"status": _("The deposit is %(status)s.") % {
+            "status": deposit.get_status_display().lower()}})
     errors = {}
     data = {"receiver_name": receiver_name, "receiver_position": receiver_position, "condition": condition}
     receiver_name = _text(data, errors, "receiver_name", 150) or deposit.receiver_name or actor.full_name
@@ -622,7 +639,7 @@ def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", co
     condition = _text(data, errors, "condition", 500)
     _raise(errors)
     if not receiver_position:
-        raise ValidationError({"receiver_position": "This field is required."})
+        raise ValidationError({"receiver_position": _("This field is required.")})
     checked = verify_deposit(deposit)
     deposit.status, deposit.decided_by, deposit.decided_at = DepositStatus.ACCEPTED, actor, timezone.now()
     deposit.receiver_name, deposit.receiver_position = receiver_name, receiver_position
@@ -638,10 +655,11 @@ def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", co
 @transaction.atomic
 def refuse_deposit(*, actor, deposit, reason):
     deposit = _locked_deposit(deposit)
-    require(policy.is_archivist_for(actor, deposit.unit), "Only the archive refuses deposits.")
+    require(policy.is_archivist_for(actor, deposit.unit), _("Only the archive refuses deposits."))
     require_files_not_frozen(*deposit.files.all())
     if deposit.status != DepositStatus.SUBMITTED:
-        raise ValidationError({"status": f"The deposit is {deposit.get_status_display().lower()}."})
+        raise ValidationError({"status": _("The deposit is %(status)s.") % {
+            "status": deposit.get_status_display().lower()}})
     errors = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
@@ -658,9 +676,9 @@ def refuse_deposit(*, actor, deposit, reason):
 @transaction.atomic
 def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_on=None):
     file = _locked_file(file)
-    require(policy.is_archivist_for(actor, file.unit), "Only the archive records loans.")
+    require(policy.is_archivist_for(actor, file.unit), _("Only the archive records loans."))
     if file.status != FileStatus.DEPOSITED:
-        raise ValidationError({"status": f"File {file.code} is not in the archive."})
+        raise ValidationError({"status": _("File %(code)s is not in the archive.") % {"code": file.code}})
     errors = {}
     data = {"purpose": purpose, "borrower_name": borrower_name}
     purpose = _text(data, errors, "purpose", 500, required=True)
@@ -670,16 +688,16 @@ def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_o
         borrower = get_user_model().objects.filter(pk=borrower_id if str(borrower_id).isdigit() else 0,
                                                    is_active=True).first()
         if borrower is None:
-            errors["borrower_id"] = f"Unknown person {borrower_id}."
+            errors["borrower_id"] = _("Unknown person %(id)s.") % {"id": borrower_id}
         else:
             borrower_name = borrower_name or borrower.full_name or borrower.username
     if not borrower_name and "borrower_id" not in errors:
-        errors["borrower_name"] = "Name the borrower."
+        errors["borrower_name"] = _("Name the borrower.")
     if due_on is not None and due_on < timezone.localdate():
-        errors["due_on"] = "The due date is in the past."
+        errors["due_on"] = _("The due date is in the past.")
     _raise(errors)
     if file.loans.filter(returned_at__isnull=True).exists():
-        raise ValidationError({"file": f"File {file.code} is on loan and not returned yet."})
+        raise ValidationError({"file": _("File %(code)s is on loan and not returned yet.") % {"code": file.code}})
     loan = Loan.objects.create(file=file, borrower=borrower, borrower_name=borrower_name, purpose=purpose,
                                lent_by=actor, due_on=due_on)
     record(actor=actor, action="records.loan", obj=loan, unit=file.unit,
@@ -690,9 +708,9 @@ def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_o
 @transaction.atomic
 def return_loan(*, actor, loan):
     loan = Loan.objects.select_for_update().select_related("file", "file__unit").get(pk=loan.pk)
-    require(policy.is_archivist_for(actor, loan.file.unit), "Only the archive records returns.")
+    require(policy.is_archivist_for(actor, loan.file.unit), _("Only the archive records returns."))
     if loan.returned_at is not None:
-        raise ValidationError({"status": "This loan was already returned."})
+        raise ValidationError({"status": _("This loan was already returned.")})
     loan.returned_at, loan.returned_to = timezone.now(), actor
     loan.save(update_fields=["returned_at", "returned_to"])
     record(actor=actor, action="records.loan_return", obj=loan, unit=loan.file.unit, data={"code": loan.file.code})
@@ -703,11 +721,11 @@ def return_loan(*, actor, loan):
 
 def _members(members):
     if not isinstance(members, list | tuple) or len(members) < MIN_COUNCIL:
-        raise ValidationError({"members": f"The council has at least {MIN_COUNCIL} members."})
+        raise ValidationError({"members": _("The council has at least %(n)s members.") % {"n": MIN_COUNCIL}})
     out = []
     for i, m in enumerate(members):
         if not isinstance(m, dict):
-            raise ValidationError({f"members.{i}": "A member is a name and a position."})
+            raise ValidationError({f"members.{i}": _("A member is a name and a position.")})
         errors = {}
         name = _text(m, errors, "name", 150, required=True)
         position = _text(m, errors, "position", 150)
@@ -719,30 +737,34 @@ def _members(members):
 
 def _check_destroyable(file, today):
     if file.legal_hold:
-        raise ValidationError({"file_ids": f"File {file.code} is under legal hold: {file.hold_reason}"})
+        raise ValidationError({"file_ids": _("File %(code)s is under legal hold: %(reason)s") % {
+            "code": file.code, "reason": file.hold_reason}})
     if file.status not in (FileStatus.CLOSED, FileStatus.DEPOSITED):
-        raise ValidationError({"file_ids": f"File {file.code} is {file.get_status_display().lower()}."})
+        raise ValidationError({"file_ids": _("File %(code)s is %(status)s.") % {
+            "code": file.code, "status": file.get_status_display().lower()}})
     if file.expires_on is None or file.expires_on > today:
-        raise ValidationError({"file_ids": f"File {file.code} is still within its retention period."})
+        raise ValidationError({"file_ids": _("File %(code)s is still within its retention period.") % {
+            "code": file.code}})
 
 
 @transaction.atomic
 def record_decision(*, actor, unit, number, decided_on, members, file_ids):
     """The council's decision to destroy files of ``unit`` past retention, as recorded by the archive."""
-    require(policy.is_archivist_for(actor, unit), "Only the archive records disposition decisions.")
+    require(policy.is_archivist_for(actor, unit), _("Only the archive records disposition decisions."))
     errors = {}
     number = _text({"number": number}, errors, "number", 50, required=True)
     if not isinstance(decided_on, datetime.date):
-        errors["decided_on"] = "This field is required."
+        errors["decided_on"] = _("This field is required.")
     elif decided_on > timezone.localdate():
-        errors["decided_on"] = "The decision date is in the future."
+        errors["decided_on"] = _("The decision date is in the future.")
     _raise(errors)
     members = _members(members)
     ids = _ids(file_ids, "file_ids")
     files = list(RecordFile.objects.filter(pk__in=ids, unit=unit))
     if len(files) != len(ids):
         missing = sorted(set(ids) - {f.pk for f in files})[0]
-        raise ValidationError({"file_ids": f"File {missing} is not a file of {unit.name}."})
+        raise ValidationError({"file_ids": _("File %(id)s is not a file of %(unit)s.") % {
+            "id": missing, "unit": unit.name}})
     require_files_not_frozen(*files)
     today = timezone.localdate()
     for f in files:
@@ -759,16 +781,16 @@ def record_decision(*, actor, unit, number, decided_on, members, file_ids):
 def destroy_files(*, actor, decision):
     """Carry out a decision: every file is checked again (legal hold, retention, loans) before anything goes."""
     decision = DispositionDecision.objects.select_for_update().select_related("unit").get(pk=decision.pk)
-    require(policy.is_archivist_for(actor, decision.unit), "Only the archive destroys files.")
+    require(policy.is_archivist_for(actor, decision.unit), _("Only the archive destroys files."))
     if decision.executed_at is not None:
-        raise ValidationError({"status": "This decision was already carried out."})
+        raise ValidationError({"status": _("This decision was already carried out.")})
     files = list(decision.files.select_for_update().select_related("retention").order_by("code"))
     require_files_not_frozen(*files)
     today = timezone.localdate()
     for f in files:
         _check_destroyable(f, today)
         if f.loans.filter(returned_at__isnull=True).exists():
-            raise ValidationError({"file_ids": f"File {f.code} is on loan."})
+            raise ValidationError({"file_ids": _("File %(code)s is on loan.") % {"code": f.code}})
     for f in files:
         items = list(FileItem.objects.filter(file=f).select_related("document", "document__document_type"))
         metadata = {

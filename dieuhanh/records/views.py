@@ -378,8 +378,8 @@ def _run_named(request, action):
         errors = {}
         if hasattr(exc, "error_dict"):
             for field, msgs in exc.message_dict.items():
-                # services speak English; the fixed messages the catalogue knows ("This field is required.")
-                # come out in the page's language, the rest as written
+                # services translate their messages; a message raised elsewhere in English still comes out in
+                # the page's language when the catalogue knows it
                 errors[field] = " ".join(_(m) for m in msgs)
                 messages.error(request, f"{_label(field)}: {errors[field]}" if field != "__all__"
                                else errors[field])

@@ -4,6 +4,7 @@ left on every moved item. System administrators only (decision 0022)."""
 import datetime
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts.policy import require
@@ -138,7 +139,8 @@ class ReorgTracePage(Schema):
 
 
 def _admin(request):
-    require(policy.can_reorganize(request.user), "Only a system administrator may see or change reorganizations.")
+    require(policy.can_reorganize(request.user),
+            _("Only a system administrator may see or change reorganizations."))
 
 
 def _decision(request, decision_id):

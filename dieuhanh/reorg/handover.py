@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -181,10 +182,10 @@ def _minutes_pdf(unit, counts, successors, basis):
 def export_bag(*, actor, unit, dest, console=False):
     """Write the handover package of ``unit`` into the new folder ``dest``. Returns the counts."""
     if not console:
-        require(policy.can_reorganize(actor), "Only a system administrator exports a handover package.")
+        require(policy.can_reorganize(actor), _("Only a system administrator exports a handover package."))
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
-        raise ValidationError({"dest": f"{dest} exists and is not empty."})
+        raise ValidationError({"dest": _("%(path)s exists and is not empty.") % {"path": dest}})
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "files").mkdir()
     meta = dest / "metadata"
@@ -321,15 +322,20 @@ def verify_bag(path):
         bag.validate(processes=1)
     except bagit.BagValidationError as exc:
         details = [str(d) for d in (exc.details or [])] or _completeness(bag)
-        raise ValidationError({"bag": f"{path} does not verify: " + "; ".join(details[:20] or [exc.message])
-                               + (f" (and {len(details) - 20} more)" if len(details) > 20 else "")}) from exc
+        problems = "; ".join(details[:20] or [exc.message])
+        if len(details) > 20:
+            problems += " " + _("(and %(n)s more)") % {"n": len(details) - 20}
+        raise ValidationError({"bag": _("%(path)s does not verify: %(problems)s") % {
+            "path": path, "problems": problems}}) from exc
     except bagit.BagError as exc:
-        raise ValidationError({"bag": f"{path} is not a valid bag: {exc}"}) from exc
+        raise ValidationError({"bag": _("%(path)s is not a valid bag: %(error)s") % {
+            "path": path, "error": exc}}) from exc
     if "sha256" not in bag.algorithms:
-        raise ValidationError({"bag": f"{path} has no SHA-256 manifest."})
+        raise ValidationError({"bag": _("%(path)s has no SHA-256 manifest.") % {"path": path}})
     missing = [r for r in REQUIRED if not (path / r).is_file()]
     if missing:
-        raise ValidationError({"bag": f"{path} is not a handover package: missing {', '.join(missing)}."})
+        raise ValidationError({"bag": _("%(path)s is not a handover package: missing %(files)s.") % {
+            "path": path, "files": ", ".join(missing)}})
     return bag
 
 
@@ -367,12 +373,12 @@ def import_bag(*, actor, path, unit, console=False):
 
     Nothing is written unless the whole bag verifies. Importing the same bag into the same unit twice is refused."""
     if not console:
-        require(policy.can_reorganize(actor), "Only a system administrator imports a handover package.")
+        require(policy.can_reorganize(actor), _("Only a system administrator imports a handover package."))
     path = Path(path)
     bag = verify_bag(path)
     manifest = hashlib.sha256((path / "manifest-sha256.txt").read_bytes()).hexdigest()
     if HandoverImport.objects.filter(unit=unit, manifest_sha256=manifest).exists():
-        raise ValidationError({"bag": f"This package was already imported into {unit.name}."})
+        raise ValidationError({"bag": _("This package was already imported into %(unit)s.") % {"unit": unit.name}})
     data = path / "data"
     source = _read_json(data / "metadata" / "unit.json")
     creator = actor
@@ -381,7 +387,7 @@ def import_bag(*, actor, path, unit, console=False):
 
         creator = User.objects.filter(is_superuser=True, is_active=True).order_by("id").first()
         if creator is None:
-            raise ValidationError({"user": "No system administrator to record as the importer."})
+            raise ValidationError({"user": _("No system administrator to record as the importer.")})
     handover = HandoverImport.objects.create(unit=unit, source_code=source["code"], source_name=source["name"],
                                              payload_oxum=bag.info.get("Payload-Oxum", ""), manifest_sha256=manifest,
                                              imported_by=actor)
@@ -442,8 +448,9 @@ def _import_records(handover, data, unit, creator, doc_map):
         fields = {k: _typed(k, f[k]) for k in FILE_FIELDS if k not in ("id", "code") and k in f}
         code = f["code"] if f["code"] not in taken else f"{unit.code}/{f['code']}"[:80]
         if f["retention"] not in retention:
-            raise ValidationError({"bag": f"Retention period {f['retention']!r} of file {f['code']} is unknown "
-                                          "here: add it to the retention table first."})
+            raise ValidationError({"bag": _("Retention period %(retention)s of file %(code)s is unknown here: add it "
+                                            "to the retention table first.") % {
+                "retention": repr(f["retention"]), "code": f["code"]}})
         objs.append(RecordFile(unit=unit, code=code, retention_id=retention[f["retention"]], opened_by=creator,
                                **fields))
     RecordFile.objects.bulk_create(objs, batch_size=BATCH)
@@ -475,7 +482,8 @@ def _import_events(handover, data, unit, actor, source, doc_map, file_map):
     for e in events:
         why = links.problem(e)
         if why:
-            raise ValidationError({"bag": f"The audit history does not verify: event {e.get('id')}: {why}."})
+            raise ValidationError({"bag": _("The audit history does not verify: event %(id)s: %(problem)s.") % {
+                "id": e.get("id"), "problem": why}})
     maps = {"doc": doc_map, "file": file_map}
     appended = []
     for e in events:

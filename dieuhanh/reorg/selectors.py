@@ -3,6 +3,7 @@
 The preview is a fixed number of counting queries per old unit and successor, whatever the number of documents."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Membership
 from dieuhanh.core.pagination import keyset_page
@@ -29,6 +30,20 @@ def collection(unit):
     return Document.objects.filter(Q(issuing_unit=unit) | Q(pk__in=entries) | Q(pk__in=items))
 
 
+def _unrouted_message(kind):
+    """What the dry run says of open work of ``kind`` that no rule routes (with %(n)s and %(unit)s)."""
+    return {
+        "incoming": _("%(n)s open incoming document(s) of %(unit)s match no rule and have no successor: add a rule "
+                      "or an item that takes the rest."),
+        "tasks": _("%(n)s open task(s) of %(unit)s match no rule and have no successor: add a rule or an item that "
+                   "takes the rest."),
+        "drafts": _("%(n)s open draft(s) of %(unit)s match no rule and have no successor: add a rule or an item "
+                    "that takes the rest."),
+        "deliveries": _("%(n)s pending delivery(ies) of %(unit)s match no rule and have no successor: add a rule or "
+                        "an item that takes the rest."),
+    }[kind]
+
+
 def _problem(code, message, count=0, blocking=False, unit=None):
     return {"code": code, "message": message, "count": count, "blocking": blocking,
             "unit_id": unit.pk if unit else None}
@@ -42,8 +57,8 @@ def preview(decision, today=None):
     for _unit_id, items in grouped.items():
         unit = items[0].old_unit
         if unit.status != UnitStatus.ACTIVE and decision.status == DecisionStatus.RECORDED:
-            problems.append(_problem("unit_not_active", f"{unit.name} is {unit.get_status_display().lower()}.",
-                                     blocking=True, unit=unit))
+            problems.append(_problem("unit_not_active", _("%(unit)s is %(status)s.") % {
+                "unit": unit.name, "status": unit.get_status_display().lower()}, blocking=True, unit=unit))
         successors = {}
         unrouted = {}
         for kind, rule_kind, base in (
@@ -65,8 +80,9 @@ def preview(decision, today=None):
                     if n:
                         problems.append(_problem(
                             "delivery_already_at_successor",
-                            f"{n} document(s) sent to {unit.name} already reached {item.successor.name}: those "
-                            "copies will be withdrawn, not redirected.", n, unit=unit))
+                            _("%(n)s document(s) sent to %(unit)s already reached %(successor)s: those copies "
+                              "will be withdrawn, not redirected.") % {
+                                "n": n, "unit": unit.name, "successor": item.successor.name}, n, unit=unit))
             unrouted[kind] = rest.count()
         prim = services.primary(items).successor
         stray = services._stray_flows(unit).count()
@@ -92,8 +108,7 @@ def preview(decision, today=None):
         }
         for kind, n in unrouted.items():
             if n:
-                problems.append(_problem("no_successor", f"{n} open {kind} of {unit.name} match no rule and have "
-                                         "no successor: add a rule or an item that takes the rest.", n,
+                problems.append(_problem("no_successor", _unrouted_message(kind) % {"n": n, "unit": unit.name}, n,
                                          blocking=True, unit=unit))
         if not any(i.rule == ItemRule.ALL for i in items):
             claimed = Q(pk__in=[d for i in items for d in i.document_ids])
@@ -104,17 +119,19 @@ def preview(decision, today=None):
             n = collection(unit).exclude(claimed).count()
             if n:
                 problems.append(_problem("documents_without_successor",
-                                         f"{n} document(s) of {unit.name} match no rule: no successor takes them "
-                                         "over; the collection goes whole to the first successor.", n, unit=unit))
+                                         _("%(n)s document(s) of %(unit)s match no rule: no successor takes them "
+                                           "over; the collection goes whole to the first successor.") % {
+                                             "n": n, "unit": unit.name}, n, unit=unit))
         frozen = (services._open_entries(unit).filter(document__freeze__isnull=False).count()
                   + services._pending_deliveries(unit).filter(document__freeze__isnull=False).count())
         if frozen:
-            problems.append(_problem("frozen", f"{frozen} open incoming document(s) or delivery(ies) of {unit.name} "
-                                     "are frozen: lift the freeze before the work is moved.", frozen,
-                                     blocking=True, unit=unit))
+            problems.append(_problem("frozen", _("%(n)s open incoming document(s) or delivery(ies) of %(unit)s "
+                                                 "are frozen: lift the freeze before the work is moved.") % {
+                                         "n": frozen, "unit": unit.name}, frozen, blocking=True, unit=unit))
         if counts["record_files_open"]:
-            problems.append(_problem("open_record_files", f"{counts['record_files_open']} record file(s) of "
-                                     f"{unit.name} are still open: they are handed over as they are.",
+            problems.append(_problem("open_record_files", _("%(n)s record file(s) of %(unit)s are still open: "
+                                                            "they are handed over as they are.") % {
+                                         "n": counts["record_files_open"], "unit": unit.name},
                                      counts["record_files_open"], unit=unit))
         moves = []
         if decision.status != DecisionStatus.EXECUTED:
@@ -128,8 +145,9 @@ def preview(decision, today=None):
                       "successors": list(successors.values()),
                       "sub_units": [{"unit_id": c.pk, "unit": c.name, "to_id": d.pk, "to": d.name} for c, d in moves]})
     if today is not None and today < decision.effective_on:
-        problems.append(_problem("not_yet_effective", f"The decision takes effect on "
-                                 f"{decision.effective_on:%d/%m/%Y}: it cannot be executed before."))
+        problems.append(_problem("not_yet_effective", _("The decision takes effect on %(date)s: it cannot be "
+                                                         "executed before.") % {
+                                     "date": f"{decision.effective_on:%d/%m/%Y}"}))
     done = list(ExecutionStep.objects.filter(decision=decision).values_list("old_unit_id", "name"))
     return {"decision_id": decision.pk, "status": decision.status, "units": units, "problems": problems,
             "steps_done": [{"old_unit_id": u, "step": n} for u, n in done]}

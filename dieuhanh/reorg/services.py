@@ -280,7 +280,7 @@ def record_decision(*, actor, kind, effective_on, items, document_id=None, membe
     document_ids}]``; a merger into a new unit passes ``new_successor`` (the fields of ``create_unit`` plus
     ``parent_id``) and leaves ``successor_id`` out. ``document_ref``: the decision's number and symbol as written;
     ``sub_units_to_id``: where the old units' sub-units go (default: under each one's successor)."""
-    require(policy.can_reorganize(actor), "Only a system administrator records reorganizations.")
+    require(policy.can_reorganize(actor), _("Only a system administrator records reorganizations."))
     errors = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("Must be one of: %(values)s.") % {"values": ", ".join(DecisionKind.values)}
@@ -610,10 +610,11 @@ STEP_FUNCTIONS = {
 
 def _check_executable(decision, actor, today, console):
     if not console:
-        require(policy.can_reorganize(actor), "Only a system administrator executes reorganizations.")
+        require(policy.can_reorganize(actor), _("Only a system administrator executes reorganizations."))
     if today < decision.effective_on:
-        raise ValidationError({"effective_on": f"The decision takes effect on {decision.effective_on:%d/%m/%Y}; "
-                                               "it cannot be executed before."})
+        raise ValidationError({"effective_on": _("The decision takes effect on %(date)s; it cannot be executed "
+                                                 "before.") % {
+            "date": f"{decision.effective_on:%d/%m/%Y}"}})
 
 
 def execute(*, actor, decision, today=None, console=False):
@@ -668,4 +669,4 @@ def _run_step(decision, items, name, actor):
 
 def refuse_if_not_admin(actor):
     if not policy.can_reorganize(actor):
-        raise PermissionDenied("Only a system administrator may do this.")
+        raise PermissionDenied(_("Only a system administrator may do this."))

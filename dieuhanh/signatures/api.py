@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -38,7 +39,7 @@ class PemIn(Schema):
 def _p12(file):
     data = file.read(services.MAX_P12_BYTES + 1)
     if len(data) > services.MAX_P12_BYTES:
-        raise ValidationError({"file": "Give a PKCS#12 (.p12/.pfx) file of at most 64 KB."})
+        raise ValidationError({"file": _("Give a PKCS#12 (.p12/.pfx) file of at most 64 KB.")})
     return data
 
 

@@ -16,6 +16,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -207,7 +208,7 @@ def sign(pdf_bytes, signer, *, field_name, lines, placement=None, timestamper=No
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         if writer.prev.encrypted:
-            raise SignatureFailed("The PDF is encrypted.")
+            raise SignatureFailed(_("The PDF is encrypted."))
         page, box = _box(writer.prev, placement)
         text = unicodedata.normalize("NFC", "\n".join(line.replace("%", "%%") for line in lines))
         style = TextStampStyle(stamp_text=text, text_box_style=TextBoxStyle(font=_font_for(text)), border_width=1,
@@ -221,10 +222,10 @@ def sign(pdf_bytes, signer, *, field_name, lines, placement=None, timestamper=No
     except SignatureFailed:
         raise
     except (SigningError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise SignatureFailed(f"The PDF could not be signed: {exc}") from exc
+        raise SignatureFailed(_("The PDF could not be signed: %(error)s") % {"error": exc}) from exc
     except Exception as exc:  # pyHanko raises its own PdfError family for damaged files
         if type(exc).__module__.startswith(("pyhanko", "asn1crypto")):
-            raise SignatureFailed(f"The PDF could not be signed: {exc}") from exc
+            raise SignatureFailed(_("The PDF could not be signed: %(error)s") % {"error": exc}) from exc
         raise
     return out.getvalue()
 

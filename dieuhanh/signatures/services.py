@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import can_manage_unit, is_system_admin, require
 from dieuhanh.audit.services import record
@@ -44,20 +45,20 @@ def _revoke_current(kind, *, user=None, unit=None):
 
 def _load_p12(data, passphrase, field="p12"):
     if not data or len(data) > MAX_P12_BYTES:
-        raise ValidationError({field: "Give a PKCS#12 (.p12/.pfx) file of at most 64 KB."})
+        raise ValidationError({field: _("Give a PKCS#12 (.p12/.pfx) file of at most 64 KB.")})
     try:
         key, cert, chain = pki.load_p12(bytes(data), passphrase)
     except ValueError as exc:
-        raise ValidationError({"passphrase": "Wrong passphrase, or not a PKCS#12 file."}) from exc
+        raise ValidationError({"passphrase": _("Wrong passphrase, or not a PKCS#12 file.")}) from exc
     if cert.not_valid_after_utc < timezone.now():
-        raise ValidationError({field: "This certificate has expired."})
+        raise ValidationError({field: _("This certificate has expired.")})
     return key, cert, chain
 
 
 @transaction.atomic
 def import_personal_credential(*, actor, p12, passphrase):
     """The signer brings their own PKCS#12; it stays encrypted with their passphrase, which is never stored."""
-    require(actor and actor.is_authenticated, "Sign in first.")
+    require(actor and actor.is_authenticated, _("Sign in first."))
     _key, cert, _chain = _load_p12(p12, passphrase)
     _revoke_current(CredentialKind.PERSONAL, user=actor)
     credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor, p12=bytes(p12))
@@ -70,11 +71,11 @@ def import_personal_credential(*, actor, p12, passphrase):
 def register_external_credential(*, actor, certificate_pem):
     """A personal certificate whose key stays on a USB token or a remote signing service
     (see DIEUHANH_EXTERNAL_SIGNER)."""
-    require(actor and actor.is_authenticated, "Sign in first.")
+    require(actor and actor.is_authenticated, _("Sign in first."))
     try:
         cert = pki.load_pem(certificate_pem)
     except ValueError as exc:
-        raise ValidationError({"certificate_pem": "Not a PEM certificate."}) from exc
+        raise ValidationError({"certificate_pem": _("Not a PEM certificate.")}) from exc
     _revoke_current(CredentialKind.PERSONAL, user=actor)
     credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor)
     record(actor=actor, action="signature.credential.external", obj=credential,
@@ -85,7 +86,7 @@ def register_external_credential(*, actor, certificate_pem):
 @transaction.atomic
 def import_organization_credential(*, actor, unit, p12, passphrase):
     """The organization's seal certificate; re-wrapped with the server passphrase so clerks apply it at issue."""
-    require(is_system_admin(actor) or can_manage_unit(actor, unit), "Only an administrator of the unit can do this.")
+    require(is_system_admin(actor) or can_manage_unit(actor, unit), _("Only an administrator of the unit can do this."))
     key, cert, chain = _load_p12(p12, passphrase)
     _revoke_current(CredentialKind.ORGANIZATION, unit=unit)
     credential = _credential_row(CredentialKind.ORGANIZATION, cert, unit=unit,
@@ -97,13 +98,13 @@ def import_organization_credential(*, actor, unit, p12, passphrase):
 
 @transaction.atomic
 def add_trust_anchor(*, actor, certificate_pem, name=""):
-    require(is_system_admin(actor), "Only a system administrator manages the trust list.")
+    require(is_system_admin(actor), _("Only a system administrator manages the trust list."))
     try:
         cert = pki.load_pem(certificate_pem)
     except ValueError as exc:
-        raise ValidationError({"certificate_pem": "Not a PEM certificate."}) from exc
+        raise ValidationError({"certificate_pem": _("Not a PEM certificate.")}) from exc
     info = pki.describe(cert)
-    anchor, _ = TrustAnchor.objects.update_or_create(
+    anchor, _created = TrustAnchor.objects.update_or_create(
         fingerprint=info["fingerprint"],
         defaults={"name": (name or info["subject"])[:200], "certificate_pem": certificate_pem, "active": True})
     record(actor=actor, action="signature.trust.add", obj=anchor, data={"fingerprint": anchor.fingerprint})
@@ -133,14 +134,14 @@ def signer_for(credential, passphrase):
     if credential.external:
         hook_path = getattr(settings, "DIEUHANH_EXTERNAL_SIGNER", "")
         if not hook_path:
-            raise ValidationError({"credential": "This key is on an external device, and no external signer is "
-                                                 "configured (DIEUHANH_EXTERNAL_SIGNER)."})
+            raise ValidationError({"credential": _("This key is on an external device, and no external signer is "
+                                                   "configured (DIEUHANH_EXTERNAL_SIGNER).")})
         hook = import_string(hook_path)
         return pades.HookSigner(cert, functools.partial(hook, credential))
     try:
         key, cert, chain = pki.load_p12(bytes(credential.p12), passphrase)
     except ValueError as exc:
-        raise ValidationError({"passphrase": "Wrong signing passphrase."}) from exc
+        raise ValidationError({"passphrase": _("Wrong signing passphrase.")}) from exc
     return pades.software_signer(key, cert, chain)
 
 
@@ -179,7 +180,7 @@ def check_blob(*, actor, blob):
     """Validate every signature of a stored PDF against the trust list now, and keep the result. Callers check
     that ``actor`` may see the file."""
     if blob.content_type != "application/pdf":
-        raise ValidationError({"file": "Only PDF files carry digital signatures here."})
+        raise ValidationError({"file": _("Only PDF files carry digital signatures here.")})
     with storage.open_blob(blob) as fh:
         data = fh.read()
     try:

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents.models import Confidentiality, Document
@@ -18,6 +19,13 @@ from dieuhanh.records.models import (
     ListStatus,
     RecordFile,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English here; the pages show them in the person's language."""
+    with translation.override("en"):
+        yield
 
 
 def field_of(exc):

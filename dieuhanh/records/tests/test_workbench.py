@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from conftest import PASSWORD
 from dieuhanh.audit.models import AuditEvent
@@ -126,6 +127,14 @@ def test_merge_refused_to_a_non_keeper_with_nothing_written(bench):
     assert not DuplicateMark.objects.exists() and AuditEvent.objects.count() == before
 
 
+@pytest.fixture
+def english():
+    """Refusals are read in English here; the pages show them in the person's language."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("english")
 def test_merge_keeps_one_and_marks_the_others(bench):
     r = bench
     first = paper(r, symbol="15/BNV-VP")
@@ -181,6 +190,7 @@ def test_merge_keeps_one_and_marks_the_others(bench):
         services.attach_documents(actor=r.spec, file=r.vp, document_ids=[first.pk])
 
 
+@pytest.mark.usefixtures("english")
 def test_close_refuses_a_file_holding_a_marked_duplicate(bench):
     """Marks are refused for filed documents, so only older data gets here; close_file checks it all the same."""
     r = bench

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents.models import Document
@@ -13,6 +14,13 @@ from dieuhanh.reorg.models import HandoverImport, ImportedObject
 from dieuhanh.units import services as unit_services
 
 COMPARED = [f for f in handover.DOC_FIELDS if f != "id"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are read in English here; the console shows them in the installation's language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
