@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -36,18 +37,18 @@ def id_out_of_range(exc):
 
 def install(api):
     def validation_422(request, exc):
-        errors = [{"field": _ninja_field(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
+        errors = [{"field": _ninja_field(e.get("loc", ())), "message": e.get("msg", _("Invalid value."))}
                   for e in exc.errors]
-        return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+        return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
 
     def service_400(request, exc):
-        return api.create_response(request, {"detail": "Invalid input.", "errors": field_errors(exc)}, status=400)
+        return api.create_response(request, {"detail": _("Invalid input."), "errors": field_errors(exc)}, status=400)
 
     def forbidden_403(request, exc):
-        return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+        return api.create_response(request, {"detail": str(exc) or _("Forbidden.")}, status=403)
 
     def not_found_404(request, exc):
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
     def out_of_range(request, exc):
         if not id_out_of_range(exc):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 200
 
@@ -27,9 +28,9 @@ def decode_cursor(cursor, size):
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
-        raise ValidationError({"cursor": "Invalid cursor."}) from exc
+        raise ValidationError({"cursor": _("Invalid cursor.")}) from exc
     if not isinstance(values, list) or len(values) != size:
-        raise ValidationError({"cursor": "Invalid cursor."})
+        raise ValidationError({"cursor": _("Invalid cursor.")})
     return values
 
 

@@ -10,6 +10,7 @@ logger = logging.getLogger(__name__)
 def process(item_id):
     """OCR one queued item and record the result (or the reason it failed). Returns the item's new status."""
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from dieuhanh.documents import storage
 
@@ -28,7 +29,7 @@ def process(item_id):
         return services.record_failure(item_id=item_id, message=str(exc)).status
     except Exception:
         logger.exception("digitizing scan item %s failed", item_id)
-        return services.record_failure(item_id=item_id, message="Digitizing failed unexpectedly; try again.").status
+        return services.record_failure(item_id=item_id, message=_("Digitizing failed unexpectedly; try again.")).status
     return services.record_ocr(item_id=item_id, result=result).status
 
 

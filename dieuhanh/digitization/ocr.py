@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from dieuhanh.documents.validation import MAX_PIXELS
 
 logger = logging.getLogger(__name__)
@@ -60,10 +62,10 @@ def _prepare_image(data, workdir):
         with Image.open(io.BytesIO(data)) as image:
             frames = getattr(image, "n_frames", 1)
             if frames > MAX_PAGES:
-                raise ScanError(f"The image has more than {MAX_PAGES} pages.")
+                raise ScanError(_("The image has more than %(n)s pages.") % {"n": MAX_PAGES})
             width, height = image.size
             if width * height * frames > MAX_PIXELS or width * height > MAX_PIXELS:
-                raise ScanError("The image has too many pixels.")
+                raise ScanError(_("The image has too many pixels."))
             dpi, kind = image.info.get("dpi"), image.format
             image.draft("L", (max(1, width // 8), max(1, height // 8)))  # JPEG decodes at 1/8 size
             small = image.convert("L")  # decodes the first frame: a truncated or damaged image fails here
@@ -71,9 +73,9 @@ def _prepare_image(data, workdir):
             histogram = small.histogram()
             ink = sum(histogram[:128]) / (sum(histogram) or 1)
     except Image.DecompressionBombError as exc:
-        raise ScanError("The image has too many pixels.") from exc
+        raise ScanError(_("The image has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ScanError("The image is damaged or not an image.") from exc
+        raise ScanError(_("The image is damaged or not an image.")) from exc
     ppi = float(dpi[0]) if dpi and dpi[0] and 10 <= float(dpi[0]) <= 5000 else None
     override = None
     if ppi is None:
@@ -89,7 +91,7 @@ def _prepare_image(data, workdir):
         layout = img2pdf.get_fixed_dpi_layout_fun((ppi, ppi))
         path.write_bytes(img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
     except Exception as exc:  # img2pdf raises its own and PIL's errors for odd images
-        raise ScanError("The image is damaged or in an unsupported variant.") from exc
+        raise ScanError(_("The image is damaged or in an unsupported variant.")) from exc
     return path, None, None, None
 
 
@@ -99,17 +101,17 @@ def _check_pdf(path):
     try:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
-                raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.")
+                raise ScanError(_("The PDF is encrypted: ask the sender for an unprotected copy."))
             count = len(pdf.pages)
             if count == 0:
-                raise ScanError("The PDF has no pages.")
+                raise ScanError(_("The PDF has no pages."))
             if count > MAX_PAGES:
-                raise ScanError(f"The PDF has more than {MAX_PAGES} pages.")
+                raise ScanError(_("The PDF has more than %(n)s pages.") % {"n": MAX_PAGES})
             return [_page_ppi(page) for page in pdf.pages]
     except pikepdf.PasswordError as exc:
-        raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.") from exc
+        raise ScanError(_("The PDF is encrypted: ask the sender for an unprotected copy.")) from exc
     except pikepdf.PdfError as exc:
-        raise ScanError("The PDF is damaged and cannot be read.") from exc
+        raise ScanError(_("The PDF is damaged and cannot be read.")) from exc
 
 
 def _page_ppi(page):
@@ -121,7 +123,7 @@ def _page_ppi(page):
         for image in page.get_images().values():
             w, h = int(image.Width), int(image.Height)
             if w * h > MAX_PIXELS:
-                raise ScanError("An image in the PDF has too many pixels.")
+                raise ScanError(_("An image in the PDF has too many pixels."))
             if width_in and height_in:
                 # the page may be turned relative to the image
                 ppi = max(min(w / width_in, h / height_in), min(w / height_in, h / width_in))
@@ -192,7 +194,7 @@ def run(data, content_type, **overrides):
     from ocrmypdf import exceptions as ocr_exc
 
     if content_type not in IMAGE_TYPES and content_type != "application/pdf":
-        raise ScanError("Only PDF and image scans (TIFF, JPEG, PNG) can be digitized.")
+        raise ScanError(_("Only PDF and image scans (TIFF, JPEG, PNG) can be digitized."))
     with tempfile.TemporaryDirectory(prefix="dieuhanh-ocr-") as tmp:
         workdir = Path(tmp)
         image_ppi = image_dpi = None
@@ -214,21 +216,21 @@ def run(data, content_type, **overrides):
                 ocrmypdf.ocr(source, output, sidecar=sidecar, plugins=["dieuhanh.digitization.ocr_plugin"],
                              **ocr_options(**overrides))
         except ocr_exc.EncryptedPdfError as exc:
-            raise ScanError("The PDF is encrypted: ask the sender for an unprotected copy.") from exc
+            raise ScanError(_("The PDF is encrypted: ask the sender for an unprotected copy.")) from exc
         except ocr_exc.DigitalSignatureError as exc:
-            raise ScanError("The PDF is digitally signed; OCR would break the signature. Register it directly "
-                            "instead.") from exc
+            raise ScanError(_("The PDF is digitally signed; OCR would break the signature. Register it directly "
+                              "instead.")) from exc
         except ocr_exc.MissingDependencyError as exc:
             logger.error("OCR tools missing: %s", exc)
-            raise ScanError("The OCR tools are not installed on the server (tesseract, ghostscript).") from exc
+            raise ScanError(_("The OCR tools are not installed on the server (tesseract, ghostscript).")) from exc
         except (ocr_exc.InputFileError, ocr_exc.UnsupportedImageFormatError, ocr_exc.DpiError) as exc:
-            raise ScanError(f"The file cannot be read for OCR: {exc}") from exc
+            raise ScanError(_("The file cannot be read for OCR: %(error)s") % {"error": exc}) from exc
         except ocr_exc.ExitCodeException as exc:
             logger.warning("OCR failed: %s", exc)
-            raise ScanError("OCR failed on this file.") from exc
+            raise ScanError(_("OCR failed on this file.")) from exc
         except Exception as exc:  # a damaged page deep inside a PDF surfaces as anything from pikepdf or PIL
             logger.warning("OCR failed", exc_info=True)
-            raise ScanError("OCR failed: the file seems damaged.") from exc
+            raise ScanError(_("OCR failed: the file seems damaged.")) from exc
         texts = _texts(sidecar, output, len(ppis))
         pages = []
         for index, ppi in enumerate(ppis):

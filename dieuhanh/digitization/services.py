@@ -13,6 +13,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
@@ -20,7 +21,7 @@ from dieuhanh.core.text import fold, nfc
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import DocumentSystem, DocumentType, IncomingEntry
-from dieuhanh.documents.validation import safe_name
+from dieuhanh.documents.validation import UNSUPPORTED_TYPE, safe_name
 from dieuhanh.units.models import UnitStatus
 
 from . import policy
@@ -44,7 +45,7 @@ def _add_file(*, actor, batch, name, fileobj):
     sha256, size = storage.hash_file(fileobj)
     item = ScanItem(batch=batch, unit=batch.unit, name=name[:255], size=size, sha256=sha256)
     if size == 0:
-        item.status, item.message = ItemStatus.REJECTED, "The file is empty."
+        item.status, item.message = ItemStatus.REJECTED, _("The file is empty.")
         item.save()
         return item
     try:
@@ -52,14 +53,15 @@ def _add_file(*, actor, batch, name, fileobj):
             blob = doc_services.store_file(actor=actor, fileobj=fileobj)
     except ValidationError as exc:
         message = _messages(exc)
-        if PurePath(name).suffix.lower() in IMAGE_SUFFIXES and "not accepted" in message:
-            message = "The file is named like an image but its content is not an image or a PDF."
+        unsupported = any(e.code == UNSUPPORTED_TYPE for e in getattr(exc, "error_dict", {}).get("file", []))
+        if PurePath(name).suffix.lower() in IMAGE_SUFFIXES and unsupported:
+            message = _("The file is named like an image but its content is not an image or a PDF.")
         item.status, item.message = ItemStatus.REJECTED, message
         item.save()
         return item
     if blob.content_type not in SCAN_TYPES:
         item.status = ItemStatus.REJECTED
-        item.message = "Only scans can be digitized: PDF or an image (TIFF, JPEG, PNG)."
+        item.message = _("Only scans can be digitized: PDF or an image (TIFF, JPEG, PNG).")
     item.original = blob
     item.flags = list(blob.flags)  # risky PDF content (javascript, embedded files, …) stays visible
     item.save()
@@ -76,21 +78,21 @@ def _queue(item_ids):
 def import_files(*, actor, unit, files, source=BatchSource.UPLOAD, label="", enqueue=True, limit=None):
     """Create a batch of ``unit`` from ``files`` (pairs of name and binary file object). Each accepted file
     is queued for OCR after commit (unless ``enqueue`` is false: the caller processes them itself)."""
-    require(policy.can_import(actor, unit), "Only a clerk of this unit can import scans.")
+    require(policy.can_import(actor, unit), _("Only a clerk of this unit can import scans."))
     if unit.status != UnitStatus.ACTIVE:
-        raise ValidationError({"unit": "This unit no longer operates."})
+        raise ValidationError({"unit": _("This unit no longer operates.")})
     if source not in BatchSource.values:
-        raise ValidationError({"source": "Unknown source."})
+        raise ValidationError({"source": _("Unknown source.")})
     label = (nfc(label) or "")[:255]
     with transaction.atomic():
         batch = ImportBatch.objects.create(unit=unit, source=source, label=label, created_by=actor)
         items = []
         for count, (name, fileobj) in enumerate(files, start=1):
             if limit is not None and count > limit:
-                raise ValidationError({"files": f"At most {limit} files at once."})
+                raise ValidationError({"files": _("At most %(n)s files at once.") % {"n": limit}})
             items.append(_add_file(actor=actor, batch=batch, name=name, fileobj=fileobj))
         if not items:
-            raise ValidationError({"files": "Choose at least one file."})
+            raise ValidationError({"files": _("Choose at least one file.")})
         queued = [i.pk for i in items if i.status == ItemStatus.QUEUED]
         record(actor=actor, action="scan_batch.create", obj=batch, unit=unit,
                data={"source": source, "files": len(items), "queued": len(queued),
@@ -204,7 +206,7 @@ def record_failure(*, item_id, message):
 def _locked_item(actor, item):
     item = ScanItem.objects.select_for_update(of=("self",)).select_related("unit", "original", "ocr_pdf").get(
         pk=item.pk)
-    require(policy.can_import(actor, item.unit), "Only a clerk of this unit can decide on this scan.")
+    require(policy.can_import(actor, item.unit), _("Only a clerk of this unit can decide on this scan."))
     return item
 
 
@@ -215,7 +217,8 @@ def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, su
     second; the values are the clerk's (prefilled from the extraction)."""
     item = _locked_item(actor, item)
     if item.status != ItemStatus.READY:
-        raise ValidationError({"status": f"This scan is {item.get_status_display()}, not awaiting confirmation."})
+        raise ValidationError({"status": _("This scan is %(status)s, not awaiting confirmation.") % {
+            "status": item.get_status_display()}})
     files = [{"sha256": item.ocr_pdf.sha256, "name": pdf_name(item.name), "is_main": True},
              {"sha256": item.original.sha256, "name": item.name}]
     entry = doc_services.register_paper(
@@ -242,7 +245,8 @@ def discard(*, actor, item, reason=""):
     """Set a scan aside without registering it (a duplicate, a blank sheet, a failed file); its files stay."""
     item = _locked_item(actor, item)
     if item.status not in (ItemStatus.READY, ItemStatus.FAILED, ItemStatus.REJECTED):
-        raise ValidationError({"status": f"This scan is {item.get_status_display()} and cannot be discarded."})
+        raise ValidationError({"status": _("This scan is %(status)s and cannot be discarded.") % {
+            "status": item.get_status_display()}})
     reason = (nfc(reason) or "")[:2000]
     item.status, item.decided_by, item.decided_at = ItemStatus.DISCARDED, actor, timezone.now()
     if reason:
@@ -258,8 +262,8 @@ def retry(*, actor, item):
     stopped in the middle of it."""
     item = _locked_item(actor, item)
     if not (item.status == ItemStatus.FAILED or item.is_stuck) or item.original_id is None:
-        raise ValidationError({"status": "Only a scan that could not be digitized (or whose worker stopped) can "
-                                         "be tried again."})
+        raise ValidationError({"status": _("Only a scan that could not be digitized (or whose worker stopped) can "
+                                           "be tried again.")})
     item.status, item.message = ItemStatus.QUEUED, ""
     item.save(update_fields=["status", "message"])
     record(actor=actor, action="scan_item.retry", obj=item, unit=item.unit)
@@ -274,7 +278,7 @@ def folder_files(root):
 
     root = Path(root)
     if not root.is_dir():
-        raise ValidationError({"dir": f"{root} is not a folder."})
+        raise ValidationError({"dir": _("%(path)s is not a folder.") % {"path": root}})
     out = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root)

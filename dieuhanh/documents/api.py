@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -448,7 +449,7 @@ def recall(request, document_id: int, payload: ReasonIn):
 
 def _clerk_unit(request, unit_id, check):
     unit = get_unit(unit_id)
-    require(check(request.user, unit), "You cannot see this unit's documents.")
+    require(check(request.user, unit), _("You cannot see this unit's documents."))
     return unit
 
 
@@ -602,7 +603,7 @@ def series_check(request, series_id: int):
 def term_create(request, unit_id: int, payload: TermIn):
     unit = get_unit(unit_id)
     if not can_manage_unit(request.user, unit):
-        raise PermissionDenied("Only the unit's administrator can record terms.")
+        raise PermissionDenied(_("Only the unit's administrator can record terms."))
     term = services.create_term(actor=request.user, unit=unit, **payload.dict())
     return 201, {"id": term.pk, "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
 
@@ -612,7 +613,7 @@ def install_handlers(api):
 
     def duplicate_409(request, exc):
         return api.create_response(request, {
-            "detail": "This unit already holds this document.",
+            "detail": _("This unit already holds this document."),
             "errors": [{"field": "confirm_duplicate", "message": " ".join(exc.messages)}],
             "existing_entry_id": exc.existing.pk}, status=409)
 

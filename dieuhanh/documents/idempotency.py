@@ -10,6 +10,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .models import IdempotencyRecord
 
@@ -22,7 +23,7 @@ def _hash(body):
 
 def _stored(record, endpoint, digest):
     if record.endpoint != endpoint or record.request_hash != digest:
-        raise ValidationError({HEADER: "This key was already used for a different request."})
+        raise ValidationError({HEADER: _("This key was already used for a different request.")})
     return record.status_code, record.response
 
 
@@ -32,7 +33,7 @@ def run(request, endpoint, body, action):
     if not key:
         return action()
     if len(key) > 200:
-        raise ValidationError({HEADER: "At most 200 characters."})
+        raise ValidationError({HEADER: _("At most %(n)s characters.") % {"n": 200}})
     digest = _hash(body)
     existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
     if existing is not None:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import DocumentSystem, NumberSeries, SeriesCounter, SeriesRule, Term
 
@@ -40,10 +41,9 @@ def series_for(unit, document_type, *, secret):
     if not (document_type.system == DocumentSystem.STATE and document_type.legal_normative):
         for series in candidates:
             return series
-    kind = "secret " if secret else ""
-    raise ValidationError(
-        {"series": f"{unit.name} has no active {kind}numbering series for {document_type.name}."}
-    )
+    message = (_("%(unit)s has no active secret numbering series for %(type)s.") if secret else
+               _("%(unit)s has no active numbering series for %(type)s."))
+    raise ValidationError({"series": message % {"unit": unit.name, "type": document_type.name}})
 
 
 def check_series_fits(series, document):
@@ -51,19 +51,20 @@ def check_series_fits(series, document):
     doc_type = document.document_type
     problems = []
     if series.unit_id != document.issuing_unit_id:
-        problems.append("belongs to another unit")
+        problems.append(_("belongs to another unit"))
     if series.system != doc_type.system:
-        problems.append(f"is a {series.get_system_display()} series")
+        problems.append(_("is a %(system)s series") % {"system": series.get_system_display()})
     if series.secret != document.is_secret:
-        problems.append("is a secret series" if series.secret else "is not a secret series")
+        problems.append(_("is a secret series") if series.secret else _("is not a secret series"))
     if series.document_type_id not in (None, doc_type.pk):
-        problems.append(f"is reserved for {series.document_type.name}")
+        problems.append(_("is reserved for %(type)s") % {"type": series.document_type.name})
     if series.document_type_id is None and doc_type.system == DocumentSystem.STATE and doc_type.legal_normative:
-        problems.append(f"cannot number {doc_type.name}, which has its own series")
+        problems.append(_("cannot number %(type)s, which has its own series") % {"type": doc_type.name})
     if not series.active:
-        problems.append("is closed")
+        problems.append(_("is closed"))
     if problems:
-        raise ValidationError({"series_id": f"The series '{series.name}' " + "; ".join(problems) + "."})
+        raise ValidationError({"series_id": _("The series '%(name)s' %(problems)s.") % {
+            "name": series.name, "problems": "; ".join(problems)}})
 
 
 def period_for(series, document_type, on_date):
@@ -77,7 +78,8 @@ def period_for(series, document_type, on_date):
         .first()
     )
     if term is None:
-        raise ValidationError({"issued_on": f"No Party-committee term of {series.unit.name} covers {on_date}."})
+        raise ValidationError({"issued_on": _("No Party-committee term of %(unit)s covers %(date)s.") % {
+            "unit": series.unit.name, "date": on_date}})
     # A general Party series numbers each type separately within the term.
     type_part = "" if series.document_type_id else f":t{document_type.pk}"
     return f"term{term.pk}{type_part}"

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
@@ -54,10 +55,10 @@ class DuplicateDocument(ValidationError):
 
     def __init__(self, existing):
         self.existing = existing
-        super().__init__({"confirm_duplicate": (
-            f"This unit already registered this document as arrival no. {existing.arrival_number}/"
-            f"{existing.register.year} ({existing.document.symbol}). Confirm to register it again."
-        )})
+        super().__init__({"confirm_duplicate": _(
+            "This unit already registered this document as arrival no. %(number)s/%(year)s (%(symbol)s). "
+            "Confirm to register it again."
+        ) % {"number": existing.arrival_number, "year": existing.register.year, "symbol": existing.document.symbol}})
 
 
 # --- Files -------------------------------------------------------------------------------------------------
@@ -72,14 +73,14 @@ def store_file(*, actor, fileobj, content_type="", declared_sha256=None):
     from .validation import inspect
 
     if not (actor and actor.is_authenticated):
-        raise PermissionDenied("Sign in to upload files.")
+        raise PermissionDenied(_("Sign in to upload files."))
     sha256, size = storage.hash_file(fileobj)
     if declared_sha256 and declared_sha256.strip().lower() != sha256:
-        raise ValidationError({"sha256": "The file's content does not match the declared SHA-256."})
+        raise ValidationError({"sha256": _("The file's content does not match the declared SHA-256.")})
     if size == 0:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("The file is empty.")})
     if size > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"Files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB."})
+        raise ValidationError({"file": _("Files are limited to %(mb)s MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}})
     blob = Blob.objects.filter(sha256=sha256).first()
     if blob is None:
         detected, flags = inspect(fileobj)
@@ -118,9 +119,9 @@ def _blobs(files):
     found = {b.sha256: b for b in Blob.objects.filter(sha256__in=hashes)}
     missing = [h for h in hashes if h not in found]
     if missing:
-        raise ValidationError({"files": f"Unknown file {missing[0][:12]}…: upload it first."})
+        raise ValidationError({"files": _("Unknown file %(sha)s…: upload it first.") % {"sha": missing[0][:12]}})
     if sum(1 for f in files if f.get("is_main")) > 1:
-        raise ValidationError({"files": "Only one file can be the main file."})
+        raise ValidationError({"files": _("Only one file can be the main file.")})
     return [(found[f["sha256"].lower()], safe_name(f.get("name"), f["sha256"][:12]), bool(f.get("is_main")))
             for f in files]
 
@@ -143,22 +144,23 @@ def _clean_fields(data):
         if field in data:
             value = nfc(data[field]) or ""
             if len(value) > limit:
-                errors[field] = f"At most {limit} characters."
+                errors[field] = _("At most %(n)s characters.") % {"n": limit}
             cleaned[field] = value
     if "subject" in cleaned and not cleaned["subject"]:
-        errors["subject"] = "This field is required."
+        errors["subject"] = _("This field is required.")
     for field, choices in (("urgency", Urgency), ("confidentiality", Confidentiality)):
         if field in data:
             if data[field] not in choices.values:
-                errors[field] = f"Must be one of: {', '.join(map(str, choices.values))}."
+                errors[field] = _("Must be one of: %(values)s.") % {"values": ", ".join(map(str, choices.values))}
             cleaned[field] = data[field]
     if "authority" in data:
         if (data["authority"] or "") not in AuthorityForm.values:
-            errors["authority"] = f"Must be one of: {', '.join(v for v in AuthorityForm.values if v)}."
+            errors["authority"] = _("Must be one of: %(values)s.") % {
+                "values": ", ".join(v for v in AuthorityForm.values if v)}
         cleaned["authority"] = data["authority"] or ""
     if "page_count" in data:
         if not isinstance(data["page_count"], int) or not 0 < data["page_count"] < 100000:
-            errors["page_count"] = "Must be a positive whole number."
+            errors["page_count"] = _("Must be a positive whole number.")
         cleaned["page_count"] = data["page_count"]
     for field in ("due_date", "issued_on"):
         if field in data:
@@ -171,7 +173,7 @@ def _clean_fields(data):
 def _document_type(type_id):
     doc_type = DocumentType.objects.filter(pk=type_id, active=True).first()
     if doc_type is None:
-        raise ValidationError({"document_type_id": "Unknown or inactive document type."})
+        raise ValidationError({"document_type_id": _("Unknown or inactive document type.")})
     return doc_type
 
 
@@ -180,44 +182,44 @@ def _recipients(sender, recipients, *, secret):
     cleaned, seen = [], set()
     for i, r in enumerate(recipients):
         if not isinstance(r, dict) or not isinstance(r.get("unit_id", 0) or 0, int):
-            raise ValidationError({f"recipients.{i}": "Give a unit_id (a number) or an external code and name."})
+            raise ValidationError({f"recipients.{i}": _("Give a unit_id (a number) or an external code and name.")})
     unit_ids = [r["unit_id"] for r in recipients if r.get("unit_id") is not None]
     units = Unit.objects.in_bulk(unit_ids)
     for i, r in enumerate(recipients):
         field = f"recipients.{i}"
         channel = r.get("channel") or (Channel.INTERNAL if r.get("unit_id") is not None else Channel.GATEWAY)
         if channel not in Channel.values:
-            raise ValidationError({field: f"Unknown channel {channel!r}."})
+            raise ValidationError({field: _("Unknown channel %(channel)s.") % {"channel": repr(channel)}})
         copies = r.get("copies", 1)
         if not isinstance(copies, int) or not 0 < copies < 1000:
-            raise ValidationError({field: "copies must be between 1 and 999."})
+            raise ValidationError({field: _("copies must be between 1 and 999.")})
         if r.get("unit_id") is not None:
             unit = units.get(r["unit_id"])
             if unit is None:
-                raise ValidationError({field: f"Unknown recipient unit {r['unit_id']}."})
+                raise ValidationError({field: _("Unknown recipient unit %(id)s.") % {"id": r["unit_id"]}})
             if unit.status != UnitStatus.ACTIVE:
-                raise ValidationError({field: f"{unit.name} is {unit.get_status_display().lower()}; "
-                                              "send to its successor."})
+                raise ValidationError({field: _("%(unit)s is %(status)s; send to its successor.") % {
+                    "unit": unit.name, "status": unit.get_status_display().lower()}})
             if unit.pk == sender.pk:
-                raise ValidationError({field: "A unit does not send a document to itself."})
+                raise ValidationError({field: _("A unit does not send a document to itself.")})
             if channel == Channel.GATEWAY:
-                raise ValidationError({field: "Units of this installation receive internally or on paper."})
+                raise ValidationError({field: _("Units of this installation receive internally or on paper.")})
             key = (unit.pk, channel)
             item = {"unit": unit, "external_code": "", "name": unit.name, "channel": channel, "copies": copies}
         else:
             code, name = nfc(r.get("external_code")) or "", nfc(r.get("name")) or ""
             if not name or (channel == Channel.GATEWAY and not code):
-                raise ValidationError({field: "An outside recipient needs a name and, electronically, a code."})
+                raise ValidationError({field: _("An outside recipient needs a name and, electronically, a code.")})
             if len(code) > 13:
-                raise ValidationError({field: "Agency codes have at most 13 characters."})
+                raise ValidationError({field: _("Agency codes have at most 13 characters.")})
             if channel == Channel.INTERNAL:
-                raise ValidationError({field: "Outside recipients receive through the gateway or on paper."})
+                raise ValidationError({field: _("Outside recipients receive through the gateway or on paper.")})
             if secret and channel == Channel.GATEWAY:
-                raise ValidationError({field: "Secret documents do not leave the installation electronically."})
+                raise ValidationError({field: _("Secret documents do not leave the installation electronically.")})
             key = (code or name, channel)
             item = {"unit": None, "external_code": code, "name": name[:255], "channel": channel, "copies": copies}
         if key in seen:
-            raise ValidationError({field: "This recipient is listed twice."})
+            raise ValidationError({field: _("This recipient is listed twice.")})
         seen.add(key)
         cleaned.append(item)
     return cleaned
@@ -227,16 +229,17 @@ def _recipients(sender, recipients, *, secret):
 def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipients=(), drafting_unit=None,
                     **fields):
     """Record an approved outgoing document of ``unit``, ready for the clerk to issue."""
-    require(doc_policy.can_create_outgoing(actor, unit), "You cannot create documents for this unit.")
+    require(doc_policy.can_create_outgoing(actor, unit), _("You cannot create documents for this unit."))
     if unit.status != UnitStatus.ACTIVE:
-        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+        raise ValidationError({"unit": _("%(unit)s is %(status)s and issues nothing.") % {
+            "unit": unit.name, "status": unit.get_status_display().lower()}})
     doc_type = _document_type(document_type_id)
     cleaned = _clean_fields({"subject": subject, **fields})
     cleaned.pop("issued_on", None)
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
-        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+        raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     if drafting_unit is not None and not drafting_unit.is_descendant_of(unit):
-        raise ValidationError({"drafting_unit_id": "The drafting unit must be a department of the issuing unit."})
+        raise ValidationError({"drafting_unit_id": _("The drafting unit must be a department of the issuing unit.")})
     blobs = _blobs(list(files))
     planned = _recipients(unit, list(recipients), secret=cleaned.get("confidentiality", 0) > 0)
     document = Document.objects.create(
@@ -258,9 +261,15 @@ def _register(unit, kind, *, secret, year, lock=True):
     qs = Register.objects.select_for_update() if lock else Register.objects.all()
     register = qs.filter(unit=unit, kind=kind, secret=secret, year=year).first()
     if register is None or register.closed_at is not None:
-        label = ("secret " if secret else "") + kind
-        raise ValidationError({"register": f"{unit.name} has no open {label} register for {year}. Open it first."})
+        raise ValidationError({"register": _("%(unit)s has no open %(register)s for %(year)s. Open it first.") % {
+            "unit": unit.name, "register": _register_label(kind, secret), "year": year}})
     return register
+
+
+def _register_label(kind, secret):
+    if kind == RegisterKind.OUTGOING:
+        return _("secret outgoing register") if secret else _("outgoing register")
+    return _("secret incoming register") if secret else _("incoming register")
 
 
 def _event(delivery, status, actor, note="", kind="status"):
@@ -283,23 +292,24 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     document = Document.objects.select_for_update(of=("self",)).select_related("document_type", "issuing_unit").get(
         pk=document.pk)
     unit = document.issuing_unit
-    require(unit is not None and doc_policy.can_issue(actor, unit), "Only a clerk of the issuing unit can issue.")
-    require(doc_policy.cleared_for(actor, document), "Your clearance does not allow this document.")
+    require(unit is not None and doc_policy.can_issue(actor, unit), _("Only a clerk of the issuing unit can issue."))
+    require(doc_policy.cleared_for(actor, document), _("Your clearance does not allow this document."))
     require_not_frozen(document)
     if document.status != DocumentStatus.APPROVED:
-        raise ValidationError({"status": f"This document is {document.get_status_display().lower()}; "
-                                         "only an approved document can be issued."})
+        raise ValidationError({"status": _("This document is %(status)s; only an approved document can be issued.")
+                               % {"status": document.get_status_display().lower()}})
     if unit.status != UnitStatus.ACTIVE:
-        raise ValidationError({"unit": f"{unit.name} is {unit.get_status_display().lower()} and issues nothing."})
+        raise ValidationError({"unit": _("%(unit)s is %(status)s and issues nothing.") % {
+            "unit": unit.name, "status": unit.get_status_display().lower()}})
     issued_on = issued_on or timezone.localdate()
     if isinstance(issued_on, str):
         issued_on = datetime.date.fromisoformat(issued_on)
     if issued_on > timezone.localdate():
-        raise ValidationError({"issued_on": "A document cannot be issued with a future date."})
+        raise ValidationError({"issued_on": _("A document cannot be issued with a future date.")})
     if series_id is not None:
         series = NumberSeries.objects.filter(pk=series_id).first()
         if series is None:
-            raise ValidationError({"series_id": "Unknown numbering series."})
+            raise ValidationError({"series_id": _("Unknown numbering series.")})
         numbering.check_series_fits(series, document)
     else:
         series = numbering.series_for(unit, document.document_type, secret=document.is_secret)
@@ -339,7 +349,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     try:
         document.save()
     except IntegrityError as exc:  # a concurrent cấp bù took the same number first
-        raise ValidationError({"reuse_number": f"Number {number} is in use."}) from exc
+        raise ValidationError({"reuse_number": _("Number %(number)s is in use.") % {"number": number}}) from exc
     OutgoingEntry.objects.create(
         register=register, document=document, symbol=document.symbol, issued_on=issued_on,
         type_and_subject=f"{doc_type.name}: {document.subject}",
@@ -356,12 +366,13 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
 def _check_reusable(series, period, number):
     """A number can be issued again only if a cancelled issue freed it and no issued document holds it."""
     if not isinstance(number, int) or number < 1 or number > numbering.last_number(series, period):
-        raise ValidationError({"reuse_number": "Only a number already taken in this series can be reused."})
+        raise ValidationError({"reuse_number": _("Only a number already taken in this series can be reused.")})
     taken = Document.objects.filter(series=series, period=period, number=number)
     if taken.filter(status=DocumentStatus.ISSUED).exists():
-        raise ValidationError({"reuse_number": f"Number {number} is in use."})
+        raise ValidationError({"reuse_number": _("Number %(number)s is in use.") % {"number": number}})
     if not taken.filter(status=DocumentStatus.CANCELLED).exists():
-        raise ValidationError({"reuse_number": f"Number {number} was never freed by a cancelled issue."})
+        raise ValidationError({"reuse_number": _("Number %(number)s was never freed by a cancelled issue.")
+                               % {"number": number}})
     return number
 
 
@@ -370,18 +381,18 @@ def cancel_issue(*, actor, document, reason):
     """Cancel an issue nobody has registered yet: every delivery is withdrawn and its recipient told."""
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
     require(document.issuing_unit is not None and doc_policy.can_issue(actor, document.issuing_unit),
-            "Only a clerk of the issuing unit can cancel an issue.")
+            _("Only a clerk of the issuing unit can cancel an issue."))
     require_not_frozen(document)
     reason = nfc(reason) or ""
     if not reason:
-        raise ValidationError({"reason": "Give the reason for cancelling."})
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
     if document.status != DocumentStatus.ISSUED:
-        raise ValidationError({"status": "Only an issued document can be cancelled."})
+        raise ValidationError({"status": _("Only an issued document can be cancelled.")})
     deliveries = list(document.deliveries.select_for_update().filter(withdrawn_at__isnull=True))
     registered = [d for d in deliveries if d.status in REGISTERED_STATUSES]
     if registered:
-        raise ValidationError({"status": f"{registered[0].recipient_name} has registered it already; "
-                                         "request a recall instead."})
+        raise ValidationError({"status": _("%(recipient)s has registered it already; request a recall instead.")
+                               % {"recipient": registered[0].recipient_name}})
     now = timezone.now()
     for delivery in deliveries:
         delivery.withdrawn_at = now
@@ -418,9 +429,9 @@ def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, hand
                confirm_duplicate=False, blob_hashes=()):
     require_not_frozen(document.pk)
     if document.issued_on and arrived_on < document.issued_on:
-        raise ValidationError({"arrived_on": "The arrival date cannot be before the document's date."})
+        raise ValidationError({"arrived_on": _("The arrival date cannot be before the document's date.")})
     if arrived_on > timezone.localdate():
-        raise ValidationError({"arrived_on": "The arrival date cannot be in the future."})
+        raise ValidationError({"arrived_on": _("The arrival date cannot be in the future.")})
     duplicate = _find_duplicate(unit, document, list(blob_hashes))
     if duplicate and not confirm_duplicate:
         raise DuplicateDocument(duplicate)
@@ -444,14 +455,15 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
     """Check a delivery's files and register it in the recipient's incoming register (no re-keying)."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
-    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
-                                                                      "receive this document.")
-    require(doc_policy.cleared_for(actor, delivery.document), "Your clearance does not allow this document.")
+    require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
+                                                                        "receive this document."))
+    require(doc_policy.cleared_for(actor, delivery.document), _("Your clearance does not allow this document."))
     require_not_frozen(delivery.document_id)
     if delivery.withdrawn_at is not None:
-        raise ValidationError({"status": "The issuer withdrew this document."})
+        raise ValidationError({"status": _("The issuer withdrew this document.")})
     if delivery.status != DeliveryStatus.ARRIVED:
-        raise ValidationError({"status": f"This delivery is already {delivery.get_status_display()}."})
+        raise ValidationError({"status": _("This delivery is already %(status)s.")
+                               % {"status": delivery.get_status_display()}})
     document = delivery.document
     hashes = []
     for doc_file in document.files.select_related("blob"):
@@ -480,9 +492,9 @@ def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False):
     """Accept up to 50 deliveries at once, all or nothing."""
     deliveries = list(deliveries)
     if not deliveries:
-        raise ValidationError({"delivery_ids": "Choose at least one document."})
+        raise ValidationError({"delivery_ids": _("Choose at least one document.")})
     if len(deliveries) > MAX_BULK:
-        raise ValidationError({"delivery_ids": f"At most {MAX_BULK} documents at once."})
+        raise ValidationError({"delivery_ids": _("At most %(n)s documents at once.") % {"n": MAX_BULK}})
     with transaction.atomic():
         return [accept_delivery(actor=actor, delivery=d, arrived_on=arrived_on, confirm_duplicate=confirm_duplicate)
                 for d in deliveries]
@@ -493,16 +505,17 @@ def return_delivery(*, actor, delivery, reason):
     """Refuse a delivery (02) with a reason the sender sees."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
-    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
-                                                                      "return this document.")
+    require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
+                                                                        "return this document."))
     require_not_frozen(delivery.document_id)
     reason = nfc(reason) or ""
     if not reason:
-        raise ValidationError({"reason": "Give the reason for returning the document."})
+        raise ValidationError({"reason": _("Give the reason for returning the document.")})
     if delivery.withdrawn_at is not None:
-        raise ValidationError({"status": "The issuer withdrew this document."})
+        raise ValidationError({"status": _("The issuer withdrew this document.")})
     if delivery.status != DeliveryStatus.ARRIVED:
-        raise ValidationError({"status": f"This delivery is already {delivery.get_status_display()}."})
+        raise ValidationError({"status": _("This delivery is already %(status)s.")
+                               % {"status": delivery.get_status_display()}})
     delivery.reason = reason
     _set_status(delivery, DeliveryStatus.REFUSED, actor, reason)
     notify_unit(delivery.sender_unit, f"{unit.name} returned {delivery.document.symbol}: {reason}")
@@ -514,21 +527,21 @@ def return_delivery(*, actor, delivery, reason):
 def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued_on, subject, arrived_on=None,
                    files=(), confirm_duplicate=False, handler="", notes="", **fields):
     """Register a paper document received from outside, with its scan, in the same arrival sequence."""
-    require(doc_policy.can_receive(actor, unit), "Only a clerk of this unit can register incoming documents.")
+    require(doc_policy.can_receive(actor, unit), _("Only a clerk of this unit can register incoming documents."))
     doc_type = _document_type(document_type_id)
     cleaned = _clean_fields({"subject": subject, **fields})
     issuer_name, symbol = nfc(issuer_name) or "", nfc(symbol) or ""
     errors = {}
     if not issuer_name:
-        errors["issuer_name"] = "This field is required."
+        errors["issuer_name"] = _("This field is required.")
     if len(symbol) > 100:
-        errors["symbol"] = "At most 100 characters."
+        errors["symbol"] = _("At most %(n)s characters.") % {"n": 100}
     if issued_on is None:
-        errors["issued_on"] = "This field is required."
+        errors["issued_on"] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
-        raise PermissionDenied("Your clearance does not allow this confidentiality level.")
+        raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     blobs = _blobs(list(files))
     document = Document(document_type=doc_type, issuer_name=issuer_name[:255], symbol=symbol, issued_on=issued_on,
                         status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
@@ -552,17 +565,17 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
 @transaction.atomic
 def request_recall(*, actor, document, reason):
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
-    require(doc_policy.can_request_recall(actor, document), "Only the issuing unit can recall this document.")
+    require(doc_policy.can_request_recall(actor, document), _("Only the issuing unit can recall this document."))
     require_not_frozen(document)
     reason = nfc(reason) or ""
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the recall."})
+        raise ValidationError({"reason": _("Give the reason for the recall.")})
     if document.status != DocumentStatus.ISSUED:
-        raise ValidationError({"status": "Only an issued document can be recalled."})
+        raise ValidationError({"status": _("Only an issued document can be recalled.")})
     deliveries = [d for d in document.deliveries.select_for_update(of=("self",)).select_related("recipient_unit")
                   .filter(withdrawn_at__isnull=True) if d.status in RECALLABLE_STATUSES]
     if not deliveries:
-        raise ValidationError({"status": "No recipient holds this document any more."})
+        raise ValidationError({"status": _("No recipient holds this document any more.")})
     for delivery in deliveries:
         delivery.reason = reason
         _set_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, reason)
@@ -578,14 +591,14 @@ def answer_recall(*, actor, delivery, agree, reason=""):
     """The recipient agrees (15: the document leaves its queues, kept for audit) or refuses (16)."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
-    require(unit is not None and doc_policy.can_receive(actor, unit), "Only a clerk of the recipient unit can "
-                                                                      "answer a recall.")
+    require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
+                                                                        "answer a recall."))
     require_not_frozen(delivery.document_id)
     if delivery.status != DeliveryStatus.RECALL_REQUESTED:
-        raise ValidationError({"status": "No recall is pending for this delivery."})
+        raise ValidationError({"status": _("No recall is pending for this delivery.")})
     reason = nfc(reason) or ""
     if not agree and not reason:
-        raise ValidationError({"reason": "Give the reason for refusing the recall."})
+        raise ValidationError({"reason": _("Give the reason for refusing the recall.")})
     if agree:
         now = timezone.now()
         IncomingEntry.objects.filter(delivery=delivery).update(recalled_at=now)
@@ -618,13 +631,13 @@ def open_register(*, actor, unit, kind, year, secret=False):
     from dieuhanh.accounts.policy import can_manage_unit
 
     require(doc_policy.can_issue(actor, unit) or can_manage_unit(actor, unit),
-            "Only the unit's clerk or administrator can open registers.")
+            _("Only the unit's clerk or administrator can open registers."))
     if kind not in RegisterKind.values:
-        raise ValidationError({"kind": "Must be outgoing or incoming."})
+        raise ValidationError({"kind": _("Must be outgoing or incoming.")})
     if not isinstance(year, int) or not 1900 < year < 2200:
-        raise ValidationError({"year": "Enter a year."})
+        raise ValidationError({"year": _("Enter a year.")})
     if Register.objects.filter(unit=unit, kind=kind, secret=secret, year=year).exists():
-        raise ValidationError({"year": f"This register for {year} is already open."})
+        raise ValidationError({"year": _("This register for %(year)s is already open.") % {"year": year}})
     register = Register.objects.create(unit=unit, kind=kind, secret=secret, year=year,
                                        name=f"{REGISTER_NAMES[(kind, secret)]} {year}")
     record(actor=actor, action="register.open", obj=register, unit=unit, data={"name": register.name})
@@ -645,15 +658,17 @@ def create_series(*, actor, unit, name, system, rule, secret=False, document_typ
     from dieuhanh.accounts.policy import can_manage_unit
 
     require(can_manage_unit(actor, unit) or doc_policy.can_issue(actor, unit),
-            "Only the unit's clerk or administrator can set up numbering.")
+            _("Only the unit's clerk or administrator can set up numbering."))
     doc_type = _document_type(document_type_id) if document_type_id is not None else None
     if doc_type is not None and doc_type.system != system:
-        raise ValidationError({"document_type_id": "The type belongs to the other system of documents."})
+        raise ValidationError({"document_type_id": _("The type belongs to the other system of documents.")})
     expected_rule = SeriesRule.YEARLY if system == "state" else SeriesRule.TERM
     if rule != expected_rule:
-        raise ValidationError({"rule": f"{system} documents are numbered {expected_rule.label.lower()}."})
+        raise ValidationError({"rule": (_("State documents are numbered %(rule)s.") if system == "state" else
+                                        _("Party documents are numbered %(rule)s.")) % {
+            "rule": expected_rule.label.lower()}})
     if NumberSeries.objects.filter(unit=unit, system=system, secret=secret, document_type=doc_type).exists():
-        raise ValidationError({"document_type_id": "This unit already has such a series."})
+        raise ValidationError({"document_type_id": _("This unit already has such a series.")})
     series = NumberSeries.objects.create(unit=unit, name=nfc(name)[:100], system=system, rule=rule, secret=secret,
                                          document_type=doc_type)
     record(actor=actor, action="series.create", obj=series, unit=unit, data={"name": series.name})
@@ -664,13 +679,13 @@ def create_series(*, actor, unit, name, system, rule, secret=False, document_typ
 def create_term(*, actor, unit, name, starts_on, ends_on=None):
     from dieuhanh.accounts.policy import can_manage_unit
 
-    require(can_manage_unit(actor, unit), "Only the unit's administrator can record terms.")
+    require(can_manage_unit(actor, unit), _("Only the unit's administrator can record terms."))
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": "The term cannot end before it starts."})
+        raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
     overlap = Term.objects.filter(unit=unit, starts_on__lte=ends_on or datetime.date.max).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
     if overlap.exists():
-        raise ValidationError({"starts_on": "This term overlaps another term of the unit."})
+        raise ValidationError({"starts_on": _("This term overlaps another term of the unit.")})
     term = Term.objects.create(unit=unit, name=nfc(name)[:50], starts_on=starts_on, ends_on=ends_on)
     record(actor=actor, action="term.create", obj=term, unit=unit, data={"name": term.name})
     return term

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from dieuhanh.core.keys import key_from_setting
 
@@ -82,13 +83,15 @@ def decrypt(raw, sha256):
                              "key the files were stored with.")
     stored_id = raw[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
     if stored_id != key_id(key):
-        raise DamagedFile(f"File {sha256[:12]}… was encrypted with another key (key id {stored_id.hex()}, "
-                          f"DIEUHANH_FILE_KEY has {key_id(key).hex()}), or its header was changed.")
+        raise DamagedFile(_("File %(sha)s… was encrypted with another key (key id %(stored)s, DIEUHANH_FILE_KEY has "
+                            "%(configured)s), or its header was changed.") % {
+            "sha": sha256[:12], "stored": stored_id.hex(), "configured": key_id(key).hex()})
     nonce = raw[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
     try:
         return AESGCM(key).decrypt(nonce, raw[HEADER_BYTES:], sha256.encode())
     except InvalidTag as exc:
-        raise DamagedFile(f"File {sha256[:12]}… does not decrypt: its stored bytes were changed.") from exc
+        raise DamagedFile(_("File %(sha)s… does not decrypt: its stored bytes were changed.") % {"sha": sha256[:12]}) \
+            from exc
 
 
 # --- storing and reading -------------------------------------------------------------------------------------
@@ -126,13 +129,14 @@ def verify(blob):
             if head == MAGIC:
                 actual = hashlib.sha256(decrypt(fh.read(), blob.sha256)).hexdigest()
             else:
-                actual, _ = hash_file(fh)  # plain files are hashed in chunks, never held whole in memory
+                actual, _size = hash_file(fh)  # plain files are hashed in chunks, never held whole in memory
     except FileNotFoundError as exc:
-        raise ValidationError({"files": f"File {blob.sha256[:12]}… is missing from storage."}) from exc
+        raise ValidationError({"files": _("File %(sha)s… is missing from storage.") % {"sha": blob.sha256[:12]}}) \
+            from exc
     except DamagedFile as exc:
         raise ValidationError({"files": str(exc)}) from exc
     if actual != blob.sha256:
-        raise ValidationError({"files": f"File {blob.sha256[:12]}… does not match its SHA-256."})
+        raise ValidationError({"files": _("File %(sha)s… does not match its SHA-256.") % {"sha": blob.sha256[:12]}})
 
 
 def open_blob(blob):

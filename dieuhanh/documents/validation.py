@@ -7,9 +7,11 @@ import unicodedata
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a .docx/.odt/.xlsx may not expand beyond this (zip bombs)
 MAX_ZIP_RATIO = 200
+UNSUPPORTED_TYPE = "unsupported_type"  # the code of the error for content of a kind not accepted
 MAX_PIXELS = 150_000_000  # about 12,000 × 12,000: an A0 scan at 300 ppi fits, a pixel flood does not
 
 OOXML = {"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,7 +35,7 @@ def _zip_type(fileobj):
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
-                raise ValidationError({"file": "The archive expands too much to be a real document."})
+                raise ValidationError({"file": _("The archive expands too much to be a real document.")})
             names = {i.filename for i in infos}
             if "mimetype" in names:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
@@ -44,10 +46,10 @@ def _zip_type(fileobj):
                     if any(n.startswith(prefix) for n in names):
                         return content_type
     except zipfile.BadZipFile as exc:
-        raise ValidationError({"file": "The file is a damaged archive."}) from exc
+        raise ValidationError({"file": _("The file is a damaged archive.")}) from exc
     finally:
         fileobj.seek(0)
-    raise ValidationError({"file": "Only office documents are accepted as archives (.docx, .xlsx, .odt)."})
+    raise ValidationError({"file": _("Only office documents are accepted as archives (.docx, .xlsx, .odt).")})
 
 
 def _png_pixels(head):
@@ -89,15 +91,16 @@ def inspect(fileobj):
         return "application/pdf", flags
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if _png_pixels(head) > MAX_PIXELS:
-            raise ValidationError({"file": "The image has too many pixels."})
+            raise ValidationError({"file": _("The image has too many pixels.")})
         return "image/png", flags
     if head.startswith(b"\xff\xd8\xff"):
         if _jpeg_pixels(fileobj) > MAX_PIXELS:
-            raise ValidationError({"file": "The image has too many pixels."})
+            raise ValidationError({"file": _("The image has too many pixels.")})
         return "image/jpeg", flags
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image/tiff", flags
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(fileobj), flags
-    raise ValidationError({"file": "This kind of file is not accepted: send PDF, an image (JPEG, PNG, TIFF) or an "
-                                   "office document (.docx, .xlsx, .odt)."})
+    raise ValidationError({"file": ValidationError(
+        _("This kind of file is not accepted: send PDF, an image (JPEG, PNG, TIFF) or an office document "
+          "(.docx, .xlsx, .odt)."), code=UNSUPPORTED_TYPE)})

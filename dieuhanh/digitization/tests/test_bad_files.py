@@ -3,8 +3,16 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from dieuhanh.digitization import ocr
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are read in English here; the clerk reads them in the language of the page."""
+    with translation.override("en"):
+        yield
 
 
 def _pdf(encrypt=False):

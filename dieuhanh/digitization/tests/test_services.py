@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.digitization import services
@@ -65,6 +66,7 @@ def test_duplicate_of_registered_document(exchange, fake_ocr, run_jobs):
     assert "confirm_duplicate" in exc.value.message_dict
 
 
+@translation.override("en")  # the reasons are read in English
 def test_bad_input_rejected_rest_goes_on(exchange, fake_ocr, run_jobs):
     from PIL import Image
 
