@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ValidationError as PydanticError
 
@@ -98,7 +99,7 @@ def saved_list(request):
 def saved_create(request, body: SavedIn):
     unknown = sorted(set(body.params) - set(SearchParams.model_fields))
     if unknown:
-        raise ValidationError({"params": f"Unknown search field: {unknown[0]}."})
+        raise ValidationError({"params": _("Unknown search field: %(field)s.") % {"field": unknown[0]}})
     try:
         SearchParams(**body.params)  # the same checks as a search: a saved search always runs
     except PydanticError as exc:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from dieuhanh.core.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus, Urgency
@@ -53,13 +54,13 @@ class Result:
 
 def _check(filters):
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ValidationError({"date_to": "The end date is before the start date."})
+        raise ValidationError({"date_to": _("The end date is before the start date.")})
     if filters.urgency is not None and filters.urgency not in Urgency.values:
-        raise ValidationError({"urgency": "Unknown urgency."})
+        raise ValidationError({"urgency": _("Unknown urgency.")})
     if filters.confidentiality is not None and filters.confidentiality not in Confidentiality.values:
-        raise ValidationError({"confidentiality": "Unknown confidentiality level."})
+        raise ValidationError({"confidentiality": _("Unknown confidentiality level.")})
     if filters.status and filters.status not in DocumentStatus.values:
-        raise ValidationError({"status": "Unknown status."})
+        raise ValidationError({"status": _("Unknown status.")})
 
 
 def _filtered(user, filters):
@@ -130,7 +131,7 @@ def _decode(cursor, sort):
             return [datetime.date.fromisoformat(str(first)), int(doc_id)]
         return [float(first), int(doc_id)]
     except (TypeError, ValueError) as exc:
-        raise ValidationError({"cursor": "Invalid cursor."}) from exc
+        raise ValidationError({"cursor": _("Invalid cursor.")}) from exc
 
 
 def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20):
@@ -142,11 +143,11 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20)
     """
     filters = filters or Filters()
     if sort not in SORTS:
-        raise ValidationError({"sort": "Sort by relevance or date."})
+        raise ValidationError({"sort": _("Sort by relevance or date.")})
     try:
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     except (TypeError, ValueError) as exc:
-        raise ValidationError({"limit": "A number from 1 to 200."}) from exc
+        raise ValidationError({"limit": _("A number from 1 to 200.")}) from exc
     parsed = _reader_scope(user, search_text.parse_query(q))
     if parsed.empty and sort == "relevance":
         sort = "date"  # nothing to rank by

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dieuhanh.audit import services as audit
 from dieuhanh.core.text import nfc
@@ -127,23 +128,23 @@ def save_search(*, actor, name, params):
     """Keep a search under a name for its owner; the same name replaces the earlier one."""
     name = nfc(name or "")
     if not name:
-        raise ValidationError({"name": "Give the search a name."})
+        raise ValidationError({"name": _("Give the search a name.")})
     if len(name) > 100:
-        raise ValidationError({"name": "At most 100 characters."})
+        raise ValidationError({"name": _("At most 100 characters.")})
     if not isinstance(params, dict) or len(str(params)) > 2000:
-        raise ValidationError({"params": "The search is too long to keep."})
+        raise ValidationError({"params": _("The search is too long to keep.")})
     with transaction.atomic():
         existing = SavedSearch.objects.filter(user=actor, name=name).first()
         if existing is None and SavedSearch.objects.filter(user=actor).count() >= MAX_SAVED:
-            raise ValidationError({"name": f"At most {MAX_SAVED} saved searches: delete one first."})
-        saved, _ = SavedSearch.objects.update_or_create(user=actor, name=name, defaults={"params": params})
+            raise ValidationError({"name": _("At most %(n)s saved searches: delete one first.") % {"n": MAX_SAVED}})
+        saved, _created = SavedSearch.objects.update_or_create(user=actor, name=name, defaults={"params": params})
         audit.record(actor=actor, action="search.saved", obj=saved, data={"name": name})
     return saved
 
 
 def delete_saved_search(*, actor, saved):
     if saved.user_id != actor.pk:
-        raise ValidationError({"id": "Not your saved search."})
+        raise ValidationError({"id": _("Not your saved search.")})
     with transaction.atomic():
         audit.record(actor=actor, action="search.saved_deleted", obj=saved, data={"name": saved.name})
         saved.delete()

@@ -75,5 +75,5 @@ def test_page_shows_results_filters_and_saves(docs, client, exchange):
     assert saved.params == {"q": "can bo"}
     assert client.get(f"/search/saved/{saved.pk}/").url.endswith("?q=can+bo")
     bad = client.get("/search/?q=x&date_from=2026-05-01&date_to=2026-04-01")
-    assert bad.status_code == 200 and "The end date is before the start date." in bad.content.decode()
+    assert bad.status_code == 200 and "Ngày kết thúc trước ngày bắt đầu." in bad.content.decode()
     assert client.get("/search/?q=dieu&cursor=garbage").status_code == 302
