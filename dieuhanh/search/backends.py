@@ -78,7 +78,8 @@ def _backs_for(recent, enough):
     if not recent or not SLICES:
         return SLICES
     per_month = recent / SLICES[0]
-    first = max(SLICES[0], -(-2 * enough // per_month))
+    # as narrow as one month: a page of 20 "by date" over a common word needs no more
+    first = max(1, -(-2 * enough // per_month))
     return tuple(int(b) for b in (first, first * 4) if b <= MAX_SLICE)
 
 
