@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from huey.contrib.djhuey import db_task
 
 
@@ -14,6 +15,9 @@ def send_notification_mail(notification_id):
             or notification.confidentiality:
         return False  # never mail about a secret document, even if a caller queued it
     link = f"{settings.DIEUHANH_BASE_URL}{notification.link}" if notification.link else ""
-    send_mail(subject=f"[dieuhanh] {notification.message[:80]}", message=f"{notification.message}\n\n{link}".strip(),
+    # The recipient's language is not known here (it lives in their browser's cookie): mail in the default one
+    with translation.override(settings.LANGUAGE_CODE):
+        text = notification.text()
+    send_mail(subject=f"[dieuhanh] {text[:80]}", message=f"{text}\n\n{link}".strip(),
               from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.user.email])
     return True

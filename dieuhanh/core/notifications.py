@@ -3,25 +3,72 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, NotificationCursor
 
 UNREAD_CAP = 99
 WITHHELD = _("A secret document needs your attention: open dieuhanh on the closed network.")
+PARAM_MAX = 300  # characters of one value (a reason, a title); the rendered text has no other limit
 
 
-def notify_unit(unit, message, link="", *, confidentiality=0):
+def label(text):
+    """A param for a translatable label (a status, a role, a report kind): ``label(FlowRole(flow.role).label)``.
+    Stores the label's msgid, translated with the rest of the message when it is shown."""
+    with translation.override(None):  # no catalogue: a lazy label evaluates to its msgid
+        return {"label": str(text)}
+
+
+def _clean(params):
+    out = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, dict):
+            out[key] = {"label": str(value["label"])}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = value
+        else:
+            out[key] = str(value)[:PARAM_MAX]
+    return out
+
+
+def render(msgid, params):
+    """``gettext(msgid) % params`` in the active language, labels translated too. A translation that does not fit
+    its params (compilemessages checks the placeholders, so this is a slip) falls back to the English."""
+    values = {key: gettext(value["label"]) if isinstance(value, dict) else value
+              for key, value in (params or {}).items()}
+    if not values:
+        return gettext(msgid)
+    for text in (gettext(msgid), msgid):
+        try:
+            return text % values
+        except (KeyError, ValueError, TypeError):
+            continue
+    return msgid
+
+
+def _create(msgid, params, **fields):
+    if len(msgid) > Notification._meta.get_field("msgid").max_length:
+        if params:
+            raise ValueError("A notification's msgid is a catalogue entry: keep it short, put the data in params.")
+        # a ready-made text (rendered by the caller, in its language) is kept as such, like the rows of old
+        return Notification.objects.create(message=msgid[:500], **fields)
+    return Notification.objects.create(msgid=msgid, params=_clean(params), **fields)
+
+
+def notify_unit(unit, msgid, params=None, *, link="", confidentiality=0):
     """Tell the people of ``unit``; called inside the action's transaction so it appears only if it commits.
+    ``msgid``: an English catalogue entry marked with ``gettext_noop`` (never a rendered text), ``params`` its
+    %(name)s values; both are rendered in the reader's language when shown.
     ``confidentiality``: that of the document the message speaks of."""
-    return Notification.objects.create(unit=unit, message=message[:500], link=link, confidentiality=confidentiality)
+    return _create(msgid, params, unit=unit, link=link, confidentiality=confidentiality)
 
 
-def notify_user(user, message, link="", *, confidentiality=0):
+def notify_user(user, msgid, params=None, *, link="", confidentiality=0):
     """Tell one person, in the app and (after commit, in the background) by e-mail when they have an address.
     Messages about secret documents are never mailed: mail leaves the closed network."""
-    notification = Notification.objects.create(user=user, message=message[:500], link=link,
-                                               confidentiality=confidentiality)
+    notification = _create(msgid, params, user=user, link=link, confidentiality=confidentiality)
     if user.email and settings.DIEUHANH_EMAIL_NOTIFICATIONS and not confidentiality:
         from .jobs import send_notification_mail
 
@@ -36,15 +83,19 @@ def _addressed_to(user):
 
 
 def for_user(user, limit=20):
-    """Latest notifications addressed to ``user`` or to one of their units. The text of one about a document the
-    reader may not see here (not cleared, or on the internet zone) is withheld: only that something waits."""
+    """Latest notifications addressed to ``user`` or to one of their units, rendered in the active language. The
+    text of one about a document the reader may not see here (not cleared, or on the internet zone) is withheld:
+    only that something waits."""
     from dieuhanh.core import zones
 
     clearance = (user.clearance or 0) if zones.current() == zones.CLOSED else 0
     items = list(Notification.objects.filter(_addressed_to(user)).order_by("-id")[:limit])
     for item in items:
+        # ``message`` becomes the text in the active language (the page's, the API caller's): what is displayed
         if item.confidentiality > clearance:
             item.message, item.link = str(WITHHELD), ""
+        else:
+            item.message = item.text()
     return items
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
@@ -400,8 +401,9 @@ def cancel_issue(*, actor, document, reason):
         delivery.save(update_fields=["withdrawn_at", "reason"])
         _event(delivery, "", actor, reason, kind="withdrawn")
         if delivery.recipient_unit_id:
-            notify_unit(delivery.recipient_unit, f"Withdrawn by the issuer: {document.symbol} "
-                                                 f"{document.subject[:200]}. Reason: {reason}")
+            notify_unit(delivery.recipient_unit,
+                        gettext_noop("Withdrawn by the issuer: %(symbol)s %(subject)s. Reason: %(reason)s"),
+                        {"symbol": document.symbol, "subject": document.subject[:200], "reason": reason})
     document.status = DocumentStatus.CANCELLED
     document.save(update_fields=["status"])
     OutgoingEntry.objects.filter(document=document).update(cancelled=True, notes=f"Cancelled: {reason}"[:1000])
@@ -518,7 +520,8 @@ def return_delivery(*, actor, delivery, reason):
                                % {"status": delivery.get_status_display()}})
     delivery.reason = reason
     _set_status(delivery, DeliveryStatus.REFUSED, actor, reason)
-    notify_unit(delivery.sender_unit, f"{unit.name} returned {delivery.document.symbol}: {reason}")
+    notify_unit(delivery.sender_unit, gettext_noop("%(unit)s returned %(symbol)s: %(reason)s"),
+                {"unit": unit.name, "symbol": delivery.document.symbol, "reason": reason})
     record(actor=actor, action="delivery.return", obj=delivery, unit=unit, data={"reason": reason})
     return delivery
 
@@ -580,7 +583,8 @@ def request_recall(*, actor, document, reason):
         delivery.reason = reason
         _set_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, reason)
         if delivery.recipient_unit_id:
-            notify_unit(delivery.recipient_unit, f"Recall requested for {document.symbol}: {reason}")
+            notify_unit(delivery.recipient_unit, gettext_noop("Recall requested for %(symbol)s: %(reason)s"),
+                        {"symbol": document.symbol, "reason": reason})
     record(actor=actor, action="document.request_recall", obj=document, unit=document.issuing_unit,
            data={"reason": reason, "deliveries": len(deliveries)})
     return deliveries
@@ -608,8 +612,13 @@ def answer_recall(*, actor, delivery, agree, reason=""):
     else:
         delivery.reason = reason
         _set_status(delivery, DeliveryStatus.RECALL_REFUSED, actor, reason)
-    notify_unit(delivery.sender_unit, f"{unit.name} {'agreed to' if agree else 'refused'} the recall of "
-                                      f"{delivery.document.symbol}" + (f": {reason}" if reason else ""))
+    if not agree:
+        msgid = gettext_noop("%(unit)s refused the recall of %(symbol)s: %(reason)s")
+    elif reason:
+        msgid = gettext_noop("%(unit)s agreed to the recall of %(symbol)s: %(reason)s")
+    else:
+        msgid = gettext_noop("%(unit)s agreed to the recall of %(symbol)s")
+    notify_unit(delivery.sender_unit, msgid, {"unit": unit.name, "symbol": delivery.document.symbol, "reason": reason})
     record(actor=actor, action="delivery.recall_agree" if agree else "delivery.recall_refuse", obj=delivery,
            unit=unit, data={"reason": reason})
     return delivery

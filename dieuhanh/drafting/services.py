@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import has_role_in, require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.notifications import label, notify_unit, notify_user
 from dieuhanh.core.pdf import long_date
 from dieuhanh.core.text import nfc
 from dieuhanh.documents import services as doc_services
@@ -244,11 +245,11 @@ def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question="
     if draft.status == DraftStatus.NOT_SUBMITTED:
         draft.status = DraftStatus.CONSULTING
         draft.save(update_fields=["status", "updated_at"])
-    message = f"Xin ý kiến về dự thảo {_label(draft)} trước ngày {due_date:%d/%m/%Y}"
+    msgid, due = gettext_noop("Your opinion is asked on draft %(draft)s by %(date)s"), f"{due_date:%d/%m/%Y}"
     for uid in user_ids:
-        _notify(users[uid], message, draft)
+        _notify(users[uid], draft, msgid, date=due)
     for uid in unit_ids:
-        _notify(units[uid], message, draft)
+        _notify(units[uid], draft, msgid, date=due)
     record(actor=actor, action="draft.consult", obj=consultation, unit=draft.unit,
            data={"draft": draft.pk, "users": user_ids, "units": unit_ids, "due_date": due_date})
     return consultation
@@ -280,7 +281,7 @@ def give_opinion(*, actor, opinion, answer):
         raise ValidationError({"answer": _("At most %(n)s characters.") % {"n": 20000}})
     opinion.answer, opinion.answered_by, opinion.answered_at = answer, actor, timezone.now()
     opinion.save(update_fields=["answer", "answered_by", "answered_at"])
-    _notify(draft.created_by, f"Đã có ý kiến về dự thảo {_label(draft)}", draft)
+    _notify(draft.created_by, draft, gettext_noop("An opinion was given on draft %(draft)s"))
     record(actor=actor, action="draft.opinion", obj=opinion, unit=draft.unit, data={"draft": draft.pk})
     return opinion
 
@@ -315,17 +316,18 @@ def _add_step(draft, *, assignee, action, routed_by, state, order=None):
                                state=state, routed_by=routed_by, version=latest_version(draft))
 
 
-def _notify(target, message, draft):
-    """Tell a person or a unit about ``draft``: a link to it, and its confidentiality (no mail, and text withheld
-    off the closed network, when it is secret)."""
+def _notify(target, draft, msgid, **params):
+    """Tell a person or a unit about ``draft`` (``msgid``'s %(draft)s: its label): a link to it, and its
+    confidentiality (no mail, and text withheld off the closed network, when it is secret)."""
     from dieuhanh.units.models import Unit
 
     send = notify_unit if isinstance(target, Unit) else notify_user
-    send(target, message, _link(draft), confidentiality=draft.confidentiality)
+    send(target, msgid, {"draft": _label(draft), **params}, link=_link(draft), confidentiality=draft.confidentiality)
 
 
 def _tell(step, draft):
-    _notify(step.assignee, f"Dự thảo {_label(draft)} chờ anh/chị xử lý ({step.get_action_display()})", draft)
+    _notify(step.assignee, draft, gettext_noop("Draft %(draft)s awaits you (%(action)s)"),
+            action=label(StepAction(step.action).label))
 
 
 def _template_steps(template, draft):
@@ -447,8 +449,8 @@ def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAc
     else:  # signed, nothing planned after: the clerks number and issue it
         draft.status = DraftStatus.SIGNED
         draft.save(update_fields=["status", "updated_at"])
-        _notify(draft.unit, f"Dự thảo {_label(draft)} đã ký, chờ cấp số", draft)
-        _notify(draft.created_by, f"Dự thảo {_label(draft)} đã được ký", draft)
+        _notify(draft.unit, draft, gettext_noop("Draft %(draft)s is signed and awaits a number"))
+        _notify(draft.created_by, draft, gettext_noop("Draft %(draft)s has been signed"))
     record(actor=actor, action=f"draft.step.{taken}", obj=step, unit=draft.unit,
            data={"draft": draft.pk, "round": step.round, "order": step.order,
                  "next": nxt.assignee_id if nxt else None, "signature": signature.pk if signature else None,
@@ -481,7 +483,7 @@ def return_draft(*, actor, step, reason, to_step_id=None):
         # the round's signatures are void once the drafter has it back
         Signature.objects.filter(draft=draft, withdrawn_at__isnull=True, organization=False).update(
             withdrawn_at=now, withdrawn_reason="Trả lại người soạn thảo")
-        _notify(draft.created_by, f"Dự thảo {_label(draft)} bị trả lại: {reason[:200]}", draft)
+        _notify(draft.created_by, draft, gettext_noop("Draft %(draft)s was returned: %(reason)s"), reason=reason[:200])
         record(actor=actor, action="draft.return", obj=draft, unit=draft.unit,
                data={"round": draft.round, "step": step.order, "reason": reason})
         return None
@@ -500,7 +502,8 @@ def return_draft(*, actor, step, reason, to_step_id=None):
                                                                     withdrawn_reason="Trả lại bước trước")
     again = _add_step(draft, assignee=target.assignee, action=target.action, routed_by=actor,
                       state=StepState.CURRENT)
-    _notify(again.assignee, f"Dự thảo {_label(draft)} được trả lại để xử lý lại: {reason[:200]}", draft)
+    _notify(again.assignee, draft, gettext_noop("Draft %(draft)s is back with you to redo: %(reason)s"),
+            reason=reason[:200])
     record(actor=actor, action="draft.rollback", obj=draft, unit=draft.unit,
            data={"round": draft.round, "from": step.order, "to": target.order, "reason": reason})
     return again
@@ -553,7 +556,8 @@ def refuse_number(*, actor, draft, reason):
     reason = _reason(reason)
     draft.status = DraftStatus.NUMBER_REFUSED
     draft.save(update_fields=["status", "updated_at"])
-    _notify(draft.created_by, f"Văn thư từ chối cấp số dự thảo {_label(draft)}: {reason[:200]}", draft)
+    _notify(draft.created_by, draft, gettext_noop("The clerk refused to number draft %(draft)s: %(reason)s"),
+            reason=reason[:200])
     record(actor=actor, action="draft.refuse_number", obj=draft, unit=draft.unit, data={"reason": reason})
     return draft
 

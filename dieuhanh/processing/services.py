@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.notifications import label, notify_unit, notify_user
 from dieuhanh.core.text import nfc
 from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import DeliveryStatus, Document, IncomingEntry
@@ -102,13 +103,18 @@ def _create_children(*, actor, parent, handlers, direction, deadline, on_behalf_
             status=FlowStatus.PENDING, status_at=now,
         )
         flows.append(flow)
-        message = f"{parent.entry.document.symbol or parent.entry.document.subject[:80]}: " \
-                  f"{flow.get_role_display()}" + (f", hạn {deadline:%d/%m/%Y}" if deadline else "")
+        params = {"document": parent.entry.document.symbol or parent.entry.document.subject[:80],
+                  "role": label(FlowRole(flow.role).label)}
+        if deadline:
+            msgid, params["deadline"] = gettext_noop("%(document)s: %(role)s, deadline %(deadline)s"), \
+                f"{deadline:%d/%m/%Y}"
+        else:
+            msgid = gettext_noop("%(document)s: %(role)s")
         if flow.handler_user_id:
-            notify_user(flow.handler_user, message, link=f"/processing/flows/{flow.pk}/",
+            notify_user(flow.handler_user, msgid, params, link=f"/processing/flows/{flow.pk}/",
                         confidentiality=_secrecy(flow))
         else:
-            notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/",
+            notify_unit(flow.handler_unit, msgid, params, link=f"/processing/flows/{flow.pk}/",
                         confidentiality=_secrecy(flow))
     return flows
 
@@ -257,8 +263,9 @@ def _end_open_below(flow, status, reason=""):
         child.reason = reason
         child.save(update_fields=["status", "status_at", "completed_at", "reason"])
         if child.handler_user_id:
-            notify_user(child.handler_user, f"{child.get_status_display()}: {flow.entry.document.subject[:120]}",
-                        confidentiality=_secrecy(flow))
+            notify_user(child.handler_user, gettext_noop("%(status)s: %(subject)s"),
+                        {"status": label(FlowStatus(child.status).label),
+                         "subject": flow.entry.document.subject[:120]}, confidentiality=_secrecy(flow))
 
 
 @transaction.atomic
@@ -278,7 +285,8 @@ def return_flow(*, actor, flow, reason):
     if flow.role == FlowRole.LEAD:
         # a returned lead no longer counts: if the other leads have all completed, the level is done
         _complete_if_leads_done(flow.parent, actor)
-    notify_user(flow.assigned_by, f"Returned by {flow.handler_name}: {reason}", link=f"/processing/flows/{flow.pk}/",
+    notify_user(flow.assigned_by, gettext_noop("Returned by %(handler)s: %(reason)s"),
+                {"handler": flow.handler_name, "reason": reason}, link=f"/processing/flows/{flow.pk}/",
                 confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.return", obj=flow, unit=flow.unit, data={"reason": reason})
     return flow
@@ -321,7 +329,8 @@ def _propagate(flow, actor):
         delivery = flow.entry.delivery
         if delivery is not None and delivery.status not in (DeliveryStatus.DONE, DeliveryStatus.RECALL_AGREED):
             _set_status(delivery, DeliveryStatus.DONE, actor, "processing completed")
-            notify_unit(delivery.sender_unit, f"{flow.unit.name} completed {flow.entry.document.symbol}",
+            notify_unit(delivery.sender_unit, gettext_noop("%(unit)s completed %(symbol)s"),
+                        {"unit": flow.unit.name, "symbol": flow.entry.document.symbol},
                         confidentiality=_secrecy(flow))
         return
     if flow.role == FlowRole.LEAD:
@@ -371,7 +380,8 @@ def request_extension(*, actor, flow, new_deadline, reason):
         raise ValidationError({"new_deadline": _("An extension request is already pending.")})
     req = ExtensionRequest.objects.create(flow=flow, requested_by=actor, current_deadline=flow.deadline,
                                           requested_deadline=new_deadline, reason=reason)
-    notify_user(flow.assigned_by, f"Extension requested by {flow.handler_name} to {new_deadline:%d/%m/%Y}",
+    notify_user(flow.assigned_by, gettext_noop("Extension requested by %(handler)s to %(deadline)s"),
+                {"handler": flow.handler_name, "deadline": f"{new_deadline:%d/%m/%Y}"},
                 link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.extension_request", obj=flow, unit=flow.unit,
            data={"to": str(new_deadline), "reason": reason})
@@ -404,11 +414,14 @@ def decide_extension(*, actor, request, approve, note=""):
         flow.extensions += 1
         flow.save(update_fields=["deadline", "extensions"])
     target = flow.handler_user
-    message = f"Extension {'approved' if approve else 'refused'}: {flow.entry.document.subject[:100]}"
+    msgid = gettext_noop("Extension approved: %(subject)s") if approve else \
+        gettext_noop("Extension refused: %(subject)s")
+    params = {"subject": flow.entry.document.subject[:100]}
     if target:
-        notify_user(target, message, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
+        notify_user(target, msgid, params, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
     else:
-        notify_unit(flow.handler_unit, message, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
+        notify_unit(flow.handler_unit, msgid, params, link=f"/processing/flows/{flow.pk}/",
+                    confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.extension_" + ("approve" if approve else "refuse"), obj=flow, unit=flow.unit,
            data={"request": req.pk})
     return req
@@ -434,25 +447,26 @@ def send_reminders(today=None):
                                  deadline__lte=horizon)
              .select_related("entry__document", "handler_user", "handler_unit", "assigned_by"))
     for flow in flows.iterator(chunk_size=500):
+        params = {"deadline": f"{flow.deadline:%d/%m/%Y}", "subject": flow.entry.document.subject[:150]}
         if flow.deadline < today:
-            kind, target, text = "overdue", flow.assigned_by, f"Overdue since {flow.deadline:%d/%m/%Y}: " \
-                                                               f"{flow.handler_name}"
+            kind, target, msgid = "overdue", flow.assigned_by, gettext_noop(
+                "Overdue since %(deadline)s: %(handler)s: %(subject)s")
+            params["handler"] = flow.handler_name
         elif flow.deadline == today:
-            kind, target, text = "due_today", None, "Due today"
+            kind, target, msgid = "due_today", None, gettext_noop("Due today: %(subject)s")
         else:
-            kind, target, text = "due_soon", None, f"Due on {flow.deadline:%d/%m/%Y}"
+            kind, target, msgid = "due_soon", None, gettext_noop("Due on %(deadline)s: %(subject)s")
         try:
             with transaction.atomic():
                 Reminder.objects.create(flow=flow, kind=kind, deadline=flow.deadline)
-                message = f"{text}: {flow.entry.document.subject[:150]}"
                 link = f"/processing/flows/{flow.pk}/"
                 secrecy = _secrecy(flow)
                 if target is not None:
-                    notify_user(target, message, link=link, confidentiality=secrecy)
+                    notify_user(target, msgid, params, link=link, confidentiality=secrecy)
                 elif flow.handler_user_id:
-                    notify_user(flow.handler_user, message, link=link, confidentiality=secrecy)
+                    notify_user(flow.handler_user, msgid, params, link=link, confidentiality=secrecy)
                 else:
-                    notify_unit(flow.handler_unit, message, link=link, confidentiality=secrecy)
+                    notify_unit(flow.handler_unit, msgid, params, link=link, confidentiality=secrecy)
                 record(actor=None, action=f"flow.reminder_{kind}", obj=flow, unit=flow.unit)
             sent += 1
         except IntegrityError:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.models import Membership, User
 from dieuhanh.accounts.policy import forget, require
@@ -543,8 +544,13 @@ def _step_deliveries(decision, unit, items, actor, at):
                 for d in chunk], batch_size=2000)
         counts["redirected"] += len(moving)
         counts["withdrawn"] += len(dropping)
+    if symbol:
+        msgid = gettext_noop("Documents sent to %(unit)s were passed to its successor under decision %(symbol)s.")
+    else:
+        msgid = gettext_noop("Documents sent to %(unit)s were passed to its successor under reorganization "
+                             "decision no. %(number)s.")
     for sender in Unit.objects.filter(pk__in=senders):
-        notify_unit(sender, f"Văn bản gửi {unit.name} đã được chuyển đến đơn vị kế thừa theo {basis}.")
+        notify_unit(sender, msgid, {"unit": unit.name, "symbol": symbol, "number": decision.pk})
     return counts
 
 

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_unit, notify_user
+from dieuhanh.core.notifications import label, notify_unit, notify_user
 from dieuhanh.core.text import nfc
 from dieuhanh.documents.models import Document
 from dieuhanh.documents.services import _blobs
@@ -48,11 +49,16 @@ def _link(task):
     return f"/tasks/{task.pk}/"
 
 
-def _tell_executor(task, message):
+def _tell_executor(task, msgid, params):
     if task.lead_user_id:
-        notify_user(task.lead_user, message, link=_link(task))
+        notify_user(task.lead_user, msgid, params, link=_link(task))
     else:
-        notify_unit(task.executing_unit, message, link=_link(task))
+        notify_unit(task.executing_unit, msgid, params, link=_link(task))
+
+
+def _about_report(report, task):
+    """The params of a message about a report: its kind (a label, translated when shown) and the task's title."""
+    return {"kind": label(ReportKind(report.kind).label), "title": task.title[:200]}
 
 
 def _set(task, status):
@@ -169,10 +175,12 @@ def assign_task(*, actor, unit, title, start_date, deadline, description="", uni
             CoHandler.objects.create(task=task, **c)
         for blob, name, _is_main in blobs:
             TaskFile.objects.create(task=task, blob=blob, name=name[:255])
-        _tell_executor(task, f"New task: {title[:200]} (deadline {deadline:%d/%m/%Y})")
+        _tell_executor(task, gettext_noop("New task: %(title)s (deadline %(deadline)s)"),
+                       {"title": title[:200], "deadline": f"{deadline:%d/%m/%Y}"})
         for c in cos:
             if "user" in c:
-                notify_user(c["user"], f"Co-handling: {title[:200]}", link=_link(task))
+                notify_user(c["user"], gettext_noop("Co-handling: %(title)s"), {"title": title[:200]},
+                            link=_link(task))
         record(actor=actor, action="task.assign", obj=task, unit=unit,
                data={"executing_unit": executing_unit.pk, "lead_user": lead.pk if lead else None,
                      "deadline": str(deadline), "parent": parent.pk if parent else None})
@@ -238,11 +246,12 @@ def submit_report(*, actor, task, kind, text, percent=None, difficulties="", pro
         _set(task, TaskStatus.IN_PROGRESS)
     else:
         _set(task, PROPOSED[kind])
-        target = "the executing unit's leader" if stage == Stage.AWAITING_UNIT_LEADER else "the assigner"
         if stage == Stage.AWAITING_ASSIGNER:
-            notify_user(task.assigned_by, f"{report.get_kind_display()}: {task.title[:200]}", link=_link(task))
-        else:
-            notify_unit(task.executing_unit, f"Awaiting {target}: {task.title[:200]}", link=_link(task))
+            notify_user(task.assigned_by, gettext_noop("%(kind)s: %(title)s"), _about_report(report, task),
+                        link=_link(task))
+        else:  # awaiting the executing unit's leader
+            notify_unit(task.executing_unit, gettext_noop("Awaiting the executing unit's leader: %(title)s"),
+                        {"title": task.title[:200]}, link=_link(task))
     task.save()
     record(actor=actor, action="task.report", obj=task, unit=task.executing_unit,
            data={"report": report.pk, "kind": kind, "percent": percent})
@@ -264,10 +273,11 @@ def decide_report(*, actor, report, approve, note=""):
     if not approve:
         report.stage = Stage.REFUSED
         _set(task, TaskStatus.IN_PROGRESS)
-        _tell_executor(task, f"Refused: {report.get_kind_display()} — {task.title[:200]}")
+        _tell_executor(task, gettext_noop("Refused: %(kind)s — %(title)s"), _about_report(report, task))
     elif report.stage == Stage.AWAITING_UNIT_LEADER:
         report.stage, report.unit_decided_by = Stage.AWAITING_ASSIGNER, actor
-        notify_user(task.assigned_by, f"{report.get_kind_display()}: {task.title[:200]}", link=_link(task))
+        notify_user(task.assigned_by, gettext_noop("%(kind)s: %(title)s"), _about_report(report, task),
+                    link=_link(task))
     else:
         report.stage, report.assigner_decided_by = Stage.APPROVED, actor
         if report.kind == ReportKind.COMPLETE:
@@ -278,7 +288,7 @@ def decide_report(*, actor, report, approve, note=""):
             task.deadline = report.proposed_deadline
             task.extensions += 1
             _set(task, TaskStatus.IN_PROGRESS)
-        _tell_executor(task, f"Approved: {report.get_kind_display()} — {task.title[:200]}")
+        _tell_executor(task, gettext_noop("Approved: %(kind)s — %(title)s"), _about_report(report, task))
     report.save()
     task.save()
     record(actor=actor, action="task.decide", obj=task, unit=task.assigning_unit,
@@ -350,12 +360,15 @@ def send_reminders(today=None):
         try:
             with transaction.atomic():
                 Reminder.objects.create(task=task, kind=kind, deadline=task.deadline)
+                params = {"deadline": f"{task.deadline:%d/%m/%Y}", "subject": task.title[:150]}
                 if kind == "overdue":
-                    notify_user(task.assigned_by, f"Overdue since {task.deadline:%d/%m/%Y}: {task.title[:150]} "
-                                                  f"({task.executor_name})", link=_link(task))
+                    notify_user(task.assigned_by,
+                                gettext_noop("Overdue since %(deadline)s: %(subject)s (%(executor)s)"),
+                                {**params, "executor": task.executor_name}, link=_link(task))
+                elif kind == "due_today":
+                    _tell_executor(task, gettext_noop("Due today: %(subject)s"), params)
                 else:
-                    _tell_executor(task, f"{'Due today' if kind == 'due_today' else 'Due on'} "
-                                         f"{task.deadline:%d/%m/%Y}: {task.title[:150]}")
+                    _tell_executor(task, gettext_noop("Due on %(deadline)s: %(subject)s"), params)
                 record(actor=None, action=f"task.reminder_{kind}", obj=task, unit=task.executing_unit)
             sent += 1
         except IntegrityError:

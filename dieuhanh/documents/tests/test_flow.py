@@ -123,7 +123,30 @@ def test_return_with_reason(exchange):
     services.return_delivery(actor=org.clerk_b, delivery=delivery, reason="Sai nơi nhận")
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.REFUSED and delivery.reason == "Sai nơi nhận"
-    assert Notification.objects.filter(unit=org.a, message__contains="Sai nơi nhận").exists()
+    assert Notification.objects.filter(unit=org.a, params__reason="Sai nơi nhận").exists()
+
+
+def test_a_notification_reads_in_the_language_of_whoever_opens_it(exchange, client, api_client):
+    from django.conf import settings
+    from django.utils import translation
+
+    from conftest import PASSWORD
+
+    org = exchange.org
+    doc = services.issue_document(actor=org.clerk_a, document=exchange.outgoing())
+    with translation.override("en"):  # the recipient's clerk works in English
+        services.return_delivery(actor=org.clerk_b, delivery=doc.deliveries.get(recipient_unit=org.b),
+                                 reason="Sai nơi nhận")
+    note = Notification.objects.get(unit=org.a)
+    assert (note.msgid, note.params) == ("%(unit)s returned %(symbol)s: %(reason)s",
+                                         {"unit": org.b.name, "symbol": doc.symbol, "reason": "Sai nơi nhận"})
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    api = api_client.as_user(org.clerk_a)
+    for language, text in (("vi", f"{org.b.name} đã trả lại văn bản {doc.symbol}: Sai nơi nhận"),
+                           ("en", f"{org.b.name} returned {doc.symbol}: Sai nơi nhận")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        assert text in client.get("/notifications/").content.decode()
+        assert api.get("/api/v1/notifications").json()[0]["message"] == text
 
 
 def test_cancel_withdraws_from_queues_and_frees_the_number_for_explicit_reuse(exchange):
@@ -131,7 +154,7 @@ def test_cancel_withdraws_from_queues_and_frees_the_number_for_explicit_reuse(ex
     doc = services.issue_document(actor=org.clerk_a, document=exchange.outgoing())
     services.cancel_issue(actor=org.clerk_a, document=doc, reason="Nhầm nơi nhận")
     assert selectors.awaiting_receipt(org.b).items == []
-    assert Notification.objects.filter(unit=org.b, message__contains="Nhầm nơi nhận").exists()
+    assert Notification.objects.filter(unit=org.b, params__reason="Nhầm nơi nhận").exists()
     nxt = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Khác"))
     assert nxt.number == 2  # never reused implicitly
     report = selectors.check_series(doc.series)

@@ -288,3 +288,19 @@ def test_external_signer_hook_signs_without_the_server_holding_the_key(drafting,
     results = pades.validate(read(services.current_pdf(draft)), sig_services.trust_pems())
     assert results[0]["signer"] == d.deputy.full_name and results[0]["valid"]
     assert token_hook.CALLS == 1
+
+
+def test_sign_flow_notifications_read_in_the_readers_language(drafting):
+    from django.utils import translation
+
+    from dieuhanh.core.models import Notification
+
+    d = drafting
+    draft = d.new_draft()
+    services.submit(actor=d.spec, draft=draft, next_user_id=d.deputy.pk, next_action="review")
+    note = Notification.objects.filter(user=d.deputy).latest("id")
+    assert note.params == {"draft": f"«{draft.subject[:120]}»", "action": {"label": "Review"}}
+    with translation.override("vi"):
+        assert note.text() == f"Dự thảo «{draft.subject[:120]}» chờ anh/chị xử lý (Xem xét)"
+    with translation.override("en"):
+        assert note.text() == f"Draft «{draft.subject[:120]}» awaits you (Review)"

@@ -113,7 +113,6 @@ def test_counters_and_notifications_api(received, api_client):
     flows = api.get("/api/v1/processing/flows?kind=processing").json()["items"]
     assert len(flows) == rows["/processing/?kind=processing"]
     assert api.get("/api/v1/notifications/unread").json() == {"unread": 1, "capped": False}
-    assert "Chủ trì" in api.get("/api/v1/notifications").json()[0]["message"] or \
-        "Lead" in api.get("/api/v1/notifications").json()[0]["message"]
+    assert api.get("/api/v1/notifications").json()[0]["message"] == f"{r.entry.document.symbol}: Chủ trì"
     assert api.post("/api/v1/notifications/seen").status_code == 204
     assert api.get("/api/v1/notifications/unread").json()["unread"] == 0

@@ -1,5 +1,7 @@
 import datetime
 
+from django.utils import translation
+
 from dieuhanh.core.models import Notification
 from dieuhanh.processing import services
 from dieuhanh.processing.calendar import add_working_days
@@ -14,13 +16,19 @@ def test_reminders_before_at_and_after_the_deadline_once_each(received):
     Notification.objects.all().delete()
     assert services.send_reminders(today) == 1
     assert services.send_reminders(today) == 0  # never twice
-    assert Notification.objects.get(user=r.spec_b).message.startswith("Due on")
+    soon = Notification.objects.get(user=r.spec_b)
+    with translation.override("en"):
+        assert soon.text().startswith(f"Due on {deadline:%d/%m/%Y}: ")
+    with translation.override("vi"):
+        assert soon.text().startswith(f"Hạn xử lý {deadline:%d/%m/%Y}: ")
     assert services.send_reminders(deadline) == 1
-    assert Notification.objects.filter(user=r.spec_b, message__startswith="Due today").count() == 1
+    assert Notification.objects.filter(user=r.spec_b, msgid="Due today: %(subject)s").count() == 1
     after = deadline + datetime.timedelta(days=1)
     assert services.send_reminders(after) == 1
-    escalation = Notification.objects.get(user=r.org.leader_b, message__startswith="Overdue")
-    assert r.spec_b.full_name in escalation.message
+    escalation = Notification.objects.get(user=r.org.leader_b, msgid__startswith="Overdue")
+    assert escalation.params["handler"] == r.spec_b.full_name
+    with translation.override("en"):
+        assert escalation.text().startswith(f"Overdue since {deadline:%d/%m/%Y}: {r.spec_b.full_name}: ")
 
 
 def test_completed_flows_get_no_reminders(received):

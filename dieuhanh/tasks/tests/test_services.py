@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.core.models import Notification
@@ -20,7 +21,12 @@ def test_one_task_per_unit_and_notifications(work):
     tasks = assign(work)
     assert [t.executing_unit for t in tasks] == [work.org.a1, work.ad2]
     assert all(t.status == "not_started" for t in tasks)
-    assert Notification.objects.filter(unit=work.ad2, message__startswith="New task").exists()
+    new = Notification.objects.get(unit=work.ad2, msgid="New task: %(title)s (deadline %(deadline)s)")
+    assert new.params == {"title": tasks[1].title, "deadline": f"{tasks[1].deadline:%d/%m/%Y}"}
+    with translation.override("en"):
+        assert new.text().startswith("New task: ")
+    with translation.override("vi"):
+        assert new.text().startswith("Nhiệm vụ mới: ")
     assert AuditEvent.objects.filter(action="task.assign").count() == 2
 
 
@@ -132,9 +138,11 @@ def test_reminders_once_and_escalation(work):
     (task,) = assign(work, unit_ids=[work.ad2.pk], deadline=work.today)
     Notification.objects.all().delete()
     assert services.send_reminders(work.today) == 1 and services.send_reminders(work.today) == 0
-    assert Notification.objects.filter(unit=work.ad2, message__startswith="Due today").exists()
+    assert Notification.objects.filter(unit=work.ad2, msgid="Due today: %(subject)s").exists()
     assert services.send_reminders(work.today + datetime.timedelta(days=1)) == 1
-    assert Notification.objects.filter(user=work.org.leader_a, message__startswith="Overdue").exists()
+    overdue = Notification.objects.get(user=work.org.leader_a, msgid__startswith="Overdue")
+    with translation.override("en"):
+        assert overdue.text() == f"Overdue since {work.today:%d/%m/%Y}: {task.title} ({task.executor_name})"
 
 
 def test_counters_and_tracker(work):
