@@ -216,6 +216,34 @@ class RecordMergeIn(Schema):
     duplicate_ids: list[int] = Field(..., min_length=1, max_length=services.MAX_BULK)
 
 
+class RecordMarkOut(Schema):
+    id: int
+    unit_id: int
+    document: RecordDocBase
+    kept_id: int
+    kept_symbol: str
+    marked_by: str
+    marked_at: datetime.datetime
+
+
+class RecordMarkPage(Schema):
+    items: list[RecordMarkOut]
+    next_cursor: str | None
+
+
+class RecordUnmarkIn(Schema):
+    unit_id: int
+    document_id: int = Field(..., description="The document marked as a duplicate")
+    # checked by the service (required, at most 500 characters), so a bad reason is a 400 naming "reason"
+    reason: str = ""
+
+
+class RecordUnmarkOut(Schema):
+    document_id: int
+    unit_id: int
+    kept_id: int
+
+
 class DocPage(Schema):
     items: list[DocOut]
     next_cursor: str | None
@@ -295,6 +323,7 @@ class LoanOut(Schema):
     lent_at: datetime.datetime
     due_on: datetime.date | None
     returned_at: datetime.datetime | None
+    reminded_on: datetime.date | None = Field(None, description="When the daily job last reminded it overdue")
 
 
 class LoanPage(Schema):
@@ -394,7 +423,7 @@ def deposit_out(d):
 def loan_out(loan):
     return {"id": loan.pk, "file_id": loan.file_id, "file_code": loan.file.code, "borrower_id": loan.borrower_id,
             "borrower_name": loan.borrower_name, "purpose": loan.purpose, "lent_at": loan.lent_at,
-            "due_on": loan.due_on, "returned_at": loan.returned_at}
+            "due_on": loan.due_on, "returned_at": loan.returned_at, "reminded_on": loan.reminded_on}
 
 
 def decision_out(d):
@@ -618,6 +647,36 @@ def merge_duplicates(request, payload: RecordMergeIn):
     n = services.mark_duplicates(actor=request.user, unit=unit, year=payload.year, kept_id=payload.kept_id,
                                  duplicate_ids=payload.duplicate_ids)
     return {"marked": n, "progress": selectors.progress(unit, payload.year)}
+
+
+def _doc_base(d):
+    return {"id": d.pk, "symbol": d.symbol, "issued_on": d.issued_on, "type": d.document_type.name,
+            "subject": d.subject, "issuer": d.issuer_name}
+
+
+@router.get("/records/duplicates/marks", response=RecordMarkPage,
+            summary="Documents of a unit's year marked as duplicates (newest first, keyset pages)")
+def duplicate_marks(request, unit_id: int, year: int | None = Query(None, ge=1945, le=2200),
+                    cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    unit = _unit(request, unit_id)
+    page = selectors.duplicate_marks_page(request.user, unit, _year(year), cursor=cursor, limit=limit)
+    return {"items": [{"id": m.pk, "unit_id": m.unit_id, "document": _doc_base(m.document), "kept_id": m.kept_id,
+                       "kept_symbol": m.kept.symbol, "marked_by": m.marked_by.full_name or m.marked_by.username,
+                       "marked_at": m.marked_at} for m in page.items],
+            "next_cursor": page.next_cursor}
+
+
+@router.post("/records/duplicates/undo", response=RecordUnmarkOut,
+             summary="Undo a duplicate mark (reason required): the document returns to the workbench")
+def duplicate_unmark(request, payload: RecordUnmarkIn):
+    # shaped like the merge (POST /records/duplicates): the unit and the document in the body
+    unit = _unit(request, payload.unit_id)
+    mark = selectors.mark_of(unit, payload.document_id)
+    if mark is None:
+        raise ValidationError({"document_id": _("Document %(id)s is not marked as a duplicate in %(unit)s.") % {
+            "id": payload.document_id, "unit": unit.name}})
+    services.unmark_duplicate(actor=request.user, mark=mark, reason=payload.reason)
+    return {"document_id": mark.document_id, "unit_id": mark.unit_id, "kept_id": mark.kept_id}
 
 
 @router.get("/records/progress", response=ProgressOut, summary="Share of a unit's documents of a year filed")

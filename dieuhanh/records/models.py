@@ -215,9 +215,14 @@ class Loan(models.Model):
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    # The day the daily job last reminded the borrower and the archive that the loan is overdue (at most once a day).
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["file", "id"])]
+        indexes = [models.Index(fields=["file", "id"]),
+                   # the daily reminder job reads the loans not returned past their due date
+                   models.Index(fields=["due_on"], condition=models.Q(returned_at__isnull=True),
+                                name="loan_open_due_on")]
 
 
 class DispositionDecision(models.Model):

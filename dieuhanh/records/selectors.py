@@ -74,6 +74,32 @@ def file_page(unit, year=None, status=None, cursor=None, limit=50):
     return keyset_page(files_of(unit, year, status), ["code", "id"], cursor=cursor, limit=limit)
 
 
+def reader_units(user):
+    """The units whose record files the person reads on the records index: every unit of
+    ``documents.policy.reader_unit_ids`` (their own units and those whose collection passed to one of them,
+    decision 0025) that ``policy.can_view_records`` allows, as on the file pages. A query per unit at most (the
+    successor chain of an old unit), none per file."""
+    from dieuhanh.documents.policy import reader_unit_ids
+    from dieuhanh.units.models import Unit
+
+    from . import policy
+
+    ids = reader_unit_ids(user)
+    if not ids:
+        return []
+    return [u for u in Unit.objects.filter(pk__in=ids).order_by("depth", "sort_key", "id")
+            if policy.can_view_records(user, u)]
+
+
+def reader_file_page(units, year=None, cursor=None, limit=50):
+    """The record files of ``units`` (see ``reader_units``) by code, as keyset pages; each row carries its unit
+    (joined, no query per row)."""
+    qs = RecordFile.objects.filter(unit__in=[u.pk for u in units]).select_related("retention", "unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return keyset_page(qs, ["code", "id"], cursor=cursor, limit=limit)
+
+
 def items_of(file):
     return list(FileItem.objects.filter(file=file).select_related("document", "document__document_type")
                 .order_by("doc_date", "document_id"))
@@ -291,6 +317,20 @@ def duplicate_groups(user, unit, year, limit=50):
             kept = next((d for d in members if d.filed), members[0])
             groups.append(DuplicateGroup(members, reasons, kept))
     return groups
+
+
+def duplicate_marks_page(user, unit, year, cursor=None, limit=50):
+    """The unit's duplicate marks on its documents of ``year``, newest first, only on documents the person may open
+    (keyset pages): what the workbench offers to undo. Each row joins both documents and the person who marked."""
+    docs = unit_documents(unit, year).filter(visible_documents_q(user)).values("pk")
+    qs = (DuplicateMark.objects.filter(unit=unit, document__in=docs)
+          .select_related("document", "document__document_type", "kept", "marked_by"))
+    return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+
+
+def mark_of(unit, document_id):
+    """The unit's duplicate mark on a document, or None."""
+    return DuplicateMark.objects.select_related("unit").filter(unit=unit, document_id=document_id).first()
 
 
 def file_counts(unit, year):

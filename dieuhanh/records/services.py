@@ -13,13 +13,15 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from dieuhanh.accounts.models import Membership
+from dieuhanh.accounts.models import Membership, Role
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
+from dieuhanh.core.notifications import notify_user
 from dieuhanh.core.text import nfc
 from dieuhanh.documents import storage
 from dieuhanh.documents.freeze import require_files_not_frozen, require_not_frozen
@@ -475,6 +477,48 @@ def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
     return len(ids)
 
 
+@transaction.atomic
+def unmark_duplicate(*, actor, mark, reason):
+    """Undo a duplicate mark: the document counts for the unit again and returns to its workbench (decision 0027).
+    The same people as for marking (the unit's keepers, who may open the document); a reason is required and kept
+    in the audit event with what the mark said (the mark row goes, so the document can be marked again later).
+    The undo restores the state the mark was made from, so it is refused while the copy is frozen or sits in one
+    of the unit's files (only data made outside the rules puts it there: ``attach_documents`` refuses a marked
+    copy and ``close_file`` a file holding one); the error names the file and says what to do."""
+    require(policy.can_keep(actor, mark.unit), _("Only the unit's clerks and specialists keep its records."))
+    errors = {}
+    reason = _text({"reason": reason}, errors, "reason", 500, required=True)
+    _raise(errors)
+    locked = DuplicateMark.objects.select_for_update().filter(pk=mark.pk).first()
+    if locked is None:
+        raise ValidationError({"mark": _("This duplicate mark was already undone.")})
+    mark = locked
+    # lock the document as marking does, so an undo and a new mark of the same copy follow one another
+    document = (Document.objects.select_for_update(of=("self",)).select_related("issuing_unit")
+                .filter(pk=mark.document_id).first())
+    if document is None or not can_view_document(actor, document):
+        raise ValidationError({"mark": _("Document %(id)s does not exist or you cannot open it.") % {
+            "id": mark.document_id}})
+    require_not_frozen(document)
+    filed = (FileItem.objects.filter(document=document, file__unit=mark.unit)
+             .exclude(file__status=FileStatus.DESTROYED).select_related("file").order_by("file__code").first())
+    if filed is not None:
+        file = filed.file
+        if file.status == FileStatus.OPEN:
+            message = _("Document %(id)s, marked as a duplicate, is in file %(code)s; take it out of the file "
+                        "first, then undo the mark.")
+        else:
+            message = _("Document %(id)s, marked as a duplicate, is in file %(code)s, which is %(status)s; the "
+                        "mark cannot be undone while that file holds it.")
+        raise ValidationError({"mark": message % {"id": document.pk, "code": file.code,
+                                                  "status": file.get_status_display().lower()}})
+    record(actor=actor, action="records.unmark_duplicate", obj=document, unit=mark.unit,
+           data={"document": mark.document_id, "kept": mark.kept_id, "marked_by": mark.marked_by_id,
+                 "marked_at": mark.marked_at.isoformat(), "reason": reason})
+    mark.delete()
+    return document
+
+
 def expiry(end_date, retention):
     """Retention runs from 1 January of the year after the work ended; permanent files never expire."""
     if retention.years is None or end_date is None:
@@ -813,3 +857,69 @@ def destroy_files(*, actor, decision):
     record(actor=actor, action="records.destroy", obj=decision, unit=decision.unit,
            data={"number": decision.number, "files": [f.code for f in files]})
     return files
+
+
+# --- reminders of overdue loans (daily job) --------------------------------------------------------------------
+
+REMINDER_CODES = 10  # file codes named in an archivist's daily summary; the link lists them all
+
+
+def overdue_to_remind(today):
+    """Loans not returned, due before ``today`` and not reminded today yet."""
+    return (Loan.objects.filter(returned_at__isnull=True, due_on__lt=today)
+            .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)))
+
+
+def _archivists(unit):
+    """The people who answer for the unit's loans: the archivists of the unit, else those of the nearest unit above
+    it that has any (the agency archive). One query."""
+    rows = (Membership.objects.active().filter(role=Role.ARCHIVIST, unit__path__in=unit.ancestor_paths(),
+                                               user__is_active=True)
+            .select_related("user").order_by("-unit__depth", "user_id"))
+    nearest, people = None, {}
+    for m in rows:
+        if nearest is None:
+            nearest = m.unit_id
+        if m.unit_id == nearest:
+            people.setdefault(m.user_id, m.user)
+    return list(people.values())
+
+
+def send_loan_reminders(today=None):
+    """Remind the borrower of each loan not returned past its due date, and tell the unit's archivists which
+    loans are overdue (one summary each per unit); each loan at most once a day, however often this runs. One
+    transaction per unit: the loans are locked and re-read, so two runs at once remind nobody twice; each
+    reminder is audited (``records.loan_reminder``). Returns the number of loans reminded."""
+    from dieuhanh.units.models import Unit
+
+    today = today or timezone.localdate()
+    unit_ids = sorted(set(overdue_to_remind(today).values_list("file__unit_id", flat=True)))
+    reminded = 0
+    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("pk"):
+        with transaction.atomic():
+            # FOR UPDATE re-checks the condition after waiting: a loan another run reminded meanwhile drops out
+            loans = list(overdue_to_remind(today).filter(file__unit=unit).select_for_update(of=("self",))
+                         .select_related("file", "borrower").order_by("due_on", "id"))
+            if not loans:
+                continue
+            Loan.objects.filter(pk__in=[loan.pk for loan in loans]).update(reminded_on=today)
+            for loan in loans:
+                days = (today - loan.due_on).days
+                if loan.borrower_id and loan.borrower.is_active:
+                    link = f"/records/files/{loan.file_id}/" if policy.can_view_records(loan.borrower, unit) else ""
+                    # stored as msgid + params, rendered in the reader's language when shown (decision 0026)
+                    notify_user(loan.borrower, gettext_noop(
+                        "Overdue loan: please return file %(code)s to the archive; it was due on %(date)s."),
+                        {"code": loan.file.code, "date": f"{loan.due_on:%d/%m/%Y}"}, link=link)
+                record(actor=None, action="records.loan_reminder", obj=loan, unit=unit,
+                       data={"code": loan.file.code, "borrower": loan.borrower_name, "due_on": loan.due_on,
+                             "days_overdue": days, "on": today})
+            codes = ", ".join(loan.file.code for loan in loans[:REMINDER_CODES])
+            if len(loans) > REMINDER_CODES:
+                codes += ", …"
+            for person in _archivists(unit):
+                notify_user(person, gettext_noop("Loans of %(unit)s overdue and not returned: %(count)s (%(codes)s)."),
+                            {"unit": unit.name, "count": len(loans), "codes": codes},
+                            link=f"/records/loans/?unit={unit.pk}&show=overdue")
+            reminded += len(loans)
+    return reminded

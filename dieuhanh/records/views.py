@@ -41,6 +41,28 @@ def _pick(request):
     return units, unit, year
 
 
+def _run_fields(request, action, labels):
+    """Like ``_run``, but returns (ok, status, {field: message}) so the form shows each error beside its field;
+    the message names the field too."""
+    try:
+        message = action()
+    except ValidationError as exc:
+        errors = {}
+        if hasattr(exc, "error_dict"):
+            for field, msgs in exc.message_dict.items():
+                errors[field] = " ".join(msgs)
+                messages.error(request, f"{labels[field]}: {errors[field]}" if field in labels else errors[field])
+        else:
+            messages.error(request, " ".join(exc.messages))
+        return False, 400, errors
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You do not have permission to do this."))
+        return False, 403, {}
+    if message:
+        messages.success(request, message)
+    return True, 200, {}
+
+
 def _run(request, action):
     """Run ``action()``; returns (ok, status). Errors become a message and a 400/403 status."""
     try:
@@ -77,9 +99,13 @@ def index(request):
         ok, status = _run(request, run)
         if ok:
             return redirect(f"{request.path}?unit={unit.pk}&year={year}")
-    page = page_for_request(selectors.file_page, request, unit, year)
+    # the files of every unit the person reads records of: their own and, after a reorganization, the old units
+    # whose collection passed to one of them (decision 0025); each row names its unit
+    readable = selectors.reader_units(request.user)
+    page = page_for_request(selectors.reader_file_page, request, readable, year)
     return render(request, "records/index.html", {
         "units": units, "unit": unit, "year": year, "file_list": selectors.list_for(unit, year),
+        "readable_units": readable,
         "page": page, "progress": selectors.progress(unit, year), "counts": selectors.file_counts(unit, year),
         "retentions": selectors.retention_periods(), "can_keep": policy.can_keep(request.user, unit),
         "is_archivist": policy.is_archivist_for(request.user, unit),
@@ -214,7 +240,17 @@ def _duplicate_reasons():
 
 def _workbench_post(request, unit, year):
     """The workbench's writes: one click on a suggested file (``one`` = "file:document"), the bulk attach (the
-    chosen ``document``s to ``file``) and the merge of a duplicate group (``kept`` among the ``member``s)."""
+    chosen ``document``s to ``file``), the merge of a duplicate group (``kept`` among the ``member``s) and the undo
+    of a duplicate mark (``mark``, with a ``reason``)."""
+    if request.POST.get("action") == "unmark":
+        from .models import DuplicateMark
+
+        mark = DuplicateMark.objects.filter(pk=_int(request.POST.get("mark")) or 0, unit=unit).first()
+        if mark is None:
+            raise ValidationError({"mark": _("Choose a duplicate mark of this unit.")})
+        document = services.unmark_duplicate(actor=request.user, mark=mark, reason=request.POST.get("reason", ""))
+        return _("Document %(symbol)s is no longer marked as a duplicate; it is back among the documents in no "
+                 "file.") % {"symbol": document.symbol or f"#{document.pk}"}
     if request.POST.get("action") == "merge":
         kept = _int(request.POST.get("kept"))
         if kept is None:
@@ -239,14 +275,23 @@ def _workbench_post(request, unit, year):
     return _("%(n)s documents attached to %(code)s.") % {"n": n, "code": file.code}
 
 
+def _unmark_labels():
+    return {"mark": _("Duplicate mark"), "reason": _("Reason for undoing"), "frozen": _("Frozen")}
+
+
 @login_required
 def workbench(request):
     units, unit, year = _pick(request)
-    status = 200
+    status, errors = 200, {}
     if request.method == "POST":
-        ok, status = _run(request, lambda: _workbench_post(request, unit, year))
+        if request.POST.get("action") == "unmark":
+            # the undo form shows its errors beside its fields, each named
+            ok, status, errors = _run_fields(request, lambda: _workbench_post(request, unit, year),
+                                             _unmark_labels())
+        else:
+            ok, status = _run(request, lambda: _workbench_post(request, unit, year))
         if ok:
-            return redirect(f"{request.path}?unit={unit.pk}&year={year}")
+            return redirect(f"{request.path}?unit={unit.pk}&year={year}#marks")
     page = page_for_request(selectors.workbench_page, request, request.user, unit, year)
     labels = _suggestion_reasons()
     suggestions = selectors.suggestions_for(unit, year, page.items)
@@ -257,11 +302,17 @@ def workbench(request):
     groups = [{"documents": g.documents, "kept": g.suggested,
                "reasons": ", ".join(duplicate_labels[r] for r in g.reasons)}
               for g in selectors.duplicate_groups(request.user, unit, year)]
+    try:
+        marks = selectors.duplicate_marks_page(request.user, unit, year, cursor=request.GET.get("marks_cursor"))
+    except ValidationError:  # a mangled cursor starts from the first page
+        marks = selectors.duplicate_marks_page(request.user, unit, year)
     return render(request, "records/workbench.html", {
         "units": units, "unit": unit, "year": year, "page": page, "progress": selectors.progress(unit, year),
         "open_files": list(selectors.files_of(unit, status=FileStatus.OPEN).order_by("code")[:200]),
         "can_keep": policy.can_keep(request.user, unit), "max_bulk": services.MAX_BULK,
-        "duplicate_groups": groups,
+        "duplicate_groups": groups, "marks": marks, "errors": errors,
+        "failed_mark": _int(request.POST.get("mark")) if status != 200 else None,
+        "form": request.POST if status != 200 else {},
     }, status=status)
 
 
