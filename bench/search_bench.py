@@ -211,6 +211,10 @@ def main():
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2, help="times each query list is run")
     parser.add_argument("--workers", type=int, default=2, help="processes making the rows to load")
+    parser.add_argument("--prewarm", action="store_true",
+                        help="read the search tables and indexes into the OS cache first (pg_prewarm), as a "
+                             "server that has been running a while has them; without it the first reads of each "
+                             "query come from disk")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -221,6 +225,16 @@ def main():
 
     words, weights = vocabulary(random.Random(7))
     admin, clerk = seed(args, words, weights)
+    if args.prewarm:
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cur.execute("SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.relname = ANY(%s) "
+                        "OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'search_searchentry')",
+                        [["search_searchentry", "search_searchentry_pkey", "search_entry_date", *GIN_INDEXES,
+                          "documents_document", "documents_document_pkey"]])
+            blocks = cur.fetchone()[0]
+        print(f"prewarmed {blocks:,} blocks ({blocks * 8 / 1024:,.0f} MB) in {time.perf_counter() - t0:.1f} s")
     total = args.docs
     print(f"\nsearch at {total:,} documents (p50 / p95 over first pages of 20, count capped at "
           f"{selectors.COUNT_CAP}):")
