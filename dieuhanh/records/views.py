@@ -41,28 +41,6 @@ def _pick(request):
     return units, unit, year
 
 
-def _run_fields(request, action, labels):
-    """Like ``_run``, but returns (ok, status, {field: message}) so the form shows each error beside its field;
-    the message names the field too."""
-    try:
-        message = action()
-    except ValidationError as exc:
-        errors = {}
-        if hasattr(exc, "error_dict"):
-            for field, msgs in exc.message_dict.items():
-                errors[field] = " ".join(msgs)
-                messages.error(request, f"{labels[field]}: {errors[field]}" if field in labels else errors[field])
-        else:
-            messages.error(request, " ".join(exc.messages))
-        return False, 400, errors
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You do not have permission to do this."))
-        return False, 403, {}
-    if message:
-        messages.success(request, message)
-    return True, 200, {}
-
-
 def _run(request, action):
     """Run ``action()``; returns (ok, status). Errors become a message and a 400/403 status."""
     try:
@@ -286,8 +264,8 @@ def workbench(request):
     if request.method == "POST":
         if request.POST.get("action") == "unmark":
             # the undo form shows its errors beside its fields, each named
-            ok, status, errors = _run_fields(request, lambda: _workbench_post(request, unit, year),
-                                             _unmark_labels())
+            ok, status, errors = _run_named(request, lambda: _workbench_post(request, unit, year),
+                                            _unmark_labels())
         else:
             ok, status = _run(request, lambda: _workbench_post(request, unit, year))
         if ok:
@@ -421,8 +399,9 @@ def _label(field):
     return _field_labels().get(parts[0], field)
 
 
-def _run_named(request, action):
-    """Like ``_run``, but each error names its field; returns (ok, status, {field: message})."""
+def _run_named(request, action, labels=None):
+    """Like ``_run``, but each error names its field; returns (ok, status, {field: message}) so the form shows each
+    error beside its field. ``labels``: the form's field names, else those of the records pages."""
     try:
         message = action()
     except ValidationError as exc:
@@ -432,8 +411,8 @@ def _run_named(request, action):
                 # services translate their messages; a message raised elsewhere in English still comes out in
                 # the page's language when the catalogue knows it
                 errors[field] = " ".join(_(m) for m in msgs)
-                messages.error(request, f"{_label(field)}: {errors[field]}" if field != "__all__"
-                               else errors[field])
+                label = labels.get(field) if labels is not None else (_label(field) if field != "__all__" else None)
+                messages.error(request, f"{label}: {errors[field]}" if label else errors[field])
         else:
             messages.error(request, " ".join(exc.messages))
         return False, 400, errors
