@@ -4,9 +4,13 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, and most o
 browsers; here a browser's preference never overrides the installation's default.
 """
 
+import json
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 _SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -96,29 +100,26 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        field = self._nul_field(request)
+        field = _field_with_nul(request)
         if field is None:
             return self.get_response(request)
-        from django.http import HttpResponseBadRequest, JsonResponse
-        from django.utils.translation import gettext as _
-
-        message = _("Text cannot contain the NUL character.")
+        message = gettext("Text cannot contain the NUL character.")
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": _("Invalid input."), "errors": [{"field": field, "message": message}]},
-                                status=400)
+            return JsonResponse({"detail": gettext("Invalid input."),
+                                 "errors": [{"field": field, "message": message}]}, status=400)
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
 
-    @staticmethod
-    def _nul_field(request):
-        import json
 
-        for data in (request.GET,) + ((request.POST,) if request.method == "POST" else ()):
-            for key, values in data.lists():
-                if "\x00" in key or any("\x00" in v for v in values):
-                    return key
-        if request.content_type == "application/json" and request.body and b"\\u0000" in request.body.lower():
-            try:
-                return _nul_field(json.loads(request.body))
-            except ValueError:
-                return None  # not JSON: the endpoint answers that itself
-        return None
+def _field_with_nul(request):
+    """The first query, form or JSON field of ``request`` holding a NUL character, or None."""
+    for data in (request.GET,) + ((request.POST,) if request.method == "POST" else ()):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key
+    # in JSON a NUL can only arrive escaped (a raw one is not JSON, and the endpoint refuses the body itself)
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        try:
+            return _nul_field(json.loads(request.body))
+        except ValueError:
+            return None
+    return None
