@@ -86,7 +86,12 @@ class Extracted:
     issuer_name: str = ""
     type_name: str = ""
     subject: str = ""
+    signer_name: str = ""
+    signer_position: str = ""  # "PHÓ CHỦ TỊCH"
+    signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
     found: list = field(default_factory=list)
+    # fields the clerk should look at: the extraction's own checks failed (confidence alone does not tell)
+    doubtful: list = field(default_factory=list)
 
     def as_dict(self):
         data = asdict(self)
@@ -285,15 +290,305 @@ def _subject_tail(first, lines, index):
     return re.sub(r"(?<= )\|(?= |$)", "I", subject)[:2000]  # "quý |": a capital I read as a bar
 
 
-def extract(text):
-    """Everything that can be read from the first page's text; never raises."""
+def extract(text, directory=(), words=None):
+    """Everything that can be read from the first page's flat text; never raises. ``directory``: the issuer names
+    known to the system (units and organs), to restore an issuer's spelling and judge it."""
     result = Extracted()
     lines = _clean_lines(text)
     if not lines:
+        _finish(result, "", directory, words, fallback=False)
         return result
     symbol_line, _ = _find_symbol(lines, result)
     date_line = _find_date(lines, result, symbol_line)
     header_end = min(x for x in (symbol_line, date_line, 6) if x is not None)
     _find_issuer(lines, result, header_end if header_end > 0 else 1)
     _find_type_and_subject(lines, result, symbol_line if symbol_line is not None else date_line)
+    _finish(result, text, directory, words, fallback=False)
     return result
+
+
+def extract_result(result, directory=()):
+    """Read an OCR result (ocr.OcrResult): by layout when Tesseract's hOCR is there, else from the flat text."""
+    hocr = getattr(result, "first_page_hocr", "")
+    if hocr:
+        return extract_layout(hocr, directory=directory)
+    return extract(result.first_page_text, directory=directory)
+
+
+STATE_SHAPE = re.compile(r"^\d{1,5}/[A-ZĐ][A-Za-zĐđ]{0,9}(-[A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,3}$")
+PARTY_SHAPE = re.compile(r"^\d{1,5}-[A-ZĐ][A-Za-zĐđ]{0,9}/[A-ZĐ][A-Za-zĐđ0-9]{0,9}(-[A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,2}$")
+
+
+def match_directory(name, directory):
+    """The directory's spelling of an issuer read with lost or wrong diacritics, or None. The folded names must
+    agree up to a slip or two of OCR (one per 8 letters)."""
+    if not name or not directory:
+        return None
+    key = fold(name).replace(" ", "")
+    best, best_distance = None, None
+    for known in directory:
+        other = fold(known).replace(" ", "")
+        if abs(len(other) - len(key)) > 3:
+            continue
+        distance = 0 if other == key else _distance(other, key)
+        if best_distance is None or distance < best_distance:
+            best, best_distance = known, distance
+    if best is not None and best_distance <= len(key) // 8:
+        return best.upper() if _is_upper(name) else best
+    return None
+
+
+def _finish(result, flat, directory, words, fallback=True):
+    """Fill what the layout missed from the flat reading, repair spellings, and mark the doubtful fields."""
+    from . import vocab
+
+    if fallback and flat:
+        plain = extract(flat, directory=(), words=words)
+        for name in ("symbol", "system", "number", "type_abbreviation", "issuer_abbreviation", "issued_on", "place",
+                     "issuer_name", "type_name", "subject"):
+            if not getattr(result, name) and getattr(plain, name):
+                setattr(result, name, getattr(plain, name))
+                result.doubtful.append(name)  # not where the layout says it should be
+    known = match_directory(result.issuer_name, directory)
+    if known:
+        result.issuer_name = known
+    if result.subject:
+        result.subject = vocab.repair(result.subject)
+    doubtful = set(result.doubtful)
+    if not result.symbol or not (PARTY_SHAPE if result.system == "party" else STATE_SHAPE).match(result.symbol):
+        doubtful.add("symbol")
+    elif result.type_abbreviation and fold(result.type_abbreviation) not in TYPE_BY_ABBR:
+        doubtful.add("symbol")
+    today = datetime.date.today()
+    if not result.issued_on or not datetime.date(1945, 9, 2) <= result.issued_on <= today + datetime.timedelta(30):
+        doubtful.add("issued_on")
+    if not result.issuer_name or (directory and not known):
+        doubtful.add("issuer_name")
+    if not result.type_name:
+        doubtful.add("type_name")
+    if (not result.subject or len(result.subject) > SUBJECT_MAX or len(result.subject) < 8
+            or vocab.unknown_share(result.subject) > 0.15):
+        doubtful.add("subject")
+    if not result.signer_name or len(result.signer_name.split()) < 3:
+        doubtful.add("signer_name")
+    order = ["symbol", "issued_on", "issuer_name", "type_name", "subject", "signer_name"]
+    result.doubtful = [name for name in order if name in doubtful]
+    for name in ("issued_on", "issuer_name", "type_name", "subject", "symbol", "signer_name"):
+        if getattr(result, name) and name not in result.found:
+            result.found.append(name)
+
+
+# --- Layout: the first page read by the words' positions (hOCR), issue 18 -----------------------------------------
+
+_HOCR_WORD = re.compile(r"<span class=['\"]ocrx_word['\"][^>]*title=['\"]bbox (\d+) (\d+) (\d+) (\d+)[^'\"]*['\"][^>]*>"
+                        r"(.*?)</span>", re.S)
+_HOCR_LINE = re.compile(r"<span class=['\"](?:ocr_line|ocr_header|ocr_caption|ocr_textfloat)['\"]")
+_HOCR_PAGE = re.compile(r"class=['\"]ocr_page['\"][^>]*bbox (\d+) (\d+) (\d+) (\d+)")
+_TAG = re.compile(r"<[^>]+>")
+AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?\s", re.IGNORECASE)
+VV_PREFIX = re.compile(r"^[VW\\|][/|lIíÍ1\\]?\s?[vVy]\s*[.:]?\s+")
+SUBJECT_MAX = 300  # a trích yếu longer than this has run on into the body
+NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+
+
+@dataclass
+class Segment:
+    """A run of words on one line with no wide gap inside: one column's part of the line."""
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def cx(self):
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def height(self):
+        return self.y1 - self.y0
+
+
+def segments_from_hocr(hocr):
+    """(page width, page height, segments top to bottom). Tesseract often joins the two header columns into one
+    line ("Số: 12/UBND-VP   Hà Nội, ngày ..."); a gap wider than about two letter heights splits them again."""
+    import html
+
+    page = _HOCR_PAGE.search(hocr or "")
+    if not page:
+        return 0, 0, []
+    width, height = int(page.group(3)), int(page.group(4))
+    segments = []
+    for chunk in _HOCR_LINE.split(hocr)[1:]:
+        words = [(int(a), int(b), int(c), int(d), html.unescape(_TAG.sub("", w)).strip())
+                 for a, b, c, d, w in _HOCR_WORD.findall(chunk)]
+        words = [w for w in words if w[4]]
+        if not words:
+            continue
+        line_h = sorted(w[3] - w[1] for w in words)[len(words) // 2] or 1
+        run = [words[0]]
+        for word in words[1:]:
+            if word[0] - run[-1][2] > max(2.2 * line_h, width * 0.04):
+                segments.append(_segment(run))
+                run = []
+            run.append(word)
+        segments.append(_segment(run))
+    segments.sort(key=lambda s: (s.y0, s.x0))
+    return width, height, segments
+
+
+def _segment(words):
+    text = unicodedata.normalize("NFC", " ".join(w[4] for w in words)).replace("—", "-").replace("–", "-")
+    return Segment(text, min(w[0] for w in words), min(w[1] for w in words), max(w[2] for w in words),
+                   max(w[3] for w in words))
+
+
+def _fuzzy_type(text):
+    """The type name a (possibly misread) centred title line spells, or None."""
+    folded = fold(text).strip(" .:")
+    if folded in TYPE_NAMES:
+        return TYPE_NAMES[folded][0]
+    if not _is_upper(text) or len(folded) > 30:
+        return None
+    best = min(TYPE_NAMES, key=lambda name: _distance(name, folded))
+    return TYPE_NAMES[best][0] if _distance(best, folded) <= max(1, len(best) // 6) else None
+
+
+def _distance(a, b):
+    """Levenshtein distance (short strings only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def extract_layout(hocr, directory=(), words=None):
+    """Everything that can be read from the first page by layout; falls back to the flat text's reading for a field
+    the layout does not give. Never raises."""
+    width, height, segments = segments_from_hocr(hocr)
+    flat = "\n".join(s.text for s in segments)
+    if not segments or not width:
+        return extract(flat, directory=directory, words=words)
+    result = Extracted()
+    mid = width / 2
+    left = [s for s in segments if s.cx < mid * 0.95 and s.x1 < mid * 1.15]
+    right = [s for s in segments if s.cx > mid * 1.05 and s.x0 > mid * 0.85]
+    centred = [s for s in segments if abs(s.cx - mid) < width * 0.08 and s.x1 - s.x0 < width * 0.8]
+    # the title: the first centred line spelling a type name, in the upper half
+    title = next((s for s in centred if s.y0 < height * 0.5 and _fuzzy_type(s.text)), None)
+    body_top = next((s.y0 for s in segments if s.x1 - s.x0 > width * 0.6 and s.y0 > height * 0.12), height)
+    header_end = min(title.y0 if title else height, body_top)
+    header = [s for s in segments if s.y1 <= header_end + 2]
+    # number and symbol: the left column of the header first, then the whole header, never the body
+    symbol_seg = None
+    for pool in ([s for s in header if s in left], header):
+        lines = [s.text for s in pool]
+        index, _ = _find_symbol(lines, result)
+        if index is not None:
+            symbol_seg = pool[index]
+            break
+    # date and place: the right column of the header ("Hà Nội, ngày ..."), then the header
+    for pool in ([s for s in header if s in right], header):
+        if _find_date([s.text for s in pool], result, None) is not None:
+            break
+    # issuer: the capitalized left-column lines above the number
+    top_limit = symbol_seg.y0 if symbol_seg else header_end
+    issuer_lines = [s.text for s in header if s in left and s.y1 <= top_limit + 2]
+    if issuer_lines:
+        _find_issuer(issuer_lines, result, len(issuer_lines))
+    if title:
+        result.type_name = _fuzzy_type(title.text)
+        result.subject = _subject_block(centred, title, width, body_top)
+    else:
+        result.subject = _vv_block(left, symbol_seg, header_end, height)
+        if result.subject:
+            result.type_name = "Công văn"
+    if result.type_abbreviation and fold(result.type_abbreviation) in TYPE_BY_ABBR:
+        result.type_name = TYPE_BY_ABBR[fold(result.type_abbreviation)]
+    if not result.type_name and result.symbol and result.system == "state" and not result.type_abbreviation:
+        result.type_name = "Công văn"
+    _find_signer(segments, result, width, height)
+    _finish(result, flat, directory, words)
+    return result
+
+
+def _subject_block(centred, title, width, body_top):
+    """The centred lines under the title, up to the rule: the body starts after a wider gap (the rule's) or with a
+    full-width line, and an indented one-line paragraph can look centred, so both stop it."""
+    parts, last = [], title
+    for seg in centred:
+        if seg.y0 <= title.y0:
+            continue
+        if seg.y0 - last.y1 > 0.9 * max(last.height, seg.height) or seg.y0 >= body_top - 2:
+            break
+        if fold(seg.text).startswith(SUBJECT_STOP) or re.fullmatch(r"[-_=*. ]+", seg.text):
+            break
+        parts.append(seg.text)
+        last = seg
+    return _clean_subject(" ".join(parts))
+
+
+def _vv_block(left, symbol_seg, header_end, height):
+    """The công văn's "V/v ..." lines under the number, in the left column."""
+    if symbol_seg is None:
+        return ""
+    parts, last = [], symbol_seg
+    for seg in left:
+        if seg.y0 <= symbol_seg.y0 + symbol_seg.height * 0.5:
+            continue
+        if seg.y0 - last.y1 > 1.5 * max(last.height, seg.height) or seg.y0 > height * 0.5:
+            break
+        if fold(seg.text).startswith(SUBJECT_STOP):
+            break
+        parts.append(seg.text)
+        last = seg
+    if not parts:
+        return ""
+    parts[0] = VV_PREFIX.sub("", parts[0])
+    return _clean_subject(" ".join(parts))
+
+
+def _clean_subject(text):
+    text = re.sub(r"\s+", " ", text).strip(" -_")
+    return re.sub(r"(?<= )\|(?= |$)", "I", text)[:2000]
+
+
+def _find_signer(segments, result, width, height):
+    """The signer block, right half below the body: authority (TM./KT./TL./TUQ., T/M ...), position lines in
+    capitals, then the full name under the signature and the seal."""
+    mid = width / 2
+    block = [s for s in segments if s.y0 > height * 0.3 and s.x0 > mid * 0.8 and s.x1 - s.x0 < width * 0.5]
+    start = next((i for i, s in enumerate(block) if AUTHORITY.match(s.text) or
+                  (_is_upper(s.text) and len(s.text.split()) <= 6 and not fold(s.text).startswith("noi nhan"))), None)
+    if start is None:
+        return
+    lines, name = [], ""
+    for seg in block[start:]:
+        if _is_upper(seg.text) and not name:
+            lines.append(seg.text)
+            continue
+        candidate = _name_words(seg.text)
+        if candidate:
+            name = candidate
+    authority = [line for line in lines if AUTHORITY.match(line)]
+    result.signer_authority = " ".join(authority)
+    result.signer_position = " ".join(line for line in lines if line not in authority)[:150]
+    result.signer_name = name[:150]
+    if name:
+        result.found.append("signer_name")
+
+
+def _name_words(text):
+    """A Vietnamese full name at the end of ``text`` (2 to 5 capitalized words), dropping the debris the seal or
+    the signature left before it."""
+    words = [w.strip(".,;:'\"`") for w in text.split()]
+    tail = []
+    for word in reversed(words):
+        if NAME_WORD.match(word):
+            tail.insert(0, word)
+        else:
+            break
+    return " ".join(tail) if 2 <= len(tail) <= 5 else ""

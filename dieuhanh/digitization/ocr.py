@@ -20,7 +20,9 @@ from dieuhanh.documents.validation import MAX_PIXELS
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ["vie", "eng"]
+# Vietnamese only: with "eng" beside it Tesseract read bold names and headings with the English model and dropped
+# their diacritics ("Hoang Thi" for "Hoàng Thị"); the vie model reads Latin abbreviations as well (issue 18)
+LANGUAGES = ["vie"]
 MIN_PPI = 200  # DOMAIN.md: digitized copies at least 200 ppi
 MAX_PAGES = 500
 BLANK_INK = 0.004  # share of dark pixels below which a page counts as blank
@@ -42,6 +44,12 @@ class OcrResult:
     pdf: bytes
     pages: list = field(default_factory=list)  # [{"page", "ppi", "blank", "words", "confidence", "flags"}]
     texts: list = field(default_factory=list)  # recognized text per page
+    hocr: list = field(default_factory=list)  # Tesseract's hOCR per page ("" for pages not OCR'd)
+    steps: list = field(default_factory=list)  # image preparation done (prepare.py), for the review page
+
+    @property
+    def first_page_hocr(self):
+        return next((h for t, h in zip(self.texts, self.hocr, strict=False) if t.strip()), "")
 
     @property
     def page_count(self):
@@ -52,7 +60,26 @@ class OcrResult:
         return next((t for t in self.texts if t.strip()), "")
 
 
-def _prepare_image(data, workdir):
+def _prepared_image(data, workdir, dpi, ink):
+    """One page image made ready for OCR (prepare.py: credible resolution, page straightened, light evened, red
+    seal taken out), saved as a grey PNG at its worked-out resolution."""
+    from PIL import Image
+
+    from . import prepare
+
+    with Image.open(io.BytesIO(data)) as image:
+        stored = float(dpi[0]) if dpi and dpi[0] else None
+        try:
+            prepared = prepare.prepare(image, stored)
+        except (OSError, ValueError) as exc:
+            raise ScanError(_("The image is damaged or not an image.")) from exc
+    path = workdir / "input.png"
+    ppi = round(prepared.ppi)
+    prepared.image.save(path, "PNG", dpi=(ppi, ppi))
+    return path, ppi, ink, None, prepared.steps
+
+
+def _prepare_image(data, workdir, prepare_pages=True):
     """Check an image and hand it to OCRmyPDF: a single-page image as it is (OCRmyPDF wraps it itself), every
     frame of a multi-page TIFF wrapped in one PDF. Returns (path, ppi, ink share or None, image_dpi override).
     Images without a usable resolution are taken as A4 portrait, the usual paper of official documents."""
@@ -76,6 +103,8 @@ def _prepare_image(data, workdir):
         raise ScanError(_("The image has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ScanError(_("The image is damaged or not an image.")) from exc
+    if frames == 1 and prepare_pages:
+        return _prepared_image(data, workdir, dpi, ink)
     ppi = float(dpi[0]) if dpi and dpi[0] and 10 <= float(dpi[0]) <= 5000 else None
     override = None
     if ppi is None:
@@ -83,7 +112,7 @@ def _prepare_image(data, workdir):
     if frames == 1 and kind in ("PNG", "JPEG", "TIFF"):
         path = workdir / f"input.{kind.lower()}"
         path.write_bytes(data)
-        return path, round(ppi), ink, round(override) if override else None
+        return path, round(ppi), ink, round(override) if override else None, []
     import img2pdf
 
     path = workdir / "input.pdf"
@@ -92,7 +121,7 @@ def _prepare_image(data, workdir):
         path.write_bytes(img2pdf.convert(data, layout_fun=layout, rotation=img2pdf.Rotation.ifvalid))
     except Exception as exc:  # img2pdf raises its own and PIL's errors for odd images
         raise ScanError(_("The image is damaged or in an unsupported variant.")) from exc
-    return path, None, None, None
+    return path, None, None, None, []
 
 
 def _check_pdf(path):
@@ -188,7 +217,7 @@ def ocr_options(**overrides):
     return options
 
 
-def run(data, content_type, **overrides):
+def run(data, content_type, prepare=True, **overrides):
     """OCR ``data`` (a PDF or an image); return the PDF/A and per-page figures or raise ScanError."""
     import ocrmypdf
     from ocrmypdf import exceptions as ocr_exc
@@ -198,8 +227,9 @@ def run(data, content_type, **overrides):
     with tempfile.TemporaryDirectory(prefix="dieuhanh-ocr-") as tmp:
         workdir = Path(tmp)
         image_ppi = image_dpi = None
+        steps = []
         if content_type in IMAGE_TYPES:
-            source, image_ppi, image_ink, image_dpi = _prepare_image(data, workdir)
+            source, image_ppi, image_ink, image_dpi, steps = _prepare_image(data, workdir, prepare)
         else:
             source = workdir / "input.pdf"
             source.write_bytes(data)
@@ -241,7 +271,11 @@ def run(data, content_type, **overrides):
                 words = sum(1 for w in texts[index].split() if any(c.isalnum() for c in w))
             pages.append(judge(page=index + 1, ppi=ppi, ink=ink[index] if index < len(ink) else None,
                                words=words, confidence=stats.get("confidence")))
-        return OcrResult(pdf=output.read_bytes(), pages=pages, texts=texts)
+        hocr = []
+        for index in range(len(ppis)):
+            hocr_path = Path(f"{sidecar}.page-{index + 1}.hocr")
+            hocr.append(hocr_path.read_text(encoding="utf-8") if hocr_path.exists() else "")
+        return OcrResult(pdf=output.read_bytes(), pages=pages, texts=texts, hocr=hocr, steps=steps)
 
 
 def judge(*, page, ppi, ink, words, confidence):

@@ -1,7 +1,8 @@
 """An OCRmyPDF plugin: the stock Tesseract engine, plus word confidences read from the hOCR it already writes.
 
 The statistics go to ``<sidecar>.page-<n>.json`` beside the sidecar text file of the run, so they reach the
-caller whether OCRmyPDF works in threads or in worker processes; reading them costs a regex over the hOCR.
+caller whether OCRmyPDF works in threads or in worker processes; reading them costs a regex over the hOCR. The hOCR
+itself is kept as ``<sidecar>.page-<n>.hocr``: the extraction reads the header by the words' positions.
 """
 
 import json
@@ -33,9 +34,11 @@ class MeasuringTesseract(TesseractOcrEngine):
         if not isinstance(sidecar, (str, Path)) or not match:
             return
         try:
-            words, confidence = hocr_stats(Path(output_hocr).read_text(encoding="utf-8", errors="replace"))
+            hocr = Path(output_hocr).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
+        words, confidence = hocr_stats(hocr)
+        Path(f"{sidecar}.page-{int(match.group(1))}.hocr").write_text(hocr, encoding="utf-8")
         Path(f"{sidecar}.page-{int(match.group(1))}.json").write_text(
             json.dumps({"words": words, "confidence": confidence}))
 

@@ -83,11 +83,13 @@ def test_image_figures_without_ocr(tmp_path):
 
     buf = io.BytesIO()
     Image.new("L", (1654, 2339), 255).save(buf, "PNG")  # no resolution recorded: taken as A4
-    path, ppi, ink, override = ocr._prepare_image(buf.getvalue(), tmp_path)
-    assert path.suffix == ".png" and ppi == 200 and override == 200 and ink == 0
+    path, ppi, ink, override, steps = ocr._prepare_image(buf.getvalue(), tmp_path)
+    # the resolution is worked out from the pixel size and written into the prepared PNG itself
+    assert path.suffix == ".png" and ppi == 200 and override is None and ink == 0
+    assert steps == ["resolution-derived"]
     frames = io.BytesIO()
     Image.new("1", (800, 1100), 1).save(frames, "TIFF", save_all=True,
                                         append_images=[Image.new("1", (800, 1100), 0)], dpi=(100, 100))
-    path, ppi, ink, override = ocr._prepare_image(frames.getvalue(), tmp_path)
+    path, ppi, ink, override, steps = ocr._prepare_image(frames.getvalue(), tmp_path)
     assert path.suffix == ".pdf" and ppi is None  # every frame wrapped in one PDF, measured as a PDF
     assert ocr._check_pdf(path) == [100, 100]

@@ -1,0 +1,88 @@
+"""Vietnamese words, to put back the diacritics OCR drops on lower-case words of a subject ("Vé việc", "nam 2026")
+and to tell a garbled subject from a sound one.
+
+Two sources, both on the machine (nothing is downloaded): the syllables of Debian's hunspell-vi dictionary (every
+valid Vietnamese syllable), and the running Vietnamese text of the project's own catalogue and domain reference,
+which gives how often each spelling occurs and which spelling follows which word (the bigrams decide between
+"nam" and "năm").
+"""
+
+import functools
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from dieuhanh.core.text import fold
+
+HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = (ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po", Path(__file__).resolve().parent / "words_vi.txt")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def lexicon():
+    """(valid syllables, spelling counts by folded form, bigram counts by folded pair)."""
+    syllables = set()
+    if HUNSPELL.exists():
+        for line in HUNSPELL.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+            word = line.split("/")[0].strip().lower()
+            if word and " " not in word:
+                syllables.add(word)
+    spellings = defaultdict(Counter)
+    bigrams = defaultdict(Counter)
+    for path in CORPUS:
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".po":  # only the Vietnamese side
+            text = "\n".join(m for m in re.findall(r'^msgstr "(.*)"$', text, re.M))
+        for sentence in re.split(r"[.,;:!?()\n\"]", text):
+            words = [w.lower() for w in _WORD.findall(sentence)]
+            for index, word in enumerate(words):
+                spellings[fold(word)][word] += 1
+                if index:
+                    bigrams[(fold(words[index - 1]), fold(word))][(words[index - 1], word)] += 1
+    return syllables, spellings, bigrams
+
+
+def is_word(word):
+    syllables, spellings, _ = lexicon()
+    lower = word.lower()
+    return lower in syllables or lower in spellings.get(fold(lower), {})
+
+
+def repair(text):
+    """The subject with the diacritics of misread lower-case words put back where the word list is sure."""
+    syllables, spellings, bigrams = lexicon()
+    if not spellings:
+        return text
+    tokens = re.split(r"(\s+)", text)
+    words = [(i, t) for i, t in enumerate(tokens) if _WORD.fullmatch(t)]
+    for n, (i, token) in enumerate(words):
+        if not token.islower() and not (n == 0 and token[:1].isupper() and token[1:].islower()):
+            continue  # names and abbreviations keep their spelling
+        lower = token.lower()
+        key = fold(lower)
+        choice = None
+        context = [bigrams.get((fold(words[n - 1][1]), key)) if n else None,
+                   bigrams.get((key, fold(words[n + 1][1]))) if n + 1 < len(words) else None]
+        votes = Counter()
+        for side, pairs in enumerate(context):
+            for pair, count in (pairs or {}).items():
+                votes[pair[1] if side == 0 else pair[0]] += count
+        if votes and lower not in votes:
+            choice = votes.most_common(1)[0][0]
+        elif lower not in syllables and lower not in spellings.get(key, {}) and spellings.get(key):
+            choice = spellings[key].most_common(1)[0][0]
+        if choice and choice != lower:
+            tokens[i] = choice[0].upper() + choice[1:] if token[0].isupper() else choice
+    return "".join(tokens)
+
+
+def unknown_share(text):
+    """Share of the words of ``text`` that are no Vietnamese syllable (a garbled line scores high)."""
+    words = [w for w in _WORD.findall(text) if w.islower()]
+    if not words or not lexicon()[0]:
+        return 0.0
+    return sum(not is_word(w) for w in words) / len(words)
