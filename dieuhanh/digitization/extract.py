@@ -56,11 +56,15 @@ HEADING_WORDS = (
     "MẶT TRẬN TỔ QUỐC", "CÔNG AN", "TRUNG ƯƠNG", "CHÍNH PHỦ", "THỦ TƯỚNG", "NỘI VỤ", "TÀI CHÍNH", "GIÁO DỤC",
     "ĐÀO TẠO", "Y TẾ", "CÔNG THƯƠNG", "KẾ HOẠCH", "ĐẦU TƯ", "TƯ PHÁP", "XÂY DỰNG", "NÔNG NGHIỆP", "MÔI TRƯỜNG",
     "KHOA HỌC", "CÔNG NGHỆ", "VĂN HÓA", "THỂ THAO", "DU LỊCH", "LAO ĐỘNG", "CỰU CHIẾN BINH", "ĐOÀN THANH NIÊN",
-    "HỘI LIÊN HIỆP PHỤ NỮ", "HỘI NÔNG DÂN", "LIÊN ĐOÀN LAO ĐỘNG", "ĐẢNG", "CỘNG SẢN", "VIỆT NAM")
+    "HỘI LIÊN HIỆP PHỤ NỮ", "HỘI NÔNG DÂN", "LIÊN ĐOÀN LAO ĐỘNG", "ĐẢNG", "CỘNG SẢN", "VIỆT NAM",
+    # the signer's positions
+    "CHỦ TỊCH", "PHÓ", "BÍ THƯ", "GIÁM ĐỐC", "TRƯỞNG BAN", "CHỦ NHIỆM", "CHÁNH VĂN PHÒNG", "THƯỜNG TRỰC",
+    "BAN THƯỜNG VỤ", "THƯỜNG VỤ", "TRƯỞNG", "CHÁNH")
 HEADING_VOCAB = {}
 for _phrase in sorted({p.upper() for p in PROVINCES} | set(HEADING_WORDS), key=lambda p: -len(p.split())):
     HEADING_VOCAB.setdefault(tuple(fold(_phrase).split()), _phrase.split())
 
+HEADING_TOKENS = {token for key in HEADING_VOCAB for token in key} | set(KNOWN_ABBREVIATIONS)
 MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc",
           "dang cong san viet nam")
 _ABBR = r"[A-ZĐ][A-Za-zĐđ0-9]{0,9}"
@@ -72,6 +76,8 @@ PARTY_SYMBOL = re.compile(rf"(?<![\w/-])({_NO})\s?-\s?({_ABBR})\s?/\s?({_ABBR}(?
 NUMBER_PREFIX = re.compile(r"S[ốoôồổóòõọ6é][:;.,]?\s*$|S[ốoô]\s*[:;]?\s*$", re.IGNORECASE)
 DATE = re.compile(r"ng\w{1,2}y\s*(\d{1,2})\s*th\w{1,3}ng\s*(\d{1,2})\s*,?\s*n\w{1,2}m\s*(\d{4})", re.IGNORECASE)
 SUBJECT_STOP = ("can cu", "kinh gui", "thuc hien", "dieu 1", "noi nhan", "quyet dinh:", "xet de nghi", "xet to trinh")
+# Tesseract's vie model reads a bold Đ as the Icelandic eth (Ð, ð) now and then
+LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "—": "-", "–": "-"})
 
 
 @dataclass
@@ -123,7 +129,7 @@ def _clean_lines(text):
     lines = []
     for raw in text.split("\n"):
         line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
-        line = line.replace("—", "-").replace("–", "-")
+        line = line.translate(LOOKALIKES)
         if line:
             lines.append(line)
     return lines
@@ -438,7 +444,7 @@ def segments_from_hocr(hocr):
 
 
 def _segment(words):
-    text = unicodedata.normalize("NFC", " ".join(w[4] for w in words)).replace("—", "-").replace("–", "-")
+    text = unicodedata.normalize("NFC", " ".join(w[4] for w in words)).translate(LOOKALIKES)
     return Segment(text, min(w[0] for w in words), min(w[1] for w in words), max(w[2] for w in words),
                    max(w[3] for w in words))
 
@@ -476,7 +482,8 @@ def extract_layout(hocr, directory=(), words=None):
     mid = width / 2
     left = [s for s in segments if s.cx < mid * 0.95 and s.x1 < mid * 1.15]
     right = [s for s in segments if s.cx > mid * 1.05 and s.x0 > mid * 0.85]
-    centred = [s for s in segments if abs(s.cx - mid) < width * 0.08 and s.x1 - s.x0 < width * 0.8]
+    # centred: equal margins on both sides (an indented first body line can have its middle near the page's)
+    centred = [s for s in segments if abs(s.cx - mid) < width * 0.035 and s.x1 - s.x0 < width * 0.8]
     # the title: the first centred line spelling a type name, in the upper half
     title = next((s for s in centred if s.y0 < height * 0.5 and _fuzzy_type(s.text)), None)
     body_top = next((s.y0 for s in segments if s.x1 - s.x0 > width * 0.6 and s.y0 > height * 0.12), height)
@@ -524,7 +531,8 @@ def _subject_block(centred, title, width, body_top):
             continue
         if seg.y0 - last.y1 > 0.9 * max(last.height, seg.height) or seg.y0 >= body_top - 2:
             break
-        if fold(seg.text).startswith(SUBJECT_STOP) or re.fullmatch(r"[-_=*. ]+", seg.text):
+        # the first line is the subject whatever it starts with ("Thực hiện ..."); a later "Căn cứ" is the body
+        if (parts and fold(seg.text).startswith(SUBJECT_STOP)) or re.fullmatch(r"[-_=*. ]+", seg.text):
             break
         parts.append(seg.text)
         last = seg
@@ -573,6 +581,10 @@ def _find_signer(segments, result, width, height):
         candidate = _name_words(seg.text)
         if candidate:
             name = candidate
+    # only the capitalized words: the signature's strokes read as "vWNMH" or "“““”" go
+    lines = [restore_heading(" ".join(w for w in line.split() if AUTHORITY.match(w + " ") or (
+        _is_upper(w) and fold(w.strip(".,;:")) in HEADING_TOKENS))) for line in lines]
+    lines = [line for line in lines if line]
     authority = [line for line in lines if AUTHORITY.match(line)]
     result.signer_authority = " ".join(authority)
     result.signer_position = " ".join(line for line in lines if line not in authority)[:150]

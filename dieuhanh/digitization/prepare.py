@@ -21,6 +21,8 @@ MIN_CREDIBLE_PPI = 100  # below: a screen or phone default (72, 96), not a scann
 MIN_LONG_INCHES, MAX_LONG_INCHES = 3.0, 17.5
 THUMB = 160
 SEAL_LEVEL = 185  # red-channel grey at or above this becomes paper
+# greyscale: print below 60 kept, 60-100 stretched to paper, lighter is paper (a grey seal prints at 100-200)
+GREY_SEAL_CURVE = [v if v < 60 else min(255, 60 + (v - 60) * 195 // 40) for v in range(256)]
 
 
 @dataclass
@@ -61,7 +63,12 @@ def prepare(image, stored_ppi=None):
     if flat is not None:
         grey = flat
         steps.append("light-evened")
-    if "seal-removed" in steps:
+    if not colour or "seal-removed" not in steps:
+        # a greyscale scan has no colour to tell the seal by, but the seal prints mid-grey and the text near
+        # black: lifting the mid-greys to paper clears the seal and the signature's pale strokes from the name
+        grey = grey.point(GREY_SEAL_CURVE)
+        steps.append("mid-grey-lifted")
+    else:
         # what is left of the seal in the red channel is a light grey ring: lift it to paper, print stays dark
         grey = grey.point(lambda v: min(255, v * 255 // SEAL_LEVEL))
     return Prepared(image=grey, ppi=ppi, steps=steps)

@@ -28,3 +28,19 @@ def batch_items(batch):
 
 def awaiting_confirmation(unit, cursor=None, limit=50):
     return keyset_page(ScanItem.objects.filter(unit=unit, status=ItemStatus.READY), ["id"], cursor, limit)
+
+
+ISSUER_DIRECTORY_LIMIT = 20000
+
+
+def issuer_directory(unit) -> list[str]:
+    """Issuer names to match an OCR'd heading against: the unit directory (every unit's name) and the organs this
+    unit has received documents from. Only names, which every clerk may read in the directory anyway; capped so a
+    huge directory cannot stall the worker."""
+    from dieuhanh.documents.models import IncomingEntry
+    from dieuhanh.units.models import Unit
+
+    names = set(Unit.objects.values_list("name", flat=True).order_by("id")[:ISSUER_DIRECTORY_LIMIT])
+    names.update(IncomingEntry.objects.filter(unit=unit).values_list("document__issuer_name", flat=True)
+                 .order_by("-id")[:ISSUER_DIRECTORY_LIMIT])
+    return sorted(n for n in names if n)

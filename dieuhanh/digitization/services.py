@@ -25,8 +25,9 @@ from dieuhanh.documents.validation import UNSUPPORTED_TYPE, safe_name
 from dieuhanh.units.models import UnitStatus
 
 from . import policy
-from .extract import extract
+from .extract import extract_result
 from .models import BatchSource, ImportBatch, ItemStatus, ScanItem
+from .selectors import issuer_directory
 
 SCAN_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/tiff"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -166,8 +167,10 @@ def record_ocr(*, item_id, result):
             return item
         actor = item.batch.created_by
         blob = doc_services.store_file(actor=actor, fileobj=io.BytesIO(result.pdf))
-        extracted = extract(result.first_page_text)
+        # by layout (hOCR) when there is one; the directory restores and judges the issuer's spelling
+        extracted = extract_result(result, directory=issuer_directory(item.unit))
         data = extracted.as_dict()
+        data["prepared"] = list(getattr(result, "steps", []))
         data["document_type_id"] = _document_type_id(extracted)
         item.ocr_pdf, item.pages, item.page_count = blob, result.pages, result.page_count
         item.text = result.first_page_text[:20000]
@@ -184,7 +187,7 @@ def record_ocr(*, item_id, result):
         item.save()
         record(actor=None, action="scan_item.process", obj=item, unit=item.unit,
                data={"ocr_sha256": blob.sha256, "pages": item.page_count, "flags": flags,
-                     "found": data.get("found", []), "duplicate": reason,
+                     "found": data.get("found", []), "doubtful": data.get("doubtful", []), "duplicate": reason,
                      "duplicate_of": entry.pk if entry else None})
     return item
 

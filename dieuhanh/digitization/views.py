@@ -90,12 +90,35 @@ def _initial(item):
     initial = {"issuer_name": data.get("issuer_name") or "", "symbol": data.get("symbol") or "",
                "subject": data.get("subject") or "", "page_count": item.page_count or 1,
                "document_type": data.get("document_type_id")}
+    if data.get("signer_name"):  # the form has no signer field today; kept for when it has one
+        initial["signer_name"] = data["signer_name"]
     if data.get("issued_on"):
         try:
             initial["issued_on"] = datetime.date.fromisoformat(data["issued_on"])
         except ValueError:
             pass
     return initial
+
+
+# extraction field -> form field, for marking what the extraction's own checks doubt
+DOUBTFUL_FIELDS = {"symbol": "symbol", "issued_on": "issued_on", "issuer_name": "issuer_name",
+                   "type_name": "document_type", "subject": "subject", "signer_name": "signer_name"}
+
+
+def _mark_doubtful(form, names):
+    """Mark the prefilled fields the extraction doubts (class and a note beside the field) and return their labels;
+    Tesseract's confidence stays high on misread fields, so these checks are what tells the clerk where to look."""
+    labels = []
+    for name in names:
+        field = form.fields.get(DOUBTFUL_FIELDS.get(name, ""))
+        if field is None:
+            if name == "signer_name":
+                labels.append(str(_("Signer")))
+            continue
+        field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " doubtful").strip()
+        field.widget.attrs["data-doubtful"] = "1"
+        labels.append(str(field.label))
+    return labels
 
 
 @login_required
@@ -120,7 +143,8 @@ def item_detail(request, item_id):
                 return redirect("digitization:batch", batch_id=item.batch_id)
         status = 400
     pages = [{**p, "flag_labels": _flag_labels(p.get("flags", []))} for p in item.pages or []]
-    return render(request, "digitization/item.html", {
+    doubtful = _mark_doubtful(form, (item.extracted or {}).get("doubtful", []))
+    return render(request, "digitization/item.html", {"doubtful": doubtful,
         "item": item, "form": form, "pages": pages, "flag_labels": _flag_labels(item.flags),
         "discard_form": DiscardForm(), "ready": item.status == ItemStatus.READY}, status=status)
 

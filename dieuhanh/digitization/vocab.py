@@ -18,6 +18,7 @@ HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po", Path(__file__).resolve().parent / "words_vi.txt")
 _WORD = re.compile(r"[^\W\d_]+")
+YEAR = re.compile(r"\b([Nn][aăâ]m|NAM)(?=\s+(?:19|20)\d\d\b)")
 
 
 @functools.cache
@@ -55,23 +56,31 @@ def is_word(word):
 def repair(text):
     """The subject with the diacritics of misread lower-case words put back where the word list is sure."""
     syllables, spellings, bigrams = lexicon()
+    text = YEAR.sub(lambda m: "Năm" if m.group(1)[0] == "N" else "năm", text)  # "nam 2026": a year follows
     if not spellings:
         return text
-    tokens = re.split(r"(\s+)", text)
-    words = [(i, t) for i, t in enumerate(tokens) if _WORD.fullmatch(t)]
-    for n, (i, token) in enumerate(words):
+    tokens = re.split(r"([^\w]+)", text)  # words at even places, separators between them at odd ones
+    words = [i for i in range(0, len(tokens), 2) if _WORD.fullmatch(tokens[i])]
+
+    def neighbour(i, step):
+        # a neighbour across punctuation ("quan, đơn") is no context
+        j = i + 2 * step
+        sep = tokens[min(i, j) + 1] if 0 <= j < len(tokens) else ""
+        return tokens[j] if 0 <= j < len(tokens) and sep.isspace() and _WORD.fullmatch(tokens[j]) else None
+
+    for n, i in enumerate(words):
+        token = tokens[i]
         if not token.islower() and not (n == 0 and token[:1].isupper() and token[1:].islower()):
             continue  # names and abbreviations keep their spelling
-        lower = token.lower()
-        key = fold(lower)
-        choice = None
-        context = [bigrams.get((fold(words[n - 1][1]), key)) if n else None,
-                   bigrams.get((key, fold(words[n + 1][1]))) if n + 1 < len(words) else None]
+        lower, key = token.lower(), fold(token)
         votes = Counter()
-        for side, pairs in enumerate(context):
-            for pair, count in (pairs or {}).items():
-                votes[pair[1] if side == 0 else pair[0]] += count
-        if votes and lower not in votes:
+        before, after = neighbour(i, -1), neighbour(i, 1)
+        for pair, count in (bigrams.get((fold(before), key), {}) if before else {}).items():
+            votes[pair[1]] += count
+        for pair, count in (bigrams.get((key, fold(after)), {}) if after else {}).items():
+            votes[pair[0]] += count
+        choice = None
+        if votes and lower not in votes and sum(votes.values()) >= 2:
             choice = votes.most_common(1)[0][0]
         elif lower not in syllables and lower not in spellings.get(key, {}) and spellings.get(key):
             choice = spellings[key].most_common(1)[0][0]

@@ -86,7 +86,7 @@ def test_image_figures_without_ocr(tmp_path):
     path, ppi, ink, override, steps = ocr._prepare_image(buf.getvalue(), tmp_path)
     # the resolution is worked out from the pixel size and written into the prepared PNG itself
     assert path.suffix == ".png" and ppi == 200 and override is None and ink == 0
-    assert steps == ["resolution-derived"]
+    assert "resolution-derived" in steps
     frames = io.BytesIO()
     Image.new("1", (800, 1100), 1).save(frames, "TIFF", save_all=True,
                                         append_images=[Image.new("1", (800, 1100), 0)], dpi=(100, 100))

@@ -1,0 +1,132 @@
+"""Issue 18: each failure class of realistic scans, on generated scans (Liberation Serif, red seal, signature,
+JPEG artefacts, phone photos) read by the real OCR, plus the pure parts (layout split, word list, directory,
+doubtful checks) on hOCR and text."""
+
+import random
+
+import pytest
+from PIL import Image
+
+from dieuhanh.digitization import ocr, prepare, scans, vocab
+from dieuhanh.digitization.extract import extract, extract_layout, extract_result, match_directory
+
+pytestmark = pytest.mark.skipif(not scans.fonts_available(), reason="fonts-liberation2 missing")
+
+
+def _scan(index, kind, colour, quality=60, skew=0.0):
+    rng = random.Random(index)
+    s = scans.spec(index, rng)
+    data, content_type, _ = scans.capture(scans.render(s, seed=index), kind, rng, colour=colour, quality=quality,
+                                           skew=skew)
+    return s, data, content_type
+
+
+def _read(data, content_type):
+    result = ocr.run(data, content_type)
+    return result, extract_result(result, directory=scans.directory())
+
+
+def test_phone_photo_with_72_dpi_perspective_and_shadow_is_read():
+    s, data, content_type = _scan(3, "phone", True, quality=70)
+    assert Image.open(__import__("io").BytesIO(data)).info["dpi"][0] == 72  # what OCRmyPDF refused before
+    result, got = _read(data, content_type)
+    assert {"resolution-derived", "perspective", "light-evened"} <= set(result.steps)
+    assert got.symbol == s["symbol"]
+    assert got.issued_on == s["issued_on"]
+    assert got.subject == s["subject"]
+
+
+def test_colour_scan_two_columns_seal_and_signer():
+    """Office colour scan at 200 ppi, JPEG 50: the header's columns stay apart, the subject stops at the rule,
+    and the seal taken out by colour gives the signer's name back."""
+    s, data, content_type = _scan(4, "office-200", True, quality=50, skew=0.8)
+    result, got = _read(data, content_type)
+    assert "seal-removed" in result.steps
+    assert got.symbol == s["symbol"]
+    assert got.issuer_name == s["issuer_name"]  # no motto leaked in
+    assert got.place == s["place"]
+    assert got.type_name == s["type_name"]
+    assert got.subject == s["subject"]
+    assert got.signer_name == s["signer"]
+    assert [line for line in s["positions"] if line in got.signer_position or line in got.signer_authority]
+    assert got.doubtful == []
+
+
+def test_cong_van_vv_block_under_the_number():
+    s, data, content_type = _scan(10, "office-300", True, quality=70)
+    assert s["title"] is None  # a công văn
+    _, got = _read(data, content_type)
+    assert got.type_name == "Công văn"
+    assert got.subject == s["subject"]
+    assert got.symbol == s["symbol"]
+
+
+def test_credible_resolution_from_pixel_size():
+    ppi, derived = prepare.credible_ppi(72, 1800, 2400)  # a phone's 72 dpi: the page is taken as A4
+    assert derived and ppi == pytest.approx(1800 / 8.27)
+    assert prepare.credible_ppi(300, 2481, 3508) == (300.0, False)
+    assert prepare.credible_ppi(None, 1654, 2339)[0] == pytest.approx(200, abs=1)
+
+
+def _hocr(lines, width=2481, height=3508):
+    spans = []
+    for n, words in enumerate(lines):
+        inner = "".join(f"<span class='ocrx_word' id='w{n}_{k}' title='bbox {x0} {y0} {x1} {y1}; x_wconf 95'>{t}</span>"
+                        for k, (t, x0, y0, x1, y1) in enumerate(words))
+        spans.append(f"<span class='ocr_line' id='l{n}' title='bbox 0 0 1 1'>{inner}</span>")
+    return f"<div class='ocr_page' title='image \"x\"; bbox 0 0 {width} {height}; ppageno 0'>{''.join(spans)}</div>"
+
+
+def _words(text, x, y, h=50):
+    out = []
+    for word in text.split():
+        out.append((word, x, y, x + 24 * len(word), y + h))
+        x += 24 * len(word) + 20
+    return out
+
+
+def test_header_columns_read_as_one_line_are_split_by_position():
+    """'Số:3894/TB-SGDĐT - Thanh Hóa, ngày ...' on one OCR line gave the symbol '3894/TB-SGDĐT-Thanh'."""
+    hocr = _hocr([
+        _words("UBND TỈNH THANH HÓA", 300, 200) + _words("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1250, 200),
+        _words("SỞ GIÁO DỤC VÀ ĐÀO TẠO", 280, 260) + _words("Độc lập - Tự do - Hạnh phúc", 1350, 260),
+        _words("Số:3894/TB-SGDĐT -", 330, 380) + _words("Thanh Hóa, ngày 05 tháng 3 năm 2026", 1300, 380),
+        _words("THÔNG BÁO", 1120, 560),
+        _words("Về việc tuyển sinh năm học 2026", 900, 620),
+        _words("Căn cứ Quyết định số 12/QĐ-UBND ngày 01 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh về việc", 350,
+               800),
+    ])
+    got = extract_layout(hocr)
+    assert got.symbol == "3894/TB-SGDĐT"
+    assert got.place == "Thanh Hóa"
+    assert got.issuer_name == "UBND TỈNH THANH HÓA SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert got.subject == "Về việc tuyển sinh năm học 2026"
+    assert got.type_name == "Thông báo"
+
+
+def test_symbol_from_the_body_is_not_taken_and_is_marked():
+    hocr = _hocr([
+        _words("ỦY BAN NHÂN DÂN", 300, 200), _words("XÃ DIỄN CHÂU", 330, 260),
+        _words("S6: ??/UB", 330, 380) + _words("Nghệ An, ngày 05 tháng 3 năm 2026", 1300, 380),
+        _words("QUYẾT ĐỊNH", 1120, 560), _words("Về việc giao chỉ tiêu", 1000, 620),
+        _words("Căn cứ Quyết định số 12/QĐ-UBND ngày 01 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh về việc", 350,
+               800),
+    ])
+    got = extract_layout(hocr)
+    assert got.symbol in ("", "12/QĐ-UBND")
+    assert "symbol" in got.doubtful
+
+
+def test_issuer_diacritics_from_the_directory_and_subject_from_the_word_list():
+    directory = ["Ủy ban nhân dân xã Diễn Châu", "Ủy ban nhân dân xã Diễn Kỷ"]
+    assert match_directory("ỦY BAN NHÂN DÂN XÃ DIEN CHAU", directory) == "ỦY BAN NHÂN DÂN XÃ DIỄN CHÂU"
+    assert match_directory("SỞ Y TẾ", ["Ủy ban nhân dân xã Diễn Châu"]) is None
+    assert vocab.repair("Vé việc tổ chức hội nghị tổng kết nam 2026") == "Về việc tổ chức hội nghị tổng kết năm 2026"
+
+
+def test_doubtful_fields_from_the_extraction_checks():
+    text = ("ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nSố: 12/QĐ-UBND\nBắc Ninh, ngày 31 tháng 02 năm 2026\nQUYẾT ĐỊNH\n"
+            + "Về việc " + "rất dài " * 60)
+    got = extract(text, directory=["Ủy ban nhân dân tỉnh Hà Nam"])
+    assert got.symbol == "12/QĐ-UBND" and "symbol" not in got.doubtful
+    assert {"issued_on", "issuer_name", "subject", "signer_name"} <= set(got.doubtful)  # 31/02, unknown, too long
