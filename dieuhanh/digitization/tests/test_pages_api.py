@@ -133,3 +133,24 @@ def test_import_scans_command_refuses_non_clerk(exchange, fake_ocr, tmp_path):
     with pytest.raises(CommandError):
         call_command("import-scans", str(tmp_path), unit=exchange.org.a.code, user="clerk.b", stdout=io.StringIO())
     assert not ImportBatch.objects.exists()
+
+
+def test_review_page_marks_the_doubtful_fields(clerk_client, exchange, fake_ocr, django_capture_on_commit_callbacks):
+    """Issue 18: Tesseract's confidence stays high on misread pages; the extraction's own checks (an issuer in no
+    directory, a date that does not exist, no signer) mark the fields, and the page says which to look at."""
+    import re
+
+    fake_ocr.text = ("ỦY BAN NHÂN DÂN\nXÃ KHÔNG CÓ THẬT\nSố: 12/QĐ-UBND\nBắc Ninh, ngày 31 tháng 02 năm 2026\n"
+                     "QUYẾT ĐỊNH\nVề việc ban hành quy chế làm việc\nCăn cứ Luật Tổ chức chính quyền địa phương;")
+    f = io.BytesIO(png(7))
+    f.name = "doubt.png"
+    _upload(clerk_client, exchange, [f], django_capture_on_commit_callbacks)
+    item = ScanItem.objects.get(name="doubt.png")
+    assert {"issued_on", "issuer_name", "signer_name"} <= set(item.extracted["doubtful"])
+    assert "symbol" not in item.extracted["doubtful"] and "subject" not in item.extracted["doubtful"]
+    clerk_client.cookies["django_language"] = "en"
+    page = clerk_client.get(reverse("digitization:item", args=[item.pk])).content.decode()
+    marked = set(re.findall(r'<(?:input|select|textarea)[^>]*data-doubtful="1"[^>]*name="(\w+)"', page)
+                 + re.findall(r'<(?:input|select|textarea)[^>]*name="(\w+)"[^>]*data-doubtful="1"', page))
+    assert marked == {"issued_on", "issuer_name"}
+    assert 'id="doubtful"' in page and "Signer" in page
