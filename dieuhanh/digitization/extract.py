@@ -151,7 +151,14 @@ def _strip_motto(line):
 
 def _abbr(part):
     part = re.sub(r"\s", "", part)
-    return KNOWN_ABBREVIATIONS.get(fold(part), part)
+    known = KNOWN_ABBREVIATIONS.get(fold(part))
+    if known is None and len(part) >= 3:
+        # one letter too many, as OCR doubles a bold Đ ("QĐĐ") or reads a stray I ("UBIKTTU"): the known
+        # abbreviation one deletion away, when there is exactly one
+        near = {KNOWN_ABBREVIATIONS[fold(part[:i] + part[i + 1:])] for i in range(len(part))
+                if fold(part[:i] + part[i + 1:]) in KNOWN_ABBREVIATIONS}
+        known = near.pop() if len(near) == 1 else None
+    return known or part
 
 
 def _number(raw):
@@ -392,7 +399,8 @@ _HOCR_LINE = re.compile(r"<span class=['\"](?:ocr_line|ocr_header|ocr_caption|oc
 _HOCR_PAGE = re.compile(r"class=['\"]ocr_page['\"][^>]*bbox (\d+) (\d+) (\d+) (\d+)")
 _TAG = re.compile(r"<[^>]+>")
 AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?\s", re.IGNORECASE)
-VV_PREFIX = re.compile(r"^[VW\\|][/|lIíÍ1\\]?\s?[vVy]\s*[.:]?\s+")
+# "V/v" as OCR reads it in italics: "V/v", "Vív", "V¿V", "W/v", "V/ v:"
+VV_PREFIX = re.compile(r"^[VW\\|]\S{0,2}?\s?[vVy]\s*[.:]?\s+")
 SUBJECT_MAX = 300  # a trích yếu longer than this has run on into the body
 NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 
