@@ -90,6 +90,9 @@ class ConfirmIn(Schema):
     confirm_duplicate: bool = False
     handler: str = Field("", max_length=255)
     notes: str = Field("", max_length=5000)
+    signer_name: str = Field("", max_length=150)
+    signer_position: str = Field("", max_length=150)
+    authority: str = Field("", max_length=5)
 
 
 class ConfirmOut(Schema):

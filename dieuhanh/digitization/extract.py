@@ -95,6 +95,7 @@ class Extracted:
     signer_name: str = ""
     signer_position: str = ""  # "PHÓ CHỦ TỊCH"
     signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
+    authority: str = ""  # the signer's own authority form (documents.AuthorityForm): "KT." in the line above
     found: list = field(default_factory=list)
     # fields the clerk should look at: the extraction's own checks failed (confidence alone does not tell)
     doubtful: list = field(default_factory=list)
@@ -402,7 +403,8 @@ AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?\s", re.IGNORECA
 # "V/v" as OCR reads it in italics: "V/v", "Vív", "V¿V", "W/v", "V/ v:"
 VV_PREFIX = re.compile(r"^[VW\\|]\S{0,2}?\s?[vVy]\s*[.:]?\s+")
 SUBJECT_MAX = 300  # a trích yếu longer than this has run on into the body
-NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+AUTHORITY_TOKEN = re.compile(r"(?:^|\s)(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?(?=\s)", re.IGNORECASE)
+AUTHORITY_FORMS = {"tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q."}
 
 
 @dataclass
@@ -595,6 +597,10 @@ def _find_signer(segments, result, width, height):
     lines = [line for line in lines if line]
     authority = [line for line in lines if AUTHORITY.match(line)]
     result.signer_authority = " ".join(authority)
+    forms = [AUTHORITY_FORMS.get(fold(m.group(1)).replace("/", ""))
+             for m in AUTHORITY_TOKEN.finditer(result.signer_authority)]
+    # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH": the signer's own form is the last one (KT.)
+    result.authority = next((f for f in reversed(forms) if f), "")
     result.signer_position = " ".join(line for line in lines if line not in authority)[:150]
     result.signer_name = name[:150]
     if name:
@@ -607,7 +613,7 @@ def _name_words(text):
     words = [w.strip(".,;:'\"`") for w in text.split()]
     tail = []
     for word in reversed(words):
-        if NAME_WORD.match(word):
+        if word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower()) and len(word) <= 7:
             tail.insert(0, word)
         else:
             break

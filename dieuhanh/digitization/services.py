@@ -215,7 +215,8 @@ def _locked_item(actor, item):
 
 @transaction.atomic
 def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, subject, arrived_on=None,
-            urgency=0, confidentiality=0, page_count=None, confirm_duplicate=False, handler="", notes=""):
+            urgency=0, confidentiality=0, page_count=None, confirm_duplicate=False, handler="", notes="",
+            signer_name="", signer_position="", authority=""):
     """Register the scan as a paper incoming document: the OCR'd PDF/A is the main file, the original scan the
     second; the values are the clerk's (prefilled from the extraction)."""
     item = _locked_item(actor, item)
@@ -228,11 +229,13 @@ def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, su
         actor=actor, unit=item.unit, document_type_id=document_type_id, issuer_name=issuer_name, symbol=symbol,
         issued_on=issued_on, subject=subject, arrived_on=arrived_on, files=files,
         confirm_duplicate=confirm_duplicate, handler=handler, notes=notes, urgency=urgency,
-        confidentiality=confidentiality, page_count=page_count or item.page_count or 1)
+        confidentiality=confidentiality, page_count=page_count or item.page_count or 1,
+        signer_name=signer_name, signer_position=signer_position, authority=authority)
     extracted = item.extracted or {}
     given = {"symbol": entry.document.symbol, "issuer_name": entry.document.issuer_name,
              "issued_on": entry.document.issued_on.isoformat() if entry.document.issued_on else None,
-             "subject": entry.document.subject, "document_type_id": entry.document.document_type_id}
+             "subject": entry.document.subject, "document_type_id": entry.document.document_type_id,
+             "signer_name": entry.document.signer_name}
     corrected = sorted(k for k, v in given.items() if (extracted.get(k) or None) != (v or None))
     item.entry, item.status = entry, ItemStatus.REGISTERED
     item.decided_by, item.decided_at = actor, timezone.now()

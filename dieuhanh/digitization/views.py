@@ -90,8 +90,8 @@ def _initial(item):
     initial = {"issuer_name": data.get("issuer_name") or "", "symbol": data.get("symbol") or "",
                "subject": data.get("subject") or "", "page_count": item.page_count or 1,
                "document_type": data.get("document_type_id")}
-    if data.get("signer_name"):  # the form has no signer field today; kept for when it has one
-        initial["signer_name"] = data["signer_name"]
+    initial.update({"signer_name": data.get("signer_name") or "", "signer_position": data.get("signer_position") or "",
+                    "authority": data.get("authority") or ""})
     if data.get("issued_on"):
         try:
             initial["issued_on"] = datetime.date.fromisoformat(data["issued_on"])
@@ -112,8 +112,6 @@ def _mark_doubtful(form, names):
     for name in names:
         field = form.fields.get(DOUBTFUL_FIELDS.get(name, ""))
         if field is None:
-            if name == "signer_name":
-                labels.append(str(_("Signer")))
             continue
         field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " doubtful").strip()
         field.widget.attrs["data-doubtful"] = "1"
@@ -135,7 +133,9 @@ def item_detail(request, item_id):
                     issuer_name=data["issuer_name"], symbol=data["symbol"], issued_on=data["issued_on"],
                     subject=data["subject"], arrived_on=data["arrived_on"], urgency=data["urgency"],
                     confidentiality=data["confidentiality"], page_count=data["page_count"],
-                    confirm_duplicate=data["confirm_duplicate"], handler=data["handler"])
+                    confirm_duplicate=data["confirm_duplicate"], handler=data["handler"],
+                    signer_name=data["signer_name"], signer_position=data["signer_position"],
+                    authority=data["authority"])
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

@@ -130,3 +130,19 @@ def test_doubtful_fields_from_the_extraction_checks():
     got = extract(text, directory=["Ủy ban nhân dân tỉnh Hà Nam"])
     assert got.symbol == "12/QĐ-UBND" and "symbol" not in got.doubtful
     assert {"issued_on", "issuer_name", "subject", "signer_name"} <= set(got.doubtful)  # 31/02, unknown, too long
+
+
+def test_signer_block_authority_position_and_name_without_the_signature_debris():
+    hocr = _hocr([
+        _words("ỦY BAN NHÂN DÂN", 300, 200), _words("TỈNH BẮC NINH", 330, 260),
+        _words("Số: 12/QĐ-UBND", 330, 380) + _words("Bắc Ninh, ngày 05 tháng 3 năm 2026", 1300, 380),
+        _words("QUYẾT ĐỊNH", 1120, 560), _words("Về việc giao chỉ tiêu", 1000, 620),
+        _words("Căn cứ Quyết định số 12/QĐ-UBND ngày 01 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh về việc", 350,
+               800),
+        _words("TM. ỦY BAN NHÂN DÂN", 1430, 1660), _words("KT. CHỦ TỊCH", 1550, 1730),
+        _words("PHÓ CHỦ TICH vWNMH", 1480, 1795), _words("-¬ 7", 1430, 1840),
+        _words("-T âi Bùi Hữu Tuấn", 1480, 2100),
+    ])
+    got = extract_layout(hocr)
+    assert (got.authority, got.signer_position, got.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Bùi Hữu Tuấn")
+    assert "signer_name" not in got.doubtful
