@@ -403,6 +403,8 @@ AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?\s", re.IGNORECA
 # "V/v" as OCR reads it in italics: "V/v", "Vív", "V¿V", "W/v", "V/ v:"
 VV_PREFIX = re.compile(r"^[VW\\|]\S{0,2}?\s?[vVy]\s*[.:]?\s+")
 SUBJECT_MAX = 300  # a trích yếu longer than this has run on into the body
+SO_LINE = re.compile(r"^S[ốoôồổóòõọ6é]\s*[:;.,]?\s*\d", re.IGNORECASE)
+SLASH_AS_DIGIT = re.compile(r"(?<=\d)[71l|](?=[A-ZĐ][A-Za-zĐđ]{0,5}-)")
 AUTHORITY_TOKEN = re.compile(r"(?:^|\s)(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T/UQ)[.:]?(?=\s)", re.IGNORECASE)
 AUTHORITY_FORMS = {"tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q."}
 
@@ -511,6 +513,13 @@ def extract_layout(hocr, directory=(), words=None):
     for pool in ([s for s in header if s in right], header):
         if _find_date([s.text for s in pool], result, None) is not None:
             break
+    if symbol_seg is None:
+        # the "Số:" line is there but no symbol reads on it: the slash is often read as 7 or 1 ("23917TB-UBND")
+        symbol_seg = next((s for s in header if s in left and SO_LINE.match(s.text)), None)
+        if symbol_seg is not None:
+            repaired = SLASH_AS_DIGIT.sub("/", symbol_seg.text)
+            if repaired != symbol_seg.text and _find_symbol([repaired], result)[0] is not None:
+                result.doubtful.append("symbol")
     # issuer: the capitalized left-column lines above the number
     top_limit = symbol_seg.y0 if symbol_seg else header_end
     issuer_lines = [s.text for s in header if s in left and s.y1 <= top_limit + 2]

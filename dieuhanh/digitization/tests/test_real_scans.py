@@ -146,3 +146,14 @@ def test_signer_block_authority_position_and_name_without_the_signature_debris()
     got = extract_layout(hocr)
     assert (got.authority, got.signer_position, got.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Bùi Hữu Tuấn")
     assert "signer_name" not in got.doubtful
+
+
+def test_slash_read_as_a_digit_on_the_number_line_is_repaired_and_marked():
+    hocr = _hocr([
+        _words("ỦY BAN NHÂN DÂN", 300, 200), _words("XÃ ĐỨC THỌ", 330, 260),
+        _words("Số: 23917TB-UBND", 330, 380) + _words("Hà Tĩnh, ngày 10 tháng 7 năm 2026", 1300, 380),
+        _words("THÔNG BÁO", 1120, 560), _words("Về việc giao chỉ tiêu", 1000, 620),
+    ])
+    got = extract_layout(hocr)
+    assert got.symbol == "2391/TB-UBND" and "symbol" in got.doubtful
+    assert got.issuer_name == "ỦY BAN NHÂN DÂN XÃ ĐỨC THỌ"  # the number line is not part of the issuer
