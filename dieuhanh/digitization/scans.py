@@ -67,7 +67,7 @@ BODY = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 th
         "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị báo cáo kịp thời để xem xét, giải quyết.",
         "Thực hiện Kế hoạch số 15/KH-UBND ngày 10 tháng 01 năm 2026 về công tác năm 2026, yêu cầu các đơn vị "
         "khẩn trương triển khai, bảo đảm đúng tiến độ và chất lượng."]
-# capture kinds: (name, ppi, colour, JPEG quality range, skew range)
+# capture kinds: a flatbed scanner at 300, 200 or 150 ppi, or a phone photo
 KINDS = ["office-300", "office-200", "office-150", "phone"]
 
 
@@ -141,8 +141,9 @@ def truth_of(s):
             "type_name": s["type_name"], "subject": s["subject"], "signer": s["signer"]}
 
 
-def render(s, seed=0, colour=True):
-    """An RGB page at 300 ppi of the document described by ``s`` (a :func:`spec`)."""
+def render(s, seed=0):
+    """An RGB page at 300 ppi of the document described by ``s`` (a :func:`spec`); the capture decides whether it
+    stays in colour."""
     rng = random.Random(seed)
     ppi = RENDER_PPI
     width, height = int(A4[0] * ppi), int(A4[1] * ppi)
@@ -209,7 +210,6 @@ def render(s, seed=0, colour=True):
         y += round(0.3 * line_h)
     # Recipients on the left, signer block on the right
     y += round(0.8 * line_h)
-    block_y = y
     draw.text((margin - int(0.3 * ppi), y), "Nơi nhận:", font=_font(round(12 * pt), bold=True, italic=True),
               fill=INK)
     for n, line in enumerate(["- Như trên;", "- Thường trực Tỉnh ủy;", "- Lưu: VT, VP."]):
@@ -224,10 +224,8 @@ def render(s, seed=0, colour=True):
     name_y = sig_top + int(0.95 * ppi)
     _signature(page, sign_c, sig_top + int(0.4 * ppi), ppi, rng)
     center(s["signer"], sign_c, name_y, f13b)
-    if colour is not None:
-        _seal(page, sign_c - int(0.55 * ppi) + rng.randint(-30, 30), sig_top + int(0.45 * ppi) + rng.randint(-20, 40),
-              int(0.72 * ppi), s, rng)
-    del block_y
+    _seal(page, sign_c - int(0.55 * ppi) + rng.randint(-30, 30), sig_top + int(0.45 * ppi) + rng.randint(-20, 40),
+          int(0.72 * ppi), s, rng)
     return page
 
 
@@ -379,7 +377,7 @@ def make_set(count=64, seed=2026, held_out_from=48):
         colour = kind == "phone" or rng.random() < 0.6
         quality = rng.randint(40, 80)
         skew = round(rng.uniform(-1.5, 1.5), 2) if kind != "phone" else 0.0
-        page = render(s, seed=index, colour=colour)
+        page = render(s, seed=index)
         data, content_type, ppi = capture(page, kind, rng, colour=colour, quality=quality, skew=skew)
         scans.append(Scan(name=f"doc-{index:03d}-{kind}.jpg", kind=kind, part="held-out" if held_out else "tuning",
                           truth=truth_of(s), ppi=ppi, colour=colour, quality=quality, skew=skew, data=data,
