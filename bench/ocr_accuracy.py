@@ -65,8 +65,8 @@ def run_one(args):
     started = time.perf_counter()
     try:
         if baseline:
-            result = ocr.run(data, row["content_type"], prepare=False) if "prepare" in ocr.run.__code__.co_varnames \
-                else ocr.run(data, row["content_type"])
+            # as before issue 18: no preparation, Tesseract vie+eng, extraction from the flat text
+            result = ocr.run(data, row["content_type"], prepare=False, language=["vie", "eng"])
             got = extract(result.first_page_text).as_dict()
         else:
             from dieuhanh.digitization import scans

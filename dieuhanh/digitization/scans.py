@@ -295,9 +295,15 @@ def capture(page, kind, rng, *, colour=True, quality=70, skew=0.0):
 
 
 def _grain(page, rng, amount):
+    """Sensor grain of about ``amount`` grey levels, from ``rng`` (Image.effect_noise draws from C's rand(), which
+    other code in the process moves: the same seed would give another scan)."""
     from PIL import ImageChops
 
-    grain = Image.effect_noise(page.size, amount).convert(page.mode)  # centred on 128
+    w, h = page.size
+    tile = Image.frombytes("L", (w // 2 + 1, h // 2 + 1), rng.randbytes((w // 2 + 1) * (h // 2 + 1)))
+    # uniform noise of +/- 1.7 amount (the spread of a Gaussian of sigma ``amount``), centred on 128
+    spread = [128 + (v - 128) * amount * 17 // 1280 for v in range(256)]
+    grain = tile.resize((w, h), Image.NEAREST).point(spread).convert(page.mode)
     return ImageChops.add(page, grain, scale=1.0, offset=-128)
 
 

@@ -154,3 +154,47 @@ def test_review_page_marks_the_doubtful_fields(clerk_client, exchange, fake_ocr,
                  + re.findall(r'<(?:input|select|textarea)[^>]*name="(\w+)"[^>]*data-doubtful="1"', page))
     assert marked == {"issued_on", "issuer_name", "signer_name"}
     assert 'id="doubtful"' in page
+
+
+def test_realistic_scan_prefills_every_field_and_registers_the_signer(clerk_client, exchange, run_jobs):
+    """Issue 18 end to end, real OCR: a colour office scan at 200 ppi (Times-metric font, red seal over the
+    signer's name, JPEG 50) fills every field of the review form; the issuer, in no directory of the test
+    organization, is the one marked; confirming registers the signer."""
+    import html
+    import random
+    import re
+
+    from dieuhanh.digitization import scans, services
+    from dieuhanh.documents.models import IncomingEntry
+
+    rng = random.Random(4)
+    s = scans.spec(4, rng)
+    data, _, _ = scans.capture(scans.render(s, seed=4), "office-200", rng, colour=True, quality=50)
+    org = exchange.org
+    item = run_jobs(services.import_files, actor=org.clerk_a, unit=org.a,
+                    files=[("scan.jpg", io.BytesIO(data))]).items.get()
+    assert item.status == ItemStatus.READY, item.message
+    clerk_client.cookies["django_language"] = "en"
+    page = clerk_client.get(reverse("digitization:item", args=[item.pk])).content.decode()
+
+    def value(name):
+        match = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>(?:([^<]*)</textarea>)?', page)
+        tag = match.group(0)
+        found = re.search(r'value="([^"]*)"', tag)
+        return html.unescape(found.group(1) if found else (match.group(1) or "")).strip()
+
+    assert value("symbol") == s["symbol"]
+    assert value("issued_on") == s["issued_on"].isoformat()
+    assert value("issuer_name") == s["issuer_name"]
+    assert value("subject") == s["subject"]
+    assert value("signer_name") == s["signer"]
+    assert value("signer_position") == " ".join(s["positions"])
+    assert 'data-doubtful="1"' in re.search(r'<input[^>]*name="issuer_name"[^>]*>', page).group(0)
+    assert item.extracted["doubtful"] == ["issuer_name"]
+    data = {"document_type": item.extracted["document_type_id"], "issuer_name": value("issuer_name"),
+            "symbol": value("symbol"), "issued_on": value("issued_on"), "subject": value("subject"),
+            "signer_name": value("signer_name"), "signer_position": value("signer_position"), "authority": "",
+            "urgency": 0, "confidentiality": 0, "page_count": 1}
+    assert clerk_client.post(reverse("digitization:item", args=[item.pk]), data).status_code == 302
+    document = IncomingEntry.objects.get(unit=org.a).document
+    assert (document.signer_name, document.signer_position) == (s["signer"], " ".join(s["positions"]))

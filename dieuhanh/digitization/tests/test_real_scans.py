@@ -10,7 +10,7 @@ from PIL import Image
 from dieuhanh.digitization import ocr, prepare, scans, vocab
 from dieuhanh.digitization.extract import extract, extract_layout, extract_result, match_directory
 
-pytestmark = pytest.mark.skipif(not scans.fonts_available(), reason="fonts-liberation2 missing")
+# fonts-liberation2 is installed by scripts/ensure-system-packages; without it scans.render raises and says so
 
 
 def _scan(index, kind, colour, quality=60, skew=0.0):

@@ -142,7 +142,7 @@ def test_permissions(exchange, fake_ocr, run_jobs):
 
 
 def test_real_ocr_on_a_small_page(exchange, run_jobs):
-    """One real OCRmyPDF + Tesseract run (vie+eng) on a small generated page."""
+    """One real OCRmyPDF + Tesseract run (vie) on a small generated page."""
     from dieuhanh.digitization import samples
 
     item = _import(run_jobs, exchange, [("small.png", samples.small_page())]).items.get()
