@@ -1,34 +1,12 @@
 """The REST API under /api/v1: one NinjaAPI, one router per domain."""
 
-from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
 
-from dieuhanh.accounts.services import user_for_token
+from dieuhanh.accounts import auth as accounts_auth
+from dieuhanh.accounts.auth import READ_ONLY_MESSAGE, BearerToken, SessionAuth  # noqa: F401 (public names)
 from dieuhanh.core import api_errors
 
-READ_ONLY_MESSAGE = ("This API token is read-only (scope \"read\"): it may only make GET and HEAD requests. "
-                     "Use a token with the \"write\" scope.")
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer dh_...`` tokens from ``POST /api/v1/auth/token``.
-
-    The token's scopes are enforced here, for every endpoint at once: a token without "write" is refused
-    (403) any request but GET and HEAD, before the endpoint runs.
-    """
-
-    def authenticate(self, request, token):
-        user, api_token = user_for_token(token)
-        if user is None:
-            return None
-        if not api_token.allows(request.method):
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-        request.user = user
-        request.api_token = api_token
-        return user
-
-
+# The authentication classes live in accounts, with the second-factor rule they enforce (decision 0028).
 api = NinjaAPI(
     title="dieuhanh API",
     version="1",
@@ -37,10 +15,11 @@ api = NinjaAPI(
         "`POST /api/v1/auth/token`, or with the browser session (CSRF token required). Errors have the shape "
         '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
 api_errors.install(api)
+accounts_auth.install(api)
 
 
 def _register_routers():

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from dieuhanh.units.selectors import get_unit
 
-from . import policy, selectors, services
+from . import auth, policy, selectors, services
 from .models import ApiToken, Membership, Role, User
 
 router = Router(tags=["accounts"])
@@ -107,6 +107,9 @@ def _membership_out(m):
 
 @router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Get an API token",
              openapi_extra={"responses": {401: {"description": "Wrong credentials"},
+                                          400: {"description": "Wrong or missing second-factor code (field otp)"},
+                                          403: {"description": "Two-factor authentication is required but not set "
+                                                               "up"},
                                           429: {"description": "Locked out after repeated failures"}}})
 def obtain_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token. Repeated failures lock the username for a while."""
@@ -124,8 +127,9 @@ def obtain_token(request, payload: TokenIn):
         if not ok:
             raise ValidationError({"otp": _("The code is wrong or has expired.")})
     elif services.two_factor_required(user):
-        raise PermissionDenied(_("Set up two-factor authentication on the web first."))
-    token, raw = services.issue_token(actor=user, name=payload.name, scopes=payload.scopes)
+        raise auth.TwoFactorRequired()
+    token, raw = services.issue_token(actor=user, name=payload.name, scopes=payload.scopes,
+                                      two_factor=services.has_two_factor(user))
     return 201, _token_out(token, raw)
 
 
@@ -139,10 +143,14 @@ def list_tokens(request):
 
 
 @router.post("/auth/tokens", response={201: TokenOut}, summary="Create another API token for myself",
-             openapi_extra={"responses": {403: {"description": "A read-only token cannot create tokens"}}})
+             openapi_extra={"responses": {403: {"description": "A read-only token cannot create tokens; a person "
+                                                           "whose role requires two-factor authentication has not "
+                                                           "passed it (code two_factor_required)"}}})
 def create_token(request, payload: NewTokenIn):
-    """A new token for the signed-in person, e.g. a read-only one for a reporting script."""
-    token, raw = services.issue_token(actor=request.user, name=payload.name, scopes=payload.scopes)
+    """A new token for the signed-in person, e.g. a read-only one for a reporting script. It carries the second
+    factor of the session or token that asks for it (decision 0028)."""
+    token, raw = services.issue_token(actor=request.user, name=payload.name, scopes=payload.scopes,
+                                      two_factor=auth.request_passed(request))
     return 201, _token_out(token, raw)
 
 

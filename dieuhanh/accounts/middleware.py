@@ -1,22 +1,35 @@
-"""People whose roles require two-factor authentication cannot use the pages until they have set it up."""
+"""People whose roles require two-factor authentication can use no page until this session has passed it
+(decision 0028): without a device they are sent to the set-up, with one to the code."""
 
 from django.shortcuts import redirect
+from django.urls import reverse
 
-from . import services
-from .oidc import MFA_SESSION_KEY
+from . import auth, services
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+# The set-up itself, the code step, signing in and out, single sign-on; the rest of /accounts/ (e.g. the password
+# page) is closed like any other page. The API refuses such sessions itself, as JSON (accounts.auth.SessionAuth).
+ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/api/")
+ALLOWED_NAMES = ("login", "logout", "two_factor", "two_factor_setup", "oidc_login", "oidc_callback")
 
 
 class TwoFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.allowed_paths = None
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not request.path.startswith(ALLOWED_PREFIXES)
-                and services.two_factor_required(user) and not services.has_two_factor(user)
-                # the single sign-on provider asserted a second factor for this session (decision 0024)
-                and not request.session.get(MFA_SESSION_KEY)):
+                and request.path not in self._allowed_paths() and auth.session_blocked(request, user)):
+            if services.has_two_factor(user):
+                # a session opened before the device was set up (elsewhere): it must give the code now
+                request.session["_2fa_user"] = user.pk
+                request.session["_2fa_next"] = request.get_full_path() if request.method == "GET" else ""
+                return redirect("accounts:two_factor")
             return redirect("accounts:two_factor_setup")
         return self.get_response(request)
+
+    def _allowed_paths(self):
+        if self.allowed_paths is None:
+            self.allowed_paths = frozenset(reverse(f"accounts:{name}") for name in ALLOWED_NAMES)
+        return self.allowed_paths

@@ -119,6 +119,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # TokenScope values; tokens from before scopes existed could do everything, so the default is "write".
     scopes = models.JSONField(default=default_token_scopes)
+    # Minted after a second factor (the code, or a session that passed it). A person whose role requires two-factor
+    # authentication cannot use a token without it (decision 0028).
+    two_factor = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
@@ -129,20 +132,35 @@ class ApiToken(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Consecutive failed sign-ins per username; a username is locked for a while after too many."""
+    """Consecutive failed sign-ins per username; a username is locked for a while after too many.
+
+    Wrong passwords and wrong second-factor codes are counted apart (decision 0028): a right password clears only
+    ``failures``, so it cannot wipe the count of guessed codes; either count reaching the limit locks the username.
+    """
 
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)
+    code_failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
     def add_failure(self, now):
-        """One more failure (password, second factor or SSO alike); the lock starts at the limit. Not saved."""
+        """One more failed password or single sign-on; the lock starts at the limit. Not saved."""
         self.failures += 1
         self.last_failure_at = now
         if self.failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
-            self.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
-            self.failures = 0
+            self._lock(now)
+
+    def add_code_failure(self, now):
+        """One more wrong second-factor code; the same limit and lock as for passwords. Not saved."""
+        self.code_failures += 1
+        self.last_failure_at = now
+        if self.code_failures >= settings.DIEUHANH_LOGIN_MAX_FAILURES:
+            self._lock(now)
+
+    def _lock(self, now):
+        self.locked_until = now + datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
+        self.failures = self.code_failures = 0
 
     def locked_at(self, now):
         """When the lock ends if it is in force at ``now``, else None."""

@@ -22,13 +22,13 @@ from dieuhanh.audit.services import record
 from dieuhanh.core import zones
 from dieuhanh.core.text import nfc
 
+# Set on a session whose sign-in the provider asserted as multi-factor: the local TOTP set-up is not forced on it.
+from .auth import MFA_SESSION_KEY  # noqa: F401 (the views set it)
 from .models import LoginThrottle, User
 from .services import LockedOut
 
 CHANNEL = "oidc"
 NEXT_KEY = "_oidc_next"
-# Set on a session whose sign-in the provider asserted as multi-factor: the local TOTP set-up is not forced on it.
-MFA_SESSION_KEY = "_oidc_mfa"
 _STATE_PREFIX = "_state_oidc_"
 # Only asymmetric algorithms: a provider's discovery document cannot switch us to "none" or to a shared secret.
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")

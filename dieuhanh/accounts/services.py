@@ -130,6 +130,7 @@ def sign_in(request, *, username, password, channel="web"):
             throttle.save()
             record(actor=None, action="auth.failed", data={"username": username, "channel": channel})
         else:
+            # only the password count: wrong codes stay counted until a right code (decision 0028)
             throttle.failures = 0
             throttle.locked_until = None
             throttle.save()
@@ -162,9 +163,10 @@ def clean_scopes(scopes):
 
 
 @transaction.atomic
-def issue_token(*, actor, name="", scopes=None):
+def issue_token(*, actor, name="", scopes=None, two_factor: bool = False):
     """Create an API token for ``actor`` with ``scopes`` (default: "write"); the raw token is returned once and
-    never stored, logged or audited."""
+    never stored, logged or audited. ``two_factor``: the request that asks for it passed a second factor; without
+    it the token does not work for a person whose role requires one (decision 0028)."""
     scopes = clean_scopes(scopes)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -174,8 +176,10 @@ def issue_token(*, actor, name="", scopes=None):
         prefix=raw[:10],
         expires_at=timezone.now() + datetime.timedelta(days=settings.DIEUHANH_API_TOKEN_DAYS),
         scopes=scopes,
+        two_factor=bool(two_factor),
     )
-    record(actor=actor, action="token.issue", obj=token, data={"prefix": token.prefix, "scopes": scopes})
+    record(actor=actor, action="token.issue", obj=token,
+           data={"prefix": token.prefix, "scopes": scopes, "two_factor": token.two_factor})
     return token, raw
 
 
@@ -265,8 +269,8 @@ def confirm_two_factor(*, actor, code):
 
 
 def verify_second_factor(user, code, channel="web"):
-    """Check a TOTP code (never the same time step twice) or an unused recovery code; failures count towards the
-    same lockout as passwords."""
+    """Check a TOTP code (never the same time step twice) or an unused recovery code. Wrong codes are counted on
+    their own (a right password does not clear them) and lock the username as wrong passwords do."""
     from . import totp
     from .models import RecoveryCode, TwoFactorDevice
 
@@ -290,9 +294,9 @@ def verify_second_factor(user, code, channel="web"):
                     spare.save(update_fields=["used_at"])
                     ok = True
             if ok:
-                throttle.failures = 0
+                throttle.code_failures = 0
             else:
-                throttle.add_failure(now)
+                throttle.add_code_failure(now)
             throttle.save()
         record(actor=user if ok else None, action="auth.2fa_ok" if ok else "auth.2fa_failed", obj=user,
                data={"channel": channel, "locked": locked})

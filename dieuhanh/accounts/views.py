@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dieuhanh.core.forms import apply_service_errors
 
-from . import oidc, services
+from . import auth, oidc, services
 from .forms import LoginForm, PasswordChangeForm, TwoFactorForm
 
 
@@ -129,6 +129,7 @@ def two_factor(request):
             if ok:
                 next_url = request.session.get("_2fa_next") or ""
                 login(request, user)  # a new session: the pending markers go with the old one
+                auth.mark_session_passed(request)
                 return redirect(next_url or "core:home")
             form.add_error("code", _("The code is wrong or has expired."))
             status = 401
@@ -154,6 +155,8 @@ def two_factor_setup(request):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            # the first code proves the device: this session has passed the second factor (decision 0028)
+            auth.mark_session_passed(request)
             return render(request, "accounts/two_factor_setup.html", {"done": True, "codes": codes})
     grouped = " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4))
     return render(request, "accounts/two_factor_setup.html", {
