@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dieuhanh.accounts.middleware.StrictTransportSecurityMiddleware",
     "dieuhanh.core.middleware.SecurityHeadersMiddleware",
     "dieuhanh.core.zones.NetworkZoneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,6 +171,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DIEUHANH_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS once the site is on HTTPS (secure cookies say so); sent on every response, since TLS usually ends at the
+# proxy and browsers ignore it over plain HTTP (decision 0028). 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("DIEUHANH_HSTS_SECONDS", 365 * 24 * 3600) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,6 +1,7 @@
 """People whose roles require two-factor authentication can use no page until this session has passed it
 (decision 0028): without a device they are sent to the set-up, with one to the code."""
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -33,3 +34,26 @@ class TwoFactorRequiredMiddleware:
         if self.allowed_paths is None:
             self.allowed_paths = frozenset(reverse(f"accounts:{name}") for name in ALLOWED_NAMES)
         return self.allowed_paths
+
+
+class StrictTransportSecurityMiddleware:
+    """Strict-Transport-Security on every response while SECURE_HSTS_SECONDS is set (secure cookies on).
+
+    Django's SecurityMiddleware adds it only when the request itself is HTTPS, which it is not behind a proxy that
+    ends TLS; browsers ignore the header on plain HTTP answers (RFC 6797, 8.1), so sending it always is safe.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        seconds = settings.SECURE_HSTS_SECONDS
+        if seconds and "Strict-Transport-Security" not in response:
+            value = f"max-age={seconds}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                value += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                value += "; preload"
+            response["Strict-Transport-Security"] = value
+        return response

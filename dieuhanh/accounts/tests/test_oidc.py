@@ -15,7 +15,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from conftest import make_user
+from conftest import PASSWORD, make_user
 from dieuhanh.accounts.models import LoginThrottle, Role
 from dieuhanh.audit.models import AuditEvent
 
@@ -253,3 +253,20 @@ def test_misconfigured_or_unreachable_provider_is_a_readable_refusal(org, client
     settings.DIEUHANH_OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens there
     resp = client.get("/accounts/oidc/login/")
     assert resp.status_code == 400 and 'id="sso-error"' in resp.content.decode()
+
+
+def test_wrong_codes_after_single_sign_on_count_with_those_after_passwords(org, client, sso, settings):
+    """Issue 14, item 2: a fresh sign-in, by the provider or by password, never clears the count of wrong codes."""
+    from dieuhanh.accounts.models import TwoFactorDevice
+
+    settings.DIEUHANH_LOGIN_MAX_FAILURES = 3
+    TwoFactorDevice.objects.create(user=org.clerk_a, secret="JBSWY3DPEHPK3PXP", confirmed_at="2026-01-01T00:00Z")
+    assert _sign_in(client, sso)["Location"] == "/accounts/2fa/"
+    assert client.post("/accounts/2fa/", {"code": "abcdef"}).status_code == 401
+    client.post("/accounts/login/", {"username": org.clerk_a.username, "password": PASSWORD})
+    assert client.post("/accounts/2fa/", {"code": "abcdef"}).status_code == 401
+    assert _sign_in(client, sso)["Location"] == "/accounts/2fa/"
+    assert client.post("/accounts/2fa/", {"code": "abcdef"}).status_code == 429
+    # locked: the provider's sign-in is refused too
+    assert _sign_in(client, sso).status_code == 429 and _signed_in_as(client) is None
+    assert AuditEvent.objects.filter(action="auth.2fa_failed", data__channel="web").count() == 3
