@@ -21,8 +21,16 @@ MIN_CREDIBLE_PPI = 100  # below: a screen or phone default (72, 96), not a scann
 MIN_LONG_INCHES, MAX_LONG_INCHES = 3.0, 17.5
 THUMB = 160
 SEAL_LEVEL = 185  # red-channel grey at or above this becomes paper
-# greyscale: print below 60 kept, 60-100 stretched to paper, lighter is paper (a grey seal prints at 100-200)
-GREY_SEAL_CURVE = [v if v < 60 else min(255, 60 + (v - 60) * 195 // 40) for v in range(256)]
+MIN_LIFT_PPI = 190
+PRINT_SHARE = 0.003  # the darkest 0.3 % of a page's pixels: the core of its print
+
+
+def grey_seal_curve(core):
+    """Greyscale: what is within 35 levels of the print's core stays, the next 40 levels are stretched to paper,
+    lighter is paper (a grey seal prints at 100-200 where the print's core is near 25). At 150 ppi or under heavy
+    JPEG the print itself is lighter, and the curve moves with it rather than erasing thin strokes."""
+    keep = min(max(core, 0) + 35, 160)
+    return [v if v < keep else min(255, keep + (v - keep) * (255 - keep) // 40) for v in range(256)]
 
 
 @dataclass
@@ -63,11 +71,13 @@ def prepare(image, stored_ppi=None):
     if flat is not None:
         grey = flat
         steps.append("light-evened")
-    if not colour or "seal-removed" not in steps:
+    if "seal-removed" not in steps:
         # a greyscale scan has no colour to tell the seal by, but the seal prints mid-grey and the text near
-        # black: lifting the mid-greys to paper clears the seal and the signature's pale strokes from the name
-        grey = grey.point(GREY_SEAL_CURVE)
-        steps.append("mid-grey-lifted")
+        # black: lifting the mid-greys to paper clears the seal and the signature's pale strokes from the name.
+        # Under 200 ppi regular-weight strokes are mid-grey themselves and would go with it: left as they are.
+        if ppi >= MIN_LIFT_PPI:
+            grey = grey.point(grey_seal_curve(_percentiles(grey, PRINT_SHARE)[0]))
+            steps.append("mid-grey-lifted")
     else:
         # what is left of the seal in the red channel is a light grey ring: lift it to paper, print stays dark
         grey = grey.point(lambda v: min(255, v * 255 // SEAL_LEVEL))
@@ -120,8 +130,16 @@ def find_page(grey):
     scale = THUMB / w
     small = grey.resize((THUMB, max(1, round(h * scale))), Image.BILINEAR).filter(ImageFilter.MedianFilter(5))
     sw, sh = small.size
-    threshold = _otsu(small.histogram())
     pixels = small.load()
+    # the desk is what the frame's edge shows, the paper what its middle shows; a global (Otsu) threshold split a
+    # page lit unevenly into a light and a dark part instead
+    ring = sorted([pixels[x, y] for x in range(sw) for y in (0, 1, sh - 2, sh - 1)]
+                  + [pixels[x, y] for y in range(sh) for x in (0, 1, sw - 2, sw - 1)])
+    middle = sorted(pixels[x, y] for x in range(sw // 4, 3 * sw // 4) for y in range(sh // 4, 3 * sh // 4))
+    desk, paper = ring[len(ring) * 3 // 4], middle[len(middle) // 2]
+    if paper - desk < 30:
+        return None  # no darker surface around: a scan, or a photo cropped to the page
+    threshold = desk + (paper - desk) * 0.25
     bright = [[pixels[x, y] > threshold for x in range(sw)] for y in range(sh)]
     border = [bright[y][x] for x in range(sw) for y in (0, 1, sh - 2, sh - 1)] + \
         [bright[y][x] for y in range(sh) for x in (0, 1, sw - 2, sw - 1)]
@@ -149,31 +167,16 @@ def find_page(grey):
     aspect = (left + right) / (top + bottom)
     if not 1.1 < aspect < 1.8:
         return None
+    # a photo of a page is mostly page: a small quadrilateral is a part of it cut off by a shadow, and reading
+    # the whole photo loses less than straightening a part
+    area = abs(sum(quad[i][0] * quad[(i + 1) % 4][1] - quad[(i + 1) % 4][0] * quad[i][1] for i in range(4))) / 2
+    if area < 0.45 * w * h:
+        return None
     return quad
 
 
 def _dist(a, b):
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
-
-
-def _otsu(histogram):
-    total = sum(histogram)
-    sum_all = sum(i * n for i, n in enumerate(histogram))
-    weight_b = sum_b = 0
-    best, threshold = -1.0, 127
-    for i, n in enumerate(histogram):
-        weight_b += n
-        if weight_b == 0:
-            continue
-        weight_f = total - weight_b
-        if weight_f == 0:
-            break
-        sum_b += i * n
-        mean_b, mean_f = sum_b / weight_b, (sum_all - sum_b) / weight_f
-        between = weight_b * weight_f * (mean_b - mean_f) ** 2
-        if between > best:
-            best, threshold = between, i
-    return threshold
 
 
 def _straighten(rgb, grey, quad):
