@@ -579,7 +579,7 @@ def _vv_block(left, symbol_seg, header_end, height):
 
 
 def _clean_subject(text):
-    text = re.sub(r"\s+", " ", text).strip(" -_")
+    text = re.sub(r"\s+", " ", text).strip(" -_'\"`‘’“”.,")  # a speck read as a quote or a dot at either end
     return re.sub(r"(?<= )\|(?= |$)", "I", text)[:2000]
 
 
