@@ -7,7 +7,8 @@ tuning part and the held-out part (never tuned on), and the time per page.
     .venv/bin/python bench/ocr_accuracy.py [--count 64] [--workers 2] [--baseline] [--only doc-003] [--json F]
 
 The scan set is built once from its seed and cached under var/ocr-scans/; reruns only OCR. ``--baseline`` runs
-the pipeline as it was before issue 18 (no image preparation, extraction from the flat text).
+the pipeline as it was before issue 18: no image preparation, Tesseract vie+eng, and the extraction module of
+commit 604abe9 read from git (so run it in a git checkout).
 """
 
 import argparse
@@ -56,10 +57,30 @@ def _setup():
     django.setup()
 
 
+BEFORE = "604abe9"  # main just before issue 18's work: the extraction as it was
+
+
+def _extract_before():
+    """extract() as it was before issue 18, read from git, so --baseline measures the old pipeline whole."""
+    global _OLD_EXTRACT
+    if _OLD_EXTRACT is None:
+        import subprocess
+        import types
+
+        source = subprocess.run(["git", "show", f"{BEFORE}:dieuhanh/digitization/extract.py"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout
+        module = types.ModuleType("extract_before")
+        exec(compile(source, "extract_before.py", "exec"), module.__dict__)  # noqa: S102 (our own history)
+        _OLD_EXTRACT = module.extract
+    return _OLD_EXTRACT
+
+
+_OLD_EXTRACT = None
+
+
 def run_one(args):
     folder, row, baseline = args
     from dieuhanh.digitization import ocr
-    from dieuhanh.digitization.extract import extract
 
     data = (Path(folder) / row["name"]).read_bytes()
     started = time.perf_counter()
@@ -67,7 +88,7 @@ def run_one(args):
         if baseline:
             # as before issue 18: no preparation, Tesseract vie+eng, extraction from the flat text
             result = ocr.run(data, row["content_type"], prepare=False, language=["vie", "eng"])
-            got = extract(result.first_page_text).as_dict()
+            got = _extract_before()(result.first_page_text).as_dict()
         else:
             from dieuhanh.digitization import scans
             from dieuhanh.digitization.extract import extract_result
