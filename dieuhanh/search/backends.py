@@ -23,7 +23,7 @@ import datetime
 
 from django.db import connection
 
-from .text import pair_tokens
+from .text import index_word, pair_tokens
 
 ACCENT_BONUS = 1000.0
 RANK_WINDOW = 1000
@@ -193,7 +193,8 @@ class SqliteBackend(Backend):
     @staticmethod
     def match(parsed):
         # Every token is [a-z0-9]+, so quoting cannot be broken out of.
-        parts = [f'"{t}"' for t in parsed.terms] + ['"' + " ".join(p) + '"' for p in parsed.phrases]
+        parts = [f'"{index_word(t)}"' for t in parsed.terms] + [
+            '"' + " ".join(map(index_word, p)) + '"' for p in parsed.phrases]
         for group in parsed.scope_groups():
             parts.append("(" + " OR ".join(f'"{t}"' for t in group) + ")")
         return " AND ".join(parts)
@@ -227,7 +228,8 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def tsquery(parsed):
-        parts = list(parsed.terms) + ["(" + " <-> ".join(p) + ")" for p in parsed.phrases]
+        parts = [index_word(t) for t in parsed.terms] + [
+            "(" + " <-> ".join(map(index_word, p)) + ")" for p in parsed.phrases]
         for group in parsed.scope_groups():
             parts.append("(" + " | ".join(group) + ")")
         return " & ".join(parts)

@@ -17,7 +17,11 @@ from django.utils.safestring import mark_safe
 from dieuhanh.core.text import fold, nfc
 
 WORD = re.compile(r"[a-z0-9]+")
-# Index-only tokens start with "zq", which no folded Vietnamese word does; queries never contain them.
+# Index-only tokens start with "zq". A word people write may start so too ("ZQuest", a code): in the index and in
+# queries such a word is escaped behind ESCAPE_PREFIX, which no index-only token starts with, so the two sets
+# never meet and a typed word is searched like any other (issue 14, item 16; decision 0034).
+INTERNAL = "zq"
+ESCAPE_PREFIX = "zqz"
 ACCENT_PREFIX = "zqx"
 UNIT_PREFIX, PERSON_PREFIX, LEVEL_PREFIX, MONTH_PREFIX = "zqu", "zqp", "zqc", "zqm"
 PAIR_PREFIX = "zqb"
@@ -32,6 +36,11 @@ SYMBOL = re.compile(r"(?<![\w/])(?:số\s*:?\s*)?(\d{1,6}\s*[/-]\s*[^\W\d_][\w.]
 def words(text):
     """Folded words of ``text``: "Điều động" -> ["dieu", "dong"]."""
     return WORD.findall(fold(text))
+
+
+def index_word(word):
+    """The token a folded word is indexed and matched as: itself, or escaped when it looks like an index token."""
+    return ESCAPE_PREFIX + word if word.startswith(INTERNAL) else word
 
 
 def accent_token(word):
@@ -94,7 +103,9 @@ def index_fields(text, readers=()):
     text = (text or "")[:MAX_INDEXED_CHARS]
     folded = words(text)
     accents = sorted({accent_token(w) for w in accented_words(text)})
-    return {"folded": " ".join(folded + accents + list(readers)), "pairs": " ".join(pair_tokens(folded))}
+    # pair tokens are hashes behind their own prefix in their own column: made from the words as they are
+    return {"folded": " ".join([index_word(w) for w in folded] + accents + list(readers)),
+            "pairs": " ".join(pair_tokens(folded))}
 
 
 def symbol_key(symbol):
@@ -165,10 +176,9 @@ def parse_query(raw):
         rest = SYMBOL.sub(" ", piece)
         parsed.terms.extend(words(rest))
         parsed.accents.extend(accent_token(w) for w in accented_words(rest))
-    # Bounded work for any input: duplicates dropped, at most MAX_QUERY_TERMS of each kind; index-only tokens
-    # cannot be typed.
-    parsed.terms = [t for t in dict.fromkeys(parsed.terms) if not t.startswith("zq")][:MAX_QUERY_TERMS]
-    parsed.phrases = [p for p in parsed.phrases if not any(w.startswith("zq") for w in p)]
+    # Bounded work for any input: duplicates dropped, at most MAX_QUERY_TERMS of each kind. Terms stay as typed
+    # (for highlighting and typo correction); the back-ends match them through :func:`index_word`.
+    parsed.terms = list(dict.fromkeys(parsed.terms))[:MAX_QUERY_TERMS]
     parsed.phrases = [p[:MAX_QUERY_TERMS] for p in parsed.phrases[:MAX_QUERY_TERMS]]
     parsed.accents = list(dict.fromkeys(parsed.accents))[:MAX_QUERY_TERMS]
     return parsed

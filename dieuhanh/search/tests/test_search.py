@@ -255,3 +255,46 @@ def test_phrases_use_pair_tokens_and_rows_indexed_before_them_are_upgraded(paper
     assert sorted(entry.folded.split()) == sorted(fresh_folded.split())
     assert entry.pairs == fresh_pairs
     assert ids(selectors.search(exchange.org.clerk_a, q='"dieu dong can bo"')) == [together.pk]
+
+
+def test_words_beginning_with_zq_are_searched_not_dropped_nor_read_as_index_tokens(paper, exchange):
+    """Issue 14 item 16: a typed word that begins like an internal token ("zq...") was dropped from the query, so
+    the search returned every visible document; and a document's own word "zqu5" could pose as a reader token."""
+    from dieuhanh.search.text import parse_query
+
+    clerk = exchange.org.clerk_a
+    hit = paper("Dự án ZQuest và mã ZQX99")
+    other = paper("Báo cáo tình hình kinh tế")
+    assert parse_query("zquest").terms == ["zquest"]
+    assert ids(selectors.search(clerk, q="zquest")) == [hit.pk]
+    assert ids(selectors.search(clerk, q='"zquest va"')) == [hit.pk]
+    assert ids(selectors.search(clerk, q="zqx99")) == [hit.pk]
+    assert ids(selectors.search(clerk, q="zqnothing")) == []
+    assert other.pk not in ids(selectors.search(clerk, q="zq"))
+    # a document whose text names a unit's reader token does not carry that token in the index
+    unit_b = exchange.org.b.pk
+    posing = paper(f"Ghi chú zqu{unit_b} zqc9")
+    folded = SearchEntry.objects.get(document=posing).folded.split()
+    assert f"zqu{unit_b}" not in folded and "zqc9" not in folded
+    assert ids(selectors.search(clerk, q=f"zqu{unit_b}")) == [posing.pk]
+
+
+def test_migration_escapes_stored_zq_words_and_keeps_reader_tokens(paper, exchange):
+    """Rows written before item 16 hold typed "zq" words bare; the migration escapes them by position."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dieuhanh.search.migrations.0006_escape_typed_zq_words")
+    clerk = exchange.org.clerk_a
+    doc = paper("Dự án ZQuest")
+    entry = SearchEntry.objects.get(document=doc)
+    new_folded = entry.folded
+    entry.folded = new_folded.replace("zqzzquest", "zquest")  # the old layout
+    entry.save(update_fields=["folded"])
+    assert ids(selectors.search(clerk, q="zquest")) == []
+    migration.escape_words(apps, None)
+    assert SearchEntry.objects.get(document=doc).folded == new_folded
+    assert ids(selectors.search(clerk, q="zquest")) == [doc.pk]
+    migration.escape_words(apps, None)  # twice changes nothing
+    assert SearchEntry.objects.get(document=doc).folded == new_folded
