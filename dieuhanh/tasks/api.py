@@ -142,8 +142,8 @@ def assign(request, payload: TaskIn):
     return 201, [task_out(t) for t in services.assign_task(actor=request.user, unit=unit, **data)]
 
 
-@router.get("/tasks", response=TaskPage, summary="My task lists: open, due_soon, overdue, assigned_by_me, "
-                                                 "awaiting_my_approval")
+@router.get("/tasks", response=TaskPage, summary="My task lists: open, due_soon, overdue, co_handling, "
+                                                 "assigned_by_me, awaiting_my_approval")
 def my_tasks(request, kind: str = "open", cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     if kind not in selectors.LISTS:
         raise ValidationError({"kind": _("Must be one of: %(values)s.") % {"values": ", ".join(selectors.LISTS)}})

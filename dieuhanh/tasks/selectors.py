@@ -15,8 +15,9 @@ from dieuhanh.units.models import Unit
 from . import policy
 from .models import OPEN_STATUSES, Report, Stage, Task, TaskStatus
 
-LISTS = ("open", "due_soon", "overdue", "assigned_by_me", "awaiting_my_approval")
+LISTS = ("open", "due_soon", "overdue", "co_handling", "assigned_by_me", "awaiting_my_approval")
 LABELS = {"open": _("My tasks"), "due_soon": _("Tasks due soon"), "overdue": _("Overdue tasks"),
+          "co_handling": _("Tasks I co-handle"),
           "assigned_by_me": _("Tasks I assigned"), "awaiting_my_approval": _("Reports awaiting my approval")}
 
 
@@ -30,7 +31,16 @@ def _mine(user):
     return Q(lead_user=user) | Q(lead_user__isnull=True, executing_unit_id__in=_unit_ids(user, policy.EXECUTORS))
 
 
-def tasks_for(user, kind="open", today=None):
+def _co_handled(user) -> Q:
+    """Tasks the user helps with: named as a co-handler in person, or for a unit they work in (issue 14, item 15).
+    One subquery, so the list and its counter stay a single query."""
+    from .models import CoHandler
+
+    rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=_unit_ids(user, policy.EXECUTORS)))
+    return Q(pk__in=rows.values("task_id"))
+
+
+def tasks_for(user, kind: str = "open", today=None):
     today = today or timezone.localdate()
     qs = Task.objects.select_related("executing_unit", "assigning_unit", "lead_user", "assigned_by")
     if kind == "assigned_by_me":
@@ -41,6 +51,9 @@ def tasks_for(user, kind="open", today=None):
         assigner_stage = Q(reports__stage=Stage.AWAITING_ASSIGNER) & (
             Q(assigned_by=user) | Q(assigning_unit_id__in=_unit_ids(user, policy.DIRECTORS)))
         return qs.filter(unit_stage | assigner_stage).distinct()
+    if kind == "co_handling":
+        # what the user already executes is under "open": not listed twice
+        return qs.filter(_co_handled(user), status__in=OPEN_STATUSES).exclude(_mine(user))
     qs = qs.filter(_mine(user), status__in=OPEN_STATUSES)
     if kind == "overdue":
         return qs.filter(deadline__lt=today)

@@ -157,3 +157,27 @@ def test_counters_and_tracker(work):
     items = list(selectors.tracker_items(work.org.a, work.today - datetime.timedelta(days=5), work.soon,
                                          "open_overdue", executing_unit_id=work.org.a1.pk))
     assert [t.pk for t in items] == [tasks[0].pk]
+
+
+def test_co_handling_unit_and_person_see_the_task_in_a_list_and_counter(work, client, api_client):
+    """Issue 14 item 15: a task's co-handling unit never saw the task in any list or counter."""
+    from dieuhanh.core.home import counters as home_counters
+
+    (task,) = assign(work, unit_ids=[work.ad2.pk], co_handlers=[{"unit_id": work.org.a1.pk}])
+    (person_task,) = assign(work, unit_ids=[], lead_user_id=work.spec_ad2.pk, title="Báo cáo chuyên đề",
+                            co_handlers=[{"user_id": work.head_ad2.pk}])
+    assert list(selectors.tasks_for(work.leader_a1, "co_handling")) == [task]
+    assert selectors.counters(work.leader_a1)["co_handling"] == 1
+    assert list(selectors.tasks_for(work.head_ad2, "co_handling")) == [person_task]
+    # not counted twice: the executing unit's people find it under their own tasks, not as co-handlers
+    assert list(selectors.tasks_for(work.spec_ad2, "co_handling")) == []
+    assert any(row[2] == 1 and "kind=co_handling" in row[3] for row in home_counters(work.leader_a1))
+    api = api_client.as_user(work.leader_a1)
+    page = api.get("/api/v1/tasks", QUERY_STRING="kind=co_handling").json()
+    assert [t["id"] for t in page["items"]] == [task.pk]
+    assert api.get("/api/v1/tasks/counters").json()["co_handling"] == 1
+    client.force_login(work.leader_a1)
+    assert task.title in client.get("/tasks/?kind=co_handling").content.decode()
+    # a closed task leaves the list
+    Task.objects.filter(pk=task.pk).update(status="closed")
+    assert selectors.counters(work.leader_a1)["co_handling"] == 0
