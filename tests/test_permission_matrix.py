@@ -7,6 +7,7 @@ checked the day it is added: a path parameter the world below does not know fail
 """
 
 import datetime
+import json
 import re
 
 import pytest
@@ -296,3 +297,149 @@ def test_successor_reads_the_old_collection_and_writes_nothing(successor_world, 
         assert other.get(f"/api/v1/documents/{normal.pk}").status_code == 404, who
         assert other.get(f"/api/v1/records/files/{file.pk}").status_code == 404, who
         assert MARKER not in other.get("/api/v1/search", QUERY_STRING=f"q={MARKER}").content.decode(), who
+
+
+# --- Lists: zone and clearance (issue 14, item 3) -------------------------------------------------------------------
+
+SECRET = "TMX9K"
+INTERNET_ADDR = "203.0.113.7"  # outside DIEUHANH_CLOSED_NETWORKS: the internet zone
+
+
+@pytest.fixture
+def secret_world(drafting):  # noqa: F811 - the fixture imported above
+    """A Tối mật document sent by A to A1, registered, directed to a cleared handler with a deadline, a task and a
+    draft; every text carries SECRET. Around it, people of A1 who may list A1's work but not this document."""
+    from dieuhanh.accounts.models import Role
+    from dieuhanh.documents import services as docs
+    from dieuhanh.processing import services as processing
+
+    d = drafting
+    org = d.org
+    for person in (org.clerk_a,):
+        person.clearance = 3
+        person.save(update_fields=["clearance"])
+    clerk_a1 = make_user("clerk.a1", org.a1, Role.CLERK, clearance=3)
+    leader_a1 = make_user("leader.a1", org.a1, Role.LEADER, clearance=3)
+    handler = make_user("handler.a1", org.a1, Role.SPECIALIST, clearance=3)
+    low_leader = make_user("deputy.a1", org.a1, Role.DEPUTY, clearance=1)
+    low_spec = make_user("spec2.a1", org.a1, Role.SPECIALIST)
+    low_clerk = make_user("clerk2.a1", org.a1, Role.CLERK, clearance=1)
+    doc = docs.issue_document(actor=org.clerk_a, document=d.exchange.outgoing(
+        subject=f"{SECRET} kế hoạch tối mật", recipients=[{"unit_id": org.a1.pk}], confidentiality=2))
+    entry = docs.accept_delivery(actor=clerk_a1, delivery=doc.deliveries.get())
+    processing.assign(actor=leader_a1, entry=entry, direction=f"{SECRET} giao xử lý",
+                      handlers=[{"unit_id": org.a1.pk, "role": "lead"}, {"user_id": handler.pk, "role": "co"}],
+                      deadline=datetime.date.today() + datetime.timedelta(days=2))
+    doc.refresh_from_db()
+    # a second one, never directed: it waits in A1's "awaiting direction" list
+    waiting = docs.issue_document(actor=org.clerk_a, document=d.exchange.outgoing(
+        subject=f"{SECRET} chờ giao", recipients=[{"unit_id": org.a1.pk}], confidentiality=2))
+    docs.accept_delivery(actor=clerk_a1, delivery=waiting.deliveries.get())
+    viewers = {"cleared handler": handler, "cleared leader": leader_a1, "cleared clerk": clerk_a1}
+    too_low = {"deputy with Mật clearance": low_leader, "specialist without clearance": low_spec,
+               "clerk with Mật clearance": low_clerk}
+    return org, [doc, waiting], viewers, too_low
+
+
+def _list_values(org, documents):
+    """Values for the query parameters of list endpoints; a list is tried value by value."""
+    from dieuhanh.drafting.selectors import LISTS as DRAFT_LISTS
+    from dieuhanh.processing.selectors import LISTS as FLOW_LISTS
+    from dieuhanh.processing.selectors import TRACKER_CELLS
+    from dieuhanh.tasks.selectors import LISTS as TASK_LISTS
+
+    today = datetime.date.today()
+    return {
+        "unit_id": [org.a1.pk], "unit": [org.a1.pk], "kind": sorted(set(FLOW_LISTS + TASK_LISTS + DRAFT_LISTS)),
+        "start": [(today - datetime.timedelta(days=30)).isoformat()],
+        "end": [(today + datetime.timedelta(days=30)).isoformat()], "cell": list(TRACKER_CELLS),
+        "q": ["ke hoach"], "year": [today.year], "status": [""],
+        "object_type": ["documents.document"], "object_id": [documents[0].pk],
+    }
+
+
+def _list_operations(client, values):
+    """Every GET operation of the API without a path parameter, with each combination of its query parameters
+    that the matrix knows; an unknown required parameter fails the test until the matrix is taught it."""
+    spec = client.get("/api/v1/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        op = operations.get("get")
+        if "{" in path or op is None:
+            continue
+        queries = [{}]
+        for param in op.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            name = param["name"]
+            if name not in values:
+                assert not param.get("required"), f"{path}: teach the list matrix about ?{name}="
+                continue
+            queries = [{**q, name: v} for q in queries for v in values[name]]
+        for query in queries:
+            yield path, query
+
+
+def _list_pages():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not pattern.startswith(("api/", "i18n/", "admin/")):
+                    yield from walk(entry, pattern)
+            elif isinstance(entry, URLPattern) and "<" not in pattern and "logout" not in pattern:
+                yield "/" + pattern.lstrip("^").rstrip("$")
+
+    return list(walk(get_resolver()))
+
+
+def _leaks(content, documents):
+    text = content.decode("utf-8", "replace")
+    found = [SECRET] if SECRET in text else []
+    for doc in documents:
+        symbols = {doc.symbol, json.dumps(doc.symbol)[1:-1]}  # as written, and as JSON writes it
+        patterns = [rf'"document_id":\s*{doc.pk}\b', rf'/documents/{doc.pk}/'] + [re.escape(s) for s in symbols]
+        found += [p for p in patterns if doc.symbol and re.search(p, text)]
+    return found
+
+
+def test_no_list_names_a_secret_document_off_the_closed_network_or_below_clearance(secret_world, client):
+    """Every list, counter and search of the API and of the pages, read from the URL configuration and the OpenAPI
+    document (a new list is checked the day it is added): from the internet zone a cleared person, and on the
+    closed network a person with too low a clearance, never see a Tối mật document's subject, symbol or id."""
+    from dieuhanh.accounts.services import issue_token
+
+    org, documents, viewers, too_low = secret_world
+    values = _list_values(org, documents)
+    operations = list(_list_operations(client, values))
+    pages = _list_pages()
+    assert len({p for p, _ in operations}) > 15 and len(pages) > 15
+    # the lists do carry the documents for the cleared on the closed network: the check below can fail
+    _, raw = issue_token(actor=viewers["cleared handler"])
+    flows = client.get("/api/v1/processing/flows", HTTP_AUTHORIZATION=f"Bearer {raw}").content
+    assert _leaks(flows, documents), "the cleared handler's list must show the document on the closed network"
+    client.force_login(viewers["cleared handler"])
+    assert _leaks(client.get("/processing/").content, documents)
+    client.logout()
+    cases = [(who, user, INTERNET_ADDR) for who, user in viewers.items()] + [
+        (who, user, "127.0.0.1") for who, user in too_low.items()]
+    checked = 0
+    for who, user, addr in cases:
+        _, raw = issue_token(actor=user)
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "REMOTE_ADDR": addr}
+        for path, query in operations:
+            resp = client.get(path, query, **auth)
+            assert resp.status_code < 500, (who, path, query, resp.status_code)
+            assert not _leaks(resp.content, documents), (who, addr, path, query)
+            checked += 1
+        client.force_login(user)
+        for path in pages:
+            for query in ({}, {"unit": org.a1.pk}, *({"kind": k} for k in values["kind"]),
+                          {"q": "ke hoach"}, {"unit": org.a1.pk, "start": values["start"][0], "end": values["end"][0]}):
+                resp = client.get(path, query, REMOTE_ADDR=addr)
+                assert resp.status_code < 500, (who, path, query, resp.status_code)
+                assert not _leaks(resp.content, documents), (who, addr, path, query)
+                checked += 1
+        client.logout()
+    assert checked > 500

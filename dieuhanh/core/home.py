@@ -29,7 +29,7 @@ def counters(user):
                      proc_selectors.capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
     for unit in _units_with(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
         rows.append((_("Documents"), _("Awaiting direction") + f" — {unit.short_name}",
-                     proc_selectors.capped_count(proc_selectors.awaiting_assignment(unit)),
+                     proc_selectors.capped_count(proc_selectors.awaiting_assignment(unit, user)),
                      _link("processing:awaiting", f"?unit={unit.pk}")))
     labels = {"processing": _("My processing"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
               "returned": _("Returned to me"), "info": _("For information")}

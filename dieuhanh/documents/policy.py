@@ -46,6 +46,19 @@ def cleared_for(user, document):
     return (user.clearance or 0) >= document.confidentiality
 
 
+def cleared_q(user, path: str = "") -> Q:
+    """The rule of :func:`cleared_for` as a filter on any model that reaches a ``Document`` through ``path``
+    (``"entry__document__"`` for a flow, ``""`` for a document or a draft): the one filter every list, counter,
+    export and search result naming a document applies, so none shows what the document's page refuses
+    (issue 14, item 3; decision 0034)."""
+    from dieuhanh.core import zones
+
+    clearance = (user.clearance or 0) if (user and user.is_authenticated) else 0
+    if zones.current() != zones.CLOSED:
+        clearance = 0  # secret documents are never served to the internet zone
+    return Q(**{f"{path}confidentiality__lte": clearance})
+
+
 def can_create_outgoing(user, unit):
     return has_role_in(user, unit, WRITERS)
 
@@ -102,17 +115,13 @@ def can_view_document(user, document):
 def visible_documents_q(user):
     """The rule of :func:`can_view_document` as one filter on ``Document``, for lists and search: a person never
     sees, in results or counts, a document they could not open. Kept in step by a test that compares the two."""
-    from dieuhanh.core import zones
     from dieuhanh.processing.models import Flow
 
     from .models import Delivery, IncomingEntry
 
     if not (user and user.is_authenticated and user.is_active):
         return Q(pk__in=[])
-    clearance = user.clearance or 0
-    if zones.current() != zones.CLOSED:
-        clearance = 0  # secret documents are never served to the internet zone
-    cleared = Q(confidentiality__lte=clearance)
+    cleared = cleared_q(user)
     if is_system_admin(user):
         return cleared
     units = reader_unit_ids(user)

@@ -4,9 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core import zones
 from dieuhanh.core.pagination import keyset_page
-from dieuhanh.documents.policy import member_unit_ids
+from dieuhanh.documents.policy import cleared_q, member_unit_ids
 from dieuhanh.processing.selectors import capped_count
 from dieuhanh.tasks.selectors import _unit_ids
 
@@ -19,9 +18,8 @@ LABELS = {"mine": _("My drafts"), "opinion": _("Awaiting my opinion"), "signatur
 
 
 def _cleared(qs, user):
-    """Never list what the person could not open: clearance, and nothing secret over the internet zone."""
-    limit = 0 if zones.current() != zones.CLOSED else (user.clearance or 0)
-    return qs.filter(confidentiality__lte=limit)
+    """Never list what the person could not open: the documents' one clearance and zone rule."""
+    return qs.filter(cleared_q(user))
 
 
 def drafts_for(user, kind="mine"):

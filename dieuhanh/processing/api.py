@@ -13,7 +13,7 @@ from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.units.selectors import get_unit
 
 from . import policy, selectors, services
-from .calendar import deadline_state
+from .calendar import MAX_WORKING_DAYS, deadline_state, resolve_deadline
 from .models import ExtensionRequest, FlowRole, FlowStatus
 from .slip import render_slip
 
@@ -26,18 +26,30 @@ class HandlerIn(Schema):
     role: FlowRole = Field(..., examples=["lead"])
 
 
-class AssignIn(Schema):
+class DeadlineIn(Schema):
+    """A deadline as a date or as a number of working days from today (not both); a date on a weekend or public
+    holiday is refused (400 on ``deadline``, naming the next working day) unless confirmed."""
+
+    deadline: datetime.date | None = None
+    working_days: int | None = Field(None, ge=1, le=MAX_WORKING_DAYS, examples=[5],
+                                     description="Instead of a date: this many working days from today")
+    confirm_non_working_day: bool = Field(False, description="Keep a deadline that falls on a non-working day")
+
+    def resolved_deadline(self):
+        return resolve_deadline(deadline=self.deadline, working_days=self.working_days,
+                                confirm_non_working_day=self.confirm_non_working_day)
+
+
+class AssignIn(DeadlineIn):
     handlers: list[HandlerIn] = Field(..., min_length=1, max_length=100)
     direction: str = Field("", max_length=5000,
                            examples=["Giao Ban Tổ chức chủ trì, tham mưu trả lời trước ngày 05/12"])
-    deadline: datetime.date | None = None
     on_behalf_of_id: int | None = Field(None, description="The leader a clerk records this direction for")
 
 
-class ForwardIn(Schema):
+class ForwardIn(DeadlineIn):
     handlers: list[HandlerIn] = Field(..., min_length=1, max_length=100)
     direction: str = Field("", max_length=5000)
-    deadline: datetime.date | None = None
 
 
 class NoteFileRef(Schema):
@@ -62,6 +74,7 @@ class FlowReasonIn(Schema):
 
 class ExtensionIn(Schema):
     new_deadline: datetime.date
+    confirm_non_working_day: bool = Field(False, description="Keep a new deadline on a non-working day")
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
@@ -143,7 +156,7 @@ def _flow(request, flow_id):
 def awaiting_assignment(request, unit_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     unit = get_unit(unit_id)
     require(policy.can_direct(request.user, unit) or policy.can_direct_on_behalf(request.user, unit))
-    page = selectors.awaiting_assignment_page(unit, cursor=cursor, limit=limit)
+    page = selectors.awaiting_assignment_page(unit, request.user, cursor=cursor, limit=limit)
     return {"items": [{"id": e.pk, "arrival_number": e.arrival_number, "arrived_on": e.arrived_on,
                        "document_id": e.document_id, "symbol": e.document.symbol, "subject": e.document.subject,
                        "issuer_name": e.document.issuer_name, "urgency": e.document.urgency} for e in page.items],
@@ -155,7 +168,7 @@ def assign(request, entry_id: int, payload: AssignIn):
     entry = _entry(request, entry_id)
     on_behalf = get_object_or_404(get_user_model(), pk=payload.on_behalf_of_id) if payload.on_behalf_of_id else None
     flows = services.assign(actor=request.user, entry=entry, handlers=[h.dict() for h in payload.handlers],
-                            direction=payload.direction, deadline=payload.deadline, on_behalf_of=on_behalf)
+                            direction=payload.direction, deadline=payload.resolved_deadline(), on_behalf_of=on_behalf)
     return 201, [_flow_out(f) for f in flows]
 
 
@@ -203,7 +216,7 @@ def read(request, flow_id: int):
 def forward(request, flow_id: int, payload: ForwardIn):
     flows = services.forward(actor=request.user, flow=_flow(request, flow_id),
                              handlers=[h.dict() for h in payload.handlers], direction=payload.direction,
-                             deadline=payload.deadline)
+                             deadline=payload.resolved_deadline())
     return 201, [_flow_out(f) for f in flows]
 
 
@@ -228,8 +241,10 @@ def complete(request, flow_id: int, payload: CompleteIn):
 
 @router.post("/processing/flows/{flow_id}/extension", response={201: dict}, summary="Ask for a later deadline")
 def extension(request, flow_id: int, payload: ExtensionIn):
+    new_deadline = resolve_deadline(deadline=payload.new_deadline, field="new_deadline",
+                                    confirm_non_working_day=payload.confirm_non_working_day)
     req = services.request_extension(actor=request.user, flow=_flow(request, flow_id),
-                                     new_deadline=payload.new_deadline, reason=payload.reason)
+                                     new_deadline=new_deadline, reason=payload.reason)
     return 201, {"id": req.pk, "status": req.status}
 
 
@@ -256,7 +271,7 @@ def tracker(request, unit_id: int, start: datetime.date, end: datetime.date):
     unit = get_unit(unit_id)
     if not policy.can_track(request.user, unit):
         raise Http404
-    return selectors.tracker(unit, start, end)
+    return selectors.tracker(unit, start, end, request.user)
 
 
 @router.get("/processing/tracker/items", response=list[FlowOut], summary="The flows behind one tracker cell")
@@ -270,6 +285,6 @@ def tracker_items(request, unit_id: int, start: datetime.date, end: datetime.dat
 
         raise ValidationError({"cell": _("Must be one of: %(values)s.") % {
             "values": ", ".join(selectors.TRACKER_CELLS)}})
-    items = selectors.tracker_items(unit, start, end, cell, handler_user_id=handler_user_id,
+    items = selectors.tracker_items(unit, start, end, cell, user=request.user, handler_user_id=handler_user_id,
                                     handler_unit_id=handler_unit_id)[:500]
     return [_flow_out(f) for f in items]

@@ -64,3 +64,39 @@ def deadline_state(deadline, today=None):
     if working_days_between(today, deadline) <= getattr(settings, "DIEUHANH_DUE_SOON_DAYS", 2):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TIME
+
+
+def next_working_day(day):
+    """``day`` itself when people work that day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+MAX_WORKING_DAYS = 366
+
+
+def resolve_deadline(*, deadline=None, working_days=None, confirm_non_working_day=False, today=None,
+                     field="deadline", days_field="working_days"):
+    """The deadline someone gave, as a date: a date, or "N working days" counted from ``today`` (weekends and the
+    holiday calendar skipped), not both. A date on a weekend or public holiday is refused with the next working
+    day offered, unless the person confirms they mean it (issue 14, item 17; decision 0034). Raises
+    ``ValidationError`` naming the field; ``None`` when neither is given."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    today = today or datetime.date.today()
+    if working_days is not None:
+        if deadline is not None:
+            raise ValidationError({days_field: _("Give either a date or a number of working days, not both.")})
+        if not 1 <= working_days <= MAX_WORKING_DAYS:
+            raise ValidationError({days_field: _("Between 1 and %(n)s working days.") % {"n": MAX_WORKING_DAYS}})
+        return add_working_days(today, working_days)
+    if deadline is None or confirm_non_working_day or is_working_day(deadline):
+        return deadline
+    suggested = next_working_day(deadline)
+    error = ValidationError(
+        _("%(date)s is not a working day (a weekend or public holiday). The next working day is %(next)s; choose "
+          "it, or confirm this date.") % {"date": f"{deadline:%d/%m/%Y}", "next": f"{suggested:%d/%m/%Y}"},
+        code="non_working_day", params={"next_working_day": suggested.isoformat()})
+    raise ValidationError({field: error})

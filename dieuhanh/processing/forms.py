@@ -1,11 +1,39 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.accounts.models import Membership
 from dieuhanh.units.models import Unit
 
+from .calendar import MAX_WORKING_DAYS, resolve_deadline
 from .models import FlowRole
+
+
+class DeadlineFields(forms.Form):
+    """A deadline as a date or as "N working days" from today; a date on a weekend or public holiday is refused
+    beside the field, with the next working day named, until the person ticks the confirmation (decision 0034).
+    ``date_field`` names the date field of the form that mixes this in."""
+
+    date_field = "deadline"
+    working_days = forms.IntegerField(label=_("or within N working days"), required=False, min_value=1,
+                                      max_value=MAX_WORKING_DAYS)
+    confirm_non_working_day = forms.BooleanField(label=_("Keep this date although it is not a working day"),
+                                                 required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.date_field in self.errors or "working_days" in self.errors:
+            return data
+        try:
+            data[self.date_field] = resolve_deadline(
+                deadline=data.get(self.date_field), working_days=data.get("working_days"),
+                confirm_non_working_day=data.get("confirm_non_working_day", False), field=self.date_field)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    self.add_error(field, error)
+        return data
 
 
 def handler_choices(paths):
@@ -36,7 +64,8 @@ def to_handlers(cleaned):
     return handlers
 
 
-class HandlersForm(forms.Form):
+class HandlersForm(DeadlineFields):
+    field_order = ["lead", "co", "info", "direction", "deadline", "working_days", "confirm_non_working_day"]
     lead = forms.MultipleChoiceField(label=_("Lead (chủ trì)"), required=False,
                                      widget=forms.SelectMultiple(attrs={"size": 6}))
     co = forms.MultipleChoiceField(label=_("Co-handling (phối hợp)"), required=False,
@@ -68,6 +97,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(DeadlineFields):
+    date_field = "new_deadline"
+    field_order = ["new_deadline", "working_days", "confirm_non_working_day", "reason"]
+
     new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

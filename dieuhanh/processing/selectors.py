@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dieuhanh.core.pagination import keyset_page
 from dieuhanh.documents.models import IncomingEntry
+from dieuhanh.documents.policy import cleared_q
 
 from . import calendar, policy
 from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus
@@ -27,10 +28,12 @@ def _mine(user):
     return Q(handler_user=user) | Q(handler_unit_id__in=policy.handled_unit_ids(user))
 
 
-def flows_for(user, kind="processing", today=None):
-    """The flows of one inbox: processing (lead and co-handling), due_soon, overdue, info, or returned."""
+def flows_for(user, kind: str = "processing", today=None):
+    """The flows of one inbox: processing (lead and co-handling), due_soon, overdue, info, or returned. Only flows
+    of documents the person's clearance and network zone allow (a flow names its document)."""
     today = today or timezone.localdate()
-    qs = Flow.objects.select_related("entry__document", "handler_unit", "handler_user", "assigned_by")
+    qs = (Flow.objects.select_related("entry__document", "handler_unit", "handler_user", "assigned_by")
+          .filter(cleared_q(user, "entry__document__")))
     if kind == "returned":
         return qs.filter(assigned_by=user, status=FlowStatus.RETURNED, parent__status__in=OPEN_STATUSES)
     qs = qs.filter(_mine(user), status__in=OPEN_STATUSES, depth__gt=0)
@@ -49,15 +52,16 @@ def flow_page(user, kind="processing", cursor=None, limit=50):
     return keyset_page(flows_for(user, kind), ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
-def awaiting_assignment(unit):
-    """Registered documents of ``unit`` nobody has directed yet."""
+def awaiting_assignment(unit, user):
+    """Registered documents of ``unit`` nobody has directed yet, that ``user`` is cleared for here."""
     has_root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True)
-    return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).annotate(directed=Exists(has_root))
-            .filter(directed=False).select_related("document", "document__document_type"))
+    return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).filter(cleared_q(user, "document__"))
+            .annotate(directed=Exists(has_root)).filter(directed=False)
+            .select_related("document", "document__document_type"))
 
 
-def awaiting_assignment_page(unit, cursor=None, limit=50):
-    return keyset_page(awaiting_assignment(unit), ["-id"], cursor=cursor, limit=limit)
+def awaiting_assignment_page(unit, user, cursor=None, limit=50):
+    return keyset_page(awaiting_assignment(unit, user), ["-id"], cursor=cursor, limit=limit)
 
 
 def capped_count(qs, cap=COUNT_CAP):
@@ -91,17 +95,19 @@ def _cell_filters(today):
     }
 
 
-def tracker_flows(unit, start, end):
-    """Lead and co-handling flows of documents received by ``unit`` (or its sub-units), directed in [start, end]."""
+def tracker_flows(unit, start, end, user):
+    """Lead and co-handling flows of documents received by ``unit`` (or its sub-units), directed in [start, end],
+    of documents ``user`` is cleared for here (the cells count what their drill-down lists)."""
     return Flow.objects.filter(unit__path__startswith=unit.path, depth__gt=0, created_at__date__gte=start,
-                               created_at__date__lte=end).exclude(role=FlowRole.INFO)
+                               created_at__date__lte=end).filter(cleared_q(user, "entry__document__")).exclude(
+        role=FlowRole.INFO)
 
 
-def tracker(unit, start, end, today=None):
+def tracker(unit, start, end, user, today=None):
     """Per handler: completed on time / late, open on time / overdue — one aggregate query."""
     today = today or timezone.localdate()
     cells = _cell_filters(today)
-    rows = (tracker_flows(unit, start, end)
+    rows = (tracker_flows(unit, start, end, user)
             .values("handler_user", "handler_user__full_name", "handler_unit", "handler_unit__name")
             .annotate(**{name: Count("id", filter=q) for name, q in cells.items()})
             .order_by("handler_unit__name", "handler_user__full_name"))
@@ -110,10 +116,10 @@ def tracker(unit, start, end, today=None):
              **{name: r[name] for name in TRACKER_CELLS}} for r in rows]
 
 
-def tracker_items(unit, start, end, cell, *, handler_user_id=None, handler_unit_id=None, today=None):
+def tracker_items(unit, start, end, cell, *, user, handler_user_id=None, handler_unit_id=None, today=None):
     """The flows behind one cell of the tracker (the drill-down)."""
     today = today or timezone.localdate()
-    qs = tracker_flows(unit, start, end).filter(_cell_filters(today)[cell])
+    qs = tracker_flows(unit, start, end, user).filter(_cell_filters(today)[cell])
     if handler_user_id:
         qs = qs.filter(handler_user_id=handler_user_id)
     if handler_unit_id:

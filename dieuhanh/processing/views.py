@@ -48,7 +48,7 @@ def awaiting(request):
     if not units:
         raise PermissionDenied
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    page = page_for_request(selectors.awaiting_assignment_page, request, unit)
+    page = page_for_request(selectors.awaiting_assignment_page, request, unit, request.user)
     return render(request, "processing/awaiting.html", {"units": units, "unit": unit, "page": page})
 
 
@@ -220,7 +220,7 @@ def tracker(request):
     from dieuhanh.tasks import selectors as task_selectors
 
     return render(request, "processing/tracker.html", {"units": units, "unit": unit, "start": start, "end": end,
-                                                       "rows": selectors.tracker(unit, start, end),
+                                                       "rows": selectors.tracker(unit, start, end, request.user),
                                                        "task_rows": task_selectors.tracker(unit, start, end),
                                                        "cells": selectors.TRACKER_CELLS})
 
@@ -232,7 +232,7 @@ def tracker_items(request):
     if cell not in selectors.TRACKER_CELLS:
         raise Http404
     ids = {key: int(request.GET[key]) for key in ("user", "handler_unit") if request.GET.get(key, "").isdigit()}
-    items = selectors.tracker_items(unit, start, end, cell, handler_user_id=ids.get("user"),
+    items = selectors.tracker_items(unit, start, end, cell, user=request.user, handler_user_id=ids.get("user"),
                                     handler_unit_id=ids.get("handler_unit"))[:500]
     return render(request, "processing/tracker_items.html", {"unit": unit, "start": start, "end": end,
                                                              "cell": cell, "items": items})

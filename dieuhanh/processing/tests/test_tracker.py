@@ -15,18 +15,19 @@ def test_tracker_counts_and_drill_down(received):
     lead, co, _info = flows
     services.complete(actor=r.spec1, flow=co, result="Phối hợp xong")
     Flow.objects.filter(pk=lead.pk).update(deadline=today - datetime.timedelta(days=1))  # now overdue
-    rows = {row["handler"]: row for row in selectors.tracker(r.org.b, today, today)}
+    rows = {row["handler"]: row for row in selectors.tracker(r.org.b, today, today, r.org.admin)}
     assert set(rows) == {r.spec_b.full_name, r.spec1.full_name}  # for-information flows are not work
     assert rows[r.spec_b.full_name]["open_overdue"] == 1
     assert rows[r.spec1.full_name]["completed_on_time"] == 1
     assert sum(rows[r.spec1.full_name][c] for c in selectors.TRACKER_CELLS) == 1
-    items = list(selectors.tracker_items(r.org.b, today, today, "open_overdue", handler_user_id=r.spec_b.pk))
+    items = list(selectors.tracker_items(r.org.b, today, today, "open_overdue", user=r.org.admin,
+                                         handler_user_id=r.spec_b.pk))
     assert items == [Flow.objects.get(pk=lead.pk)]
     # completing late moves the flow to the "completed late" column
     services.complete(actor=r.spec_b, flow=lead, result="Xong muộn")
-    rows = {row["handler"]: row for row in selectors.tracker(r.org.b, today, today)}
+    rows = {row["handler"]: row for row in selectors.tracker(r.org.b, today, today, r.org.admin)}
     assert rows[r.spec_b.full_name]["completed_late"] == 1 and rows[r.spec_b.full_name]["open_overdue"] == 0
-    assert selectors.tracker(r.org.a, today, today) == []
+    assert selectors.tracker(r.org.a, today, today, r.org.admin) == []
 
 
 def test_tracker_pages_for_leaders_only(received, client):
