@@ -338,8 +338,9 @@ class DeliveryStatus(models.TextChoices):
     ARRIVED = "01", _("01 Arrived")
     REFUSED = "02", _("02 Refused")
     ACCEPTED = "03", _("03 Accepted")
-    AWAITING_ASSIGNMENT = "04", _("04 Awaiting assignment")
-    PROCESSING = "05", _("05 Assigned / processing")
+    # 04 is sent when a leader directs it, 05 at the handler's first opinion, forward or read (DOMAIN.md).
+    ASSIGNED = "04", _("04 Assigned for processing")
+    PROCESSING = "05", _("05 Being processed")
     DONE = "06", _("06 Done")
     RECALL_REQUESTED = "13", _("13 Recall requested")
     RECALL_AGREED = "15", _("15 Recall agreed")

@@ -46,7 +46,7 @@ from .validation import safe_name
 
 MAX_BULK = 50
 # Statuses from which a recipient has taken the document in (registered it).
-REGISTERED_STATUSES = {DeliveryStatus.ACCEPTED, DeliveryStatus.AWAITING_ASSIGNMENT, DeliveryStatus.PROCESSING,
+REGISTERED_STATUSES = {DeliveryStatus.ACCEPTED, DeliveryStatus.ASSIGNED, DeliveryStatus.PROCESSING,
                        DeliveryStatus.DONE}
 RECALLABLE_STATUSES = {DeliveryStatus.ARRIVED, *REGISTERED_STATUSES, DeliveryStatus.RECALL_REFUSED}
 
@@ -277,11 +277,15 @@ def _event(delivery, status, actor, note="", kind="status"):
     DeliveryEvent.objects.create(delivery=delivery, status=status or "", kind=kind, actor=actor, note=note)
 
 
-def _set_status(delivery, status, actor, note=""):
+def set_delivery_status(delivery: Delivery, status: str, actor, note: str = "") -> None:
+    """Move ``delivery`` to ``status`` and append the event the sender reads (inside the caller's transaction)."""
     delivery.status = status
     delivery.status_at = timezone.now()
     delivery.save(update_fields=["status", "status_at", "reason"])
     _event(delivery, status, actor, note)
+
+
+_set_status = set_delivery_status
 
 
 @transaction.atomic

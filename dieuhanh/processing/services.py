@@ -20,8 +20,9 @@ from dieuhanh.audit.services import record
 from dieuhanh.core.notifications import label, notify_unit, notify_user
 from dieuhanh.core.text import nfc
 from dieuhanh.documents.freeze import require_not_frozen
-from dieuhanh.documents.models import DeliveryStatus, Document, IncomingEntry
-from dieuhanh.documents.services import _blobs, _set_status
+from dieuhanh.documents.models import Delivery, DeliveryStatus, Document, IncomingEntry
+from dieuhanh.documents.services import _blobs
+from dieuhanh.documents.services import set_delivery_status as _set_status
 from dieuhanh.units.models import Unit
 
 from . import policy
@@ -169,12 +170,38 @@ def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=
         root.save(update_fields=["deadline"])
     flows = _create_children(actor=leader, parent=root, handlers=resolved, direction=nfc(direction) or "",
                              deadline=deadline, on_behalf_of=actor if on_behalf_of is not None else None)
-    if entry.delivery_id and entry.delivery.status in (DeliveryStatus.ACCEPTED, DeliveryStatus.AWAITING_ASSIGNMENT):
-        _set_status(entry.delivery, DeliveryStatus.PROCESSING, actor, "assigned")
+    if entry.delivery_id and entry.delivery.status == DeliveryStatus.ACCEPTED:
+        _set_status(entry.delivery, DeliveryStatus.ASSIGNED, actor, "assigned")
+    _fill_register(entry, flows)
     record(actor=actor, action="flow.assign", obj=root, unit=unit,
            data={"entry": entry.pk, "handlers": len(flows), "deadline": str(deadline or ""),
                  "on_behalf_of": on_behalf_of.username if on_behalf_of else ""})
     return flows
+
+
+def handler_label(flow: Flow) -> str:
+    """How the incoming register names a handler: the unit's name or the person's full name."""
+    return flow.handler_unit.name if flow.handler_unit_id else flow.handler_user.full_name
+
+
+def _fill_register(entry: IncomingEntry, flows: list[Flow]) -> None:
+    """The register's "Đơn vị hoặc người nhận" gets the leads of the direction (beside what the clerk typed) and
+    "Ngày chuyển" the day it was first passed on."""
+    names = [n for n in (entry.handler or "").split("; ") if n]
+    names += [label for label in (handler_label(f) for f in flows if f.role == FlowRole.LEAD) if label not in names]
+    entry.handler = "; ".join(names)[:255]
+    entry.passed_on = entry.passed_on or _today()
+    entry.save(update_fields=["handler", "passed_on"])
+
+
+def _mark_processing(flow: Flow, actor) -> None:
+    """04 -> 05 at the first opinion, forward or read of a handler below the receiving unit's own root flow."""
+    if flow.depth == 0 or not flow.entry.delivery_id:
+        return
+    delivery = (Delivery.objects.select_for_update(of=("self",))
+                .filter(pk=flow.entry.delivery_id, status=DeliveryStatus.ASSIGNED).first())
+    if delivery is not None:
+        _set_status(delivery, DeliveryStatus.PROCESSING, actor, "processing")
 
 
 def _locked(flow):
@@ -207,6 +234,7 @@ def forward(*, actor, flow, handlers, direction="", deadline=None):
         raise ValidationError({"handlers": _("Forward to someone else, not to yourself.")})
     children = _create_children(actor=actor, parent=flow, handlers=resolved, direction=nfc(direction) or "",
                                 deadline=deadline or flow.deadline)
+    _mark_processing(flow, actor)
     if flow.status == FlowStatus.PENDING:
         _touch(flow, FlowStatus.IN_PROGRESS)
         flow.save(update_fields=["status", "status_at"])
@@ -230,18 +258,23 @@ def add_opinion(*, actor, flow, text, files=()):
     if not text:
         raise ValidationError({"text": _("Write the opinion.")})
     note = _note(flow, actor, FlowNote.Kind.OPINION, text, files)
-    if flow.status == FlowStatus.PENDING and policy.can_act(actor, flow):
-        _touch(flow, FlowStatus.IN_PROGRESS)
-        flow.save(update_fields=["status", "status_at"])
+    if policy.can_act(actor, flow):
+        _mark_processing(flow, actor)
+        if flow.status == FlowStatus.PENDING:
+            _touch(flow, FlowStatus.IN_PROGRESS)
+            flow.save(update_fields=["status", "status_at"])
     record(actor=actor, action="flow.opinion", obj=flow, unit=flow.unit, data={"note": note.pk})
     return note
 
 
 @transaction.atomic
 def mark_read(*, actor, flow):
-    """Record that ``actor`` read the document of ``flow``; the status does not change."""
+    """Record that ``actor`` read the document of ``flow``; the flow stays as it is, but a handler's first read
+    tells the sender 05."""
     require(policy.can_view_flow(actor, flow), _("You cannot see this flow."))
     read, created = FlowRead.objects.get_or_create(flow=flow, user=actor)
+    if created and policy.can_act(actor, flow):
+        _mark_processing(flow, actor)
     if created:
         record(actor=actor, action="flow.read", obj=flow, unit=flow.unit)
     return read

@@ -14,7 +14,7 @@ def _status(flow):
     return Flow.objects.get(pk=flow.pk).status
 
 
-def test_leader_assigns_and_delivery_becomes_05(received):
+def test_leader_assigns_and_delivery_becomes_04(received):
     r = received
     flows = services.assign(actor=r.org.leader_b, entry=r.entry, direction="Ban Tổ chức chủ trì tham mưu",
                             deadline=r.soon, handlers=[{"unit_id": r.bd.pk, "role": "lead"},
@@ -24,7 +24,7 @@ def test_leader_assigns_and_delivery_becomes_05(received):
     root = Flow.objects.get(entry=r.entry, parent__isnull=True)
     assert root.status == FlowStatus.IN_PROGRESS and all(f.parent == root for f in flows)
     r.delivery.refresh_from_db()
-    assert r.delivery.status == DeliveryStatus.PROCESSING
+    assert r.delivery.status == DeliveryStatus.ASSIGNED  # 05 waits for the handler's first opinion/forward/read
     assert can_view_document(r.spec_b, r.doc)
 
 
@@ -53,7 +53,7 @@ def test_full_completion_propagates_to_the_sender(received):
     assert root.status == FlowStatus.COMPLETED
     r.delivery.refresh_from_db()
     assert r.delivery.status == DeliveryStatus.DONE
-    assert list(r.delivery.events.values_list("status", flat=True)) == ["01", "03", "05", "06"]
+    assert list(r.delivery.events.values_list("status", flat=True)) == ["01", "03", "04", "05", "06"]
 
 
 def test_one_of_two_leads_completing_does_not_complete_the_level(received):
