@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dieuhanh.core.api_errors.ApiAnswersJsonMiddleware", "dieuhanh.core.dbguard.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.accounts.middleware.StrictTransportSecurityMiddleware",
     "dieuhanh.core.middleware.SecurityHeadersMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dieuhanh.urls"
+CSRF_FAILURE_VIEW = "dieuhanh.core.views.csrf_failure"
 WSGI_APPLICATION = "dieuhanh.wsgi.application"
 
 TEMPLATES = [

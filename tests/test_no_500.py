@@ -85,3 +85,55 @@ def test_ids_beyond_64_bits_are_not_found(org, api_client, client):
     client.login(username=org.clerk_a.username, password=PASSWORD)
     assert client.get(f"/documents/{huge}/").status_code == 404
     assert client.get(f"/drafts/{huge}/").status_code == 404
+
+
+def _assert_json_error(resp, status=None):
+    assert resp["Content-Type"].startswith("application/json"), (resp.status_code, resp.content[:200])
+    body = resp.json()
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    if status is not None:
+        assert resp.status_code == status, (resp.status_code, body)
+
+
+def test_no_api_path_answers_html(org, api_client, settings):
+    """Issue 14, item 14: whatever goes wrong under /api/, the answer is the documented JSON error, never an HTML
+    page: an unknown path, a wrong method, a CSRF failure, a too-large body, a multipart body without boundary,
+    an uncaught exception."""
+    from django.test import Client
+
+    api = api_client.as_user(org.clerk_a)
+    _assert_json_error(api.get("/api/v1/no-such-thing"), 404)
+    _assert_json_error(api.get("/api/no-such-version/me"), 404)
+    _assert_json_error(api.call("put", "/api/v1/me", {}), 405)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _assert_json_error(api.call("post", "/api/v1/documents", raw='{"subject": "' + "x" * 5000 + '"}'))
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+    resp = api.call("post", "/api/v1/documents", raw="--x\r\n", **{"CONTENT_TYPE": "multipart/form-data"})
+    assert resp.status_code < 500
+    _assert_json_error(resp)
+    # a session with a wrong CSRF token, on the API and on Django's own CSRF check
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username=org.clerk_a.username, password=PASSWORD)
+    resp = browser.post("/api/v1/auth/tokens", "{}", content_type="application/json")
+    assert resp.status_code == 403
+    _assert_json_error(resp)
+
+
+def test_api_uncaught_error_is_json(org, api_client, monkeypatch):
+    from django.test import Client
+
+    from dieuhanh.accounts import selectors
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(selectors, "memberships_of", boom)
+    client = Client(raise_request_exception=False)
+    from dieuhanh.accounts.services import issue_token
+
+    raw = issue_token(actor=org.clerk_a)[1]
+    resp = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    _assert_json_error(resp, 500)
+    # a page keeps its HTML page
+    client.login(username=org.clerk_a.username, password=PASSWORD)
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

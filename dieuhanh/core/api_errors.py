@@ -73,3 +73,60 @@ def install(api):
     from django.db import DataError
 
     api.add_exception_handler(DataError, out_of_range)
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def api_error_response(status: int, detail: str | None = None):
+    """The documented JSON error for ``status``, for answers made outside ninja (Django's error handlers)."""
+    from http import HTTPStatus
+
+    from django.http import JsonResponse
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return JsonResponse({"detail": detail or phrase, "errors": []}, status=status)
+
+
+class ApiAnswersJsonMiddleware:
+    """No /api/ path answers HTML, whatever happens below: Django's 404 for an unknown path, ninja's 405, a
+    CSRF failure, a too-large body, a multipart body without boundary, an uncaught 500. Any error answer there
+    that is not JSON is replaced by the documented ``{"detail", "errors"}`` with the same status and headers
+    (Allow, Retry-After, WWW-Authenticate). Outermost, so it sees what every other layer answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_api_path(request.path) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").split(";")[0].strip() == "application/json":
+            return response
+        replacement = api_error_response(response.status_code, _generic_detail(response.status_code))
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", "Cache-Control", "Vary"):
+            if header in response:
+                replacement[header] = response[header]
+        for header, value in response.headers.items():
+            if header.lower() not in ("content-type", "content-length") and header not in replacement:
+                replacement[header] = value
+        replacement.cookies = response.cookies
+        return replacement
+
+
+def _generic_detail(status: int) -> str:
+    from django.utils.translation import gettext
+
+    return {
+        400: gettext("The request could not be understood."),
+        403: gettext("Forbidden."),
+        404: gettext("Not found."),
+        405: gettext("This method is not allowed on this path."),
+        413: gettext("The request body is too large."),
+        415: gettext("Unsupported content type."),
+        500: gettext("Internal server error. The error has been logged."),
+    }.get(status, "")

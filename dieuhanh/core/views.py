@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from dieuhanh.accounts import policy
 from dieuhanh.accounts.selectors import memberships_of
 
-from . import notifications
+from . import dbguard, notifications
 from .home import CAP as COUNTER_CAP
 from .home import counters as work_counters
 
@@ -60,5 +60,15 @@ def page_not_found(request, exception=None):
     return _error(request, 404, _("Not found"), _("The page you asked for does not exist."))
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the project's page (or the API's JSON, via ApiAnswersJsonMiddleware), not Django's."""
+    return _error(request, 403, _("Access denied"),
+                  _("The form has expired or was not sent from this site. Go back, reload the page and try again."))
+
+
 def server_error(request):
+    # a lost database is not a fault of the application: 503 with Retry-After (decision 0033)
+    unavailable = dbguard.unavailable_response(request)
+    if unavailable is not None:
+        return unavailable
     return _error(request, 500, _("Something went wrong"), _("The error has been logged. Please try again."))
