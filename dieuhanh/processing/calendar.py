@@ -92,8 +92,8 @@ def resolve_deadline(*, deadline=None, working_days=None, confirm_non_working_da
         if not 1 <= working_days <= MAX_WORKING_DAYS:
             raise ValidationError({days_field: _("Between 1 and %(n)s working days.") % {"n": MAX_WORKING_DAYS}})
         return add_working_days(today, working_days)
-    if deadline is None or confirm_non_working_day or is_working_day(deadline):
-        return deadline
+    if deadline is None or confirm_non_working_day or deadline < today or is_working_day(deadline):
+        return deadline  # a past date is refused by the service, with its own message
     suggested = next_working_day(deadline)
     error = ValidationError(
         _("%(date)s is not a working day (a weekend or public holiday). The next working day is %(next)s; choose "

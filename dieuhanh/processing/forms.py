@@ -16,6 +16,7 @@ class DeadlineFields(forms.Form):
     ``date_field`` names the date field of the form that mixes this in."""
 
     date_field = "deadline"
+    date_required = False
     working_days = forms.IntegerField(label=_("or within N working days"), required=False, min_value=1,
                                       max_value=MAX_WORKING_DAYS)
     confirm_non_working_day = forms.BooleanField(label=_("Keep this date although it is not a working day"),
@@ -28,12 +29,19 @@ class DeadlineFields(forms.Form):
         try:
             data[self.date_field] = resolve_deadline(
                 deadline=data.get(self.date_field), working_days=data.get("working_days"),
-                confirm_non_working_day=data.get("confirm_non_working_day", False), field=self.date_field)
+                confirm_non_working_day=data.get("confirm_non_working_day", False), field=self.date_field,
+                today=self.count_from(data))
+            if self.date_required and data[self.date_field] is None:
+                raise ValidationError({self.date_field: _("Give a date or a number of working days.")})
         except ValidationError as exc:
             for field, errors in exc.error_dict.items():
                 for error in errors:
                     self.add_error(field, error)
         return data
+
+    def count_from(self, data):
+        """The day "N working days" count from: today, unless a form knows better (a task's start date)."""
+        return None
 
 
 def handler_choices(paths):

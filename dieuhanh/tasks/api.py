@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from dieuhanh.processing.calendar import MAX_WORKING_DAYS, resolve_deadline
 from dieuhanh.units.selectors import get_unit
 
 from . import policy, selectors, services
@@ -31,7 +32,10 @@ class TaskIn(Schema):
     title: str = Field(..., min_length=1, max_length=500, examples=["Tổng kết công tác xây dựng Đảng năm 2026"])
     description: str = Field("", max_length=20000)
     start_date: datetime.date
-    deadline: datetime.date
+    deadline: datetime.date | None = Field(None, description="A date, or give working_days instead")
+    working_days: int | None = Field(None, ge=1, le=MAX_WORKING_DAYS, examples=[10],
+                                     description="Instead of a date: this many working days from the start date")
+    confirm_non_working_day: bool = Field(False, description="Keep a deadline that falls on a non-working day")
     unit_ids: list[int] = Field([], max_length=200, description="One task per unit ...")
     lead_user_id: int | None = Field(None, description="... or one task to a lead person")
     co_handlers: list[CoHandlerIn] = Field([], max_length=50)
@@ -137,6 +141,11 @@ def _visible(request, task_id):
 @router.post("/tasks", response={201: list[TaskOut]}, summary="Assign a task (one per unit, or to a person)")
 def assign(request, payload: TaskIn):
     data = payload.dict()
+    data["deadline"] = resolve_deadline(deadline=data["deadline"], working_days=data.pop("working_days"),
+                                        confirm_non_working_day=data.pop("confirm_non_working_day"),
+                                        today=payload.start_date)
+    if data["deadline"] is None:
+        raise ValidationError({"deadline": _("Give a date or a number of working days.")})
     unit = get_unit(data.pop("unit_id"))
     data["co_handlers"] = [c for c in data["co_handlers"]]
     return 201, [task_out(t) for t in services.assign_task(actor=request.user, unit=unit, **data)]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.processing.forms import DeadlineFields
 from dieuhanh.units.models import Unit
 
 from .models import ReportKind
@@ -8,12 +9,14 @@ from .models import ReportKind
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
-class TaskForm(forms.Form):
+class TaskForm(DeadlineFields):
+    date_required = True
+    field_order = ["title", "description", "start_date", "deadline", "working_days", "confirm_non_working_day"]
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(label=_("Description"), required=False, max_length=20000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     start_date = forms.DateField(label=_("Start date"), **DATE)
-    deadline = forms.DateField(label=_("Deadline"), **DATE)
+    deadline = forms.DateField(label=_("Deadline"), required=False, **DATE)
     units = forms.MultipleChoiceField(label=_("Executing units (one task each)"), required=False,
                                       widget=forms.SelectMultiple(attrs={"size": 6}))
     lead_user = forms.ChoiceField(label=_("Or a lead person"), required=False)
@@ -30,6 +33,9 @@ class TaskForm(forms.Form):
                                                   memberships__unit__in=[unit, *below], is_active=True)
                   .distinct().order_by("sort_key"))
         self.fields["lead_user"].choices = [("", "—")] + [(str(p.pk), p.full_name) for p in people]
+
+    def count_from(self, data):
+        return data.get("start_date")  # a task's working days run from its start
 
 
 class ReportForm(forms.Form):

@@ -6,6 +6,7 @@ import pytest
 from conftest import make_user
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents.tests.conftest import exchange, media  # noqa: F401  (fixtures)
+from dieuhanh.processing.calendar import next_working_day
 from dieuhanh.units import services as unit_services
 
 
@@ -25,4 +26,5 @@ def received(exchange):  # noqa: F811
     entry = doc_services.accept_delivery(actor=org.clerk_b, delivery=delivery)
     return SimpleNamespace(org=org, exchange=exchange, bd=bd, head=head, spec1=spec1, spec2=spec2, spec_b=spec_b,
                            deputy_b=deputy_b, doc=doc, delivery=delivery, entry=entry,
-                           soon=datetime.date.today() + datetime.timedelta(days=10))
+                           # a working day: a deadline on a weekend or holiday needs a confirmation
+                           soon=next_working_day(datetime.date.today() + datetime.timedelta(days=10)))

@@ -10,6 +10,7 @@ from dieuhanh.processing.calendar import (
     is_working_day,
     working_days_between,
 )
+from dieuhanh.processing.models import Flow
 
 D = datetime.date
 
@@ -53,3 +54,68 @@ def test_deadline_states():
     assert deadline_state(today, today) == DeadlineState.DUE_SOON
     assert deadline_state(D(2026, 11, 26), today) == DeadlineState.DUE_SOON
     assert deadline_state(D(2026, 11, 27), today) == DeadlineState.ON_TIME
+
+
+def _holiday_ahead():
+    """A weekday three weeks ahead made a public holiday, and the working day after it."""
+    from dieuhanh.processing import calendar
+    from dieuhanh.processing.models import Holiday
+
+    day = datetime.date.today() + datetime.timedelta(days=21)
+    while day.weekday() >= 4:  # Monday to Thursday, so the next working day is the day after
+        day += datetime.timedelta(days=1)
+    Holiday.objects.create(date=day, name="Ngày lễ thử")
+    calendar.clear_cache()
+    return day, day + datetime.timedelta(days=1)
+
+
+def test_deadline_on_a_holiday_is_refused_with_the_next_working_day_then_kept_when_confirmed(received, api_client):
+    """Issue 14 item 17: a deadline on a public holiday was accepted without a word."""
+    from django.utils import translation
+
+    r = received
+    holiday, next_day = _holiday_ahead()
+    api = api_client.as_user(r.org.leader_b)
+    url = f"/api/v1/entries/{r.entry.pk}/assign"
+    handlers = [{"unit_id": r.bd.pk, "role": "lead"}]
+    with translation.override("en"):
+        resp = api.post(url, {"handlers": handlers, "deadline": str(holiday)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 400, resp.content
+    (error,) = resp.json()["errors"]
+    assert error["field"] == "deadline" and f"{next_day:%d/%m/%Y}" in error["message"]
+    assert not Flow.objects.exists()
+    resp = api.post(url, {"handlers": handlers, "deadline": str(holiday), "confirm_non_working_day": True})
+    assert resp.status_code == 201 and resp.json()[0]["deadline"] == str(holiday)
+
+
+def test_deadline_as_working_days_on_the_api_and_the_page(received, api_client, client):
+    from dieuhanh.processing import calendar
+
+    r = received
+    holiday, _next = _holiday_ahead()
+    api = api_client.as_user(r.org.leader_b)
+    handlers = [{"unit_id": r.bd.pk, "role": "lead"}]
+    resp = api.post(f"/api/v1/entries/{r.entry.pk}/assign", {"handlers": handlers, "working_days": 5,
+                                                              "deadline": str(holiday)})
+    assert resp.status_code == 400 and resp.json()["errors"][0]["field"] == "working_days"
+    resp = api.post(f"/api/v1/entries/{r.entry.pk}/assign", {"handlers": handlers, "working_days": 0})
+    assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == "working_days"
+    days = calendar.working_days_between(datetime.date.today(), holiday + datetime.timedelta(days=1))
+    resp = api.post(f"/api/v1/entries/{r.entry.pk}/assign", {"handlers": handlers, "working_days": days})
+    assert resp.status_code == 201, resp.content
+    (lead,) = Flow.objects.filter(depth=1)
+    # N working days skip the weekend and the holiday: the day after it
+    assert lead.deadline == holiday + datetime.timedelta(days=1)
+    # the page: a holiday is refused beside the field, with the next working day, and working days are accepted
+    client.force_login(r.head)
+    client.cookies["django_language"] = "en"
+    resp = client.post(f"/processing/flows/{lead.pk}/", {"action": "forward", "lead": [f"p:{r.spec1.pk}"],
+                                                          "deadline": str(holiday)})
+    assert resp.status_code == 400
+    assert "not a working day" in resp.content.decode() and f"{holiday + datetime.timedelta(days=1):%d/%m/%Y}" \
+        in resp.content.decode()
+    assert not Flow.objects.filter(parent=lead).exists()
+    resp = client.post(f"/processing/flows/{lead.pk}/", {"action": "forward", "lead": [f"p:{r.spec1.pk}"],
+                                                          "working_days": "2"})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    assert Flow.objects.get(parent=lead).deadline == calendar.add_working_days(datetime.date.today(), 2)

@@ -52,3 +52,43 @@ def test_recurrence_endpoint_is_reachable(work, api_client):
         "first_run": str(work.today), "executing_unit_id": work.ad2.pk, "working_days": 3})
     assert r.status_code == 201, r.content
     assert r.json()["next_run"]
+
+
+def test_task_deadline_on_a_holiday_and_in_working_days(work, api_client, client):
+    """Issue 14 item 17: tasks too (API and page): a holiday deadline is refused with the next working day named,
+    unless confirmed; "N working days" counts from the start date, skipping weekends and holidays."""
+    from django.utils import translation
+
+    from dieuhanh.processing import calendar
+    from dieuhanh.processing.models import Holiday
+    from dieuhanh.tasks.models import Task
+
+    holiday = work.today + datetime.timedelta(days=21)
+    while holiday.weekday() >= 4:
+        holiday += datetime.timedelta(days=1)
+    Holiday.objects.create(date=holiday, name="Ngày lễ thử")
+    calendar.clear_cache()
+    api = api_client.as_user(work.org.leader_a)
+    base = {"unit_id": work.org.a.pk, "title": "Báo cáo quý", "start_date": str(work.today),
+            "unit_ids": [work.ad2.pk]}
+    with translation.override("en"):
+        resp = api.post("/api/v1/tasks", {**base, "deadline": str(holiday)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 400
+    (error,) = resp.json()["errors"]
+    assert error["field"] == "deadline" and f"{holiday + datetime.timedelta(days=1):%d/%m/%Y}" in error["message"]
+    assert not Task.objects.exists()
+    assert api.post("/api/v1/tasks", base).json()["errors"][0]["field"] == "deadline"
+    resp = api.post("/api/v1/tasks", {**base, "working_days": 3})
+    assert resp.status_code == 201, resp.content
+    assert resp.json()[0]["deadline"] == str(calendar.add_working_days(work.today, 3))
+    resp = api.post("/api/v1/tasks", {**base, "deadline": str(holiday), "confirm_non_working_day": True})
+    assert resp.status_code == 201 and resp.json()[0]["deadline"] == str(holiday)
+    # the page
+    client.force_login(work.org.leader_a)
+    client.cookies["django_language"] = "en"
+    page = {"title": "Tổng hợp", "start_date": str(work.today), "units": [str(work.ad2.pk)]}
+    resp = client.post("/tasks/new/", {**page, "deadline": str(holiday)})
+    assert resp.status_code in (200, 400) and "not a working day" in resp.content.decode()
+    resp = client.post("/tasks/new/", {**page, "working_days": "4"})
+    assert resp.status_code == 302
+    assert Task.objects.get(title="Tổng hợp").deadline == calendar.add_working_days(work.today, 4)
