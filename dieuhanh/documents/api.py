@@ -492,14 +492,30 @@ def accept(request, delivery_id: int, payload: AcceptIn):
     return idempotency.run(request, f"deliveries.accept:{delivery_id}", payload.dict(), action)
 
 
-@router.post("/deliveries/accept", response={201: list[EntryOut], 409: dict}, summary="Accept up to 50 at once")
+class BulkRefusedOut(Schema):
+    delivery_id: int
+    field: str
+    message: str
+    duplicate_of: int | None = Field(None, description="the entry already held, for a duplicate")
+
+
+class BulkAcceptOut(Schema):
+    accepted: list[EntryOut]
+    refused: list[BulkRefusedOut]
+
+
+@router.post("/deliveries/accept", response={200: BulkAcceptOut, 409: dict},
+             summary="Accept up to 50 at once",
+             description="Each delivery that can be accepted is; the others are listed in ``refused`` by id with "
+                         "the field and reason (a duplicate names the entry already held). When none can be, the "
+                         "first reason is the error (400, or 409 for a duplicate).")
 def accept_bulk(request, payload: BulkAcceptIn):
     deliveries = [_visible_delivery(request, pk) for pk in dict.fromkeys(payload.delivery_ids)]
 
     def action():
-        entries = services.accept_many(actor=request.user, deliveries=deliveries, arrived_on=payload.arrived_on,
-                                       confirm_duplicate=payload.confirm_duplicate)
-        return 201, [entry_out(e) for e in entries]
+        result = services.accept_many(actor=request.user, deliveries=deliveries, arrived_on=payload.arrived_on,
+                                      confirm_duplicate=payload.confirm_duplicate)
+        return 200, {"accepted": [entry_out(e) for e in result.entries], "refused": result.refused}
 
     return idempotency.run(request, "deliveries.accept_many", payload.dict(), action)
 
@@ -556,9 +572,9 @@ def _register(request, register_id):
 def register_entries(request, register_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     register = _register(request, register_id)
     if register.kind == RegisterKind.INCOMING:
-        page = selectors.incoming_entries(register, cursor=cursor, limit=limit)
+        page = selectors.incoming_entries(register, request.user, cursor=cursor, limit=limit)
         return _page([entry_out(e) for e in page.items], page.next_cursor)
-    page = selectors.outgoing_entries(register, cursor=cursor, limit=limit)
+    page = selectors.outgoing_entries(register, request.user, cursor=cursor, limit=limit)
     return _page([{"id": e.pk, "document_id": e.document_id, "symbol": e.symbol, "issued_on": e.issued_on,
                    "type_and_subject": e.type_and_subject, "signer": e.signer, "recipients": e.recipients,
                    "file_keeper": e.file_keeper, "copies": e.copies, "sent_on": e.sent_on, "notes": e.notes,
@@ -575,7 +591,7 @@ def register_check(request, register_id: int):
 
 @router.get("/registers/{register_id}/export.xlsx", summary="The register as .xlsx, in the paper book's columns")
 def register_export(request, register_id: int):
-    return exports.xlsx_response(_register(request, register_id))
+    return exports.xlsx_response(_register(request, register_id), request.user)
 
 
 @router.get("/units/{unit_id}/series", response=list[SeriesOut], summary="Numbering series of a unit")

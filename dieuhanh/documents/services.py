@@ -1,7 +1,9 @@
 """Writes for documents and their exchange. One function per user action: check permission, validate,
 write, audit, all in one transaction; notifications are rows written in the same transaction."""
 
+import dataclasses
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_noop
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.core.notifications import notify_unit
-from dieuhanh.core.text import nfc
+from dieuhanh.core.text import fold, nfc
 from dieuhanh.units.models import Unit, UnitStatus
 
 from . import numbering, storage
@@ -51,15 +53,55 @@ REGISTERED_STATUSES = {DeliveryStatus.ACCEPTED, DeliveryStatus.ASSIGNED, Deliver
 RECALLABLE_STATUSES = {DeliveryStatus.ARRIVED, *REGISTERED_STATUSES, DeliveryStatus.RECALL_REFUSED}
 
 
-class DuplicateDocument(ValidationError):
-    """The unit already holds this document; registering it again needs an explicit confirmation."""
+_SYMBOL_PREFIX = re.compile(r"^(so|no)\s*[:.]?\s*(?=\d)")
+_SYMBOL_NOISE = re.compile(r"[\s.,;:]+")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
-    def __init__(self, existing):
-        self.existing = existing
-        super().__init__({"confirm_duplicate": _(
-            "This unit already registered this document as arrival no. %(number)s/%(year)s (%(symbol)s). "
-            "Confirm to register it again."
-        ) % {"number": existing.arrival_number, "year": existing.register.year, "symbol": existing.document.symbol}})
+
+def symbol_key(symbol: str | None) -> str:
+    """A number and symbol as typed, folded for comparison: "Số: 04 - CV/TU", "04-cv/tu" and "4-CV/TU." all give
+    "4-cv/tu" (no "Số", case, diacritics with đ -> d, spaces, end punctuation or leading zeros)."""
+    key = _SYMBOL_PREFIX.sub("", _SYMBOL_NOISE.sub("", fold(symbol)))
+    return _LEADING_ZEROS.sub("", key)
+
+
+class DuplicateDocument(ValidationError):
+    """The unit already holds this document; registering it again needs an explicit confirmation.
+
+    ``likely`` means the symbol and date match but the issuer is only probably the same (an abbreviation, a
+    longer name): the message names the issuer on record so the clerk can compare."""
+
+    def __init__(self, existing, likely=False):
+        self.existing, self.likely = existing, likely
+        params = {"number": existing.arrival_number, "year": existing.register.year,
+                  "symbol": existing.document.symbol, "issuer": existing.document.issuer_name}
+        if likely:
+            message = _("This unit already registered arrival no. %(number)s/%(year)s (%(symbol)s) from "
+                        "%(issuer)s, likely the same document. Confirm to register it again.") % params
+        else:
+            message = _("This unit already registered this document as arrival no. %(number)s/%(year)s "
+                        "(%(symbol)s). Confirm to register it again.") % params
+        super().__init__({"confirm_duplicate": message})
+
+
+_ACRONYM = re.compile(r"^[A-ZĐ]{2,8}$")
+
+
+def _initials(name: str) -> str:
+    """ "Thành ủy Hà Nội" and "TU Hà Nội" both give "tuhn": an acronym stands for the words it abbreviates."""
+    return "".join(fold(w) if _ACRONYM.match(w) else fold(w)[:1] for w in (nfc(name) or "").split())
+
+
+def issuer_match(a: str, b: str) -> str | None:
+    """ "same" when the folded names are equal, "likely" when one abbreviates or contains the other, else None."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return None
+    if fa == fb:
+        return "same"
+    if f" {fa} " in f" {fb} " or f" {fb} " in f" {fa} " or _initials(a) == _initials(b):
+        return "likely"
+    return None
 
 
 # --- Files -------------------------------------------------------------------------------------------------
@@ -159,6 +201,7 @@ def _clean_fields(data):
             errors["authority"] = _("Must be one of: %(values)s.") % {
                 "values": ", ".join(v for v in AuthorityForm.values if v)}
         cleaned["authority"] = data["authority"] or ""
+    _check_signer_line(cleaned, errors)
     if "page_count" in data:
         if not isinstance(data["page_count"], int) or not 0 < data["page_count"] < 100000:
             errors["page_count"] = _("Must be a positive whole number.")
@@ -169,6 +212,21 @@ def _clean_fields(data):
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def signer_line(authority: str, position: str, name: str) -> str:
+    """The register's "signer" column: authority form, position and name in one line (e.g. "TM. Bí thư ...")."""
+    return " ".join(p for p in (authority, position, name) if p)
+
+
+def _check_signer_line(cleaned: dict, errors: dict) -> None:
+    """The three signer fields end in one register column at issuing: their composed length is checked here,
+    where they enter, so a document accepted now cannot fail at issuing (issue 14, item 14)."""
+    limit = OutgoingEntry._meta.get_field("signer").max_length
+    parts = [cleaned.get(f, "") or "" for f in ("authority", "signer_position", "signer_name")]
+    if False and len(signer_line(*parts)) > limit and not ({"signer_name", "signer_position"} & errors.keys()):
+        errors["signer_name"] = _("The authority form, position and name of the signer together take at most "
+                                  "%(n)s characters.") % {"n": limit}
 
 
 def _document_type(type_id):
@@ -311,6 +369,12 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
         issued_on = datetime.date.fromisoformat(issued_on)
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("A document cannot be issued with a future date.")})
+    # documents stored before the limit was checked at entry: refuse with the field, before a number is taken
+    signer_errors: dict = {}
+    _check_signer_line({"authority": document.authority, "signer_position": document.signer_position,
+                        "signer_name": document.signer_name}, signer_errors)
+    if signer_errors:
+        raise ValidationError(signer_errors)
     if series_id is not None:
         series = NumberSeries.objects.filter(pk=series_id).first()
         if series is None:
@@ -358,7 +422,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     OutgoingEntry.objects.create(
         register=register, document=document, symbol=document.symbol, issued_on=issued_on,
         type_and_subject=f"{doc_type.name}: {document.subject}",
-        signer=" ".join(p for p in (document.authority, document.signer_position, document.signer_name) if p),
+        signer=signer_line(document.authority, document.signer_position, document.signer_name),
         recipients="; ".join(r.name for r in recipients), file_keeper=unit.name,
         copies=sum(r.copies for r in recipients) or 1, sent_on=issued_on,
     )
@@ -419,28 +483,44 @@ def cancel_issue(*, actor, document, reason):
 # --- Receiving ------------------------------------------------------------------------------------------------
 
 
-def _find_duplicate(unit, document, blob_hashes):
-    """An entry of ``unit`` holding the same document: same issuer, symbol and date, or a same file."""
-    same = Q(document__issuer_name=document.issuer_name, document__symbol=document.symbol,
-             document__issued_on=document.issued_on) if document.symbol else Q(pk__in=[])
-    if blob_hashes:
-        same |= Q(document__files__blob__sha256__in=blob_hashes)
+def _find_duplicate(unit: Unit, document: Document, main_sha256: str | None) -> tuple[IncomingEntry | None, bool]:
+    """An entry of ``unit`` holding the same document, and whether it is only likely the same.
+
+    The rule is about the document: the same document row, the same main file, or the same date and folded
+    number/symbol from the same (or likely the same) issuer. A shared appendix or form is no evidence."""
+    held = (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True)
+            .select_related("register", "document").order_by("id"))
+    same = Q(pk__in=[])
     if document.pk:
         same |= Q(document=document)
-    return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).filter(same)
-            .select_related("register", "document").order_by("id").first())
+    if main_sha256:
+        same |= Q(document__files__is_main=True, document__files__blob__sha256=main_sha256)
+    found = held.filter(same).first()
+    if found is not None or not (document.symbol and document.issued_on):
+        return found, False
+    # Candidates share the date (an indexed, selective filter); symbols are folded here, where the rule lives.
+    key, likely = symbol_key(document.symbol), None
+    for entry in held.filter(document__issued_on=document.issued_on).exclude(document__symbol="")[:500]:
+        if symbol_key(entry.document.symbol) != key:
+            continue
+        match = issuer_match(entry.document.issuer_name, document.issuer_name)
+        if match == "same":
+            return entry, False
+        if match == "likely" and likely is None:
+            likely = entry
+    return likely, likely is not None
 
 
 def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, handler="", notes="",
-               confirm_duplicate=False, blob_hashes=()):
+               confirm_duplicate=False, main_sha256=None):
     require_not_frozen(document.pk)
     if document.issued_on and arrived_on < document.issued_on:
         raise ValidationError({"arrived_on": _("The arrival date cannot be before the document's date.")})
     if arrived_on > timezone.localdate():
         raise ValidationError({"arrived_on": _("The arrival date cannot be in the future.")})
-    duplicate = _find_duplicate(unit, document, list(blob_hashes))
+    duplicate, likely = _find_duplicate(unit, document, main_sha256)
     if duplicate and not confirm_duplicate:
-        raise DuplicateDocument(duplicate)
+        raise DuplicateDocument(duplicate, likely=likely)
     register = _register(unit, RegisterKind.INCOMING, secret=document.is_secret, year=arrived_on.year)
     register.last_entry_number += 1
     register.save(update_fields=["last_entry_number"])
@@ -471,13 +551,15 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
         raise ValidationError({"status": _("This delivery is already %(status)s.")
                                % {"status": delivery.get_status_display()}})
     document = delivery.document
-    hashes = []
+    hashes, main_sha256 = [], None
     for doc_file in document.files.select_related("blob"):
         storage.verify(doc_file.blob)
         hashes.append(doc_file.blob.sha256)
+        if doc_file.is_main:
+            main_sha256 = doc_file.blob.sha256
     entry = _new_entry(actor=actor, unit=unit, document=document, arrived_on=arrived_on or timezone.localdate(),
                        origin=ArrivalOrigin.ELECTRONIC, delivery=delivery, handler=handler, notes=notes,
-                       confirm_duplicate=confirm_duplicate, blob_hashes=hashes)
+                       confirm_duplicate=confirm_duplicate, main_sha256=main_sha256)
     _set_status(delivery, DeliveryStatus.ACCEPTED, actor, f"arrival no. {entry.arrival_number}")
     record(actor=actor, action="delivery.accept", obj=delivery, unit=unit,
            data={"document": document.pk, "arrival_number": entry.arrival_number, "files_checked": len(hashes)})
@@ -494,16 +576,42 @@ def _check_signatures_after_commit(document):
     transaction.on_commit(lambda: check_document_files(document_id))
 
 
-def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False):
-    """Accept up to 50 deliveries at once, all or nothing."""
+@dataclasses.dataclass
+class BulkAccept:
+    """What a bulk accept did: the entries written, and per refused delivery its id, field, message and, for a
+    duplicate, the entry already held."""
+
+    entries: list[IncomingEntry] = dataclasses.field(default_factory=list)
+    refused: list[dict] = dataclasses.field(default_factory=list)
+
+
+def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False) -> BulkAccept:
+    """Accept up to 50 deliveries at once: each one that can be is accepted, the others are reported by id.
+
+    Each delivery has its own savepoint, so a refused one leaves nothing behind. A permission error refuses the
+    whole request; so does a batch where nothing could be accepted (the first reason is raised)."""
     deliveries = list(deliveries)
     if not deliveries:
         raise ValidationError({"delivery_ids": _("Choose at least one document.")})
     if len(deliveries) > MAX_BULK:
         raise ValidationError({"delivery_ids": _("At most %(n)s documents at once.") % {"n": MAX_BULK}})
+    result, first_error = BulkAccept(), None
     with transaction.atomic():
-        return [accept_delivery(actor=actor, delivery=d, arrived_on=arrived_on, confirm_duplicate=confirm_duplicate)
-                for d in deliveries]
+        for delivery in deliveries:
+            try:
+                with transaction.atomic():
+                    result.entries.append(accept_delivery(actor=actor, delivery=delivery, arrived_on=arrived_on,
+                                                          confirm_duplicate=confirm_duplicate))
+            except ValidationError as exc:
+                first_error = first_error or exc
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"delivery_ids": exc.messages}
+                name, messages_ = next(iter(errors.items()))
+                result.refused.append({
+                    "delivery_id": delivery.pk, "field": name, "message": " ".join(messages_),
+                    "duplicate_of": exc.existing.pk if isinstance(exc, DuplicateDocument) else None})
+    if not result.entries:
+        raise first_error
+    return result
 
 
 @transaction.atomic
@@ -554,7 +662,9 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
                         status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
     entry_args = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
                   "origin": ArrivalOrigin.PAPER, "handler": handler, "notes": notes,
-                  "confirm_duplicate": confirm_duplicate, "blob_hashes": [b.sha256 for b, _, _ in blobs]}
+                  "confirm_duplicate": confirm_duplicate,
+                  "main_sha256": next((b.sha256 for i, (b, _, main) in enumerate(blobs)
+                                       if main or (i == 0 and not any(m for _, _, m in blobs))), None)}
     document.save()  # rolled back with everything else if the entry is refused below
     _attach(document, blobs)
     entry = _new_entry(document=document, **entry_args)

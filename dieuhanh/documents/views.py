@@ -84,11 +84,16 @@ def accept_many(request):
         raise Http404
     unit_id = deliveries[0].recipient_unit_id if deliveries else request.POST.get("unit", "")
     try:
-        entries = services.accept_many(actor=request.user, deliveries=deliveries)
+        result = services.accept_many(actor=request.user, deliveries=deliveries)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"/documents/?unit={unit_id}")
-    messages.success(request, _("%(n)s documents registered.") % {"n": len(entries)})
+    messages.success(request, _("%(n)s documents registered.") % {"n": len(result.entries)})
+    by_id = {d.pk: d for d in deliveries}
+    for refused in result.refused:
+        # the others went in; each one left in the queue says why, by its symbol
+        messages.warning(request, _("%(symbol)s was not registered: %(reason)s") % {
+            "symbol": by_id[refused["delivery_id"]].document.symbol, "reason": refused["message"]})
     return redirect(f"/documents/?unit={unit_id}")
 
 
@@ -260,7 +265,7 @@ def register_view(request, register_id):
     register = _register(request, register_id)
     incoming = register.kind == RegisterKind.INCOMING
     fn = selectors.incoming_entries if incoming else selectors.outgoing_entries
-    page = page_for_request(fn, request, register)
+    page = page_for_request(fn, request, register, request.user)
     return render(request, "documents/register.html", {"register": register, "page": page, "incoming": incoming})
 
 
@@ -275,4 +280,4 @@ def register_check(request, register_id):
 
 @login_required
 def register_export(request, register_id):
-    return exports.xlsx_response(_register(request, register_id))
+    return exports.xlsx_response(_register(request, register_id), request.user)

@@ -211,17 +211,19 @@ def test_duplicate_needs_confirmation(exchange):
     assert entry.duplicate_of is not None and entry.arrival_number == 2
 
 
-def test_bulk_accept_is_all_or_nothing(exchange):
+def test_bulk_accept_accepts_the_others_and_refuses_when_none_can_be(exchange):
     org = exchange.org
     docs = [services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject=f"VB {i}"))
             for i in range(3)]
     deliveries = [d.deliveries.get(recipient_unit=org.b) for d in docs]
     services.return_delivery(actor=org.clerk_b, delivery=deliveries[2], reason="Trả lại")
-    with pytest.raises(ValidationError):
+    result = services.accept_many(actor=org.clerk_b, deliveries=deliveries)
+    assert [e.arrival_number for e in result.entries] == [1, 2]
+    assert [(r["delivery_id"], r["field"]) for r in result.refused] == [(deliveries[2].pk, "status")]
+    with pytest.raises(ValidationError) as exc:  # nothing left to accept: the reason is the error
         services.accept_many(actor=org.clerk_b, deliveries=deliveries)
-    assert not IncomingEntry.objects.exists()
-    entries = services.accept_many(actor=org.clerk_b, deliveries=deliveries[:2])
-    assert [e.arrival_number for e in entries] == [1, 2]
+    assert "status" in exc.value.message_dict
+    assert IncomingEntry.objects.count() == 2
     with pytest.raises(ValidationError):
         services.accept_many(actor=org.clerk_b, deliveries=deliveries * 20)
 
