@@ -342,7 +342,8 @@ def secret_world(drafting):  # noqa: F811 - the fixture imported above
 
 
 def _list_values(org, documents):
-    """Values for the query parameters of list endpoints; a list is tried value by value."""
+    """Values for the parameters of list endpoints; a list is tried value by value."""
+    from dieuhanh.documents.models import Register
     from dieuhanh.drafting.selectors import LISTS as DRAFT_LISTS
     from dieuhanh.processing.selectors import LISTS as FLOW_LISTS
     from dieuhanh.processing.selectors import TRACKER_CELLS
@@ -355,28 +356,38 @@ def _list_values(org, documents):
         "end": [(today + datetime.timedelta(days=30)).isoformat()], "cell": list(TRACKER_CELLS),
         "q": ["ke hoach"], "year": [today.year], "status": [""],
         "object_type": ["documents.document"], "object_id": [documents[0].pk],
+        "register_id": list(Register.objects.filter(unit=org.a1).values_list("pk", flat=True)),
     }
 
 
+CONTAINERS = {"unit_id", "register_id"}  # path parameters of lists (a unit's inbox, a register's entries, exports)
+
+
 def _list_operations(client, values):
-    """Every GET operation of the API without a path parameter, with each combination of its query parameters
-    that the matrix knows; an unknown required parameter fails the test until the matrix is taught it."""
+    """Every GET operation of the API without a path parameter or whose path names a container (a unit, a
+    register), with each combination of its query parameters that the matrix knows; an unknown required parameter
+    fails the test until the matrix is taught it."""
     spec = client.get("/api/v1/openapi.json").json()
-    for path, operations in spec["paths"].items():
+    for template, operations in spec["paths"].items():
         op = operations.get("get")
-        if "{" in path or op is None:
+        names = set(re.findall(r"\{(\w+)\}", template))
+        if op is None or not names <= CONTAINERS:
             continue
+        paths = [template]
+        for name in names:
+            paths = [p.replace(f"{{{name}}}", str(v)) for p in paths for v in values[name]]
         queries = [{}]
         for param in op.get("parameters", []):
             if param["in"] != "query":
                 continue
             name = param["name"]
             if name not in values:
-                assert not param.get("required"), f"{path}: teach the list matrix about ?{name}="
+                assert not param.get("required"), f"{template}: teach the list matrix about ?{name}="
                 continue
             queries = [{**q, name: v} for q in queries for v in values[name]]
-        for query in queries:
-            yield path, query
+        for path in paths:
+            for query in queries:
+                yield path, query
 
 
 def _list_pages():
@@ -395,6 +406,12 @@ def _list_pages():
 
 
 def _leaks(content, documents):
+    if content[:2] == b"PK":  # an .xlsx export: its sheets, unzipped
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            content = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
     text = content.decode("utf-8", "replace")
     found = [SECRET] if SECRET in text else []
     for doc in documents:

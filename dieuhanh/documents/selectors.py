@@ -18,6 +18,7 @@ from .models import (
     Register,
     SeriesCounter,
 )
+from .policy import cleared_q
 
 
 def get_document(document_id):
@@ -85,13 +86,17 @@ def get_register(register_id):
     return get_object_or_404(Register.objects.select_related("unit"), pk=register_id)
 
 
-def incoming_entries(register, *, cursor=None, limit=50):
-    qs = IncomingEntry.objects.filter(register=register).select_related("document", "document__document_type")
+def incoming_entries(register, user, *, cursor=None, limit=50):
+    """A register's rows that ``user`` is cleared for here: a secret book holds Mật to Tuyệt mật documents, and a
+    person cleared for Mật does not read the Tối mật rows (issue 14, item 3)."""
+    qs = (IncomingEntry.objects.filter(register=register).filter(cleared_q(user, "document__"))
+          .select_related("document", "document__document_type"))
     return keyset_page(qs, ["arrival_number"], cursor=cursor, limit=limit)
 
 
-def outgoing_entries(register, *, cursor=None, limit=50):
-    qs = OutgoingEntry.objects.filter(register=register).select_related("document")
+def outgoing_entries(register, user, *, cursor=None, limit=50):
+    qs = (OutgoingEntry.objects.filter(register=register).filter(cleared_q(user, "document__"))
+          .select_related("document"))
     return keyset_page(qs, ["id"], cursor=cursor, limit=limit)
 
 
