@@ -224,7 +224,7 @@ def _check_signer_line(cleaned: dict, errors: dict) -> None:
     where they enter, so a document accepted now cannot fail at issuing (issue 14, item 14)."""
     limit = OutgoingEntry._meta.get_field("signer").max_length
     parts = [cleaned.get(f, "") or "" for f in ("authority", "signer_position", "signer_name")]
-    if False and len(signer_line(*parts)) > limit and not ({"signer_name", "signer_position"} & errors.keys()):
+    if len(signer_line(*parts)) > limit and not ({"signer_name", "signer_position"} & errors.keys()):
         errors["signer_name"] = _("The authority form, position and name of the signer together take at most "
                                   "%(n)s characters.") % {"n": limit}
 

@@ -600,7 +600,7 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
     if credential is None:
         raise ValidationError({"credential": _("%(unit)s has no organization certificate; an administrator imports it "
                                                "first.") % {"unit": draft.unit.name}})
-    position = nfc(signer_position or "").strip()[:150]
+    position = nfc(signer_position or "").strip()  # too long is refused by create_outgoing, naming it
     document = doc_services.create_outgoing(
         actor=actor, unit=draft.unit, document_type_id=draft.document_type_id, subject=draft.subject,
         drafting_unit=draft.drafting_unit if draft.drafting_unit_id != draft.unit_id else None,
