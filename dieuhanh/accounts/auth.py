@@ -41,8 +41,10 @@ def setup_url() -> str:
 
 
 def mark_session_passed(request: HttpRequest) -> None:
-    """Record that this session's person has just given a second factor."""
+    """Record that this session's person has just given a second factor, under a new session key: more rights, new
+    key; and a request still running with the old key (the bell's poll) cannot save over the marker."""
     request.session[PASSED_SESSION_KEY] = True
+    request.session.cycle_key()
 
 
 def session_passed(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@
 (decision 0028): without a device they are sent to the set-up, with one to the code."""
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -22,6 +23,10 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not request.path.startswith(ALLOWED_PREFIXES)
                 and request.path not in self._allowed_paths() and auth.session_blocked(request, user)):
+            if request.headers.get("HX-Request"):
+                # a fragment (the bell on the set-up page itself): a redirect would swap a whole page into it,
+                # whose bell asks again at once, without end; nothing to show yet
+                return HttpResponse(status=204)
             if services.has_two_factor(user):
                 # a session opened before the device was set up (elsewhere): it must give the code now
                 request.session["_2fa_user"] = user.pk

@@ -155,3 +155,12 @@ def test_right_code_clears_code_failures_and_right_password_clears_only_password
     assert resp.status_code == 302
     throttle.refresh_from_db()
     assert throttle.code_failures == 0
+
+
+def test_fragments_of_a_blocked_session_get_no_page(org, enforced):
+    # the bell on the set-up page polls through htmx; a redirect swapped the whole set-up page (with its own bell,
+    # which loads at once) into it, so the browser asked again and again without end
+    client = _password_session(org.clerk_a)
+    resp = client.get("/notifications/bell", HTTP_HX_REQUEST="true")
+    assert resp.status_code == 204 and resp.content == b""
+    assert client.get("/notifications/bell")["Location"] == "/accounts/2fa/setup/"
