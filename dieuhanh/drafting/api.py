@@ -26,7 +26,7 @@ class DraftRecipientIn(Schema):
     unit_id: int | None = None
     external_code: str = Field("", max_length=13)
     name: str = Field("", max_length=255)
-    channel: str | None = None
+    channel: str | None = Field(None, max_length=10)  # DocumentRecipient.channel
     copies: int = Field(1, ge=1, le=999)
 
 
