@@ -27,6 +27,9 @@ def counters(user):
         qs = doc_selectors.awaiting_receipt_queryset(unit)
         rows.append((_("Documents"), _("Awaiting receipt") + f" — {unit.short_name}",
                      proc_selectors.capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
+        rows.append((_("Documents"), _("Recalls awaiting an answer") + f" — {unit.short_name}",
+                     proc_selectors.capped_count(doc_selectors.pending_recalls_queryset(unit, user)),
+                     _link("documents:recalls", f"?unit={unit.pk}")))
     for unit in _units_with(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
         rows.append((_("Documents"), _("Awaiting direction") + f" — {unit.short_name}",
                      proc_selectors.capped_count(proc_selectors.awaiting_assignment(unit, user)),

@@ -461,6 +461,14 @@ def inbox(request, unit_id: int, cursor: str | None = None, limit: int = Query(5
                  page.next_cursor)
 
 
+@router.get("/units/{unit_id}/recalls", response=DeliveryPage, summary="Recalls awaiting the unit's answer (13)",
+            description="Copies the sender asks back; answer each with POST /deliveries/{id}/recall-answer.")
+def recalls(request, unit_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    unit = _clerk_unit(request, unit_id, doc_policy.can_receive)
+    page = selectors.pending_recalls(unit, request.user, cursor=cursor, limit=limit)
+    return _page([delivery_out(d) for d in page.items], page.next_cursor)
+
+
 @router.get("/units/{unit_id}/outbox", response=DeliveryPage, summary="What the unit sent, by status")
 def outbox(request, unit_id: int, status: DeliveryStatus | None = None, cursor: str | None = None,
            limit: int = Query(50, ge=1, le=200)):

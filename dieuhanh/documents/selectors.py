@@ -45,7 +45,22 @@ def document_detail(document_id):
 
 
 def awaiting_receipt_queryset(unit):
-    return Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
+    """Arrived copies, and copies whose recall the unit refused before accepting them (16 without an entry)."""
+    return Delivery.objects.filter(
+        Q(status=DeliveryStatus.ARRIVED) | Q(status=DeliveryStatus.RECALL_REFUSED, incoming_entry__isnull=True),
+        recipient_unit=unit, withdrawn_at__isnull=True)
+
+
+def pending_recalls_queryset(unit, user):
+    """Copies the sender asks back (13) that wait for this unit's answer, as far as ``user`` may see them."""
+    return Delivery.objects.filter(cleared_q(user, "document__"), recipient_unit=unit,
+                                   status=DeliveryStatus.RECALL_REQUESTED, withdrawn_at__isnull=True)
+
+
+def pending_recalls(unit, user, *, cursor=None, limit=50):
+    """The unit's recalls awaiting an answer, newest first."""
+    qs = pending_recalls_queryset(unit, user).select_related("document", "document__document_type", "sender_unit")
+    return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
 def awaiting_receipt(unit, *, cursor=None, limit=50):

@@ -547,7 +547,10 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
     require_not_frozen(delivery.document_id)
     if delivery.withdrawn_at is not None:
         raise ValidationError({"status": _("The issuer withdrew this document.")})
-    if delivery.status != DeliveryStatus.ARRIVED:
+    # A copy whose recall was refused before it was accepted (16, no entry yet) is still waiting to be accepted.
+    kept = delivery.status == DeliveryStatus.RECALL_REFUSED and not IncomingEntry.objects.filter(
+        delivery=delivery).exists()
+    if delivery.status != DeliveryStatus.ARRIVED and not kept:
         raise ValidationError({"status": _("This delivery is already %(status)s.")
                                % {"status": delivery.get_status_display()}})
     document = delivery.document
@@ -697,8 +700,11 @@ def request_recall(*, actor, document, reason):
         delivery.reason = reason
         _set_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, reason)
         if delivery.recipient_unit_id:
+            # the link opens the unit's list of recalls awaiting an answer, where the clerk agrees or refuses
             notify_unit(delivery.recipient_unit, gettext_noop("Recall requested for %(symbol)s: %(reason)s"),
-                        {"symbol": document.symbol, "reason": reason})
+                        {"symbol": document.symbol, "reason": reason},
+                        link=f"/documents/recalls/?unit={delivery.recipient_unit_id}",
+                        confidentiality=document.confidentiality)
     record(actor=actor, action="document.request_recall", obj=document, unit=document.issuing_unit,
            data={"reason": reason, "deliveries": len(deliveries)})
     return deliveries

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("accept/", views.accept_many, name="accept_many"),
     path("outbox/", views.outbox, name="outbox"),
+    path("recalls/", views.recalls, name="recalls"),
     path("approved/", views.approved, name="approved"),
     path("new/", views.new_document, name="new"),
     path("paper/", views.paper, name="paper"),

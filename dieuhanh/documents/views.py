@@ -122,8 +122,26 @@ def recall_answer(request, delivery_id):
         services.answer_recall(actor=request.user, delivery=delivery, agree=request.POST.get("agree") == "1",
                                reason=request.POST.get("reason", ""))
     except ValidationError as exc:
+        if request.POST.get("next") == "recalls":  # back to the list, the reason shown beside that row's field
+            unit = delivery.recipient_unit
+            page = selectors.pending_recalls(unit, request.user)
+            return render(request, "documents/recalls.html", {
+                "units": units_with_roles(request.user, {Role.CLERK}), "unit": unit, "page": page,
+                "error_for": delivery.pk, "errors": exc.message_dict if hasattr(exc, "error_dict") else {}},
+                status=400)
         messages.error(request, " ".join(exc.messages))
+    if request.POST.get("next") == "recalls":
+        messages.success(request, _("Your answer was sent to the sender."))
+        return redirect(f"/documents/recalls/?unit={delivery.recipient_unit_id}")
     return redirect("documents:detail", document_id=delivery.document_id)
+
+
+@login_required
+def recalls(request):
+    """Recalls the unit's senders wait on: agree (15) or refuse with a reason (16)."""
+    units, unit = _pick_unit(request, {Role.CLERK})
+    page = page_for_request(selectors.pending_recalls, request, unit, request.user)
+    return render(request, "documents/recalls.html", {"units": units, "unit": unit, "page": page})
 
 
 @login_required
