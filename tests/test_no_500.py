@@ -106,7 +106,7 @@ def test_no_api_path_answers_html(org, api_client, settings):
     _assert_json_error(api.get("/api/no-such-version/me"), 404)
     _assert_json_error(api.call("put", "/api/v1/me", {}), 405)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    _assert_json_error(api.call("post", "/api/v1/documents", raw='{"subject": "' + "x" * 5000 + '"}'))
+    _assert_json_error(api.call("post", "/api/v1/documents", raw='{"subject": "' + "x" * 5000 + '"}'), 413)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
     resp = api.call("post", "/api/v1/documents", raw="--x\r\n", **{"CONTENT_TYPE": "multipart/form-data"})
     assert resp.status_code < 500

@@ -49,6 +49,11 @@ def _error(request, status, title, message):
 
 
 def bad_request(request, exception=None):
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # the body is over the configured limits: 413 says so (and the API documents 413 on writes)
+        return _error(request, 413, _("Request too large"), _("The request body is too large."))
     return _error(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
