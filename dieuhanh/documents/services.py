@@ -652,6 +652,8 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
     errors = {}
     if not issuer_name:
         errors["issuer_name"] = _("This field is required.")
+    elif len(issuer_name) > 255:  # refused with its name, not cut: a cut issuer would not match its documents
+        errors["issuer_name"] = _("At most %(n)s characters.") % {"n": 255}
     if len(symbol) > 100:
         errors["symbol"] = _("At most %(n)s characters.") % {"n": 100}
     if issued_on is None:
@@ -661,7 +663,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
         raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     blobs = _blobs(list(files))
-    document = Document(document_type=doc_type, issuer_name=issuer_name[:255], symbol=symbol, issued_on=issued_on,
+    document = Document(document_type=doc_type, issuer_name=issuer_name, symbol=symbol, issued_on=issued_on,
                         status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
     entry_args = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
                   "origin": ArrivalOrigin.PAPER, "handler": handler, "notes": notes,

@@ -37,3 +37,21 @@ def test_issuing_a_stored_document_whose_signer_line_is_too_long_names_the_field
     assert [e["field"] for e in resp.json()["errors"]] == ["signer_name"]
     assert not OutgoingEntry.objects.filter(document_id=doc["id"]).exists()
     assert Document.objects.get(pk=doc["id"]).symbol == ""
+
+
+def test_paper_issuer_too_long_is_refused_not_cut(exchange):
+    """The service is an entry too (pages, imports): an over-long issuer was cut to 255 characters silently."""
+    import datetime
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from dieuhanh.documents import services
+
+    org = exchange.org
+    with pytest.raises(ValidationError) as caught:
+        services.register_paper(actor=org.clerk_b, unit=org.b, document_type_id=doc_type("Công văn").pk,
+                                issuer_name="Ủy ban nhân dân " * 20, symbol="12/UBND", subject="Về việc dài",
+                                issued_on=datetime.date(2026, 1, 5))
+    assert set(caught.value.message_dict) == {"issuer_name"}
+    assert not Document.objects.filter(symbol="12/UBND").exists()
