@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import auth, services
 
@@ -30,7 +31,10 @@ class TwoFactorRequiredMiddleware:
             if services.has_two_factor(user):
                 # a session opened before the device was set up (elsewhere): it must give the code now
                 request.session["_2fa_user"] = user.pk
-                request.session["_2fa_next"] = request.get_full_path() if request.method == "GET" else ""
+                here = request.get_full_path() if request.method == "GET" else ""
+                # "//elsewhere" is a path here but another site in a redirect
+                safe = url_has_allowed_host_and_scheme(here, {request.get_host()}, require_https=request.is_secure())
+                request.session["_2fa_next"] = here if safe else ""
                 return redirect("accounts:two_factor")
             return redirect("accounts:two_factor_setup")
         return self.get_response(request)

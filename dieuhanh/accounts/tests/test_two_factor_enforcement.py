@@ -164,3 +164,15 @@ def test_fragments_of_a_blocked_session_get_no_page(org, enforced):
     resp = client.get("/notifications/bell", HTTP_HX_REQUEST="true")
     assert resp.status_code == 204 and resp.content == b""
     assert client.get("/notifications/bell")["Location"] == "/accounts/2fa/setup/"
+
+
+def test_the_code_step_returns_to_the_page_asked_for_but_never_to_another_site(org, enforced):
+    first, second = _password_session(org.clerk_a), _password_session(org.clerk_a)
+    device = _confirm_device(_password_session(org.clerk_a), org.clerk_a)
+    assert first.get("/", PATH_INFO="//evil.example/x")["Location"] == "/accounts/2fa/"
+    resp = first.post("/accounts/2fa/", {"code": totp.code_at(device.secret, totp.current_step() + 1)})
+    assert resp["Location"] == "/"
+    assert second.get("/accounts/password/?a=1")["Location"] == "/accounts/2fa/"
+    TwoFactorDevice.objects.filter(pk=device.pk).update(last_step=0)  # the next step is used up: allow it again
+    resp = second.post("/accounts/2fa/", {"code": totp.code_at(device.secret, totp.current_step())})
+    assert resp["Location"] == "/accounts/password/?a=1"
