@@ -176,3 +176,22 @@ def test_the_code_step_returns_to_the_page_asked_for_but_never_to_another_site(o
     TwoFactorDevice.objects.filter(pk=device.pk).update(last_step=0)  # the next step is used up: allow it again
     resp = second.post("/accounts/2fa/", {"code": totp.code_at(device.secret, totp.current_step())})
     assert resp["Location"] == "/accounts/password/?a=1"
+
+
+def test_migration_marks_tokens_minted_after_the_device(org):
+    import datetime
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = import_module("dieuhanh.accounts.migrations.0004_two_factor_tokens_and_code_failures")
+    now = timezone.now()
+    TwoFactorDevice.objects.create(user=org.clerk_a, secret=totp.new_secret(), confirmed_at=now)
+    before, _raw = services.issue_token(actor=org.clerk_a)
+    after, _raw = services.issue_token(actor=org.clerk_a)
+    other, _raw = services.issue_token(actor=org.leader_a)  # no device at all
+    ApiToken.objects.filter(pk=before.pk).update(created_at=now - datetime.timedelta(days=1))
+    migration.mark_existing_tokens(apps, None)
+    flags = dict(ApiToken.objects.values_list("pk", "two_factor"))
+    assert flags == {before.pk: False, after.pk: True, other.pk: False}
