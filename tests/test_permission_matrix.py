@@ -68,7 +68,7 @@ def world(drafting):  # noqa: F811 - the fixture imported above
         # objects only their owners may touch: any id of them will do
         "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
         "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,
-        "signature_id": 1, "decision_id": 1,
+        "signature_id": 1, "decision_id": 1, "credential_id": 1,
         # a freeze scoped to unit A, holding nothing, so the objects above stay writable for the test
         "freeze_id": Freeze.objects.create(unit=org.a, reason=f"{MARKER} thanh tra", created_by=org.uadmin_a).pk,
     }
