@@ -375,6 +375,9 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
                         "signer_name": document.signer_name}, signer_errors)
     if signer_errors:
         raise ValidationError(signer_errors)
+    from dieuhanh.signatures.services import require_valid_document_signatures  # signatures imports documents
+
+    require_valid_document_signatures(document)  # before the number is taken (decision 0029)
     if series_id is not None:
         series = NumberSeries.objects.filter(pk=series_id).first()
         if series is None:

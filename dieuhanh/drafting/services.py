@@ -617,6 +617,8 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
         lines=[draft.unit.name, symbol, f"{document.place or ''} {long_date(document.issued_on)}".strip(),
                f"Văn thư: {actor.full_name}"],
         placement=pades.Placement(slot=0, organization=True), reason="Ban hành văn bản")
+    # raises, and the transaction gives back the number and every row written above
+    sig_services.require_valid_signatures(signed, required=True)
     after = doc_services.store_file(actor=actor, fileobj=io.BytesIO(signed), content_type=files.PDF)
     Signature.objects.create(draft=draft, version=signature.version, organization=True, signer=actor,
                              credential=credential, blob_before=before, blob_after=after)

@@ -24,11 +24,18 @@ class CredentialOut(Schema):
     fingerprint: str
     not_after: str
     external: bool
+    problem: str
+    approved: bool
 
 
 def credential_out(c):
     return {"id": c.pk, "kind": c.kind, "subject": c.subject, "serial": c.serial, "fingerprint": c.fingerprint,
-            "not_after": c.not_after.isoformat(), "external": c.external}
+            "not_after": c.not_after.isoformat(), "external": c.external, "problem": c.problem,
+            "approved": c.approved_at is not None}
+
+
+class ApprovalIn(Schema):
+    reason: str = Field(..., max_length=1000)
 
 
 class PemIn(Schema):
@@ -52,9 +59,21 @@ def my_credential(request):
 
 @router.post("/signatures/credentials", response={201: CredentialOut},
              summary="Import my PKCS#12 (kept encrypted with my passphrase)")
-def import_mine(request, file: UploadedFile = File(...), passphrase: str = Form(...)):
-    credential = services.import_personal_credential(actor=request.user, p12=_p12(file), passphrase=passphrase)
+def import_mine(request, file: UploadedFile = File(...), passphrase: str = Form(..., max_length=1000),
+                request_approval: bool = Form(False)):
+    credential = services.import_personal_credential(actor=request.user, p12=_p12(file), passphrase=passphrase,
+                                                     request_approval=request_approval)
     return 201, credential_out(credential)
+
+
+@router.post("/signatures/credentials/{credential_id}/approve", response={200: CredentialOut},
+             summary="Approve a certificate whose subject does not name its holder (system administrators)")
+def approve(request, credential_id: int, payload: ApprovalIn):
+    from .models import Credential
+
+    credential = get_object_or_404(Credential, pk=credential_id)
+    return 200, credential_out(services.approve_credential(actor=request.user, credential=credential,
+                                                           reason=payload.reason))
 
 
 @router.post("/signatures/credentials/external", response={201: CredentialOut},

@@ -28,6 +28,11 @@ class Credential(models.Model):
     not_after = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # why the subject does not name the holder; such a credential is unusable until approved (decision 0029)
+    problem = models.CharField(max_length=300, blank=True, default="")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "kind", "revoked_at"]),

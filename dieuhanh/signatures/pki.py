@@ -121,3 +121,44 @@ def describe(cert):
             "serial": format(cert.serial_number, "x"), "not_before": cert.not_valid_before_utc,
             "not_after": cert.not_valid_after_utc,
             "fingerprint": cert.fingerprint(hashes.SHA256()).hex()}
+
+
+def reaches_root(cert, chain, roots, *, at=None):
+    """Whether ``cert`` chains, through the certificates of ``chain``, to one of ``roots``: each link is directly
+    issued (name and signature) by the next, and every certificate on the way is valid at ``at``. Revocation is
+    not fetched: on a closed network the trust list is the configuration (decision 0029)."""
+    at = at or datetime.datetime.now(datetime.UTC)
+    root_fps = {r.fingerprint(hashes.SHA256()) for r in roots}
+    pool = list(chain) + list(roots)
+    current, seen = cert, set()
+    for _depth in range(8):  # a real chain is 2-4 long; the bound stops loops in a hostile container
+        if not (current.not_valid_before_utc <= at <= current.not_valid_after_utc):
+            return False
+        if current.fingerprint(hashes.SHA256()) in root_fps:
+            return True
+        seen.add(current.fingerprint(hashes.SHA256()))
+        issuer = None
+        for candidate in pool:
+            if candidate.subject != current.issuer or candidate.fingerprint(hashes.SHA256()) in seen:
+                continue
+            try:
+                current.verify_directly_issued_by(candidate)
+                if candidate.fingerprint(hashes.SHA256()) not in root_fps:  # an intermediate must be a CA
+                    if not candidate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+                        continue
+            except Exception:  # wrong key, unsupported algorithm, not a CA: not this one
+                continue
+            issuer = candidate
+            break
+        if issuer is None:
+            return False
+        current = issuer
+    return False
+
+
+def subject_names(cert):
+    """The common name and organization name of the subject (what a CA writes for a person or a unit)."""
+    def attr(oid):
+        return [a.value for a in cert.subject.get_attributes_for_oid(oid)]
+
+    return attr(NameOID.COMMON_NAME), attr(NameOID.ORGANIZATION_NAME)

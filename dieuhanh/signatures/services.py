@@ -7,12 +7,14 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import can_manage_unit, is_system_admin, require
 from dieuhanh.audit.services import record
+from dieuhanh.core.text import fold, nfc
 from dieuhanh.documents import storage
 
 from . import pades, pki
@@ -30,12 +32,54 @@ def server_passphrase():
     return hmac.new(settings.SECRET_KEY.encode(), b"dieuhanh-server-keys", hashlib.sha256).hexdigest()
 
 
-def _credential_row(kind, issued_cert, *, user=None, unit=None, p12=None):
+def _credential_row(kind, issued_cert, *, user=None, unit=None, p12=None, problem=""):
     info = pki.describe(issued_cert)
     return Credential.objects.create(
         kind=kind, user=user, unit=unit, p12=p12, subject=info["subject"][:200], serial=info["serial"][:64],
-        fingerprint=info["fingerprint"], not_after=info["not_after"],
+        fingerprint=info["fingerprint"], not_after=info["not_after"], problem=problem[:300],
         certificate_pem=issued_cert.public_bytes(pki.serialization.Encoding.PEM).decode())
+
+
+def trusted_roots() -> list:
+    roots = []
+    for pem in trust_pems():
+        try:
+            roots.append(pki.load_pem(pem))
+        except ValueError:  # a damaged anchor trusts nothing; the others still count
+            continue
+    return roots
+
+
+def _subject_problem(cert, *, user=None, unit=None) -> str:
+    """Why the certificate's subject does not name its holder, or "". Names are compared folded (case, diacritics,
+    đ/d, spaces), because CAs often write Vietnamese names without accents. A person is named by the common name;
+    a unit by the common name or the organization name."""
+    common, organization = pki.subject_names(cert)
+    if user is not None:
+        expected = [user.full_name] if user.full_name else [user.username]
+        given = common
+    else:
+        expected = [unit.name]
+        given = common + organization
+    if {fold(nfc(n)) for n in expected} & {fold(nfc(n)) for n in given}:
+        return ""
+    return _("The certificate names %(subject)s, not %(holder)s.") % {
+        "subject": ", ".join(given) or "?", "holder": expected[0]}
+
+
+def _check_credential(cert, chain, field, *, user=None, unit=None, request_approval=False) -> str:
+    """Refuse a certificate that does not reach a trusted root (no exception: a recipient could not trust its
+    signatures either); a subject that does not name the holder is refused too, unless the holder asks for an
+    administrator's approval, in which case the problem is returned and stored with the credential."""
+    if not pki.reaches_root(cert, chain, trusted_roots()):
+        raise ValidationError({field: _("This certificate does not chain to a trusted root of this installation "
+                                        "(issuer: %(issuer)s). Ask an administrator to add the authority's root "
+                                        "certificate to the trust list.") % {"issuer": pki.describe(cert)["issuer"]}})
+    problem = _subject_problem(cert, user=user, unit=unit)
+    if problem and not request_approval:
+        raise ValidationError({field: problem + " " + _("Import a certificate issued to you, or ask for an "
+                                                        "administrator's approval.")})
+    return problem
 
 
 def _revoke_current(kind, *, user=None, unit=None):
@@ -56,14 +100,19 @@ def _load_p12(data, passphrase, field="p12"):
 
 
 @transaction.atomic
-def import_personal_credential(*, actor, p12, passphrase):
-    """The signer brings their own PKCS#12; it stays encrypted with their passphrase, which is never stored."""
+def import_personal_credential(*, actor, p12, passphrase, request_approval=False) -> Credential:
+    """The signer brings their own PKCS#12; it stays encrypted with their passphrase, which is never stored.
+    It must chain to a trusted root and name the signer; with ``request_approval`` a certificate whose subject
+    does not match is kept, unusable, until an administrator approves it (approve_credential)."""
     require(actor and actor.is_authenticated, _("Sign in first."))
-    _key, cert, _chain = _load_p12(p12, passphrase)
-    _revoke_current(CredentialKind.PERSONAL, user=actor)
-    credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor, p12=bytes(p12))
+    _key, cert, chain = _load_p12(p12, passphrase)
+    problem = _check_credential(cert, chain, "p12", user=actor, request_approval=request_approval)
+    if not problem:  # a pending one does not replace the certificate the signer uses now
+        _revoke_current(CredentialKind.PERSONAL, user=actor)
+    credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor, p12=bytes(p12), problem=problem)
     record(actor=actor, action="signature.credential.import", obj=credential,
-           data={"kind": credential.kind, "subject": credential.subject, "fingerprint": credential.fingerprint})
+           data={"kind": credential.kind, "subject": credential.subject, "fingerprint": credential.fingerprint,
+                 "problem": problem})
     return credential
 
 
@@ -76,6 +125,7 @@ def register_external_credential(*, actor, certificate_pem):
         cert = pki.load_pem(certificate_pem)
     except ValueError as exc:
         raise ValidationError({"certificate_pem": _("Not a PEM certificate.")}) from exc
+    _check_credential(cert, [], "certificate_pem", user=actor)
     _revoke_current(CredentialKind.PERSONAL, user=actor)
     credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor)
     record(actor=actor, action="signature.credential.external", obj=credential,
@@ -88,6 +138,7 @@ def import_organization_credential(*, actor, unit, p12, passphrase):
     """The organization's seal certificate; re-wrapped with the server passphrase so clerks apply it at issue."""
     require(is_system_admin(actor) or can_manage_unit(actor, unit), _("Only an administrator of the unit can do this."))
     key, cert, chain = _load_p12(p12, passphrase)
+    _check_credential(cert, chain, "p12", unit=unit)
     _revoke_current(CredentialKind.ORGANIZATION, unit=unit)
     credential = _credential_row(CredentialKind.ORGANIZATION, cert, unit=unit,
                                  p12=pki.Issued(key, cert).p12(server_passphrase(), chain=chain))
@@ -111,6 +162,29 @@ def add_trust_anchor(*, actor, certificate_pem, name=""):
     return anchor
 
 
+@transaction.atomic
+def approve_credential(*, actor, credential, reason) -> Credential:
+    """A system administrator's explicit exception for a certificate whose subject does not name its holder (a
+    name spelt otherwise by the CA); the reason is kept in the audit log. It becomes the holder's current one."""
+    require(is_system_admin(actor), _("Only a system administrator approves a certificate."))
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("At most 1000 characters.")})
+    if not credential.problem or credential.approved_at is not None or credential.revoked_at is not None:
+        raise ValidationError({"credential": _("This certificate does not wait for an approval.")})
+    Credential.objects.filter(kind=credential.kind, user=credential.user, unit=credential.unit,
+                              revoked_at__isnull=True).exclude(pk=credential.pk).update(revoked_at=timezone.now())
+    credential.approved_by, credential.approved_at = actor, timezone.now()
+    credential.save(update_fields=["approved_by", "approved_at"])
+    record(actor=actor, action="signature.credential.approve", obj=credential, unit=credential.unit,
+           data={"holder": credential.user_id, "subject": credential.subject, "fingerprint": credential.fingerprint,
+                 "problem": credential.problem, "reason": reason})
+    return credential
+
+
 def trust_pems():
     """The trust list: active anchors in the database plus PEM files named in DIEUHANH_TRUST_ROOTS."""
     pems = list(TrustAnchor.objects.filter(active=True).values_list("certificate_pem", flat=True))
@@ -124,8 +198,10 @@ def trust_pems():
 
 def current_credential(*, user=None, unit=None):
     kind = CredentialKind.PERSONAL if user is not None else CredentialKind.ORGANIZATION
+    # a credential with a subject problem counts only once an administrator approved it
     return (Credential.objects.filter(kind=kind, user=user, unit=unit, revoked_at__isnull=True,
-                                      not_after__gt=timezone.now()).order_by("-created_at").first())
+                                      not_after__gt=timezone.now())
+            .filter(Q(problem="") | Q(approved_at__isnull=False)).order_by("-created_at").first())
 
 
 def signer_for(credential, passphrase):
@@ -168,6 +244,33 @@ def sign_bytes(pdf_bytes, *, credential, passphrase, field_name, lines, placemen
 
 
 # --- Checking ------------------------------------------------------------------------------------------------
+
+def require_valid_signatures(pdf_bytes: bytes, *, required: bool = False, name: str = "") -> None:
+    """Refuse (field ``signatures``, naming each failing signer and why) a PDF about to be issued whose
+    signatures do not all validate against the installation's trust list; a recipient could not trust them
+    either. An unsigned PDF (a scan of a paper signature) passes unless ``required``."""
+    if not required and b"/ByteRange" not in pdf_bytes:  # no signature dictionary: nothing to validate
+        return
+    prefix = f"{name}: " if name else ""
+    try:
+        results = pades.validate(pdf_bytes, trust_pems())
+    except ValueError as exc:
+        raise ValidationError({"signatures": prefix + _("The signed file cannot be read: %(problem)s")
+                               % {"problem": str(exc)[:200]}}) from exc
+    bad = [r for r in results if not r["valid"]]
+    if not bad and (results or not required):
+        return
+    reasons = "; ".join(f"{r['signer'] or r['field']}: {_(r['problem']) if r['problem'] else _('not valid')}"
+                        for r in bad) or _("no signature")
+    raise ValidationError({"signatures": prefix + _("The document is not issued: its signatures do not validate "
+                                                    "(%(reasons)s).") % {"reasons": reasons}})
+
+
+def require_valid_document_signatures(document) -> None:
+    """``require_valid_signatures`` for every PDF of ``document`` (one query for the files)."""
+    for doc_file in document.files.filter(blob__content_type="application/pdf").select_related("blob"):
+        with storage.open_blob(doc_file.blob) as fh:
+            require_valid_signatures(fh.read(), name=doc_file.name)
 
 def _outcome(results):
     if not results:
