@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("jobs")
+
+        # one rule for control characters in every text field, whatever path the text came by (decision 0032)
+        from django.db.models.signals import pre_save
+
+        from .text import clean_model_text
+
+        pre_save.connect(clean_model_text, dispatch_uid="core.clean_model_text")

@@ -5,12 +5,17 @@ browsers; here a browser's preference never overrides the installation's default
 """
 
 import json
+import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
+
+from .text import has_control, strip_control
 
 _SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -70,56 +75,97 @@ class IdOutOfRangeMiddleware:
         return None
 
 
-def _nul_field(value, path=""):
-    """The path of the first key or text in ``value`` (parsed JSON) holding a NUL character, or None."""
+def _control_field(value, path=""):
+    """The path of the first key or text in ``value`` (parsed JSON) holding a control character, or None."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return path if has_control(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
+            if has_control(str(key)):
                 return where
-            found = _nul_field(item, where)
+            found = _control_field(item, where)
             if found is not None:
                 return found
     if isinstance(value, list):
         for i, item in enumerate(value):
-            found = _nul_field(item, f"{path}.{i}" if path else str(i))
+            found = _control_field(item, f"{path}.{i}" if path else str(i))
             if found is not None:
                 return found
     return None
 
 
+# a control character can only reach parsed JSON escaped (raw ones are not JSON): \u0000-\u001f minus \t \n \r
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])")
+
+
 class RejectNulMiddleware:
-    """No text may carry a NUL character: PostgreSQL refuses to store one, so a form or API field holding it
-    would end in a server error (found by schemathesis on the token endpoint). Query strings, form fields and
-    JSON bodies are checked before any view runs and refused with 400, naming the field; uploaded files are
-    binary and are not checked."""
+    """One rule for control characters (U+0000-U+001F except tab, CR, LF) in every text that arrives over HTTP
+    (decision 0032). PostgreSQL cannot store NUL and openpyxl refuses the others, so one such subject made a
+    whole register unexportable. Query strings and JSON bodies (machine input) are refused with 400 naming the
+    field; page form fields lose them (pasted from Word/PDF, invisible to the clerk), except NUL, refused.
+    Uploaded files are binary and are not checked.
+
+    The guard never consumes a body a view needs: it reads request.POST only for form content types (Django
+    parses once and keeps the result for the view) and request.body only for JSON; a JSON endpoint given a form
+    body then finds the stream read, which is answered as the 415 it is (process_exception)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        field = _field_with_nul(request)
+        api = request.path.startswith("/api/")
+        try:
+            field = _field_with_control(request)
+        except MultiPartParserError:
+            if api:
+                return JsonResponse({"detail": gettext("Invalid input."), "errors": [
+                    {"field": "body", "message": gettext("The multipart body cannot be read (boundary missing or "
+                                                         "malformed).")}]}, status=400)
+            return HttpResponseBadRequest(gettext("The multipart body cannot be read."),
+                                          content_type="text/plain; charset=utf-8")
         if field is None:
             return self.get_response(request)
-        message = gettext("Text cannot contain the NUL character.")
-        if request.path.startswith("/api/"):
+        message = gettext("Text cannot contain the NUL character or other control characters (U+0000-U+001F other "
+                          "than tab and line breaks).")
+        if api:
             return JsonResponse({"detail": gettext("Invalid input."),
                                  "errors": [{"field": field, "message": message}]}, status=400)
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
 
+    def process_exception(self, request, exception):
+        # ninja reads request.body for a JSON operation; after a form body was parsed the stream is gone
+        if isinstance(exception, RawPostDataException) and request.path.startswith("/api/"):
+            return JsonResponse({"detail": gettext("This operation takes a JSON body (Content-Type: "
+                                                   "application/json).")}, status=415)
+        return None
 
-def _field_with_nul(request):
-    """The first query, form or JSON field of ``request`` holding a NUL character, or None."""
-    for data in (request.GET,) + ((request.POST,) if request.method == "POST" else ()):
-        for key, values in data.lists():
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _field_with_control(request):
+    """The first query or JSON field of ``request`` holding a control character (or form field holding NUL),
+    or None; other control characters are removed from form fields in place."""
+    for key, values in request.GET.lists():
+        if has_control(key) or any(has_control(v) for v in values):
+            return key
+    if request.method == "POST" and request.content_type in _FORM_TYPES:
+        post = request.POST
+        dirty = False
+        for key, values in post.lists():
             if "\x00" in key or any("\x00" in v for v in values):
                 return key
-    # in JSON a NUL can only arrive escaped (a raw one is not JSON, and the endpoint refuses the body itself)
-    if request.content_type == "application/json" and b"\\u0000" in request.body:
+            dirty = dirty or has_control(key) or any(has_control(v) for v in values)
+        if dirty:
+            clean = QueryDict(mutable=True)
+            for key, values in post.lists():
+                clean.setlist(strip_control(key), [strip_control(v) for v in values])
+            clean._mutable = False
+            request.POST = clean
+    elif request.content_type == "application/json" and _JSON_CONTROL.search(request.body):
         try:
-            return _nul_field(json.loads(request.body))
+            return _control_field(json.loads(request.body))
         except ValueError:
             return None
     return None

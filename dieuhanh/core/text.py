@@ -85,3 +85,40 @@ def vi_sort_key(value):
             primary.append("zz")  # other scripts after the Vietnamese alphabet
         # punctuation carries no weight, as in dictionary sorting
     return ("".join(primary) + "0" + "".join(tones) + "0" + "".join(case))[:250]
+
+
+# One rule for control characters in text (decision 0032): U+0000-U+001F except tab, CR and LF carry no meaning
+# in a document's text, PostgreSQL cannot store NUL, and openpyxl refuses them all in a cell.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def has_control(value: str) -> bool:
+    """Whether ``value`` holds a control character other than tab, CR, LF."""
+    return bool(CONTROL.search(value))
+
+
+def strip_control(value: str) -> str:
+    """``value`` without control characters other than tab, CR, LF."""
+    return CONTROL.sub("", value)
+
+
+def cell(value: object) -> object:
+    """A value safe for an .xlsx cell: text loses the characters openpyxl refuses, anything else passes."""
+    return strip_control(value) if isinstance(value, str) else value
+
+
+# The audit log is hashed as written; its text is already clean, having come through the rule below.
+_UNCLEANED_APPS = {"audit"}
+
+
+def clean_model_text(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: every text field of every model loses control characters other than tab, CR, LF, so text that
+    arrives by other paths than HTTP (handover and scan imports, management commands, jobs) follows the same
+    rule as forms (decision 0032)."""
+    if raw or sender._meta.app_label in _UNCLEANED_APPS:
+        return
+    for field in sender._meta.concrete_fields:
+        if field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField"):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and CONTROL.search(value):
+                setattr(instance, field.attname, strip_control(value))
