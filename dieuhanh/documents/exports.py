@@ -2,6 +2,8 @@
 
 from openpyxl import Workbook
 
+from dieuhanh.core.xlsx import append
+
 from .models import IncomingEntry, OutgoingEntry, RegisterKind
 from .policy import cleared_q
 
@@ -46,14 +48,14 @@ def write_register_xlsx(register, fileobj, progress=None, user=None):
     """Write ``register`` as an .xlsx workbook to ``fileobj``; ``progress(rows_done)`` is called every 1000 rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=str(register.year))
-    ws.append([register.name.upper()])
-    ws.append([register.unit.name])
-    ws.append([])
+    append(ws, [register.name.upper()])
+    append(ws, [register.unit.name])
+    append(ws, [])
     outgoing = register.kind == RegisterKind.OUTGOING
-    ws.append(OUTGOING_COLUMNS if outgoing else INCOMING_COLUMNS)
+    append(ws, OUTGOING_COLUMNS if outgoing else INCOMING_COLUMNS)
     rows = outgoing_rows(register, user) if outgoing else incoming_rows(register, user)
     for i, row in enumerate(rows, 1):
-        ws.append(row)
+        append(ws, row)
         if progress and i % 1000 == 0:
             progress(i)
     wb.save(fileobj)

@@ -16,6 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dieuhanh.core.pdf import long_date, styles
+from dieuhanh.core.text import cell
+from dieuhanh.core.xlsx import append
 
 from . import selectors
 
@@ -46,13 +48,13 @@ def _span(start, end):
 
 def _xlsx(title, header, columns, rows):
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
+    ws = wb.create_sheet(title=cell(title)[:31])
     for line in header:
-        ws.append([line])
-    ws.append([])
-    ws.append(columns)
+        append(ws, [line])
+    append(ws, [])
+    append(ws, columns)
     for row in rows:
-        ws.append(row)
+        append(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
