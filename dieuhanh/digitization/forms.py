@@ -10,7 +10,7 @@ class ConfirmForm(PaperForm):
 
     handler = forms.CharField(label=_("Unit or person handling"), max_length=255, required=False)
     # the signer block read from the scan (issue 18)
-    authority = forms.ChoiceField(label=_("authority form"), choices=AuthorityForm.choices, required=False)
+    authority = forms.ChoiceField(label=_("Authority form"), choices=AuthorityForm.choices, required=False)
     signer_position = forms.CharField(label=_("Signer position"), max_length=150, required=False)
     signer_name = forms.CharField(label=_("Signer"), max_length=150, required=False)
 

@@ -371,13 +371,15 @@ def _solve(a, b):
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
-def make_set(count=64, seed=2026, held_out_from=48):
+def make_set(count=64, seed=2026, held_out_from=48, held_out_salt=500):
     """``count`` captured documents; the ones from ``held_out_from`` on are the held-out part (other seeds and
-    other subjects). Capture kinds rotate: office 300 ppi, office 200 ppi, office 150 ppi, phone photo."""
+    other subjects). Capture kinds rotate: office 300 ppi, office 200 ppi, office 150 ppi, phone photo.
+    A held-out document's rng seed is ``seed * 1000 + index + held_out_salt``: a salt far from the tuning
+    indices keeps its seeds apart from every seed the tuning part used."""
     scans = []
     for index in range(count):
         held_out = index >= held_out_from
-        rng = random.Random(seed * 1000 + index + (500 if held_out else 0))
+        rng = random.Random(seed * 1000 + index + (held_out_salt if held_out else 0))
         s = spec(index, rng, held_out=held_out)
         kind = KINDS[index % 4] if index % 8 != 5 else "office-300"  # more office scans than 150 ppi ones
         colour = kind == "phone" or rng.random() < 0.6

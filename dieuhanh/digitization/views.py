@@ -115,6 +115,7 @@ def _mark_doubtful(form, names):
             continue
         field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " doubtful").strip()
         field.widget.attrs["data-doubtful"] = "1"
+        field.widget.attrs["aria-describedby"] = "doubtful"  # the page's note naming the doubtful fields
         labels.append(str(field.label))
     return labels
 
