@@ -24,7 +24,7 @@ def counters(user):
 
     rows = []
     for unit in _units_with(user, {Role.CLERK}):
-        qs = doc_selectors.awaiting_receipt_queryset(unit)
+        qs = doc_selectors.awaiting_receipt_queryset(unit, user)
         rows.append((_("Documents"), _("Awaiting receipt") + f" — {unit.short_name}",
                      proc_selectors.capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
         rows.append((_("Documents"), _("Recalls awaiting an answer") + f" — {unit.short_name}",

@@ -456,9 +456,8 @@ def _clerk_unit(request, unit_id, check):
 @router.get("/units/{unit_id}/inbox", response=DeliveryPage, summary="Awaiting receipt: urgent first")
 def inbox(request, unit_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     unit = _clerk_unit(request, unit_id, doc_policy.can_receive)
-    page = selectors.awaiting_receipt(unit, cursor=cursor, limit=limit)
-    return _page([delivery_out(d) for d in page.items if doc_policy.cleared_for(request.user, d.document)],
-                 page.next_cursor)
+    page = selectors.awaiting_receipt(unit, request.user, cursor=cursor, limit=limit)
+    return _page([delivery_out(d) for d in page.items], page.next_cursor)
 
 
 @router.get("/units/{unit_id}/recalls", response=DeliveryPage, summary="Recalls awaiting the unit's answer (13)",
@@ -473,17 +472,16 @@ def recalls(request, unit_id: int, cursor: str | None = None, limit: int = Query
 def outbox(request, unit_id: int, status: DeliveryStatus | None = None, cursor: str | None = None,
            limit: int = Query(50, ge=1, le=200)):
     unit = _clerk_unit(request, unit_id, doc_policy.can_view_registers)
-    page = selectors.outbox(unit, status=status, cursor=cursor, limit=limit)
-    return _page([delivery_out(d) for d in page.items if doc_policy.cleared_for(request.user, d.document)],
-                 page.next_cursor)
+    page = selectors.outbox(unit, request.user, status=status, cursor=cursor, limit=limit)
+    return _page([delivery_out(d) for d in page.items], page.next_cursor)
 
 
 @router.get("/units/{unit_id}/approved", response=DocumentPage, summary="Approved documents awaiting issue")
 def approved(request, unit_id: int, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
     unit = _clerk_unit(request, unit_id, doc_policy.can_issue)
-    page = selectors.approved_documents(unit, cursor=cursor, limit=limit)
+    page = selectors.approved_documents(unit, request.user, cursor=cursor, limit=limit)
     return _page([{"id": d.pk, "symbol": d.symbol, "subject": d.subject, "status": d.status, "urgency": d.urgency}
-                  for d in page.items if doc_policy.cleared_for(request.user, d)], page.next_cursor)
+                  for d in page.items], page.next_cursor)
 
 
 # --- Receiving -----------------------------------------------------------------------------------------------------

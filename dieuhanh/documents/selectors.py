@@ -1,9 +1,10 @@
 """Reads for documents, queues and registers. Lists are keyset-paginated and never counted exactly."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from dieuhanh.core.pagination import keyset_page
+from dieuhanh.core.pagination import Page, keyset_page
+from dieuhanh.units.models import Unit
 
 from .models import (
     Delivery,
@@ -44,48 +45,67 @@ def document_detail(document_id):
     )
 
 
-def awaiting_receipt_queryset(unit):
-    """Arrived copies, and copies whose recall the unit refused before accepting them (16 without an entry)."""
-    return Delivery.objects.filter(
-        Q(status=DeliveryStatus.ARRIVED) | Q(status=DeliveryStatus.RECALL_REFUSED, incoming_entry__isnull=True),
-        recipient_unit=unit, withdrawn_at__isnull=True)
+# arrived copies, and copies whose recall the unit refused before accepting them (16 without an entry)
+_AWAITING_RECEIPT = (Q(status=DeliveryStatus.ARRIVED)
+                     | Q(status=DeliveryStatus.RECALL_REFUSED, incoming_entry__isnull=True))
 
 
-def pending_recalls_queryset(unit, user):
+def receipt_queue(unit: Unit) -> QuerySet[Delivery]:
+    """Every copy that waits on the unit's answer, whoever reads: arrived, kept (16) before it was accepted, and
+    recalls the sender asks (13). Unfiltered by reader, for moving the queue whole (reorganization); lists and
+    counters use :func:`awaiting_receipt_queryset` and :func:`pending_recalls_queryset`."""
+    return Delivery.objects.filter(_AWAITING_RECEIPT | Q(status=DeliveryStatus.RECALL_REQUESTED),
+                                   recipient_unit=unit, withdrawn_at__isnull=True)
+
+
+def awaiting_receipt_queryset(unit: Unit, user) -> QuerySet[Delivery]:
+    """The unit's receipt queue as far as ``user`` may see it (clearance and zone in the query, so the home
+    counter equals the list and pages come back full)."""
+    return Delivery.objects.filter(_AWAITING_RECEIPT, cleared_q(user, "document__"), recipient_unit=unit,
+                                   withdrawn_at__isnull=True)
+
+
+def pending_recalls_queryset(unit: Unit, user) -> QuerySet[Delivery]:
     """Copies the sender asks back (13) that wait for this unit's answer, as far as ``user`` may see them."""
     return Delivery.objects.filter(cleared_q(user, "document__"), recipient_unit=unit,
                                    status=DeliveryStatus.RECALL_REQUESTED, withdrawn_at__isnull=True)
 
 
-def pending_recalls(unit, user, *, cursor=None, limit=50):
+def pending_recalls(unit: Unit, user, *, cursor: str | None = None, limit: int = 50) -> Page:
     """The unit's recalls awaiting an answer, newest first."""
     qs = pending_recalls_queryset(unit, user).select_related("document", "document__document_type", "sender_unit")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def awaiting_receipt(unit, *, cursor=None, limit=50):
-    """The unit's queue of arrived deliveries: most urgent first, then newest first."""
-    qs = awaiting_receipt_queryset(unit).select_related("document", "document__document_type", "sender_unit")
+def awaiting_receipt(unit: Unit, user, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """The unit's queue of arrived deliveries ``user`` may see: most urgent first, then newest first."""
+    qs = awaiting_receipt_queryset(unit, user).select_related("document", "document__document_type", "sender_unit")
     return keyset_page(qs, ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
-def outbox(unit, *, status=None, cursor=None, limit=50):
-    """Deliveries the unit sent, newest first, optionally of one status."""
-    qs = Delivery.objects.filter(sender_unit=unit).select_related("document", "recipient_unit")
+def _sent(unit: Unit, user) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(cleared_q(user, "document__"), sender_unit=unit)
+
+
+def outbox(unit: Unit, user, *, status: str | None = None, cursor: str | None = None, limit: int = 50) -> Page:
+    """Deliveries the unit sent that ``user`` may see, newest first, optionally of one status."""
+    qs = _sent(unit, user).select_related("document", "recipient_unit")
     if status:
         qs = qs.filter(status=status)
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def approved_documents(unit, *, cursor=None, limit=50):
-    """Approved outgoing documents waiting for the clerk to issue them."""
-    qs = Document.objects.filter(issuing_unit=unit, status=DocumentStatus.APPROVED).select_related("document_type")
+def approved_documents(unit: Unit, user, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """Approved outgoing documents waiting for the clerk to issue them, as far as ``user`` may see them."""
+    qs = (Document.objects.filter(cleared_q(user), issuing_unit=unit, status=DocumentStatus.APPROVED)
+          .select_related("document_type"))
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def outbox_status_counts(unit, *, cap=1000):
-    """How many of the unit's latest ``cap`` deliveries are in each status: a bounded count for the tabs."""
-    latest = Delivery.objects.filter(sender_unit=unit).order_by("-id").values("id")[:cap]
+def outbox_status_counts(unit: Unit, user, *, cap: int = 1000) -> dict[str, int]:
+    """How many of the unit's latest ``cap`` deliveries ``user`` may see are in each status: a bounded count for
+    the tabs, over the same rows as the list."""
+    latest = _sent(unit, user).order_by("-id").values("id")[:cap]
     rows = Delivery.objects.filter(id__in=latest).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
 

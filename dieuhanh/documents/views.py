@@ -35,9 +35,8 @@ def _pick_unit(request, roles):
 @login_required
 def inbox(request):
     units, unit = _pick_unit(request, {Role.CLERK})
-    page = page_for_request(selectors.awaiting_receipt, request, unit)
-    items = [d for d in page.items if doc_policy.cleared_for(request.user, d.document)]
-    return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": items,
+    page = page_for_request(selectors.awaiting_receipt, request, unit, request.user)
+    return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": page.items,
                                                     "max_bulk": services.MAX_BULK})
 
 
@@ -68,7 +67,7 @@ def render_inbox_error(request, delivery, exc):
     """Back to the queue with a 4xx and, for a duplicate, the button to register it anyway."""
     unit = delivery.recipient_unit
     units = units_with_roles(request.user, {Role.CLERK})
-    page = selectors.awaiting_receipt(unit)
+    page = selectors.awaiting_receipt(unit, request.user)
     duplicate = delivery.pk if isinstance(exc, services.DuplicateDocument) else None
     return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": page.items,
                                                     "max_bulk": services.MAX_BULK, "duplicate": duplicate},
@@ -150,8 +149,8 @@ def outbox(request):
     status = request.GET.get("status") or None
     if status not in DeliveryStatus.values:
         status = None
-    page = page_for_request(selectors.outbox, request, unit, status=status)
-    counts = selectors.outbox_status_counts(unit)
+    page = page_for_request(selectors.outbox, request, unit, request.user, status=status)
+    counts = selectors.outbox_status_counts(unit, request.user)
     tabs = [(code, label, counts.get(code, 0)) for code, label in DeliveryStatus.choices]
     return render(request, "documents/outbox.html", {"units": units, "unit": unit, "page": page, "status": status,
                                                      "tabs": tabs, "cap": 1000})
@@ -160,7 +159,7 @@ def outbox(request):
 @login_required
 def approved(request):
     units, unit = _pick_unit(request, {Role.CLERK})
-    page = page_for_request(selectors.approved_documents, request, unit)
+    page = page_for_request(selectors.approved_documents, request, unit, request.user)
     return render(request, "documents/approved.html", {"units": units, "unit": unit, "page": page})
 
 

@@ -32,7 +32,7 @@ def test_issue_numbers_registers_and_delivers(exchange):
     deliveries = {d.recipient_unit_id: d for d in doc.deliveries.all()}
     assert set(deliveries) == {org.b.pk, org.a1.pk}
     assert all(d.status == DeliveryStatus.ARRIVED for d in deliveries.values())
-    assert selectors.awaiting_receipt(org.b).items == [deliveries[org.b.pk]]
+    assert selectors.awaiting_receipt(org.b, org.clerk_b).items == [deliveries[org.b.pk]]
     assert AuditEvent.objects.filter(action="document.issue", object_id=str(doc.pk)).count() == 1
 
 
@@ -72,7 +72,7 @@ def test_accept_registers_with_arrival_number_and_sender_sees_03(exchange):
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.ACCEPTED
     assert [e.status for e in delivery.events.all()] == ["01", "03"]
-    assert selectors.awaiting_receipt(org.b).items == []
+    assert selectors.awaiting_receipt(org.b, org.clerk_b).items == []
 
 
 def test_arrival_numbers_share_one_sequence_for_paper_and_electronic(exchange):
@@ -153,7 +153,7 @@ def test_cancel_withdraws_from_queues_and_frees_the_number_for_explicit_reuse(ex
     org = exchange.org
     doc = services.issue_document(actor=org.clerk_a, document=exchange.outgoing())
     services.cancel_issue(actor=org.clerk_a, document=doc, reason="Nhầm nơi nhận")
-    assert selectors.awaiting_receipt(org.b).items == []
+    assert selectors.awaiting_receipt(org.b, org.clerk_b).items == []
     assert Notification.objects.filter(unit=org.b, params__reason="Nhầm nơi nhận").exists()
     nxt = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Khác"))
     assert nxt.number == 2  # never reused implicitly

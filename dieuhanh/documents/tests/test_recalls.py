@@ -20,7 +20,7 @@ def _recalled(exchange, **fields):
 def test_an_unaccepted_recalled_copy_is_listed_counted_and_linked(exchange, client, api_client):
     org = exchange.org
     doc, delivery = _recalled(exchange)
-    assert list(selectors.awaiting_receipt_queryset(org.b)) == []
+    assert list(selectors.awaiting_receipt_queryset(org.b, org.clerk_b)) == []
     assert [d.pk for d in selectors.pending_recalls(org.b, org.clerk_b).items] == [delivery.pk]
     note = Notification.objects.get(unit=org.b)
     assert note.link == f"/documents/recalls/?unit={org.b.pk}"
@@ -45,7 +45,7 @@ def test_agreeing_gives_it_back_and_empties_the_list(exchange, client):
     delivery.refresh_from_db()
     assert delivery.status == "15" and delivery.withdrawn_at is not None
     assert selectors.pending_recalls(org.b, org.clerk_b).items == []
-    assert list(selectors.awaiting_receipt_queryset(org.b)) == []
+    assert list(selectors.awaiting_receipt_queryset(org.b, org.clerk_b)) == []
 
 
 def test_refusing_keeps_an_unaccepted_copy_in_the_queue_to_accept(exchange, api_client):
@@ -54,12 +54,12 @@ def test_refusing_keeps_an_unaccepted_copy_in_the_queue_to_accept(exchange, api_
     api = api_client.as_user(org.clerk_b)
     answer = api.post(f"/api/v1/deliveries/{delivery.pk}/recall-answer", {"agree": False, "reason": "Đang cần"})
     assert answer.status_code == 200 and answer.json()["status"] == "16"
-    assert [d.pk for d in selectors.awaiting_receipt_queryset(org.b)] == [delivery.pk]
+    assert [d.pk for d in selectors.awaiting_receipt_queryset(org.b, org.clerk_b)] == [delivery.pk]
     accepted = api.post(f"/api/v1/deliveries/{delivery.pk}/accept", {})
     assert accepted.status_code == 201, accepted.content
     delivery.refresh_from_db()
     assert delivery.status == "03" and IncomingEntry.objects.filter(delivery=delivery).exists()
-    assert list(selectors.awaiting_receipt_queryset(org.b)) == []
+    assert list(selectors.awaiting_receipt_queryset(org.b, org.clerk_b)) == []
 
 
 def test_a_secret_recall_passes_the_document_policy(exchange, settings):
