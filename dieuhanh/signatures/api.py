@@ -1,12 +1,13 @@
 """/api/v1/signatures: my signing certificate, organization seals, the trust list, signature checks of files."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from dieuhanh.accounts.policy import is_system_admin
 from dieuhanh.documents.models import DocumentFile
 from dieuhanh.documents.policy import can_view_document
 from dieuhanh.units.selectors import get_unit
@@ -32,6 +33,17 @@ def credential_out(c):
     return {"id": c.pk, "kind": c.kind, "subject": c.subject, "serial": c.serial, "fingerprint": c.fingerprint,
             "not_after": c.not_after.isoformat(), "external": c.external, "problem": c.problem,
             "approved": c.approved_at is not None}
+
+
+class PendingOut(CredentialOut):
+    holder_id: int | None
+    holder: str
+    unit_id: int | None
+
+
+class PendingPage(Schema):
+    items: list[PendingOut]
+    next_cursor: str | None
 
 
 class ApprovalIn(Schema):
@@ -64,6 +76,17 @@ def import_mine(request, file: UploadedFile = File(...), passphrase: str = Form(
     credential = services.import_personal_credential(actor=request.user, p12=_p12(file), passphrase=passphrase,
                                                      request_approval=request_approval)
     return 201, credential_out(credential)
+
+
+@router.get("/signatures/credentials/pending", response=PendingPage,
+            summary="Certificates awaiting an administrator's approval (system administrators)")
+def pending(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=200)):
+    if not is_system_admin(request.user):
+        raise PermissionDenied(_("Only a system administrator approves a certificate."))
+    page = selectors.pending_approval_page(cursor=cursor, limit=limit)
+    return {"items": [{**credential_out(c), "holder_id": c.user_id, "unit_id": c.unit_id,
+                       "holder": (c.user.full_name or c.user.username) if c.user else c.unit.name if c.unit else ""}
+                      for c in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/signatures/credentials/{credential_id}/approve", response={200: CredentialOut},

@@ -1,6 +1,15 @@
 """Reads for signature checks: the latest check of each PDF of a document, in one query."""
 
-from .models import SignatureCheck
+from dieuhanh.core.pagination import Page, keyset_page
+
+from .models import Credential, SignatureCheck
+
+
+def pending_approval_page(*, cursor: str | None = None, limit: int = 50) -> Page:
+    """Credentials whose subject does not name their holder, waiting for a system administrator (decision 0029).
+    Callers check that the reader is a system administrator."""
+    qs = Credential.objects.filter(approved_at__isnull=True, revoked_at__isnull=True).exclude(problem="")
+    return keyset_page(qs.select_related("user", "unit"), ["-id"], cursor=cursor, limit=limit)
 
 
 def check_out(check):

@@ -216,3 +216,19 @@ def test_direct_issue_of_a_pdf_with_a_trusted_signature_works(d):
         files=[{"sha256": good.sha256, "name": "qd.pdf", "is_main": True}], recipients=[{"unit_id": d.org.b.pk}],
         signer_name=d.leader.full_name, signer_position="Bí thư")
     assert doc_services.issue_document(actor=d.clerk, document=document).number
+
+
+def test_administrators_list_the_credentials_awaiting_approval(d, client):
+    admin = make_user("root.list", d.org.a, "system_admin")
+    pending = sig.import_personal_credential(actor=d.spec, p12=pki.issue(demo.ensure_ca(), "Ai đó").p12("k"),
+                                             passphrase="k", request_approval=True)
+    client.force_login(d.spec)
+    assert client.get("/api/v1/signatures/credentials/pending").status_code == 403
+    client.force_login(admin)
+    r = client.get("/api/v1/signatures/credentials/pending?limit=1")
+    assert r.status_code == 200
+    body = r.json()
+    assert [c["id"] for c in body["items"]] == [pending.pk] and body["items"][0]["holder_id"] == d.spec.pk
+    assert body["items"][0]["problem"] == pending.problem and body["next_cursor"] is None
+    sig.approve_credential(actor=admin, credential=pending, reason="Đã đối chiếu")
+    assert client.get("/api/v1/signatures/credentials/pending").json()["items"] == []
