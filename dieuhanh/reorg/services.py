@@ -20,10 +20,10 @@ from dieuhanh.accounts.policy import forget, require
 from dieuhanh.audit.services import record
 from dieuhanh.core.notifications import notify_unit
 from dieuhanh.core.text import nfc
+from dieuhanh.documents import selectors as doc_selectors
 from dieuhanh.documents.models import (
     Delivery,
     DeliveryEvent,
-    DeliveryStatus,
     Document,
     IncomingEntry,
     NumberSeries,
@@ -357,7 +357,9 @@ def _open_drafts(unit):
 
 
 def _pending_deliveries(unit):
-    return Delivery.objects.filter(recipient_unit=unit, status=DeliveryStatus.ARRIVED, withdrawn_at__isnull=True)
+    """The documents app's own receipt queue (arrived, kept before being accepted, recalls awaiting an answer),
+    not a copy of its query that falls behind when the queue gains a status."""
+    return doc_selectors.receipt_queue(unit)
 
 
 def _stray_flows(unit):
@@ -521,18 +523,20 @@ def _step_deliveries(decision, unit, items, actor, at):
     found, _rest = routes("delivery", _pending_deliveries(unit), items)
     for item, qs in found:
         new = item.successor
-        rows = list(qs.values_list("pk", "document_id", "channel", "sender_unit_id"))
+        rows = list(qs.values_list("pk", "document_id", "channel", "sender_unit_id", "status"))
         taken = set(Delivery.objects.filter(recipient_unit=new, document_id__in={r[1] for r in rows})
                     .values_list("document_id", "channel"))
         moving = [r[0] for r in rows if (r[1], r[2]) not in taken]
         dropping = [r[0] for r in rows if (r[1], r[2]) in taken]
+        status_of = {r[0]: r[4] for r in rows}
         senders.update(r[3] for r in rows)
         for chunk in _chunks(moving):
             _trace(decision, Delivery, chunk, "recipient_unit", unit, new, at)
             Delivery.objects.filter(pk__in=chunk, recipient_unit=unit).update(
                 recipient_unit=new, recipient_name=new.name[:255], status_at=at)
+            # the trail keeps each copy's state: a recall pending (13) or a kept copy (16) is not "arrived"
             DeliveryEvent.objects.bulk_create([
-                DeliveryEvent(delivery_id=d, status=DeliveryStatus.ARRIVED, kind="redirected", actor=actor,
+                DeliveryEvent(delivery_id=d, status=status_of[d], kind="redirected", actor=actor,
                               note=f"{unit.name} ngừng hoạt động; chuyển đến {new.name} theo {basis}.")
                 for d in chunk], batch_size=2000)
         for chunk in _chunks(dropping):
