@@ -101,7 +101,9 @@ def run_one(args):
         got, error, flags = {}, str(exc), []
     seconds = time.perf_counter() - started
     got["signer"] = got.get("signer_name", "")
-    return {**row, "got": {f: got.get(f) for f in FIELDS}, "doubtful": got.get("doubtful", []), "error": error,
+    # the extraction names the signer "signer_name" in its doubtful list; the benchmark's field is "signer"
+    doubtful = ["signer" if f == "signer_name" else f for f in got.get("doubtful", [])]
+    return {**row, "got": {f: got.get(f) for f in FIELDS}, "doubtful": doubtful, "error": error,
             "flags": flags, "seconds": seconds}
 
 

@@ -498,7 +498,11 @@ def extract_layout(hocr, directory=(), words=None):
     centred = [s for s in segments if abs(s.cx - mid) < width * 0.035 and s.x1 - s.x0 < width * 0.8]
     # the title: the first centred line spelling a type name, in the upper half
     title = next((s for s in centred if s.y0 < height * 0.5 and _fuzzy_type(s.text)), None)
-    body_top = next((s.y0 for s in segments if s.x1 - s.x0 > width * 0.6 and s.y0 > height * 0.12), height)
+    # the body: the first wide line, but not one centred under the title as the title is: a long subject's first
+    # line is as wide as a body line, and taking it for the body left the subject to the flat text, which ran on
+    # into the body (body lines sit on the text area's margins, off the title's axis by 30 px and more at 300 ppi)
+    body_top = next((s.y0 for s in segments if s.x1 - s.x0 > width * 0.6 and s.y0 > height * 0.12
+                     and not (title and s.y0 > title.y0 and abs(s.cx - title.cx) < width * 0.01)), height)
     header_end = min(title.y0 if title else height, body_top)
     header = [s for s in segments if s.y1 <= header_end + 2]
     # number and symbol: the left column of the header first, then the whole header, never the body

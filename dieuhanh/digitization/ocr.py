@@ -79,6 +79,76 @@ def _prepared_image(data, workdir, dpi, ink):
     return path, ppi, ink, None, prepared.steps
 
 
+def _prepared_pages(pages, workdir):
+    """Every page image (pairs of a PIL image and its stored ppi or None) prepared as a single image is, then
+    wrapped in one PDF of grey pages, each at its own worked-out resolution. Returns (path, steps done)."""
+    import img2pdf
+
+    from . import prepare
+
+    paths, steps = [], []
+    for number, (image, stored) in enumerate(pages, start=1):
+        try:
+            prepared = prepare.prepare(image, stored)
+        except (OSError, ValueError) as exc:
+            raise ScanError(_("The image is damaged or not an image.")) from exc
+        path = workdir / f"page-{number}.png"
+        ppi = round(prepared.ppi)
+        prepared.image.save(path, "PNG", dpi=(ppi, ppi))
+        paths.append(str(path))
+        steps += [step for step in prepared.steps if step not in steps]
+    output = workdir / "prepared.pdf"
+    output.write_bytes(img2pdf.convert(paths))  # img2pdf places each PNG at its own dpi
+    return output, steps
+
+
+def _tiff_frames(image):
+    """The frames of a multi-page TIFF one after another, each with its stored ppi."""
+    for index in range(image.n_frames):
+        image.seek(index)
+        dpi = image.info.get("dpi")
+        yield image.copy(), (float(dpi[0]) if dpi and dpi[0] else None)
+
+
+TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+
+
+def scanned_pdf_pages(path):
+    """The resolution each page's image is placed at when the PDF is a scan (every page one image and no text),
+    or None for a PDF with any born-digital page: that one keeps its own text (skip_text) and is not rasterized."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            found = []
+            for page in pdf.pages:
+                images = list(page.images.values())
+                if len(images) != 1:
+                    return None
+                if any(str(operator) in TEXT_OPERATORS for _, operator in pikepdf.parse_content_stream(page)):
+                    return None
+                width, height = int(images[0].Width), int(images[0].Height)
+                if width * height > MAX_PIXELS:
+                    return None  # _check_pdf names the flood
+                box = [float(v) for v in page.mediabox]
+                long_in = max(abs(box[2] - box[0]), abs(box[3] - box[1])) / 72
+                found.append(max(width, height) / long_in if long_in else None)
+            return found
+    except Exception:  # an odd page or image: OCRmyPDF reads the PDF as it is, and names any damage itself
+        logger.info("scanned PDF not prepared", exc_info=True)
+        return None
+
+
+def _pdf_page_images(path, ppis):
+    """The scanned PDF's page images one after another (not all in memory), each with its placed ppi."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        for page, ppi in zip(pdf.pages, ppis, strict=True):
+            image = pikepdf.PdfImage(next(iter(page.images.values()))).as_pil_image()
+            yield image, ppi
+
+
 def _prepare_image(data, workdir, prepare_pages=True):
     """Check an image and hand it to OCRmyPDF: a single-page image as it is (OCRmyPDF wraps it itself), every
     frame of a multi-page TIFF wrapped in one PDF. Returns (path, ppi, ink share or None, image_dpi override).
@@ -105,6 +175,13 @@ def _prepare_image(data, workdir, prepare_pages=True):
         raise ScanError(_("The image is damaged or not an image.")) from exc
     if frames == 1 and prepare_pages:
         return _prepared_image(data, workdir, dpi, ink)
+    if prepare_pages:  # a multi-page TIFF: each frame as a single image is
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                path, steps = _prepared_pages(_tiff_frames(image), workdir)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ScanError(_("The image is damaged or not an image.")) from exc
+        return path, None, None, None, steps
     ppi = float(dpi[0]) if dpi and dpi[0] and 10 <= float(dpi[0]) <= 5000 else None
     override = None
     if ppi is None:
@@ -233,6 +310,15 @@ def run(data, content_type, prepare=True, **overrides):
         else:
             source = workdir / "input.pdf"
             source.write_bytes(data)
+            if prepare:
+                _check_pdf(source)  # encrypted, damaged, too many pages: named before any page is decoded
+                scanned = scanned_pdf_pages(source)
+                if scanned:
+                    try:
+                        source, steps = _prepared_pages(_pdf_page_images(source, scanned), workdir)
+                    except Exception:  # an image pikepdf cannot decode: OCR the PDF as it is
+                        logger.info("scanned PDF not prepared", exc_info=True)
+                        source = workdir / "input.pdf"
         if image_ppi is not None:  # one image: its figures are known already
             ppis, ink = [image_ppi], [image_ink]
         else:

@@ -157,3 +157,15 @@ def test_slash_read_as_a_digit_on_the_number_line_is_repaired_and_marked():
     got = extract_layout(hocr)
     assert got.symbol == "2391/TB-UBND" and "symbol" in got.doubtful
     assert got.issuer_name == "ỦY BAN NHÂN DÂN XÃ ĐỨC THỌ"  # the number line is not part of the issuer
+
+
+def test_a_subject_line_as_wide_as_the_body_is_not_taken_for_the_body():
+    """A long subject (two lines, the first as wide as a body line) under the title: the body starts at the rule,
+    not at the subject's first line, so the subject neither runs on into the body nor comes from the flat text."""
+    rng = random.Random(0)
+    s = scans.spec(0, rng)  # a tuning document, with a tuning-style subject long enough to fill the line
+    s["subject"] = "Về việc hướng dẫn đánh giá, xếp loại chất lượng cán bộ năm 2026"
+    data, content_type, _ = scans.capture(scans.render(s, seed=0), "office-300", rng, colour=False, quality=70)
+    _, got = _read(data, content_type)
+    assert got.subject == s["subject"]
+    assert "subject" not in got.doubtful
