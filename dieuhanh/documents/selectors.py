@@ -182,8 +182,10 @@ def sender_trail(document):
     return document.deliveries.select_related("recipient_unit").order_by("id")
 
 
-def incoming_search(unit, *, q="", cursor=None, limit=50):
-    qs = IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).select_related("document")
+def incoming_search(unit: Unit, user, *, q: str = "", cursor: str | None = None, limit: int = 50) -> Page:
+    """The unit's incoming entries ``user`` may see, by symbol or subject."""
+    qs = (IncomingEntry.objects.filter(cleared_q(user, "document__"), unit=unit, recalled_at__isnull=True)
+          .select_related("document"))
     if q:
         qs = qs.filter(Q(document__symbol__icontains=q) | Q(document__subject__icontains=q))
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import make_user
 from dieuhanh.accounts.models import Role
-from dieuhanh.documents import services
+from dieuhanh.documents import selectors, services
+from dieuhanh.documents.models import Delivery
 
 INTERNET = "203.0.113.7"  # outside DIEUHANH_CLOSED_NETWORKS
 CLOSED = "127.0.0.1"
@@ -95,3 +96,14 @@ def test_outbox_tabs_count_only_what_the_reader_may_see(lists, client, who):
     approved = client.get(f"/documents/approved/?unit={org.a.pk}", REMOTE_ADDR=addr)
     assert len(approved.context["page"].items) == visible
     assert "Chờ ban hành 6" not in approved.content.decode()
+
+
+def test_incoming_search_names_only_what_the_reader_may_see(lists):
+    org, readers = lists
+    cleared = readers["b"][0][0]
+    for delivery in Delivery.objects.filter(recipient_unit=org.b).order_by("id"):
+        services.accept_delivery(actor=cleared, delivery=delivery, confirm_duplicate=True)
+    assert len(selectors.incoming_search(org.b, cleared, limit=10).items) == 7
+    page = selectors.incoming_search(org.b, org.clerk_b, q="Gửi", limit=2)
+    assert len(page.items) == 2 and page.next_cursor  # the three newest are Tối mật: the page is still full
+    assert {e.document.confidentiality for e in page.items} <= {0, 1}
