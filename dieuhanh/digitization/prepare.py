@@ -22,6 +22,7 @@ MIN_LONG_INCHES, MAX_LONG_INCHES = 3.0, 17.5
 THUMB = 160
 SEAL_LEVEL = 185  # red-channel grey at or above this becomes paper
 MIN_LIFT_PPI = 190
+SEAL_CORNER = (0.45, 0.4)  # the signer block and its seal: right of 45 % of the width, below 40 % of the height
 PRINT_SHARE = 0.003  # the darkest 0.3 % of a page's pixels: the core of its print
 
 
@@ -75,9 +76,17 @@ def prepare(image, stored_ppi=None):
         # a greyscale scan has no colour to tell the seal by, but the seal prints mid-grey and the text near
         # black: lifting the mid-greys to paper clears the seal and the signature's pale strokes from the name.
         # Under 200 ppi regular-weight strokes are mid-grey themselves and would go with it: left as they are.
+        curve = grey_seal_curve(_percentiles(grey, PRINT_SHARE)[0])
         if ppi >= MIN_LIFT_PPI:
-            grey = grey.point(grey_seal_curve(_percentiles(grey, PRINT_SHARE)[0]))
+            grey = grey.point(curve)
             steps.append("mid-grey-lifted")
+        else:
+            # ... so only the signer's corner, where the seal sits, is lifted: there the authority, position and
+            # name are bold (Decree 30) and keep their dark core, while the seal's ring over the name goes
+            grey = grey.copy()
+            box = (int(grey.width * SEAL_CORNER[0]), int(grey.height * SEAL_CORNER[1]), grey.width, grey.height)
+            grey.paste(grey.crop(box).point(curve), box)
+            steps.append("seal-corner-lifted")
     else:
         # what is left of the seal in the red channel is a light grey ring: lift it to paper, print stays dark
         grey = grey.point(lambda v: min(255, v * 255 // SEAL_LEVEL))

@@ -169,3 +169,13 @@ def test_a_subject_line_as_wide_as_the_body_is_not_taken_for_the_body():
     _, got = _read(data, content_type)
     assert got.subject == s["subject"]
     assert "subject" not in got.doubtful
+
+
+def test_greyscale_150_ppi_scan_keeps_the_signers_name_under_the_seal():
+    """A 150 ppi greyscale office scan: no colour to tell the seal by, and the page-wide grey lift would take thin
+    strokes with it at this resolution; lifted in the signer's corner only, the name under the seal reads."""
+    s, data, content_type = _scan(2, "office-150", False, quality=60)
+    result, got = _read(data, content_type)
+    assert "seal-corner-lifted" in result.steps
+    assert got.signer_name == s["signer"]
+    assert got.symbol == s["symbol"] and got.subject == s["subject"]
