@@ -7,14 +7,14 @@ import datetime
 import pytest
 
 from conftest import PASSWORD, make_user
-from tests.browser.conftest import SHOTS, browser, watched_page  # noqa: F401 (the browser fixture)
+from tests.browser.conftest import SHOTS, watched_page
 
 FETCH_ME = "async () => { const r = await fetch('/api/v1/me'); return [r.status, await r.json()]; }"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_password_alone_opens_only_the_set_up(live_server, browser, settings):  # noqa: F811
+def test_password_alone_opens_only_the_set_up(live_server, browser, settings):
     from playwright.sync_api import expect
 
     from dieuhanh.accounts import totp
