@@ -383,7 +383,8 @@ def _finish(result, flat, directory, words, fallback=True):
     if (not result.subject or len(result.subject) > SUBJECT_MAX or len(result.subject) < 8
             or vocab.unknown_share(result.subject) > 0.15):
         doubtful.add("subject")
-    if not result.signer_name or len(result.signer_name.split()) < 3:
+    if (not result.signer_name or len(result.signer_name.split()) < 3
+            or not vocab.is_surname(result.signer_name.split()[0])):
         doubtful.add("signer_name")
     order = ["symbol", "issued_on", "issuer_name", "type_name", "subject", "signer_name"]
     result.doubtful = [name for name in order if name in doubtful]

@@ -9,6 +9,7 @@ which gives how often each spelling occurs and which spelling follows which word
 
 import functools
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def unknown_share(text):
     if not words or not lexicon()[0]:
         return 0.0
     return sum(not is_word(w) for w in words) / len(words)
+
+
+# Vietnamese surnames (họ): the common ones and the rarer ones of officials' names, for the signer's check. A
+# name under the seal misread by one mark ("Đã" for "Đỗ") is still three words; its first word is no surname.
+SURNAMES = frozenset("""
+Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Đinh Lâm
+Mai Tô Hà Cao Lương Lưu Quách Tạ Thái Văn Triệu Chu Kiều Khổng Kha La Lại Lục Mạc Mạch Nghiêm Ninh Nông Ông
+Phó Phùng Quan Tăng Thân Thạch Tiêu Tôn Từ Ưng Vi Viên Âu Bạch Bế Cù Cung Diệp Doãn Đàm Đậu Địch Đồng Giang
+Giáp Hàn Hầu Hứa Khúc Khuất Khương Kim Lã Lạc Lò Lục Lường Mã Mẫn Mông Ngạc Nghiêm Ngọ Ngọc Nhan Nhữ Ôn Phí
+Quang Sầm Sơn Tán Tào Thiều Thịnh Tòng Tống Trang Trà Trình Trưng Tưởng Vòng Vương Xa Yên Âu Dư Dương Hoa
+Hồng Lang Lăng Lê Liêu Lư Nhâm Quản Thang Thôi Trác Trâu Uông Vạn Vi Bành Biện Cấn Chế Chung Công Đàm Điêu
+Đới Hạ Hoa Kiều Lữ Mạnh Mộc Ngũ Phương Tất Thủy Vưu Yết
+""".split())
+
+
+def is_surname(word: str) -> bool:
+    return unicodedata.normalize("NFC", word) in SURNAMES

@@ -179,3 +179,19 @@ def test_greyscale_150_ppi_scan_keeps_the_signers_name_under_the_seal():
     assert "seal-corner-lifted" in result.steps
     assert got.signer_name == s["signer"]
     assert got.symbol == s["symbol"] and got.subject == s["subject"]
+
+
+def test_a_signer_whose_surname_is_no_vietnamese_surname_is_doubtful():
+    """Under the seal "Đỗ" read as "Đã" (a word, not a surname): three words, so nothing marked it before."""
+    lines = [
+        _words("ỦY BAN NHÂN DÂN", 300, 200), _words("TỈNH BẮC NINH", 330, 260),
+        _words("Số: 12/QĐ-UBND", 330, 380) + _words("Bắc Ninh, ngày 05 tháng 3 năm 2026", 1300, 380),
+        _words("QUYẾT ĐỊNH", 1120, 560), _words("Về việc giao chỉ tiêu", 1000, 620),
+        _words("Căn cứ Quyết định số 12/QĐ-UBND ngày 01 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh về việc", 350,
+               800),
+        _words("TM. ỦY BAN NHÂN DÂN", 1430, 1660), _words("CHỦ TỊCH", 1550, 1730),
+    ]
+    misread = extract_layout(_hocr(lines + [_words("Đã Đức Yến", 1480, 2100)]))
+    assert misread.signer_name == "Đã Đức Yến" and "signer_name" in misread.doubtful
+    right = extract_layout(_hocr(lines + [_words("Đỗ Đức Yến", 1480, 2100)]))
+    assert right.signer_name == "Đỗ Đức Yến" and "signer_name" not in right.doubtful
