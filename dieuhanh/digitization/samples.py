@@ -58,7 +58,8 @@ def _font(size, bold=False):
     return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
 
 
-def _wrap(draw, text, font, width):
+def wrap_lines(draw, text, font, width):
+    """The words of ``text`` in lines no wider than ``width`` pixels in ``font`` (a scan generator's paragraphs)."""
     lines, line = [], ""
     for word in text.split():
         trial = f"{line} {word}".strip()
@@ -130,7 +131,7 @@ def render(s, ppi=250, skew=0.0, noise=0.04, seed=0):
     center(f"{s['place']}, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}", right_c, y, normal)
     y += line_h
     if s["title"] is None:  # công văn: "V/v ..." under the number
-        for line in _wrap(draw, f"V/v {s['subject']}", _font(int(12 * pt)), width * 0.4):
+        for line in wrap_lines(draw, f"V/v {s['subject']}", _font(int(12 * pt)), width * 0.4):
             center(line, left_c, y, _font(int(12 * pt)))
             y += int(16 * pt)
         y += 2 * line_h
@@ -140,13 +141,13 @@ def render(s, ppi=250, skew=0.0, noise=0.04, seed=0):
         y += 2 * line_h
         center(s["title"], width // 2, y, bold)
         y += line_h
-        for line in _wrap(draw, s["subject"], bold, width * 0.7):
+        for line in wrap_lines(draw, s["subject"], bold, width * 0.7):
             center(line, width // 2, y, bold)
             y += line_h
         y += 2 * line_h
     margin = int(1.2 * ppi)
     for paragraph in BODY + rng.sample(BODY, 3):
-        for line in _wrap(draw, paragraph, normal, width - margin - int(0.8 * ppi)):
+        for line in wrap_lines(draw, paragraph, normal, width - margin - int(0.8 * ppi)):
             draw.text((margin, y), line, font=normal, fill=0)
             y += line_h
         y += int(line_h * 0.4)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from dieuhanh.digitization.samples import wrap_lines
+
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
 A4 = (8.27, 11.69)
 RENDER_PPI = 300
@@ -100,18 +102,6 @@ def fonts_available():
     return (FONT_DIRS[0] / "LiberationSerif-Regular.ttf").exists()
 
 
-def _wrap(draw, text, font, width):
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if draw.textlength(trial, font=font) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return lines + ([line] if line else [])
-
-
 def spec(index, rng, *, held_out=False):
     """Ground truth of document ``index``: alternately State and Party, every type and issuer in turn."""
     system = "state" if index % 2 == 0 else "party"
@@ -185,7 +175,7 @@ def render(s, seed=0):
     center(f"{s['place']}, ngày {day} tháng {month} năm {date.year}", right_c, y + round(0.1 * line_h), f13i)
     y += line_h
     if s["title"] is None:  # công văn: "V/v ..." under the number, 12-13 pt upright
-        for line in _wrap(draw, f"V/v {s['subject']}", f12, width * 0.36):
+        for line in wrap_lines(draw, f"V/v {s['subject']}", f12, width * 0.36):
             center(line, left_c, y, f12)
             y += round(14 * pt)
         y += round(1.5 * line_h)
@@ -195,7 +185,7 @@ def render(s, seed=0):
         y += round(1.6 * line_h)
         center(s["title"], width // 2, y, f14b)
         y += round(1.2 * line_h)
-        for line in _wrap(draw, s["subject"], f14b, width * 0.62):
+        for line in wrap_lines(draw, s["subject"], f14b, width * 0.62):
             center(line, width // 2, y, f14b)
             y += round(1.1 * line_h)
         rule(width // 2, y + 0.3 * line_h, width * 0.15)
@@ -203,7 +193,7 @@ def render(s, seed=0):
     margin, right_margin = int(1.18 * ppi), int(0.7 * ppi)
     indent = int(0.4 * ppi)
     for paragraph in rng.sample(BODY, 4):
-        lines = _wrap(draw, paragraph, f13, width - margin - right_margin - indent)
+        lines = wrap_lines(draw, paragraph, f13, width - margin - right_margin - indent)
         for n, line in enumerate(lines):
             draw.text((margin + (indent if n == 0 else 0), y), line, font=f13, fill=INK)
             y += round(1.25 * line_h)
