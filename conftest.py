@@ -16,10 +16,12 @@ def _huey_immediate():
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _fast_hasher(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # two-factor enforcement has its own tests (accounts/tests/test_two_factor.py)
     settings.DIEUHANH_2FA_ENFORCED = False
+    # each test its own audit anchor file (decision 0036), never the installation's var/ one
+    settings.DIEUHANH_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchor.jsonl")
 
 
 PASSWORD = "Test-pass-2026"

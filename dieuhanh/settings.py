@@ -236,6 +236,8 @@ DIEUHANH_SOFFICE = os.environ.get("DIEUHANH_SOFFICE", "")
 # Ed25519 key (base64 of 32 bytes, `dieuhanh audit keygen`) that signs the hourly audit checkpoints; when empty
 # (demo, tests), a key derived from DIEUHANH_SECRET_KEY. Earlier public keys stay trusted when listed here.
 DIEUHANH_AUDIT_SIGNING_KEY = os.environ.get("DIEUHANH_AUDIT_SIGNING_KEY", "")
+# append-only file outside the database with each chain's signed head (decision 0036)
+DIEUHANH_AUDIT_ANCHOR_FILE = os.environ.get("DIEUHANH_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.jsonl"))
 DIEUHANH_AUDIT_TRUSTED_KEYS = [k for k in os.environ.get("DIEUHANH_AUDIT_TRUSTED_KEYS", "").split(",") if k]
 # AES-256-GCM key (base64 of 32 bytes) for stored files; when empty, new files are stored in plain.
 DIEUHANH_FILE_KEY = os.environ.get("DIEUHANH_FILE_KEY", "")

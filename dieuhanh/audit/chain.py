@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
 
 IMPORTED = "audit.imported"  # an event of another installation's chain, appended to this one by a handover import
 
@@ -116,7 +117,43 @@ def verify(progress=None):
                 f"{cp.at:%Y-%m-%d %H:%M} UTC at seq {seq} (events were cut off)")}
         if broken:
             problems.append({"chain": key, **broken})
+    problems.extend(anchor_problems(heads))
     return problems, checked
+
+
+def anchor_problems(heads):
+    """Compare the database with the latest anchor line of each chain (decision 0036): a chain whose tail was cut
+    together with the checkpoints that signed it agrees with itself, but no longer with the file."""
+    from .anchor import latest
+    from .models import AuditCheckpoint, AuditEvent
+
+    anchored, unreadable = latest()
+    problems = [{"chain": None, "seq": None, "event": None, "anchor": True, "problem": why} for why in unreadable]
+    if not anchored:
+        return problems
+    counts = dict(AuditCheckpoint.objects.filter(chain__in=list(anchored)).values("chain")
+                  .annotate(n=Count("id")).values_list("chain", "n"))
+    # one query for the anchored events, not one per chain
+    wanted = Q()
+    for key, line in anchored.items():
+        wanted |= Q(chain=key, seq=line["seq"])
+    found = {(e.chain, e.seq): e for e in AuditEvent.objects.filter(wanted).only("id", "chain", "seq", "hash")}
+    for key in sorted(anchored):
+        line = anchored[key]
+        seq, count, at = int(line["seq"]), int(line["checkpoints"]), line.get("at", "?")
+        head = heads.get(key)
+        event = found.get((key, seq))
+        if head is None or head.last_seq < seq or event is None:
+            problems.append({"chain": key, "seq": seq, "event": None, "anchor": True, "problem": (
+                f"missing tail: the anchor file records seq {seq} signed at {at}, the database ends at seq "
+                f"{head.last_seq if head else 0}")})
+        elif event.hash != line["hash"]:
+            problems.append({"chain": key, "seq": seq, "event": event.pk, "anchor": True, "problem": (
+                f"differs from the anchor file's head signed at {at} (the chain was rewritten)")})
+        if counts.get(key, 0) < count:
+            problems.append({"chain": key, "seq": seq, "event": None, "anchor": True, "problem": (
+                f"missing checkpoints: the anchor file records {count}, the database holds {counts.get(key, 0)}")})
+    return problems
 
 
 def checkpoint_count():

@@ -18,10 +18,12 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from dieuhanh.core.keys import key_from_setting
+
+from . import anchor
 
 _DOMAIN = b"dieuhanh-audit-checkpoint-v1\n"
 
@@ -89,6 +91,12 @@ def make_checkpoints():
         made.append(AuditCheckpoint(chain=chain, seq=seq, hash=hash_, at=now, public_key=public,
                                     signature=_b64(signature)))
     AuditCheckpoint.objects.bulk_create(made, batch_size=500)
+    if made:
+        # the anchor outside the database (decision 0036): the signed head and how many checkpoints the chain has
+        counts = dict(AuditCheckpoint.objects.filter(chain__in=[cp.chain for cp in made]).values("chain")
+                      .annotate(n=Count("id")).values_list("chain", "n"))
+        anchor.append({"chain": cp.chain, "seq": cp.seq, "hash": cp.hash, "checkpoints": counts[cp.chain],
+                       "at": cp.at.isoformat()} for cp in made)
     return made
 
 

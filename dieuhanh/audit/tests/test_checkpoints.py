@@ -19,7 +19,12 @@ def _write(org, n, unit=None):
 
 def _chain_only(problems):
     """What the plain hash-chain check sees: the problems that do not come from checkpoints."""
-    return [p for p in problems if "checkpoint" not in p]
+    return [p for p in problems if "checkpoint" not in p and "anchor" not in p]
+
+
+def _database_only(problems):
+    """The problems found inside the database (signed checkpoints), without the anchor file's (decision 0036)."""
+    return [p for p in problems if "anchor" not in p]
 
 
 def test_checkpoint_signs_every_moved_chain_once(org):
@@ -56,6 +61,8 @@ def test_cutting_a_chain_back_after_a_checkpoint_is_caught(org):
     AuditChain.objects.filter(key=org.a.pk).update(last_seq=3, last_hash=third.hash)
     problems, _ = verify()
     assert _chain_only(problems) == []  # the chain itself is consistent: only the checkpoint shows the cut
+    assert [p["chain"] for p in problems if p.get("anchor")] == [org.a.pk]  # the anchor file sees it too
+    problems = _database_only(problems)
     assert len(problems) == 1 and problems[0]["chain"] == org.a.pk and problems[0]["seq"] == 6
     assert "events were cut off" in problems[0]["problem"]
     with pytest.raises(CommandError):
@@ -83,6 +90,7 @@ def test_a_consistently_rewritten_chain_is_caught(org):
     _rewrite_chain(org.a.pk, 2, "test.forged")
     problems, _ = verify()
     assert _chain_only(problems) == []  # every hash recomputed: the chain alone looks intact
+    problems = _database_only(problems)
     assert len(problems) == 1 and problems[0]["seq"] == 5 and "rewritten" in problems[0]["problem"]
 
 
@@ -127,3 +135,40 @@ def test_a_bad_configured_key_is_a_clear_error(org, settings):
     settings.DIEUHANH_AUDIT_SIGNING_KEY = "bm90IDMyIGJ5dGVz"
     with pytest.raises(ImproperlyConfigured, match="32 bytes"):
         checkpoints.make_checkpoints()
+
+
+def test_deleting_the_tail_and_its_checkpoints_is_caught_by_the_anchor_file(org, settings):
+    """Issue 14 item 7: cut the chain and delete the checkpoints that signed the cut part; the database then agrees
+    with itself, but the anchor file outside it still records the signed head and the checkpoint count."""
+    _write(org, 3)
+    checkpoints.make_checkpoints()
+    _write(org, 3)
+    checkpoints.make_checkpoints()  # chain a: checkpoints at seq 3 and 6
+    lines = open(settings.DIEUHANH_AUDIT_ANCHOR_FILE).read().splitlines()
+    assert any('"seq":6' in line and f'"chain":{org.a.pk}' in line and '"checkpoints":2' in line for line in lines)
+    assert verify()[0] == []
+    AuditEvent.objects.filter(chain=org.a.pk, seq__gt=3).delete()
+    AuditCheckpoint.objects.filter(chain=org.a.pk, seq__gt=3).delete()
+    third = AuditEvent.objects.get(chain=org.a.pk, seq=3)
+    AuditChain.objects.filter(key=org.a.pk).update(last_seq=3, last_hash=third.hash)
+    problems, _ = verify()
+    assert _database_only(problems) == []  # the database alone agrees with itself
+    assert {(p["chain"], p["seq"]) for p in problems} == {(org.a.pk, 6)}
+    assert any(p["problem"].startswith("missing tail") for p in problems)
+    assert any(p["problem"].startswith("missing checkpoints") for p in problems)
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+
+
+def test_deleting_only_checkpoints_is_caught_and_the_file_is_only_appended(org, settings):
+    _write(org, 2)
+    checkpoints.make_checkpoints()
+    _write(org, 1)
+    checkpoints.make_checkpoints()
+    before = open(settings.DIEUHANH_AUDIT_ANCHOR_FILE).read()
+    AuditCheckpoint.objects.filter(chain=org.a.pk, seq=2).delete()
+    problems, _ = verify()
+    assert [(p["chain"], p["problem"].split(":")[0]) for p in problems] == [(org.a.pk, "missing checkpoints")]
+    _write(org, 1)
+    checkpoints.make_checkpoints()
+    assert open(settings.DIEUHANH_AUDIT_ANCHOR_FILE).read().startswith(before)

@@ -28,7 +28,11 @@ class Command(BaseCommand):
         problems, checked = verify(progress=lambda n: self.stdout.write(f"  {n:,} events checked…"))
         if problems:
             for p in problems:
-                where = f"event {p['event']}" if p.get("event") else f"checkpoint {p.get('checkpoint')}"
+                if p["chain"] is None:  # a problem of the anchor file itself
+                    self.stdout.write(self.style.ERROR(f"anchor file: {p['problem']}"))
+                    continue
+                where = (f"event {p['event']}" if p.get("event") else f"checkpoint {p['checkpoint']}"
+                         if p.get("checkpoint") else "no event")
                 self.stdout.write(self.style.ERROR(
                     f"chain {p['chain']}: broken at seq {p['seq']} ({where}): {p['problem']}"))
             raise CommandError(f"{len(problems)} problem(s) found; {checked:,} events checked")
