@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.accounts.models import Role
 from dieuhanh.core.forms import apply_service_errors
 from dieuhanh.core.pagination import page_for_request
-from dieuhanh.documents.storage import open_blob
+from dieuhanh.documents.storage import download_response
 from dieuhanh.documents.views import _pick_unit
 
 from . import policy, selectors, services
@@ -183,7 +183,4 @@ def item_file(request, item_id, kind):
     if blob is None:
         raise Http404
     name = item.name if kind == "original" else services.pdf_name(item.name)
-    with open_blob(blob) as fh:
-        response = HttpResponse(fh.read(), content_type=blob.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download_response(blob, filename=name)

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
@@ -26,7 +26,7 @@ from .models import (
     SeriesRule,
     Urgency,
 )
-from .storage import open_blob
+from .storage import download_response
 
 router = Router(tags=["documents"])
 
@@ -391,10 +391,7 @@ def download(request, document_id: int, file_id: int):
     doc = _visible_document(request, document_id)
     doc_file = get_object_or_404(DocumentFile.objects.select_related("blob"), pk=file_id, document=doc)
     services.record_read(actor=request.user, document=doc, via="api", doc_file=doc_file)
-    with open_blob(doc_file.blob) as fh:
-        response = HttpResponse(fh.read(), content_type=doc_file.blob.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{doc_file.name}"'
-    return response
+    return download_response(doc_file.blob, filename=doc_file.name)
 
 
 class IssuedDelivery(Schema):

@@ -73,11 +73,9 @@ def xlsx_response(register, user):
     """An HTTP download of ``register`` as .xlsx (pages and API alike), of the rows ``user`` is cleared for."""
     import io
 
-    from django.http import HttpResponse
+    from .storage import download_response
 
     buf = io.BytesIO()
     write_register_xlsx(register, buf, user=user)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename(register)}"'
-    return response
+    return download_response(buf.getvalue(), filename=filename(register),
+                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

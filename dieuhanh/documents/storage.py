@@ -10,12 +10,17 @@ and keep working: readers look at the header.
 import hashlib
 import io
 import os
+import tempfile
+import unicodedata
+from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
 from dieuhanh.core.keys import key_from_setting
@@ -140,14 +145,110 @@ def verify(blob):
 
 
 def open_blob(blob):
-    """A readable binary file of the plaintext: the stored file itself when it is plain, else the decrypted bytes
-    in memory (files are at most 100 MB)."""
+    """A readable binary file of the plaintext: the stored file itself when it is plain, else a temporary file the
+    ciphertext is decrypted into chunk by chunk (never one 100 MB bytes object). The GCM tag is checked before the
+    file is handed back, so no unauthenticated byte is ever served. Raises FileKeyMissing or DamagedFile."""
     fh = default_storage.open(blob.storage_name, "rb")
-    head = fh.read(len(MAGIC))
+    head = fh.read(HEADER_BYTES)
     fh.seek(0)
-    if head != MAGIC:
+    if head[:len(MAGIC)] != MAGIC:
         return fh
     try:
-        return io.BytesIO(decrypt(fh.read(), blob.sha256))
-    finally:
+        size = fh.size if hasattr(fh, "size") else None
+        if size is None or size < HEADER_BYTES + TAG_BYTES:
+            return io.BytesIO(decrypt(fh.read(), blob.sha256))
+        try:
+            out = _decrypt_to_temp(fh, head, size, blob.sha256)
+        except (FileKeyMissing, DamagedFile):
+            digest, _size = hash_file(fh)
+            if digest != blob.sha256:
+                raise
+            return fh  # a plain file that merely starts with the magic bytes
+    except BaseException:
         fh.close()
+        raise
+    fh.close()
+    return out
+
+
+def _decrypt_to_temp(fh, head, size, sha256):
+    key = file_key()
+    if key is None:
+        raise FileKeyMissing(f"File {sha256[:12]}… is encrypted, but DIEUHANH_FILE_KEY is not set: configure the "
+                             "key the files were stored with.")
+    stored_id = head[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
+    if stored_id != key_id(key):
+        raise DamagedFile(_("File %(sha)s… was encrypted with another key (key id %(stored)s, DIEUHANH_FILE_KEY has "
+                            "%(configured)s), or its header was changed.") % {
+            "sha": sha256[:12], "stored": stored_id.hex(), "configured": key_id(key).hex()})
+    nonce = head[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
+    fh.seek(size - TAG_BYTES)
+    tag = fh.read(TAG_BYTES)
+    # The same AES-GCM as AESGCM.encrypt (ciphertext || tag), read through the incremental API so that memory
+    # stays at one chunk; the temporary file spills to disk above 8 MB.
+    decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(sha256.encode())
+    out = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)
+    try:
+        fh.seek(HEADER_BYTES)
+        left = size - HEADER_BYTES - TAG_BYTES
+        while left > 0:
+            chunk = fh.read(min(CHUNK, left))
+            if not chunk:
+                raise DamagedFile(_("File %(sha)s… does not decrypt: its stored bytes were changed.")
+                                  % {"sha": sha256[:12]})
+            left -= len(chunk)
+            out.write(decryptor.update(chunk))
+        try:
+            out.write(decryptor.finalize())
+        except InvalidTag as exc:
+            raise DamagedFile(_("File %(sha)s… does not decrypt: its stored bytes were changed.")
+                              % {"sha": sha256[:12]}) from exc
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+# --- answering a download ------------------------------------------------------------------------------------
+
+def ascii_filename(name: str) -> str:
+    """The ASCII fallback of ``name`` for clients that ignore filename*: diacritics folded (đ -> d), anything else
+    non-ASCII, quotes, backslashes and control characters replaced."""
+    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    out = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in folded)
+    return out.strip() or "download"
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """An RFC 6266 Content-Disposition: an ASCII ``filename=`` for old clients and ``filename*=UTF-8''...``
+    (RFC 5987) carrying the exact NFC name; never RFC 2047, which browsers save under the URL's last segment."""
+    name = unicodedata.normalize("NFC", filename or "download")
+    name = "".join(c for c in name if c.isprintable()) or "download"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def download_response(source, *, filename: str, content_type: str | None = None,
+                      inline: bool = False) -> HttpResponse | FileResponse:
+    """The one answer to every download (documents, drafts, scans, slips, registers and exports; pages and API).
+
+    ``source`` is a stored blob (streamed from its file, decrypted chunk-wise into a temporary file when
+    encrypted), an open binary file (streamed, closed at the end), or bytes built in memory (an .xlsx, a PDF
+    slip). Every path gets the same Content-Disposition."""
+    if isinstance(source, (bytes, bytearray)):
+        # Already whole in memory (an .xlsx, a PDF slip): streaming it would save nothing, and a plain response
+        # keeps .content for its callers.
+        response = HttpResponse(source, content_type=content_type or "application/octet-stream")
+        response["Content-Disposition"] = content_disposition(filename, inline=inline)
+        return response
+    if hasattr(source, "storage_name") and hasattr(source, "sha256"):
+        fileobj = open_blob(source)
+        content_type = content_type or getattr(source, "content_type", None)
+    else:
+        fileobj = source
+    response = FileResponse(fileobj, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    return response

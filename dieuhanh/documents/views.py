@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from . import exports, selectors, services
 from . import policy as doc_policy
 from .forms import OutgoingForm, PaperForm, ReasonForm
 from .models import DeliveryStatus, DocumentFile, RegisterKind
-from .storage import open_blob
+from .storage import download_response
 
 WRITER_ROLES = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 
@@ -253,10 +253,7 @@ def download(request, document_id, file_id):
         raise Http404
     doc_file = get_object_or_404(DocumentFile.objects.select_related("blob"), pk=file_id, document=doc)
     services.record_read(actor=request.user, document=doc, via="download", doc_file=doc_file)
-    with open_blob(doc_file.blob) as fh:
-        response = HttpResponse(fh.read(), content_type=doc_file.blob.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{doc_file.name}"'
-    return response
+    return download_response(doc_file.blob, filename=doc_file.name)
 
 
 @login_required

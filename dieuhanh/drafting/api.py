@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -236,10 +236,7 @@ def current_pdf(request, draft_id: int):
 
 
 def pdf_response(blob, name):
-    with storage.open_blob(blob) as fh:
-        response = HttpResponse(fh.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return storage.download_response(blob, filename=name, content_type="application/pdf", inline=True)
 
 
 @router.post("/drafts/{draft_id}/check-signatures", response=dict, summary="Validate the current PDF's signatures")

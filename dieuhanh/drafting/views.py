@@ -214,16 +214,11 @@ def draft_pdf(request, draft_id):
 
 @login_required
 def version_file(request, draft_id, number):
-    from django.http import HttpResponse
-
     from dieuhanh.documents import storage
 
     draft = _visible(request, draft_id)
     version = get_object_or_404(draft.versions.select_related("blob"), number=number)
-    with storage.open_blob(version.blob) as fh:
-        response = HttpResponse(fh.read(), content_type=version.blob.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{version.name}"'
-    return response
+    return storage.download_response(version.blob, filename=version.name)
 
 
 @login_required

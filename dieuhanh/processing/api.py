@@ -3,13 +3,14 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.documents.models import IncomingEntry
+from dieuhanh.documents.storage import download_response
 from dieuhanh.units.selectors import get_unit
 
 from . import policy, selectors, services
@@ -181,9 +182,8 @@ def entry_flows(request, entry_id: int):
 @router.get("/entries/{entry_id}/slip.pdf", summary="Processing slip (phiếu giải quyết văn bản đến) as PDF")
 def slip(request, entry_id: int):
     entry = _entry(request, entry_id)
-    response = HttpResponse(render_slip(entry), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="phieu-giai-quyet-{entry.arrival_number}.pdf"'
-    return response
+    return download_response(render_slip(entry), filename=f"phieu-giai-quyet-{entry.arrival_number}.pdf",
+                             content_type="application/pdf", inline=True)
 
 
 @router.get("/processing/flows", response=FlowPage, summary="My flows: processing, due_soon, overdue, info, returned")

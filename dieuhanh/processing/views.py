@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.core.forms import apply_service_errors, uploaded_files
 from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.models import IncomingEntry
+from dieuhanh.documents.storage import download_response
 from dieuhanh.units.models import Unit
 
 from . import policy, selectors, services
@@ -99,9 +100,8 @@ def slip(request, entry_id):
                               pk=entry_id)
     if not policy.can_view_entry(request.user, entry):
         raise Http404
-    response = HttpResponse(render_slip(entry), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="phieu-giai-quyet-{entry.arrival_number}.pdf"'
-    return response
+    return download_response(render_slip(entry), filename=f"phieu-giai-quyet-{entry.arrival_number}.pdf",
+                             content_type="application/pdf", inline=True)
 
 
 ACTIONS = {

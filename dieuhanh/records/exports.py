@@ -7,7 +7,6 @@ Office forms are always in Vietnamese, whatever the reader's interface language.
 import io
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from reportlab.lib import colors
@@ -18,6 +17,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from dieuhanh.core.pdf import long_date, styles
 from dieuhanh.core.text import cell
 from dieuhanh.core.xlsx import append
+from dieuhanh.documents.storage import download_response
 
 from . import selectors
 
@@ -61,9 +61,7 @@ def _xlsx(title, header, columns, rows):
 
 
 def download(data, filename, content_type=XLSX):
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(data, filename=filename, content_type=content_type)
 
 
 # --- file list -------------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_full_exchange_over_the_api(exchange, api):
     assert all(at for _, at in statuses.values())
     file_id = trail["files"][0]["id"]
     download = api.get(f"/api/v1/documents/{doc['id']}/files/{file_id}")
-    assert download.status_code == 200 and download.content.startswith(b"%PDF-1.4\n[{")
+    assert download.status_code == 200 and download.getvalue().startswith(b"%PDF-1.4\n[{")
 
 
 def test_idempotent_issue_and_accept(exchange, api):

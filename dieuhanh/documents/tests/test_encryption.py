@@ -51,7 +51,7 @@ def test_download_of_an_encrypted_file_is_the_plaintext(exchange, client, file_k
     assert PLAIN not in (storage.default_storage.open(doc_file.blob.storage_name).read())
     client.force_login(org.clerk_b)
     response = client.get(f"/documents/{doc.pk}/files/{doc_file.pk}/")
-    assert response.status_code == 200 and response.content == PLAIN
+    assert response.status_code == 200 and response.getvalue() == PLAIN
     # accepting re-hashes the files through the decryption
     delivery = doc.deliveries.get(recipient_unit=org.b)
     services.accept_delivery(actor=org.clerk_b, delivery=delivery)

@@ -45,7 +45,7 @@ def test_new_issue_accept_return_through_pages(exchange, client):
     detail = client.get(f"/documents/{doc.pk}/").content.decode()
     assert 'data-code="03"' in detail and 'data-code="01"' in detail
     file_id = doc.files.get().pk
-    assert client.get(f"/documents/{doc.pk}/files/{file_id}/").content == b"%PDF-1.4 page test"
+    assert client.get(f"/documents/{doc.pk}/files/{file_id}/").getvalue() == b"%PDF-1.4 page test"
 
 
 def test_return_needs_a_reason_and_bulk_accept(exchange, client):

@@ -39,7 +39,7 @@ def test_chain_over_the_api(drafting, api_client, client, django_capture_on_comm
     r = api.post(f"/api/v1/drafts/{draft_id}/check-signatures")
     assert r.json()["outcome"] == "valid" and r.json()["signatures"][0]["signer"] == d.leader.full_name
     pdf = api.get(f"/api/v1/drafts/{draft_id}/pdf")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.getvalue().startswith(b"%PDF")
 
     api.as_user(d.clerk)
     assert [i["id"] for i in api.get("/api/v1/drafts?kind=to_issue").json()["items"]] == [draft_id]

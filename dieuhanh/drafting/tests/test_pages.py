@@ -40,7 +40,7 @@ def test_chain_through_the_pages(drafting, client, django_capture_on_commit_call
     r = client.post(url, {"action": "sign", "passphrase": PASSPHRASE, "position": "Bí thư"})
     assert r.status_code == 302
     r = client.get(f"/drafts/{draft.pk}/pdf/")
-    assert r["Content-Type"] == "application/pdf" and b"/ByteRange" in r.content
+    assert r["Content-Type"] == "application/pdf" and b"/ByteRange" in r.getvalue()
     client.force_login(d.clerk)
     assert 'id="issue"' in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
