@@ -14,6 +14,7 @@ import pytest
 
 from conftest import PASSWORD, make_user
 from dieuhanh.audit.models import AuditEvent
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.documents.tests.conftest import exchange, media  # noqa: F401 - fixtures
 from dieuhanh.drafting.tests.conftest import drafting  # noqa: F401 - fixture
 
@@ -47,7 +48,7 @@ def world(drafting):  # noqa: F811 - the fixture imported above
                               handlers=[{"user_id": org.spec_a1.pk, "role": "lead"}])
     secret = docs.create_outgoing(actor=org.clerk_a, unit=org.a, document_type_id=doc.document_type_id,
                                   subject=f"{MARKER} văn bản mật", confidentiality=1,
-                                  files=[d.exchange.upload(org.clerk_a, b"%PDF-1.4 mat")], recipients=[])
+                                  files=[d.exchange.upload(org.clerk_a, make_pdf("mat"))], recipients=[])
     (task,) = tasks.assign_task(actor=org.leader_a, unit=org.a, title=f"{MARKER} nhiệm vụ",
                                 start_date=datetime.date.today(),
                                 deadline=datetime.date.today() + datetime.timedelta(days=10), unit_ids=[org.a1.pk])
@@ -236,7 +237,7 @@ def successor_world(exchange):  # noqa: F811 - the fixture imported above
         unit=org.a1, user=clerk_a1, subject=f"{MARKER} báo cáo của phường", recipients=[{"unit_id": org.a.pk}]))
     secret = docs.create_outgoing(actor=clerk_a1, unit=org.a1, document_type_id=normal.document_type_id,
                                   subject=f"{MARKER} văn bản mật của phường", confidentiality=1,
-                                  files=[exchange.upload(clerk_a1, b"%PDF-1.4 mat phuong")], recipients=[])
+                                  files=[exchange.upload(clerk_a1, make_pdf("mat phuong"))], recipients=[])
     seed_retention()
     ten = RetentionPeriod.objects.get(code="10")
     file = records.open_file(actor=org.spec_a1, unit=org.a1, year=datetime.date.today().year, symbol="01.VP",

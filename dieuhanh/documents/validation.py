@@ -1,6 +1,7 @@
 """Uploads are judged by their content, not their name: allowed types, decompression limits, risky PDFs, and
 file names that cannot escape anywhere."""
 
+import io
 import re
 import struct
 import unicodedata
@@ -8,6 +9,8 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a .docx/.odt/.xlsx may not expand beyond this (zip bombs)
 MAX_ZIP_RATIO = 200
@@ -77,6 +80,36 @@ def _jpeg_pixels(fileobj):
     return 0
 
 
+PDF_TRAILER_SLACK = b" \t\r\n\x00\x0c"  # what may follow the last %%EOF: whitespace, as writers leave it
+
+
+def _check_pdf(content: bytes) -> None:
+    """A file that starts like a PDF must be one, and only one (decision 0036): pypdf reads its structure and its
+    pages; nothing but whitespace follows its last ``%%EOF`` (another format appended behind it); and no ZIP
+    reader would open it (an end-of-central-directory record that zip tools find, the PDF/ZIP polyglot)."""
+    end = content.rfind(b"%%EOF")
+    if end < 0:
+        raise ValidationError({"file": ValidationError(
+            _("The file is not a readable PDF (damaged or not a PDF)."), code="pdf_damaged")})
+    if content[end + 5:].strip(PDF_TRAILER_SLACK):
+        raise ValidationError({"file": ValidationError(
+            _("The PDF carries other data after its end: it is refused."), code="pdf_polyglot")})
+    buffer = io.BytesIO(content)
+    if zipfile.is_zipfile(buffer) or content.find(b"PK\x03\x04") == 0:
+        raise ValidationError({"file": ValidationError(
+            _("The file is both a PDF and a ZIP archive: it is refused."), code="pdf_polyglot")})
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if len(reader.pages) < 1:
+            raise PdfReadError("no pages")
+        reader.pages[0].mediabox  # noqa: B018 (reading the first page object proves the page tree resolves)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, ValueError, KeyError...) on a broken file
+        raise ValidationError({"file": ValidationError(
+            _("The file is not a readable PDF (damaged or not a PDF)."), code="pdf_damaged")}) from exc
+
+
 def inspect(fileobj):
     """Return (content type, flags) for an upload, or raise ValidationError naming ``file``."""
     fileobj.seek(0)
@@ -86,6 +119,7 @@ def inspect(fileobj):
     if head.startswith(b"%PDF-"):
         content = fileobj.read()
         fileobj.seek(0)
+        _check_pdf(content)
         flags = sorted({flag for marker, flag in PDF_RISKS.items() if re.search(re.escape(marker) + rb"[\s/<(\[]",
                                                                                    content)})
         return "application/pdf", flags

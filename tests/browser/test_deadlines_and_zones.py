@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from dieuhanh.documents.testing import make_pdf
+
 from .conftest import SHOTS, login
 
 
@@ -80,7 +82,7 @@ def test_internet_zone_processing_page_never_names_a_top_secret_document(live_se
     clerk, hcm_clerk = User.objects.get(username="vanthu.hanoi"), User.objects.get(username="vanthu.hcm")
     specialist = User.objects.get(username="chuyenvien1.hcm")
     hcm = Unit.objects.get(code="000.00.00.H79")
-    blob = docs.store_file(actor=clerk, fileobj=__import__("io").BytesIO(b"%PDF-1.4 toi mat"),
+    blob = docs.store_file(actor=clerk, fileobj=__import__("io").BytesIO(make_pdf("toi mat")),
                            content_type="application/pdf")
     secret = docs.create_outgoing(
         actor=clerk, unit=Unit.objects.get(code="000.00.00.H01"), subject="TMX9K Kế hoạch tối mật",

@@ -2,6 +2,8 @@
 
 import pytest
 
+from dieuhanh.documents.testing import make_pdf
+
 from .conftest import SHOTS, login
 
 
@@ -16,7 +18,7 @@ def test_issue_to_two_units_accept_and_sender_sees_03(live_server, browser, sett
     seed_demo()
     hcm, thanhhoa = Unit.objects.get(code="000.00.00.H79"), Unit.objects.get(code="000.00.00.H38")
     pdf = tmp_path / "ke-hoach.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% Ke hoach to chuc dai hoi\n")
+    pdf.write_bytes(make_pdf("Ke hoach to chuc dai hoi"))
     base = live_server.url
 
     desktop = browser.new_context(viewport={"width": 1280, "height": 800})

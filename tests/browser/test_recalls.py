@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from dieuhanh.documents.testing import make_pdf
+
 from .conftest import SHOTS, login
 
 
@@ -21,7 +23,7 @@ def test_clerk_answers_a_recall_from_its_own_list(live_server, browser, settings
     seed_demo()
     hanoi, hcm = Unit.objects.get(code="000.00.00.H01"), Unit.objects.get(code="000.00.00.H79")
     clerk = User.objects.get(username="vanthu.hanoi")
-    blob = services.store_file(actor=clerk, fileobj=io.BytesIO(b"%PDF-1.4\n% thong bao\n"),
+    blob = services.store_file(actor=clerk, fileobj=io.BytesIO(make_pdf("thong bao")),
                                content_type="application/pdf")
     doc = services.create_outgoing(
         actor=clerk, unit=hanoi, document_type_id=DocumentType.objects.get(system="party", name="Thông báo").pk,

@@ -2,6 +2,7 @@ import io
 
 import pytest
 
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.documents.tests.conftest import doc_type, exchange, media  # noqa: F401  (fixtures)
 
 STATE_TEXT = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -35,7 +36,7 @@ def fake_ocr(monkeypatch):
 
         def __call__(self, data, content_type, **kw):
             self.calls += 1
-            pdf = b"%PDF-1.7\n% ocr copy of " + data[:64] + bytes(str(self.calls), "ascii")
+            pdf = make_pdf(b"ocr copy of " + data[:64] + bytes(str(self.calls), "ascii"))
             pages = self.pages or [ocr.judge(page=1, ppi=300, ink=0.02, words=120, confidence=92.0)]
             return ocr.OcrResult(pdf=pdf, pages=pages, texts=[self.text])
 

@@ -9,6 +9,7 @@ from dieuhanh.audit.models import AuditEvent
 from dieuhanh.digitization import services
 from dieuhanh.digitization.models import ItemStatus, ScanItem
 from dieuhanh.documents.models import DocumentType
+from dieuhanh.documents.testing import make_pdf
 
 from .conftest import STATE_TEXT, png
 
@@ -103,11 +104,11 @@ def test_ocr_failures_are_recorded_and_can_be_retried(exchange, run_jobs, monkey
         raise ocr.ScanError("The PDF is encrypted: ask the sender for an unprotected copy.")
 
     monkeypatch.setattr(ocr, "run", broken)
-    item = _import(run_jobs, exchange, [("locked.pdf", b"%PDF-1.4 locked")]).items.get()
+    item = _import(run_jobs, exchange, [("locked.pdf", make_pdf("locked"))]).items.get()
     assert item.status == ItemStatus.FAILED and "encrypted" in item.message
     assert item.original is not None  # nothing lost: the file is kept
     monkeypatch.setattr(ocr, "run", lambda data, ct, **kw: ocr.OcrResult(
-        pdf=b"%PDF-1.7 ok", pages=[ocr.judge(page=1, ppi=150, ink=0.0001, words=0, confidence=None)], texts=[""]))
+        pdf=make_pdf("ok"), pages=[ocr.judge(page=1, ppi=150, ink=0.0001, words=0, confidence=None)], texts=[""]))
     run_jobs(services.retry, actor=exchange.org.clerk_a, item=item)
     item.refresh_from_db()
     assert item.status == ItemStatus.READY and item.flags == ["low-resolution", "blank"]

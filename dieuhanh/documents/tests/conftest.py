@@ -6,6 +6,7 @@ import pytest
 
 from dieuhanh.documents import services
 from dieuhanh.documents.models import DocumentType, RegisterKind
+from dieuhanh.documents.testing import make_pdf
 
 
 def doc_type(name, system="state"):
@@ -34,9 +35,9 @@ def exchange(org, media):
         user.clearance = 1
         user.save()
 
-    def upload(user, content=b"%PDF-1.4 demo", name="vb.pdf"):
-        if not content.startswith(b"%PDF"):
-            content = b"%PDF-1.4\n" + content  # uploads are judged by content: make every test file a PDF
+    def upload(user, content=b"demo", name="vb.pdf"):
+        if not content.rstrip().endswith(b"%%EOF"):  # not already a whole PDF
+            content = make_pdf(content)  # uploads are parsed: make every test file a real PDF carrying its text
         blob = services.store_file(actor=user, fileobj=io.BytesIO(content), content_type="application/pdf")
         return {"sha256": blob.sha256, "name": name}
 

@@ -8,6 +8,7 @@ import pytest
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents.models import Delivery, Document, IncomingEntry, NumberSeries
+from dieuhanh.documents.testing import make_pdf
 
 from .conftest import doc_type
 
@@ -17,11 +18,11 @@ def counts():
             AuditEvent.objects.exclude(action="token.issue").count())
 
 
-def upload(api, content=b"%PDF-1.4 api test"):
+def upload(api, content=b"api test"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    if not content.startswith(b"%PDF"):
-        content = b"%PDF-1.4\n" + content
+    if not content.rstrip().endswith(b"%%EOF"):  # not already a whole PDF
+        content = make_pdf(content)  # uploads are parsed: every test file is a real PDF carrying its text
 
     resp = api.post_multipart("/api/v1/files", {"file": SimpleUploadedFile("vb.pdf", content, "application/pdf")})
     assert resp.status_code == 201, resp.content
@@ -68,7 +69,7 @@ def test_full_exchange_over_the_api(exchange, api):
     assert all(at for _, at in statuses.values())
     file_id = trail["files"][0]["id"]
     download = api.get(f"/api/v1/documents/{doc['id']}/files/{file_id}")
-    assert download.status_code == 200 and download.getvalue().startswith(b"%PDF-1.4\n[{")
+    assert download.status_code == 200 and (body := download.getvalue()).startswith(b"%PDF-1.4\n") and b"% [{" in body
 
 
 def test_idempotent_issue_and_accept(exchange, api):

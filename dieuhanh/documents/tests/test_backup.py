@@ -16,6 +16,7 @@ from dieuhanh.audit.chain import verify as verify_audit
 from dieuhanh.core import backup
 from dieuhanh.documents import services, storage
 from dieuhanh.documents.models import Blob, Document
+from dieuhanh.documents.testing import make_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +27,9 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ne
 def _make_data(exchange):
     org = exchange.org
     issued = services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Về việc sao lưu"))
-    exchange.outgoing(subject="Dự thảo chưa ban hành", content=b"%PDF-1.4 second file")
+    exchange.outgoing(subject="Dự thảo chưa ban hành", content=make_pdf("second file"))
     services.issue_document(actor=org.clerk_a, document=exchange.outgoing(subject="Mật", confidentiality=1,
-                                                                          content=b"%PDF-1.4 secret file"))
+                                                                          content=make_pdf("secret file")))
     return issued
 
 
@@ -68,7 +69,7 @@ def test_backup_wipe_restore_gives_back_the_same_documents_and_files(exchange, m
     # a tampered copy is refused, with nothing written to the empty targets
     shutil.copytree(tmp_path / "bk", tmp_path / "forged")
     victim = next(rel for rel in manifest["files"] if rel.startswith("blobs/"))
-    (tmp_path / "forged" / victim).write_bytes(b"%PDF-1.4 forged")
+    (tmp_path / "forged" / victim).write_bytes(make_pdf("forged"))
     _wipe(media)
     with pytest.raises(CommandError) as exc:
         call_command("restore", str(tmp_path / "forged"))

@@ -12,8 +12,9 @@ from django.utils import translation
 
 from dieuhanh.documents import services, storage
 from dieuhanh.documents.models import DocumentFile
+from dieuhanh.documents.testing import make_pdf
 
-PLAIN = b"%PDF-1.4\n" + "Quyết định về việc bảo mật tài liệu ".encode() * 50
+PLAIN = make_pdf("Quyết định về việc bảo mật tài liệu ".encode() * 50)
 
 
 def new_key():
@@ -58,13 +59,13 @@ def test_download_of_an_encrypted_file_is_the_plaintext(exchange, client, file_k
 
 
 def test_plain_and_encrypted_files_live_side_by_side(org, media, settings):
-    old = store(org, b"%PDF-1.4 stored before the key was set")
+    old = store(org, make_pdf("stored before the key was set"))
     settings.DIEUHANH_FILE_KEY = new_key()
-    new = store(org, b"%PDF-1.4 stored after the key was set")
-    assert (media / old.storage_name).read_bytes() == b"%PDF-1.4 stored before the key was set"
+    new = store(org, make_pdf("stored after the key was set"))
+    assert (media / old.storage_name).read_bytes() == make_pdf("stored before the key was set")
     assert (media / new.storage_name).read_bytes().startswith(storage.MAGIC)
-    for blob, content in ((old, b"%PDF-1.4 stored before the key was set"),
-                          (new, b"%PDF-1.4 stored after the key was set")):
+    for blob, content in ((old, make_pdf("stored before the key was set")),
+                          (new, make_pdf("stored after the key was set"))):
         with storage.open_blob(blob) as fh:
             assert fh.read() == content
     call_command("fixity", "check")
@@ -72,7 +73,7 @@ def test_plain_and_encrypted_files_live_side_by_side(org, media, settings):
 
 @pytest.mark.parametrize("where", ["header key id", "nonce", "ciphertext", "tag"])
 def test_a_flipped_byte_is_reported_by_the_fixity_check(org, media, file_key, where):
-    good = store(org, b"%PDF-1.4 untouched")
+    good = store(org, make_pdf("untouched"))
     victim = store(org, PLAIN)
     path = media / victim.storage_name
     data = bytearray(path.read_bytes())
@@ -86,7 +87,7 @@ def test_a_flipped_byte_is_reported_by_the_fixity_check(org, media, file_key, wh
     with pytest.raises(storage.DamagedFile):
         storage.open_blob(victim)
     with storage.open_blob(good) as fh:
-        assert fh.read() == b"%PDF-1.4 untouched"
+        assert fh.read() == make_pdf("untouched")
 
 
 def test_missing_key_with_encrypted_files_is_a_clear_error(org, media, settings, file_key):

@@ -4,6 +4,7 @@ authority form + position + name share the outgoing register's 200-character "si
 from django.utils import translation
 
 from dieuhanh.documents.models import Document, OutgoingEntry
+from dieuhanh.documents.testing import make_pdf
 
 from .conftest import doc_type
 from .test_api import api, create, upload  # noqa: F401, F811 (api is a fixture)
@@ -14,7 +15,7 @@ def test_signer_line_too_long_for_the_register_is_refused_at_creation(exchange, 
     api.as_user(org.clerk_a)
     before = Document.objects.count()
     body = {"unit_id": org.a.pk, "document_type_id": doc_type("Quyết định").pk, "subject": "Về việc dài",
-            "files": [{"sha256": upload(api, b"%PDF-1.4 long signer"), "name": "qd.pdf", "is_main": True}],
+            "files": [{"sha256": upload(api, make_pdf("long signer")), "name": "qd.pdf", "is_main": True}],
             "recipients": [{"unit_id": org.b.pk}],
             "signer_name": "Nguyễn " * 20, "signer_position": "Phó Bí thư Thường trực " * 6, "authority": "KT."}
     assert len(body["signer_name"].strip()) <= 150 and len(body["signer_position"].strip()) <= 150

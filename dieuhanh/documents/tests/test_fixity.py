@@ -5,12 +5,13 @@ from django.core.management import CommandError, call_command
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents import services
+from dieuhanh.documents.testing import make_pdf
 
 
 def test_fixity_check_finds_changed_and_missing_files(org, media):
-    good = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(b"%PDF-1.4 nguyen ven"))
-    changed = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(b"%PDF-1.4 se bi sua"))
-    missing = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(b"%PDF-1.4 se bi xoa"))
+    good = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(make_pdf("nguyen ven")))
+    changed = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(make_pdf("se bi sua")))
+    missing = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(make_pdf("se bi xoa")))
     call_command("fixity", "check")
     (media / changed.storage_name).write_bytes(b"da bi sua")
     (media / missing.storage_name).unlink()

@@ -16,6 +16,7 @@ from dieuhanh.documents.models import (
     IncomingEntry,
     OutgoingEntry,
 )
+from dieuhanh.documents.testing import make_pdf
 
 from .conftest import doc_type
 
@@ -291,6 +292,6 @@ def test_signatures_are_checked_on_receipt_after_commit(exchange, django_capture
         entry = services.register_paper(
             actor=org.clerk_b, unit=org.b, document_type_id=doc_type("Công văn").pk, issuer_name="Sở Nội vụ",
             symbol="9/SNV-VP", issued_on=datetime.date(2026, 3, 1), subject="Giấy mời họp",
-            files=[exchange.upload(org.clerk_b, b"%PDF-1.4 paper scan")])
+            files=[exchange.upload(org.clerk_b, make_pdf("paper scan"))])
     paper_blob = entry.document.files.get().blob
     assert SignatureCheck.objects.filter(blob=paper_blob).count() == 1

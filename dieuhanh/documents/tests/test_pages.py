@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import PASSWORD
 from dieuhanh.documents.models import Delivery, Document, IncomingEntry
+from dieuhanh.documents.testing import make_pdf
 
 from .conftest import doc_type
 
@@ -25,7 +26,7 @@ def test_new_issue_accept_return_through_pages(exchange, client):
     resp = client.post(f"/documents/new/?unit={org.a.pk}", {
         "document_type": doc_type("Quyết định").pk, "subject": "Về việc điều động cán bộ", "urgency": "1",
         "confidentiality": "0", "page_count": "2", "recipients": [str(org.b.pk), str(org.a1.pk)],
-        "paper": "Lưu VT", "files": [SimpleUploadedFile("qd.pdf", b"%PDF-1.4 page test", "application/pdf")]})
+        "paper": "Lưu VT", "files": [SimpleUploadedFile("qd.pdf", make_pdf("page test"), "application/pdf")]})
     assert resp.status_code == 302, resp.content.decode()[:3000]
     doc = Document.objects.get(subject="Về việc điều động cán bộ")
     assert doc.files.count() == 1 and doc.recipients.count() == 3
@@ -45,7 +46,7 @@ def test_new_issue_accept_return_through_pages(exchange, client):
     detail = client.get(f"/documents/{doc.pk}/").content.decode()
     assert 'data-code="03"' in detail and 'data-code="01"' in detail
     file_id = doc.files.get().pk
-    assert client.get(f"/documents/{doc.pk}/files/{file_id}/").getvalue() == b"%PDF-1.4 page test"
+    assert client.get(f"/documents/{doc.pk}/files/{file_id}/").getvalue() == make_pdf("page test")
 
 
 def test_return_needs_a_reason_and_bulk_accept(exchange, client):

@@ -2,6 +2,7 @@
 
 import io
 
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.documents.tests.conftest import doc_type
 from dieuhanh.drafting.models import Draft, DraftStatus
 
@@ -78,7 +79,7 @@ def test_bad_input_names_the_field(drafting, api_client):
             "file": {"sha256": "0" * 64, "name": "x.pdf"}}
     r = api.post("/api/v1/drafts", body)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "file"
-    blob = d.upload(content=b"%PDF-1.4\n" + b"x" * 10)
+    blob = d.upload(content=make_pdf(b"x" * 10))
     r = api.post("/api/v1/drafts", {**body, "file": {"sha256": blob.sha256}, "recipients": [{"unit_id": 999999}]})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "recipients.0"
     r = api.post("/api/v1/drafts", {**body, "file": {"sha256": blob.sha256}, "confidentiality": 7})

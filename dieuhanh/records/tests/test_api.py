@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from dieuhanh.audit.models import AuditEvent
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.records.models import Deposit, FileItem, FileList, FileStatus, Loan, RecordFile
 
 
@@ -104,7 +105,7 @@ def test_tampered_blob_refuses_acceptance_over_the_api(records, api_client):
     deposit = r.deposit(file)
     blob = file.items.get().document.files.get().blob
     with default_storage.open(blob.storage_name, "wb") as fh:
-        fh.write(b"%PDF-1.4 tampered")
+        fh.write(make_pdf("tampered"))
     res = api_client.as_user(r.archivist).post(f"/api/v1/records/deposits/{deposit.pk}/accept",
                                                {"receiver_position": "Lưu trữ viên"})
     assert res.status_code == 400

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents.models import Confidentiality, Document
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.records import selectors, services
 from dieuhanh.records.models import (
     DepositStatus,
@@ -267,7 +268,7 @@ def test_deposit_with_tampered_blob_is_refused_naming_the_file(records):
     deposit = r.deposit(file)
     blob = file.items.get().document.files.get().blob
     with default_storage.open(blob.storage_name, "wb") as fh:
-        fh.write(b"%PDF-1.4 altered content")
+        fh.write(make_pdf("altered content"))
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.accept_deposit(actor=r.archivist, deposit=deposit, receiver_position="Lưu trữ viên")

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import make_user
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.documents.tests.conftest import exchange, media  # noqa: F401 - fixtures
 
 
@@ -32,7 +33,7 @@ def reorg_world(exchange):  # noqa: F811
     today = datetime.date.today()
     (task,) = tasks.assign_task(actor=org.leader_a, unit=org.a, title="Báo cáo sáp nhập", start_date=today,
                                 deadline=today + datetime.timedelta(days=10), unit_ids=[org.a1.pk])
-    blob = docs.store_file(actor=org.spec_a1, fileobj=__import__("io").BytesIO(b"%PDF-1.4 du thao"),
+    blob = docs.store_file(actor=org.spec_a1, fileobj=__import__("io").BytesIO(make_pdf("du thao")),
                            content_type="application/pdf")
     draft = drafting.create_draft(actor=org.spec_a1, unit=org.a1, document_type_id=own.document_type_id,
                                   subject="Dự thảo của A1", blob=blob, name="du-thao.pdf", recipients=[])

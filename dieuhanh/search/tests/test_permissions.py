@@ -11,6 +11,7 @@ from dieuhanh.core import zones
 from dieuhanh.documents import policy
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents.models import Document
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.processing import services as processing
 from dieuhanh.search import selectors
 
@@ -92,7 +93,7 @@ def test_a_successor_finds_exactly_what_it_may_open(world, exchange, zone):
         unit=org.a1, user=clerk_a1, subject="Hướng dẫn công tác của phường cũ", recipients=[{"unit_id": org.a.pk}]))
     secret = doc_services.create_outgoing(
         actor=clerk_a1, unit=org.a1, document_type_id=normal.document_type_id, confidentiality=1, recipients=[],
-        subject="Hướng dẫn công tác mật của phường cũ", files=[exchange.upload(clerk_a1, b"%PDF-1.4 mat")])
+        subject="Hướng dẫn công tác mật của phường cũ", files=[exchange.upload(clerk_a1, make_pdf("mat"))])
     b1_clerk = make_user("clerk.b1", org.b1, Role.CLERK)
     b1_cleared = make_user("spec.b1", org.b1, Role.SPECIALIST, clearance=1)
     decision = reorg.record_decision(actor=org.admin, kind="merge", effective_on=datetime.date.today(),
