@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from dieuhanh.documents import services
 from dieuhanh.documents.models import Blob
+from dieuhanh.documents.testing import make_pdf
 from dieuhanh.documents.validation import MAX_UNZIPPED_BYTES, inspect, safe_name
 
 
@@ -29,7 +30,7 @@ def _png(width, height):
 
 
 def test_types_are_detected_from_content():
-    assert inspect(io.BytesIO(b"%PDF-1.7\n..."))[0] == "application/pdf"
+    assert inspect(io.BytesIO(make_pdf("...")))[0] == "application/pdf"
     assert inspect(_docx())[0].endswith("wordprocessingml.document")
     assert inspect(_png(2480, 3508))[0] == "image/png"  # A4 at 300 ppi
     assert inspect(io.BytesIO(b"II*\x00rest"))[0] == "image/tiff"
@@ -54,9 +55,9 @@ def test_zip_bombs_and_pixel_floods_are_refused():
 
 def test_risky_pdfs_are_stored_but_flagged(org):
     blob = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(
-        b"%PDF-1.4\n1 0 obj << /OpenAction 2 0 R >> endobj 2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj"))
+        make_pdf(b"1 0 obj << /OpenAction 2 0 R >> endobj 2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj")))
     assert set(blob.flags) == {"javascript", "open-action"}
-    clean = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>"))
+    clean = services.store_file(actor=org.clerk_a, fileobj=io.BytesIO(make_pdf("clean")))
     assert clean.flags == []
 
 
@@ -66,3 +67,51 @@ def test_risky_pdfs_are_stored_but_flagged(org):
 ])
 def test_file_names_are_sanitized(raw, clean):
     assert safe_name(raw) == clean
+
+
+def _pdf_zip_polyglot():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("payload.txt", "hidden")
+    return make_pdf("looks like a letter") + archive.getvalue()
+
+
+@pytest.mark.parametrize(("content", "code"), [
+    (b"%PDF-1.4 x", "pdf_damaged"),  # no %%EOF at all: not a PDF
+    (b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", "pdf_damaged"),  # '%PDF-' then garbage
+    (_pdf_zip_polyglot(), "pdf_polyglot"),  # a ZIP appended: zip tools open it
+    (make_pdf("x") + b"\x89PNG\r\n\x1a\n....", "pdf_polyglot"),  # another format behind the end
+])
+def test_a_file_that_only_starts_like_a_pdf_is_refused(content, code):
+    """Issue 14 item 6: a PDF is parsed, not judged by its first bytes, and a PDF that is also something else is
+    refused, naming the file field."""
+    with pytest.raises(ValidationError) as caught:
+        inspect(io.BytesIO(content))
+    assert caught.value.error_dict["file"][0].code == code
+
+
+def test_a_zip_with_a_pdf_trailer_faked_into_its_comment_is_refused():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("payload.txt", "hidden")
+        z.comment = b"\n%%EOF\n"
+    content = make_pdf("x") + archive.getvalue()
+    assert zipfile.is_zipfile(io.BytesIO(content))
+    with pytest.raises(ValidationError) as caught:
+        inspect(io.BytesIO(content))
+    assert caught.value.error_dict["file"][0].code == "pdf_polyglot"
+
+
+def test_a_real_pdf_is_accepted_and_garbage_answers_400_naming_the_field(org, api_client, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api_client.as_user(org.clerk_a)
+
+    def post(content):
+        return client.post("/api/v1/files", {"file": SimpleUploadedFile("vb.pdf", content)}, **api_client.headers)
+
+    good = post(make_pdf("Quyết định"))
+    assert good.status_code == 201, good.content
+    for content in (b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", _pdf_zip_polyglot()):
+        bad = post(content)
+        assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "file", bad.content
