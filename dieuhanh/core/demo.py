@@ -222,24 +222,8 @@ def seed_demo_pki(password=DEMO_PASSWORD):
 
 def _demo_pdf(text):
     """A minimal valid one-page PDF carrying ``text`` (ASCII-folded: the base-14 fonts lack Vietnamese)."""
+    from dieuhanh.core.pdf import one_page_pdf
     from dieuhanh.core.text import fold
 
     line = fold(text).replace("(", "[").replace(")", "]")
-    stream = f"BT /F1 14 Tf 50 780 Td ({line}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(f"BT /F1 14 Tf 50 780 Td ({line}) Tj ET".encode())

@@ -36,3 +36,23 @@ def long_date(day):
     """The date as written on documents: leading zeros for days < 10 and months 1-2 (Decree 30)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def one_page_pdf(stream: bytes) -> bytes:
+    """A valid one-page A4 PDF (with a correct cross-reference table) whose page draws the content ``stream`` in
+    Helvetica as /F1: written by hand, because demo data and test uploads need a real PDF in microseconds."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

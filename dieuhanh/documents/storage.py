@@ -76,22 +76,29 @@ def is_encrypted(raw):
     return raw[:len(MAGIC)] == MAGIC and len(raw) >= HEADER_BYTES + TAG_BYTES
 
 
+def _key_and_nonce(head, sha256):
+    """The configured key and the nonce of an encrypted file whose first bytes are ``head``, after checking that the
+    file was encrypted with that key."""
+    key = file_key()
+    if key is None:
+        raise FileKeyMissing(f"File {sha256[:12]}… is encrypted, but DIEUHANH_FILE_KEY is not set: configure the "
+                             "key the files were stored with.")
+    stored_id = head[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
+    if stored_id != key_id(key):
+        raise DamagedFile(_("File %(sha)s… was encrypted with another key (key id %(stored)s, DIEUHANH_FILE_KEY has "
+                            "%(configured)s), or its header was changed.") % {
+            "sha": sha256[:12], "stored": stored_id.hex(), "configured": key_id(key).hex()})
+    nonce = head[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
+    return key, nonce
+
+
 def decrypt(raw, sha256):
     """The plaintext of stored bytes ``raw`` of the file addressed ``sha256`` (plain files come back as they are)."""
     if not is_encrypted(raw):
         return raw
     if hashlib.sha256(raw).hexdigest() == sha256:
         return raw  # a plain file that merely starts with the magic bytes
-    key = file_key()
-    if key is None:
-        raise FileKeyMissing(f"File {sha256[:12]}… is encrypted, but DIEUHANH_FILE_KEY is not set: configure the "
-                             "key the files were stored with.")
-    stored_id = raw[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
-    if stored_id != key_id(key):
-        raise DamagedFile(_("File %(sha)s… was encrypted with another key (key id %(stored)s, DIEUHANH_FILE_KEY has "
-                            "%(configured)s), or its header was changed.") % {
-            "sha": sha256[:12], "stored": stored_id.hex(), "configured": key_id(key).hex()})
-    nonce = raw[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
+    key, nonce = _key_and_nonce(raw, sha256)
     try:
         return AESGCM(key).decrypt(nonce, raw[HEADER_BYTES:], sha256.encode())
     except InvalidTag as exc:
@@ -172,16 +179,7 @@ def open_blob(blob):
 
 
 def _decrypt_to_temp(fh, head, size, sha256):
-    key = file_key()
-    if key is None:
-        raise FileKeyMissing(f"File {sha256[:12]}… is encrypted, but DIEUHANH_FILE_KEY is not set: configure the "
-                             "key the files were stored with.")
-    stored_id = head[len(MAGIC):len(MAGIC) + KEY_ID_BYTES]
-    if stored_id != key_id(key):
-        raise DamagedFile(_("File %(sha)s… was encrypted with another key (key id %(stored)s, DIEUHANH_FILE_KEY has "
-                            "%(configured)s), or its header was changed.") % {
-            "sha": sha256[:12], "stored": stored_id.hex(), "configured": key_id(key).hex()})
-    nonce = head[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES]
+    key, nonce = _key_and_nonce(head, sha256)
     fh.seek(size - TAG_BYTES)
     tag = fh.read(TAG_BYTES)
     # The same AES-GCM as AESGCM.encrypt (ciphertext || tag), read through the incremental API so that memory
