@@ -16,7 +16,7 @@ MANAGING_ROLES = {Role.UNIT_ADMIN}
 OVERSIGHT_ROLES = {Role.UNIT_ADMIN, Role.LEADER, Role.DEPUTY}
 
 
-def _grants(user):
+def grants(user):
     """(unit path, role) pairs of the user's active memberships, cached for the request."""
     if not user or not user.is_authenticated or not user.is_active:
         return []
@@ -36,20 +36,20 @@ def forget(user):
 
 def is_system_admin(user):
     return bool(user and user.is_authenticated and (user.is_superuser or any(
-        role == Role.SYSTEM_ADMIN for _, role in _grants(user)
+        role == Role.SYSTEM_ADMIN for _, role in grants(user)
     )))
 
 
 def has_role_in(user, unit, roles, *, inherited=False):
     """True if the user holds one of ``roles`` in ``unit`` (or, with ``inherited``, in an ancestor)."""
-    for path, role in _grants(user):
+    for path, role in grants(user):
         if role in roles and (path == unit.path or (inherited and unit.path.startswith(path))):
             return True
     return False
 
 
 def is_member_of(user, unit):
-    return any(path == unit.path for path, _ in _grants(user))
+    return any(path == unit.path for path, _ in grants(user))
 
 
 def can_view_directory(user):
@@ -89,5 +89,5 @@ def units_with_roles(user, roles):
     """The units where ``user`` holds one of ``roles`` (active memberships), shallowest first."""
     from dieuhanh.units.models import Unit
 
-    paths = [path for path, role in _grants(user) if role in roles]
+    paths = [path for path, role in grants(user) if role in roles]
     return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []

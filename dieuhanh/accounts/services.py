@@ -221,7 +221,7 @@ def two_factor_required(user):
     """Enforced for the roles in DIEUHANH_2FA_ROLES (and superusers) while DIEUHANH_2FA_ENFORCED is on."""
     if not settings.DIEUHANH_2FA_ENFORCED or not user.is_authenticated:
         return False
-    return user.is_superuser or any(role in settings.DIEUHANH_2FA_ROLES for _, role in policy._grants(user))
+    return user.is_superuser or any(role in settings.DIEUHANH_2FA_ROLES for _, role in policy.grants(user))
 
 
 def has_two_factor(user):

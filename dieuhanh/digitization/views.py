@@ -15,7 +15,7 @@ from dieuhanh.accounts.models import Role
 from dieuhanh.core.forms import apply_service_errors
 from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.storage import download_response
-from dieuhanh.documents.views import _pick_unit
+from dieuhanh.documents.views import pick_unit
 
 from . import policy, selectors, services
 from .forms import ConfirmForm, DiscardForm
@@ -35,7 +35,7 @@ def _flag_labels(flags):
 
 @login_required
 def index(request):
-    units, unit = _pick_unit(request, {Role.CLERK})
+    units, unit = pick_unit(request, {Role.CLERK})
     errors = []
     if request.method == "POST":
         uploads = request.FILES.getlist("files")

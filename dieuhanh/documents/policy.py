@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import _grants, has_role_in, is_system_admin
+from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
 
 WRITERS = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 CLERKS = {Role.CLERK}
@@ -17,7 +17,7 @@ def member_unit_ids(user):
     if cached is None:
         from dieuhanh.units.models import Unit
 
-        paths = {path for path, _ in _grants(user)}
+        paths = {path for path, _ in grants(user)}
         cached = set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
         user._dh_unit_ids = cached
     return cached
@@ -95,7 +95,7 @@ def can_view_document(user, document):
     if is_system_admin(user):
         return True
     if document.issuing_unit_id is not None and any(
-            path == document.issuing_unit.path for path, _ in _grants(user)):
+            path == document.issuing_unit.path for path, _ in grants(user)):
         return True  # the common case for the sender, answered from the cached grants without a query
     units = reader_unit_ids(user)
     if not units:

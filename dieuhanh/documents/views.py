@@ -23,7 +23,7 @@ from .storage import download_response
 WRITER_ROLES = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 
 
-def _pick_unit(request, roles):
+def pick_unit(request, roles):
     """The unit a page works for: ``?unit=`` among the user's units with ``roles``, else the first one."""
     units = units_with_roles(request.user, roles)
     if not units:
@@ -34,7 +34,7 @@ def _pick_unit(request, roles):
 
 @login_required
 def inbox(request):
-    units, unit = _pick_unit(request, {Role.CLERK})
+    units, unit = pick_unit(request, {Role.CLERK})
     page = page_for_request(selectors.awaiting_receipt, request, unit, request.user)
     return render(request, "documents/inbox.html", {"units": units, "unit": unit, "page": page, "items": page.items,
                                                     "max_bulk": services.MAX_BULK})
@@ -138,14 +138,14 @@ def recall_answer(request, delivery_id):
 @login_required
 def recalls(request):
     """Recalls the unit's senders wait on: agree (15) or refuse with a reason (16)."""
-    units, unit = _pick_unit(request, {Role.CLERK})
+    units, unit = pick_unit(request, {Role.CLERK})
     page = page_for_request(selectors.pending_recalls, request, unit, request.user)
     return render(request, "documents/recalls.html", {"units": units, "unit": unit, "page": page})
 
 
 @login_required
 def outbox(request):
-    units, unit = _pick_unit(request, {Role.CLERK, Role.LEADER, Role.DEPUTY})
+    units, unit = pick_unit(request, {Role.CLERK, Role.LEADER, Role.DEPUTY})
     status = request.GET.get("status") or None
     if status not in DeliveryStatus.values:
         status = None
@@ -158,14 +158,14 @@ def outbox(request):
 
 @login_required
 def approved(request):
-    units, unit = _pick_unit(request, {Role.CLERK})
+    units, unit = pick_unit(request, {Role.CLERK})
     page = page_for_request(selectors.approved_documents, request, unit, request.user)
     return render(request, "documents/approved.html", {"units": units, "unit": unit, "page": page})
 
 
 @login_required
 def new_document(request):
-    units, unit = _pick_unit(request, WRITER_ROLES)
+    units, unit = pick_unit(request, WRITER_ROLES)
     form = OutgoingForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,7 +187,7 @@ def new_document(request):
 
 @login_required
 def paper(request):
-    units, unit = _pick_unit(request, {Role.CLERK})
+    units, unit = pick_unit(request, {Role.CLERK})
     form = PaperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -258,7 +258,7 @@ def download(request, document_id, file_id):
 
 @login_required
 def registers(request):
-    units, unit = _pick_unit(request, doc_policy.REGISTER_READERS)
+    units, unit = pick_unit(request, doc_policy.REGISTER_READERS)
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year
     books = [r for r in selectors.registers_of(unit, year=year)

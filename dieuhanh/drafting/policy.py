@@ -1,7 +1,7 @@
 """Who may see and act on drafts. Secret drafts also need clearance and the closed network (cleared_for)."""
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import _grants, has_role_in
+from dieuhanh.accounts.policy import grants, has_role_in
 from dieuhanh.documents.policy import WRITERS, cleared_for, member_unit_ids
 
 SIGNERS = {Role.LEADER, Role.DEPUTY}
@@ -15,7 +15,7 @@ def can_draft(user, unit):
 
 def belongs_to_tree(user, unit):
     """A member of ``unit`` or of a unit below it: the people a flow step or a secret consultation may go to."""
-    return any(path.startswith(unit.path) for path, _ in _grants(user))
+    return any(path.startswith(unit.path) for path, _ in grants(user))
 
 
 def can_sign_for(user, unit):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.services import store_file
-from dieuhanh.documents.views import WRITER_ROLES, _pick_unit
+from dieuhanh.documents.views import WRITER_ROLES, pick_unit
 from dieuhanh.signatures import selectors as sig_selectors
 from dieuhanh.signatures import services as sig_services
 from dieuhanh.units.models import Unit, UnitStatus
@@ -51,7 +51,7 @@ def _form_error(form, exc):
 
 @login_required
 def new_draft(request):
-    units, unit = _pick_unit(request, WRITER_ROLES)
+    units, unit = pick_unit(request, WRITER_ROLES)
     form = DraftForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,7 +1,7 @@
 """Who may direct, handle and see processing flows."""
 
 from dieuhanh.accounts.models import Membership, Role
-from dieuhanh.accounts.policy import _grants, has_role_in, is_system_admin
+from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
 from dieuhanh.documents.policy import cleared_for
 
 DIRECTORS = {Role.LEADER, Role.DEPUTY}
@@ -42,7 +42,7 @@ def reach_units(user, flow):
     """Paths under which ``flow``'s handler may forward: the handling unit, or the units its person leads."""
     if flow.handler_unit_id is not None:
         return [flow.handler_unit.path]
-    return [path for path, role in _grants(user) if role in DIRECTORS and path.startswith(flow.unit.path)]
+    return [path for path, role in grants(user) if role in DIRECTORS and path.startswith(flow.unit.path)]
 
 
 def in_reach(paths, unit):
@@ -59,7 +59,7 @@ def handled_unit_ids(user):
     """Units whose flows the user acts for (as leader, deputy or clerk)."""
     from dieuhanh.units.models import Unit
 
-    paths = [path for path, role in _grants(user) if role in UNIT_ACTORS]
+    paths = [path for path, role in grants(user) if role in UNIT_ACTORS]
     return set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
 
 

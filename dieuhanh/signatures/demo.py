@@ -7,7 +7,7 @@ from dieuhanh.audit.services import record
 
 from . import pki
 from .models import Credential, CredentialKind, TrustAnchor
-from .services import _credential_row, _revoke_current, server_passphrase
+from .services import credential_row, revoke_current, server_passphrase
 
 CA_NAME = "dieuhanh Demo CA"
 
@@ -24,10 +24,10 @@ def ensure_ca():
     if row is not None:
         return _load(row)
     ca = pki.create_ca(CA_NAME, organization="dieuhanh demo")
-    row = _credential_row(CredentialKind.CA, ca.certificate, p12=ca.p12(server_passphrase()))
+    row = credential_row(CredentialKind.CA, ca.certificate, p12=ca.p12(server_passphrase()))
     tsa = pki.issue(ca, "dieuhanh Demo TSA", organization="dieuhanh demo", purpose="timestamping",
                     algorithm="rsa-2048")
-    _credential_row(CredentialKind.TSA, tsa.certificate, p12=tsa.p12(server_passphrase(), chain=[ca.certificate]))
+    credential_row(CredentialKind.TSA, tsa.certificate, p12=tsa.p12(server_passphrase(), chain=[ca.certificate]))
     anchor = TrustAnchor.objects.create(name=CA_NAME, certificate_pem=ca.pem,
                                         fingerprint=pki.describe(ca.certificate)["fingerprint"])
     record(actor=None, action="signature.demo_ca", obj=anchor, data={"fingerprint": anchor.fingerprint})
@@ -38,8 +38,8 @@ def ensure_ca():
 def issue_personal(user, passphrase, *, algorithm="ecdsa-p256"):
     ca = ensure_ca()
     issued = pki.issue(ca, user.full_name or user.username, organization="dieuhanh demo", algorithm=algorithm)
-    _revoke_current(CredentialKind.PERSONAL, user=user)
-    credential = _credential_row(CredentialKind.PERSONAL, issued.certificate, user=user,
+    revoke_current(CredentialKind.PERSONAL, user=user)
+    credential = credential_row(CredentialKind.PERSONAL, issued.certificate, user=user,
                                  p12=issued.p12(passphrase, chain=[ca.certificate]))
     record(actor=None, action="signature.demo_credential", obj=credential, data={"subject": credential.subject})
     return credential
@@ -49,8 +49,8 @@ def issue_personal(user, passphrase, *, algorithm="ecdsa-p256"):
 def issue_organization(unit, *, algorithm="ecdsa-p256"):
     ca = ensure_ca()
     issued = pki.issue(ca, unit.name, organization=unit.name, algorithm=algorithm)
-    _revoke_current(CredentialKind.ORGANIZATION, unit=unit)
-    credential = _credential_row(CredentialKind.ORGANIZATION, issued.certificate, unit=unit,
+    revoke_current(CredentialKind.ORGANIZATION, unit=unit)
+    credential = credential_row(CredentialKind.ORGANIZATION, issued.certificate, unit=unit,
                                  p12=issued.p12(server_passphrase(), chain=[ca.certificate]))
     record(actor=None, action="signature.demo_credential", obj=credential, unit=unit,
            data={"subject": credential.subject})

@@ -32,7 +32,7 @@ def server_passphrase():
     return hmac.new(settings.SECRET_KEY.encode(), b"dieuhanh-server-keys", hashlib.sha256).hexdigest()
 
 
-def _credential_row(kind, issued_cert, *, user=None, unit=None, p12=None, problem=""):
+def credential_row(kind, issued_cert, *, user=None, unit=None, p12=None, problem=""):
     info = pki.describe(issued_cert)
     return Credential.objects.create(
         kind=kind, user=user, unit=unit, p12=p12, subject=info["subject"][:200], serial=info["serial"][:64],
@@ -82,7 +82,7 @@ def _check_credential(cert, chain, field, *, user=None, unit=None, request_appro
     return problem
 
 
-def _revoke_current(kind, *, user=None, unit=None):
+def revoke_current(kind, *, user=None, unit=None):
     Credential.objects.filter(kind=kind, user=user, unit=unit, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
 
@@ -108,8 +108,8 @@ def import_personal_credential(*, actor, p12, passphrase, request_approval=False
     _key, cert, chain = _load_p12(p12, passphrase)
     problem = _check_credential(cert, chain, "p12", user=actor, request_approval=request_approval)
     if not problem:  # a pending one does not replace the certificate the signer uses now
-        _revoke_current(CredentialKind.PERSONAL, user=actor)
-    credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor, p12=bytes(p12), problem=problem)
+        revoke_current(CredentialKind.PERSONAL, user=actor)
+    credential = credential_row(CredentialKind.PERSONAL, cert, user=actor, p12=bytes(p12), problem=problem)
     record(actor=actor, action="signature.credential.import", obj=credential,
            data={"kind": credential.kind, "subject": credential.subject, "fingerprint": credential.fingerprint,
                  "problem": problem})
@@ -126,8 +126,8 @@ def register_external_credential(*, actor, certificate_pem):
     except ValueError as exc:
         raise ValidationError({"certificate_pem": _("Not a PEM certificate.")}) from exc
     _check_credential(cert, [], "certificate_pem", user=actor)
-    _revoke_current(CredentialKind.PERSONAL, user=actor)
-    credential = _credential_row(CredentialKind.PERSONAL, cert, user=actor)
+    revoke_current(CredentialKind.PERSONAL, user=actor)
+    credential = credential_row(CredentialKind.PERSONAL, cert, user=actor)
     record(actor=actor, action="signature.credential.external", obj=credential,
            data={"subject": credential.subject, "fingerprint": credential.fingerprint})
     return credential
@@ -139,8 +139,8 @@ def import_organization_credential(*, actor, unit, p12, passphrase):
     require(is_system_admin(actor) or can_manage_unit(actor, unit), _("Only an administrator of the unit can do this."))
     key, cert, chain = _load_p12(p12, passphrase)
     _check_credential(cert, chain, "p12", unit=unit)
-    _revoke_current(CredentialKind.ORGANIZATION, unit=unit)
-    credential = _credential_row(CredentialKind.ORGANIZATION, cert, unit=unit,
+    revoke_current(CredentialKind.ORGANIZATION, unit=unit)
+    credential = credential_row(CredentialKind.ORGANIZATION, cert, unit=unit,
                                  p12=pki.Issued(key, cert).p12(server_passphrase(), chain=chain))
     record(actor=actor, action="signature.credential.import", obj=credential, unit=unit,
            data={"kind": credential.kind, "subject": credential.subject, "fingerprint": credential.fingerprint})

@@ -1,7 +1,7 @@
 """Who may assign, execute, approve and see tasks."""
 
 from dieuhanh.accounts.models import Membership, Role
-from dieuhanh.accounts.policy import _grants, has_role_in, is_system_admin
+from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
 
 DIRECTORS = {Role.LEADER, Role.DEPUTY}
 EXECUTORS = {Role.LEADER, Role.DEPUTY, Role.CLERK, Role.SPECIALIST}
@@ -44,8 +44,8 @@ def can_view(user, task):
         return False
     if is_system_admin(user) or task.assigned_by_id == user.pk or task.lead_user_id == user.pk:
         return True
-    paths = {path for path, _ in _grants(user)}
+    paths = {path for path, _ in grants(user)}
     if task.executing_unit.path in paths or any(
-            task.assigning_unit.path == p for p, role in _grants(user) if role in DIRECTORS | {Role.CLERK}):
+            task.assigning_unit.path == p for p, role in grants(user) if role in DIRECTORS | {Role.CLERK}):
         return True
     return task.co_handlers.filter(user=user).exists() or task.co_handlers.filter(unit__path__in=paths).exists()

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.accounts.policy import _grants
+from dieuhanh.accounts.policy import grants
 from dieuhanh.core.pagination import keyset_page
 from dieuhanh.processing import calendar
 from dieuhanh.processing.selectors import capped_count
@@ -22,7 +22,7 @@ LABELS = {"open": _("My tasks"), "due_soon": _("Tasks due soon"), "overdue": _("
 
 
 def _unit_ids(user, roles):
-    paths = [p for p, role in _grants(user) if role in roles]
+    paths = [p for p, role in grants(user) if role in roles]
     return list(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else []
 
 

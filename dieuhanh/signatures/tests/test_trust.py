@@ -157,7 +157,7 @@ def _legacy_untrusted_credential(user):
     """A credential stored before the rule existed (or by a path that skipped it): its chain is not trusted."""
     issued = pki.issue(foreign_ca(), user.full_name)
     Credential.objects.filter(user=user, kind=CredentialKind.PERSONAL).update(revoked_at="2026-01-01T00:00Z")
-    return sig._credential_row(CredentialKind.PERSONAL, issued.certificate, user=user,
+    return sig.credential_row(CredentialKind.PERSONAL, issued.certificate, user=user,
                                p12=issued.p12(PASSPHRASE))
 
 
