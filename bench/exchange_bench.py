@@ -105,9 +105,9 @@ def main():  # noqa: C901 - a script, read top to bottom
 
     from dieuhanh.accounts.models import Membership, Role, User
     from dieuhanh.accounts.services import issue_token
-    from dieuhanh.core.demo import bootstrap_admin
     from dieuhanh.documents import services
     from dieuhanh.documents.models import Delivery, Document, DocumentType
+    from dieuhanh.operations.demo import bootstrap_admin
     from dieuhanh.units.services import create_unit
 
     print(f"database: {connection.vendor}")

@@ -108,7 +108,7 @@ def run_one(args):
 
 
 def report(rows, title):
-    from dieuhanh.core.text import fold
+    from dieuhanh.kernel.text import fold
 
     print(f"\n== {title}: {len(rows)} documents")
     kinds = ["office-300", "office-200", "office-150", "phone"]

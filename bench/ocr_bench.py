@@ -36,8 +36,8 @@ def main():
 
     call_command("migrate", interactive=False, verbosity=0)
     from dieuhanh.accounts.models import Membership, Role, User
-    from dieuhanh.core.reference import ensure_reference_data
     from dieuhanh.digitization import jobs, ocr, samples, services
+    from dieuhanh.operations.reference import ensure_reference_data
     from dieuhanh.units import services as unit_services
     from dieuhanh.units.models import UnitKind
 

@@ -63,8 +63,8 @@ def seed(args, words, weights):
     from django.db import connection, transaction
 
     from dieuhanh.accounts.models import Membership, Role, User
-    from dieuhanh.core.reference import ensure_reference_data
     from dieuhanh.documents.models import Document, DocumentType
+    from dieuhanh.operations.reference import ensure_reference_data
     from dieuhanh.units.models import Unit, UnitKind
     from dieuhanh.units.services import create_unit
 
@@ -164,7 +164,7 @@ def _build_index(name, column):
 
 def _rows(job):
     """COPY lines of ``n`` documents from ``first`` on (run in a worker process; same rows for the same ids)."""
-    from dieuhanh.core.text import fold
+    from dieuhanh.kernel.text import fold
     from dieuhanh.search.text import dated_tokens, index_fields, reader_tokens, symbol_key
 
     first, n = job
@@ -192,7 +192,7 @@ def _rows(job):
 
 def queries(words):
     """Selective: two rare words; common: the two most frequent; accented and phrase forms too."""
-    from dieuhanh.core.text import fold
+    from dieuhanh.kernel.text import fold
 
     rare = words[1500:1560]
     return {

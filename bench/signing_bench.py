@@ -30,7 +30,7 @@ def sample_pdf(pages=2):
     """A draft-like PDF: Vietnamese text set in DejaVu (embedded subset), a few paragraphs per page."""
     from reportlab.pdfgen import canvas
 
-    from dieuhanh.core.pdf import register_fonts
+    from dieuhanh.kernel.pdf import register_fonts
 
     register_fonts()
     buf = io.BytesIO()

@@ -18,7 +18,7 @@ def main():
     setup_django()
     from django.db import connection
 
-    from dieuhanh.core.demo import bootstrap_admin
+    from dieuhanh.operations.demo import bootstrap_admin
     from dieuhanh.units import selectors
     from dieuhanh.units.models import Unit
     from dieuhanh.units.services import seed_synthetic_tree

@@ -40,10 +40,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",  # serves the API docs (Swagger UI) from its own static files instead of a CDN
-    "dieuhanh.core",
+    "dieuhanh.kernel",
     "dieuhanh.audit",
-    "dieuhanh.units",
     "dieuhanh.accounts",
+    "dieuhanh.units",
+    "dieuhanh.notifications",
     "dieuhanh.documents",
     "dieuhanh.processing",
     "dieuhanh.tasks",
@@ -53,29 +54,31 @@ INSTALLED_APPS = [
     "dieuhanh.search",
     "dieuhanh.records",
     "dieuhanh.reorg",
+    "dieuhanh.site",
+    "dieuhanh.operations",
 ]
 
 MIDDLEWARE = [
-    "dieuhanh.core.api_errors.ApiAnswersJsonMiddleware", "dieuhanh.core.dbguard.DatabaseUnavailableMiddleware",
+    "dieuhanh.kernel.api_errors.ApiAnswersJsonMiddleware", "dieuhanh.kernel.dbguard.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.accounts.middleware.StrictTransportSecurityMiddleware",
-    "dieuhanh.core.middleware.SecurityHeadersMiddleware",
-    "dieuhanh.core.zones.NetworkZoneMiddleware",
+    "dieuhanh.kernel.middleware.SecurityHeadersMiddleware",
+    "dieuhanh.kernel.zones.NetworkZoneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "dieuhanh.core.middleware.LanguageMiddleware",
-    "dieuhanh.core.middleware.RejectNulMiddleware",
+    "dieuhanh.kernel.middleware.LanguageMiddleware",
+    "dieuhanh.kernel.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dieuhanh.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dieuhanh.core.middleware.IdOutOfRangeMiddleware",
+    "dieuhanh.kernel.middleware.IdOutOfRangeMiddleware",
 ]
 
-ROOT_URLCONF = "dieuhanh.urls"
-CSRF_FAILURE_VIEW = "dieuhanh.core.views.csrf_failure"
+ROOT_URLCONF = "dieuhanh.site.urls"
+CSRF_FAILURE_VIEW = "dieuhanh.site.views.csrf_failure"
 WSGI_APPLICATION = "dieuhanh.wsgi.application"
 
 TEMPLATES = [
@@ -164,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle sessions expire; every request renews the expiry.
 SESSION_COOKIE_AGE = env_int("DIEUHANH_SESSION_SECONDS", 8 * 3600)

@@ -29,7 +29,7 @@ def _nested(annotation):
 
 def _body_texts():
     """(operation, schema, field name, max_length) for every text field of every JSON body."""
-    from dieuhanh.api import api
+    from dieuhanh.site.api import api
 
     seen = set()
 

@@ -253,8 +253,8 @@ def successor_world(exchange):  # noqa: F811 - the fixture imported above
 
 
 def test_successor_reads_the_old_collection_and_writes_nothing(successor_world, api_client, client):
-    from dieuhanh.core import zones
     from dieuhanh.documents.policy import can_view_document
+    from dieuhanh.kernel import zones
     from dieuhanh.reorg import services as reorg
 
     org, normal, secret, file, people, decision = successor_world

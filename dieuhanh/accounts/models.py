@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.text import fold, vi_sort_key
+from dieuhanh.kernel.text import fold, vi_sort_key
 
 
 class Clearance(models.IntegerChoices):

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dieuhanh.audit.services import record
-from dieuhanh.core import zones
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel import zones
+from dieuhanh.kernel.text import nfc
 
 # Set on a session whose sign-in the provider asserted as multi-factor: the local TOTP set-up is not forced on it.
 from .auth import MFA_SESSION_KEY  # noqa: F401 (the views set it)

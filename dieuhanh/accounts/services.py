@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dieuhanh.audit.services import record
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.text import nfc
 
 from . import policy
 from .models import ApiToken, LoginThrottle, Membership, Position, Role, TokenScope, User, default_token_scopes

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dieuhanh.core.forms import apply_service_errors
+from dieuhanh.kernel.forms import apply_service_errors
 
 from . import auth, oidc, services
 from .forms import LoginForm, PasswordChangeForm, TwoFactorForm
@@ -41,7 +41,7 @@ def login_view(request):
                 request.session["_2fa_next"] = next_url
                 return redirect("accounts:two_factor")
             login(request, user)
-            return redirect(next_url or "core:home")
+            return redirect(next_url or "site:home")
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/login.html", {"form": form, "next": next_url, "oidc_enabled": oidc.enabled()},
@@ -84,7 +84,7 @@ def oidc_callback(request):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if mfa:
         request.session[oidc.MFA_SESSION_KEY] = True
-    return redirect(next_url or "core:home")
+    return redirect(next_url or "site:home")
 
 
 @require_POST
@@ -105,7 +105,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("core:home")
+            return redirect("site:home")
     return render(request, "accounts/password_change.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -130,7 +130,7 @@ def two_factor(request):
                 next_url = request.session.get("_2fa_next") or ""
                 login(request, user)  # a new session: the pending markers go with the old one
                 auth.mark_session_passed(request)
-                return redirect(next_url or "core:home")
+                return redirect(next_url or "site:home")
             form.add_error("code", _("The code is wrong or has expired."))
             status = 401
     elif request.method == "POST":

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from dieuhanh.core.keys import key_from_setting
+from dieuhanh.kernel.keys import key_from_setting
 
 from . import anchor
 

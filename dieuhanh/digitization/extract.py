@@ -15,8 +15,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from dieuhanh.core.text import fold
 from dieuhanh.documents.doctypes import PARTY_TYPES, STATE_TYPES
+from dieuhanh.kernel.text import fold
 
 # Abbreviations whose Đ/đ OCR tends to read as D; folded spelling -> proper spelling. Types first, then issuers.
 KNOWN_ABBREVIATIONS = {fold(a): a for _, a in STATE_TYPES + PARTY_TYPES if a}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "kernel" / "fonts"
 A4 = (8.27, 11.69)
 
 PROVINCES = ["Bắc Ninh", "Hà Nội", "Thanh Hóa", "Nghệ An", "Đà Nẵng", "Cần Thơ", "Quảng Ninh", "Lâm Đồng",

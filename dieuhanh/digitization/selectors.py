@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from dieuhanh.core.pagination import keyset_page
+from dieuhanh.kernel.pagination import keyset_page
 
 from .models import DONE, PENDING, ImportBatch, ItemStatus, ScanItem
 

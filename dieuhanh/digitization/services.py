@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.text import fold, nfc
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import DocumentSystem, DocumentType, IncomingEntry
 from dieuhanh.documents.validation import UNSUPPORTED_TYPE, safe_name
+from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import UnitStatus
 
 from . import policy

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.core.forms import apply_service_errors
-from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.storage import download_response
 from dieuhanh.documents.views import pick_unit
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import page_for_request
 
 from . import policy, selectors, services
 from .forms import ConfirmForm, DiscardForm

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from dieuhanh.core.text import fold
+from dieuhanh.kernel.text import fold
 
 HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 from openpyxl import Workbook
 
-from dieuhanh.core.xlsx import append
+from dieuhanh.kernel.xlsx import append
 
 from .models import IncomingEntry, OutgoingEntry, RegisterKind
 from .policy import cleared_q

@@ -4,7 +4,7 @@ import io
 import zipfile
 from xml.etree import ElementTree
 
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.text import nfc
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dieuhanh.units.models import Unit, UnitStatus
 
 from .models import AuthorityForm, Confidentiality, DocumentType, Urgency
+from .services import store_uploads
 
 
 class TypeChoiceField(forms.ModelChoiceField):
@@ -83,3 +84,8 @@ class PaperForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=5000)
+
+
+def uploaded_files(request, field="files"):
+    """Store the files posted in ``field`` and return the references the services take."""
+    return store_uploads(actor=request.user, uploads=request.FILES.getlist(field))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import can_manage_unit, is_system_admin
 from dieuhanh.audit.services import record
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.text import nfc
 
 from .models import Document, Freeze
 

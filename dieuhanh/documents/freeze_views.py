@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dieuhanh.accounts.policy import is_system_admin
-from dieuhanh.core.forms import apply_service_errors
-from dieuhanh.core.pagination import keyset_page, page_for_request
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import keyset_page, page_for_request
+from dieuhanh.kernel.text import nfc
 
 from . import freeze as freezing
 from . import policy as doc_policy

@@ -4,23 +4,12 @@ from django.db.models import Q
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
+from dieuhanh.units.selectors import member_unit_ids
 
 WRITERS = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 CLERKS = {Role.CLERK}
 REGISTER_READERS = {Role.CLERK, Role.LEADER, Role.DEPUTY, Role.ARCHIVIST, Role.UNIT_ADMIN}
 RECALLERS = {Role.CLERK, Role.LEADER, Role.DEPUTY}
-
-
-def member_unit_ids(user):
-    """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
-    cached = getattr(user, "_dh_unit_ids", None)
-    if cached is None:
-        from dieuhanh.units.models import Unit
-
-        paths = {path for path, _ in grants(user)}
-        cached = set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
-        user._dh_unit_ids = cached
-    return cached
 
 
 def reader_unit_ids(user):
@@ -39,7 +28,7 @@ def reader_unit_ids(user):
 
 def cleared_for(user, document):
     """The person's clearance covers the document, and a secret document is never served to the internet zone."""
-    from dieuhanh.core import zones
+    from dieuhanh.kernel import zones
 
     if document.confidentiality > 0 and zones.current() != zones.CLOSED:
         return False
@@ -51,7 +40,7 @@ def cleared_q(user, path: str = "") -> Q:
     (``"entry__document__"`` for a flow, ``""`` for a document or a draft): the one filter every list, counter,
     export and search result naming a document applies, so none shows what the document's page refuses
     (issue 14, item 3; decision 0034)."""
-    from dieuhanh.core import zones
+    from dieuhanh.kernel import zones
 
     clearance = (user.clearance or 0) if (user and user.is_authenticated) else 0
     if zones.current() != zones.CLOSED:
@@ -73,7 +62,7 @@ def can_receive(user, unit):
 
 def can_open_secret_register(user):
     """Secret books list secret documents: cleared people only, and never over the internet zone."""
-    from dieuhanh.core import zones
+    from dieuhanh.kernel import zones
 
     from .models import Confidentiality
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from dieuhanh.core.pagination import Page, keyset_page
+from dieuhanh.kernel.pagination import Page, keyset_page
 from dieuhanh.units.models import Unit
 
 from .models import (

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_unit
-from dieuhanh.core.text import fold, nfc
+from dieuhanh.kernel.text import fold, nfc
+from dieuhanh.notifications.services import notify_unit
 from dieuhanh.units.models import Unit, UnitStatus
 
 from . import numbering, storage

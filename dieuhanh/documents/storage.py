@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
-from dieuhanh.core.keys import key_from_setting
+from dieuhanh.kernel.keys import key_from_setting
 
 CHUNK = 1024 * 1024
 MAGIC = b"\x89DHENC1\n"

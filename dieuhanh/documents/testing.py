@@ -3,7 +3,7 @@ parsed, decision 0036, so ``b"%PDF-1.4 x"`` is no longer accepted)."""
 
 import functools
 
-from dieuhanh.core.pdf import one_page_pdf
+from dieuhanh.kernel.pdf import one_page_pdf
 
 
 def _escape(data: bytes) -> bytes:

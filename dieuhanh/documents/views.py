@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
-from dieuhanh.core.forms import apply_service_errors, uploaded_files
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import page_for_request
 
 from . import exports, selectors, services
 from . import policy as doc_policy
-from .forms import OutgoingForm, PaperForm, ReasonForm
+from .forms import OutgoingForm, PaperForm, ReasonForm, uploaded_files
 from .models import DeliveryStatus, DocumentFile, RegisterKind
 from .storage import download_response
 

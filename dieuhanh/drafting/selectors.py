@@ -4,8 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.pagination import keyset_page
 from dieuhanh.documents.policy import cleared_q, member_unit_ids
+from dieuhanh.kernel.pagination import keyset_page
 from dieuhanh.processing.selectors import capped_count
 from dieuhanh.tasks.selectors import _unit_ids
 

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import has_role_in, require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import label, notify_unit, notify_user
-from dieuhanh.core.pdf import long_date
-from dieuhanh.core.text import nfc
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Confidentiality, Urgency
 from dieuhanh.documents.services import _attach, _document_type, _recipients
+from dieuhanh.kernel.pdf import long_date
+from dieuhanh.kernel.text import nfc
+from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.signatures import pades
 from dieuhanh.signatures import services as sig_services
 from dieuhanh.units.models import Unit, UnitStatus

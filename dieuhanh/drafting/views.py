@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from dieuhanh.core.pagination import page_for_request
 from dieuhanh.documents.services import store_file
 from dieuhanh.documents.views import WRITER_ROLES, pick_unit
+from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.signatures import selectors as sig_selectors
 from dieuhanh.signatures import services as sig_services
 from dieuhanh.units.models import Unit, UnitStatus
@@ -40,7 +40,7 @@ def _store(request, field="file"):
 
 
 def _form_error(form, exc):
-    from dieuhanh.core.forms import apply_service_errors
+    from dieuhanh.kernel.forms import apply_service_errors
 
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for key in list(exc.error_dict):

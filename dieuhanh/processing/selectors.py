@@ -6,9 +6,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from dieuhanh.core.pagination import keyset_page
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.documents.policy import cleared_q
+from dieuhanh.kernel.pagination import keyset_page
 
 from . import calendar, policy
 from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus

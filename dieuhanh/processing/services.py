@@ -17,12 +17,12 @@ from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import label, notify_unit, notify_user
-from dieuhanh.core.text import nfc
 from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import Delivery, DeliveryStatus, Document, IncomingEntry
 from dieuhanh.documents.services import _blobs
 from dieuhanh.documents.services import set_delivery_status as _set_status
+from dieuhanh.kernel.text import nfc
+from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.units.models import Unit
 
 from . import policy

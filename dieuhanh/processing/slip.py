@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dieuhanh.core.pdf import long_date, styles
+from dieuhanh.kernel.pdf import long_date, styles
 
 from .models import FlowNote
 from .selectors import tree

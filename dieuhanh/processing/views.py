@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
-from dieuhanh.core.forms import apply_service_errors, uploaded_files
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.documents.forms import uploaded_files
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.documents.storage import download_response
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.units.models import Unit
 
 from . import policy, selectors, services

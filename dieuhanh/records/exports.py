@@ -14,10 +14,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dieuhanh.core.pdf import long_date, styles
-from dieuhanh.core.text import cell
-from dieuhanh.core.xlsx import append
 from dieuhanh.documents.storage import download_response
+from dieuhanh.kernel.pdf import long_date, styles
+from dieuhanh.kernel.text import cell
+from dieuhanh.kernel.xlsx import append
 
 from . import selectors
 

@@ -9,10 +9,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from dieuhanh.core.pagination import keyset_page
-from dieuhanh.core.text import fold
 from dieuhanh.documents.models import Document, DocumentFile, DocumentStatus, IncomingEntry
 from dieuhanh.documents.policy import visible_documents_q
+from dieuhanh.kernel.pagination import keyset_page
+from dieuhanh.kernel.text import fold
 from dieuhanh.processing.models import Flow
 from dieuhanh.search.text import symbol_key, words
 

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_noop
 from dieuhanh.accounts.models import Membership, Role
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_user
-from dieuhanh.core.text import nfc
 from dieuhanh.documents import storage
 from dieuhanh.documents.freeze import require_files_not_frozen, require_not_frozen
 from dieuhanh.documents.models import Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
+from dieuhanh.kernel.text import nfc
+from dieuhanh.notifications.services import notify_user
 
 from . import policy
 from .models import (

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.kernel.pagination import page_for_request
 
 from . import policy, selectors, services
 from .models import DepositStatus, FileListEntry, FileStatus, ListStatus, Loan

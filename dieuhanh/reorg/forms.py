@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.text import nfc
 from dieuhanh.units.models import Unit, UnitKind, UnitStatus
 from dieuhanh.units.selectors import search_units
 

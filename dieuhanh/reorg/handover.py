@@ -42,9 +42,9 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.chain import IMPORTED, SourceLinks
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.audit.services import record, record_many
-from dieuhanh.core.pdf import long_date, styles
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Document, DocumentFile, DocumentType, IncomingEntry
+from dieuhanh.kernel.pdf import long_date, styles
 from dieuhanh.records.models import FileItem, FileList, FileListEntry, RecordFile, RetentionPeriod
 
 from . import policy, selectors

@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Membership
-from dieuhanh.core.pagination import keyset_page
 from dieuhanh.documents.models import Delivery, Document, IncomingEntry, NumberSeries, Register
+from dieuhanh.kernel.pagination import keyset_page
 from dieuhanh.records.models import FileItem, FileStatus, RecordFile
 from dieuhanh.units.models import UnitStatus
 

@@ -18,8 +18,6 @@ from django.utils.translation import gettext_noop
 from dieuhanh.accounts.models import Membership, User
 from dieuhanh.accounts.policy import forget, require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import notify_unit
-from dieuhanh.core.text import nfc
 from dieuhanh.documents import selectors as doc_selectors
 from dieuhanh.documents.models import (
     Delivery,
@@ -30,6 +28,8 @@ from dieuhanh.documents.models import (
     Register,
 )
 from dieuhanh.drafting.models import Draft, DraftStatus
+from dieuhanh.kernel.text import nfc
+from dieuhanh.notifications.services import notify_unit
 from dieuhanh.processing.models import ENDED_STATUSES as FLOW_ENDED
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow

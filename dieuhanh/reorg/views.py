@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.units.models import Unit, UnitStatus
 
 from . import forms, policy, selectors, services

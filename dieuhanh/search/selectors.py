@@ -7,9 +7,9 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from dieuhanh.core.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus, Urgency
 from dieuhanh.documents.policy import visible_documents_q
+from dieuhanh.kernel.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 
 from . import text as search_text
 from .backends import RANK_WINDOW, get_backend
@@ -108,8 +108,8 @@ def _reader_scope(user, parsed):
     """Narrow the full-text match to the reader's tokens: their units (with their predecessors) and themselves
     (unless they see every document), and the confidentiality levels they may open in this network zone."""
     from dieuhanh.accounts.policy import is_system_admin
-    from dieuhanh.core import zones
     from dieuhanh.documents.policy import reader_unit_ids
+    from dieuhanh.kernel import zones
 
     clearance = (user.clearance or 0) if zones.current() == zones.CLOSED else 0
     if clearance < max(Confidentiality.values):

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dieuhanh.audit import services as audit
-from dieuhanh.core.text import nfc
 from dieuhanh.documents import storage
 from dieuhanh.documents.filetext import DOCX, ODT, PDF, extract_text
 from dieuhanh.documents.models import Document, DocumentFile
+from dieuhanh.kernel.text import nfc
 
 from . import text as search_text
 from .models import BlobText, SavedSearch, SearchEntry

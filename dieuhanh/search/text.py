@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from dieuhanh.core.text import fold, nfc
+from dieuhanh.kernel.text import fold, nfc
 
 WORD = re.compile(r"[a-z0-9]+")
 # Index-only tokens start with "zq". A word people write may start so too ("ZQuest", a code): in the index and in

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core.forms import apply_service_errors
+from dieuhanh.kernel.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import SaveForm, SearchForm

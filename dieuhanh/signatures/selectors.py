@@ -1,6 +1,6 @@
 """Reads for signature checks: the latest check of each PDF of a document, in one query."""
 
-from dieuhanh.core.pagination import Page, keyset_page
+from dieuhanh.kernel.pagination import Page, keyset_page
 
 from .models import Credential, SignatureCheck
 

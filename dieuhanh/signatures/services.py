@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import can_manage_unit, is_system_admin, require
 from dieuhanh.audit.services import record
-from dieuhanh.core.text import fold, nfc
 from dieuhanh.documents import storage
+from dieuhanh.kernel.text import fold, nfc
 
 from . import pades, pki
 from .models import CheckOutcome, Credential, CredentialKind, SignatureCheck, TrustAnchor

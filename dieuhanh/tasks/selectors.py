@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.accounts.policy import grants
-from dieuhanh.core.pagination import keyset_page
+from dieuhanh.kernel.pagination import keyset_page
 from dieuhanh.processing import calendar
 from dieuhanh.processing.selectors import capped_count
 from dieuhanh.units.models import Unit

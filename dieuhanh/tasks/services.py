@@ -18,10 +18,10 @@ from django.utils.translation import gettext_noop
 
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
-from dieuhanh.core.notifications import label, notify_unit, notify_user
-from dieuhanh.core.text import nfc
 from dieuhanh.documents.models import Document
 from dieuhanh.documents.services import _blobs
+from dieuhanh.kernel.text import nfc
+from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.processing import calendar
 from dieuhanh.units.models import Unit
 

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.policy import units_with_roles
-from dieuhanh.core.forms import apply_service_errors, uploaded_files
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.documents.forms import uploaded_files
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.processing.calendar import deadline_state
 
 from . import policy, selectors, services

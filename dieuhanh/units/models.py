@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.text import fold, vi_sort_key
+from dieuhanh.kernel.text import fold, vi_sort_key
 
 # Each level of the path is a fixed-width base-36 step: 4 characters allow 1,679,615 children per parent,
 # and the 255-character column allows 63 levels.

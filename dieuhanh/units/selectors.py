@@ -2,8 +2,9 @@
 
 from django.shortcuts import get_object_or_404
 
-from dieuhanh.core.pagination import keyset_page
-from dieuhanh.core.text import fold
+from dieuhanh.accounts.policy import grants
+from dieuhanh.kernel.pagination import keyset_page
+from dieuhanh.kernel.text import fold
 
 from .models import Unit
 
@@ -80,3 +81,13 @@ def children_with_flags(unit):
 
     qs = Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
     return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).order_by("sort_key", "id")
+
+
+def member_unit_ids(user):
+    """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
+    cached = getattr(user, "_dh_unit_ids", None)
+    if cached is None:
+        paths = {path for path, _ in grants(user)}
+        cached = set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
+        user._dh_unit_ids = cached
+    return cached

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts import policy
 from dieuhanh.audit.services import record
-from dieuhanh.core.text import nfc
+from dieuhanh.kernel.text import nfc
 
 from .models import PATH_MAX, STEP_WIDTH, Unit, UnitKind, UnitStatus
 

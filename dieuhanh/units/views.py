@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 
 from dieuhanh.accounts import policy
 from dieuhanh.accounts.selectors import members_of
-from dieuhanh.core.forms import apply_service_errors
-from dieuhanh.core.pagination import page_for_request
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import page_for_request
 
 from . import selectors, services
 from .forms import UnitForm

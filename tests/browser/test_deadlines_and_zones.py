@@ -12,8 +12,8 @@ from .conftest import SHOTS, login
 
 
 def _received_entry():
-    from dieuhanh.core.demo import seed_demo, seed_demo_documents
     from dieuhanh.documents.models import Delivery
+    from dieuhanh.operations.demo import seed_demo, seed_demo_documents
 
     seed_demo()
     seed_demo_documents()
@@ -25,7 +25,7 @@ def _received_entry():
 def test_holiday_deadline_is_refused_with_the_next_working_day_and_working_days_are_accepted(
         live_server, browser, settings, tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD
+    from dieuhanh.operations.demo import DEMO_PASSWORD
     from dieuhanh.processing import calendar
     from dieuhanh.processing.models import Flow, Holiday
 
@@ -69,9 +69,9 @@ def test_holiday_deadline_is_refused_with_the_next_working_day_and_working_days_
 @pytest.mark.django_db(transaction=True)
 def test_internet_zone_processing_page_never_names_a_top_secret_document(live_server, browser, settings, tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD
     from dieuhanh.documents import services as docs
     from dieuhanh.documents.models import DocumentType
+    from dieuhanh.operations.demo import DEMO_PASSWORD
     from dieuhanh.processing import services as processing
     from dieuhanh.units.models import Unit
 

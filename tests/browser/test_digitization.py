@@ -18,9 +18,9 @@ FILLED = ["symbol", "issued_on", "issuer_name", "subject", "signer_name", "signe
 def test_review_page_prefills_a_realistic_scan_and_marks_the_doubtful_fields(live_server, browser, settings,
                                                                                tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.digitization import scans, services
     from dieuhanh.digitization.models import ItemStatus
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.units.models import Unit
 
     settings.MEDIA_ROOT = tmp_path

@@ -41,7 +41,7 @@ def _tree_node(page, name):
 def test_clerk_signs_in_and_browses_the_directory(live_server, browser, size):
     from playwright.sync_api import expect
 
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
 
     seed_demo()
     base = live_server.url

@@ -15,10 +15,10 @@ NAME = unicodedata.normalize("NFC", "01-QĐ-TU.pdf")
 @pytest.mark.django_db(transaction=True)
 def test_download_keeps_the_vietnamese_name(live_server, browser, settings, tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.documents import services
     from dieuhanh.documents.models import DocumentType
     from dieuhanh.documents.testing import make_pdf
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.units.models import Unit
 
     settings.MEDIA_ROOT = tmp_path

@@ -19,7 +19,7 @@ def _pdf(path):
     """A one-page PDF with a Vietnamese text layer, the way drafts arrive."""
     from reportlab.pdfgen import canvas
 
-    from dieuhanh.core.pdf import register_fonts
+    from dieuhanh.kernel.pdf import register_fonts
 
     register_fonts()
     buf = io.BytesIO()
@@ -55,9 +55,9 @@ def _open_from_list(page, base, kind, draft_id):
 def test_draft_review_sign_issue_and_recipient_sees_valid_signatures(live_server, browser, settings, tmp_path):
     from dieuhanh.accounts import services as account_services
     from dieuhanh.accounts.models import Position, Role, User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.documents.models import Delivery, DocumentType
     from dieuhanh.drafting.models import Draft, DraftStatus
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.signatures import demo as pki_demo
     from dieuhanh.signatures.models import SignatureCheck
     from dieuhanh.units.models import Unit

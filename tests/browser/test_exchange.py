@@ -10,8 +10,8 @@ from .conftest import SHOTS, login
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_issue_to_two_units_accept_and_sender_sees_03(live_server, browser, settings, tmp_path):
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.documents.models import Delivery, Document
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.units.models import Unit
 
     settings.MEDIA_ROOT = tmp_path

@@ -13,8 +13,8 @@ from .test_directory import _no_sideways_scroll
 def test_admin_freezes_and_lifts(live_server, browser, size):
     from playwright.sync_api import expect
 
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.documents.models import Document
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
 
     seed_demo()
     seed_demo_documents()

@@ -9,8 +9,8 @@ from .conftest import SHOTS, login
 @pytest.mark.django_db(transaction=True)
 def test_direct_complete_and_sender_sees_done(live_server, browser, settings, tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.documents.models import Delivery
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
 
     settings.MEDIA_ROOT = tmp_path
     seed_demo()

@@ -14,9 +14,9 @@ from .conftest import SHOTS, login
 @pytest.mark.django_db(transaction=True)
 def test_clerk_answers_a_recall_from_its_own_list(live_server, browser, settings, tmp_path):
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.documents import services
     from dieuhanh.documents.models import Delivery, DocumentType
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.units.models import Unit
 
     settings.MEDIA_ROOT = tmp_path

@@ -15,8 +15,8 @@ from .test_directory import _no_sideways_scroll
 def _archive_world():
     """Demo Hà Nội with an archivist and three deposited files of two documents each, two past retention."""
     from dieuhanh.accounts.models import Membership, Role, User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.documents.models import Document
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.records import services
     from dieuhanh.records.models import RecordFile, RetentionPeriod, seed_retention
     from dieuhanh.units.models import Unit
@@ -54,7 +54,7 @@ def _archive_world():
 def test_archive_lends_returns_appraises_and_destroys(live_server, browser, settings, tmp_path, size):
     from playwright.sync_api import expect
 
-    from dieuhanh.core.demo import DEMO_PASSWORD
+    from dieuhanh.operations.demo import DEMO_PASSWORD
     from dieuhanh.records.models import DestructionRecord, FileStatus, Loan, RecordFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -168,9 +168,9 @@ def test_clerk_undoes_a_duplicate_mark_on_the_workbench(live_server, browser, se
     from playwright.sync_api import expect
 
     from dieuhanh.accounts.models import User
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.documents import services as doc_services
     from dieuhanh.documents.models import DocumentType
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
     from dieuhanh.records import services
     from dieuhanh.records.models import DuplicateMark
     from dieuhanh.units.models import Unit

@@ -22,7 +22,7 @@ def _pick(page, field, words, unit):
 def test_admin_records_a_merger(live_server, browser, size):
     from playwright.sync_api import expect
 
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo
     from dieuhanh.reorg.models import Decision
     from dieuhanh.units.models import Unit
 

@@ -13,7 +13,7 @@ from .test_directory import VIEWPORTS, _no_sideways_scroll
 def test_clerk_finds_a_document_without_typing_diacritics(live_server, browser, size):
     from playwright.sync_api import expect
 
-    from dieuhanh.core.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
+    from dieuhanh.operations.demo import DEMO_PASSWORD, seed_demo, seed_demo_documents
 
     seed_demo()
     seed_demo_documents()

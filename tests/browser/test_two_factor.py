@@ -19,7 +19,7 @@ def test_password_alone_opens_only_the_set_up(live_server, browser, settings):
 
     from dieuhanh.accounts import totp
     from dieuhanh.accounts.models import Role, TwoFactorDevice
-    from dieuhanh.core.reference import ensure_reference_data
+    from dieuhanh.operations.reference import ensure_reference_data
     from dieuhanh.units import services as units
     from dieuhanh.units.models import UnitKind
 

@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from dieuhanh.audit.chain import verify as verify_audit
-from dieuhanh.core import backup
 from dieuhanh.documents import services, storage
 from dieuhanh.documents.models import Blob, Document
 from dieuhanh.documents.testing import make_pdf
+from dieuhanh.operations import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from dieuhanh.core.xlsx import append
 from dieuhanh.documents.models import Document, Register
+from dieuhanh.kernel.xlsx import append
 
 from .conftest import doc_type
 

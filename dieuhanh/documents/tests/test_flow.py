@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.models import Notification
 from dieuhanh.documents import selectors, services
 from dieuhanh.documents.models import (
     Delivery,
@@ -17,6 +16,7 @@ from dieuhanh.documents.models import (
     OutgoingEntry,
 )
 from dieuhanh.documents.testing import make_pdf
+from dieuhanh.notifications.models import Notification
 
 from .conftest import doc_type
 

@@ -3,10 +3,10 @@ the notification links to it, and a copy that was never accepted can be given ba
 
 from conftest import make_user
 from dieuhanh.accounts.models import Role
-from dieuhanh.core.home import counters
-from dieuhanh.core.models import Notification
 from dieuhanh.documents import selectors, services
 from dieuhanh.documents.models import IncomingEntry
+from dieuhanh.notifications.models import Notification
+from dieuhanh.site.home import counters
 
 
 def _recalled(exchange, **fields):

@@ -58,7 +58,8 @@ def test_secret_registers_stay_on_the_closed_network(docs, api_client, client):
 
 def test_notifications_about_secret_documents_are_not_mailed_nor_shown_off_the_closed_network(
         docs, api_client, settings, mailoutbox, django_capture_on_commit_callbacks):
-    from dieuhanh.core import notifications, zones
+    from dieuhanh.kernel import zones
+    from dieuhanh.notifications import selectors
     from dieuhanh.processing import services as processing
 
     settings.DIEUHANH_EMAIL_NOTIFICATIONS = True
@@ -77,11 +78,11 @@ def test_notifications_about_secret_documents_are_not_mailed_nor_shown_off_the_c
     assert len(mailoutbox) == 1 and "Mật" not in mailoutbox[0].body  # only the normal document was mailed
     clerk = type(org.clerk_b).objects.get(pk=org.clerk_b.pk)
     assert normal.symbol == secret.symbol  # the first number of each series: the messages differ by secrecy only
-    shown = [n.message for n in notifications.for_user(clerk)]
+    shown = [n.message for n in selectors.for_user(clerk)]
     assert sum(secret.symbol in m for m in shown) == 2  # cleared, on the closed network: both as written
     token = zones._current.set(zones.INTERNET)
     try:
-        shown = [n.message for n in notifications.for_user(clerk)]
+        shown = [n.message for n in selectors.for_user(clerk)]
     finally:
         zones._current.reset(token)
-    assert sum(secret.symbol in m for m in shown) == 1 and str(notifications.WITHHELD) in shown
+    assert sum(secret.symbol in m for m in shown) == 1 and str(selectors.WITHHELD) in shown

@@ -14,7 +14,7 @@ def sample_pdf(text="Dự thảo quyết định về việc điều động cá
     """A real PDF with a Vietnamese text layer, the way drafts arrive."""
     from reportlab.pdfgen import canvas
 
-    from dieuhanh.core.pdf import register_fonts
+    from dieuhanh.kernel.pdf import register_fonts
 
     register_fonts()
     buf = io.BytesIO()

@@ -293,7 +293,7 @@ def test_external_signer_hook_signs_without_the_server_holding_the_key(drafting,
 def test_sign_flow_notifications_read_in_the_readers_language(drafting):
     from django.utils import translation
 
-    from dieuhanh.core.models import Notification
+    from dieuhanh.notifications.models import Notification
 
     d = drafting
     draft = d.new_draft()

@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import translation
 
-from dieuhanh.core.models import Notification
+from dieuhanh.notifications.models import Notification
 from dieuhanh.processing import services
 from dieuhanh.processing.calendar import add_working_days
 

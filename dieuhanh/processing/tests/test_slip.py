@@ -1,4 +1,4 @@
-from dieuhanh.core.pdf import long_date
+from dieuhanh.kernel.pdf import long_date
 from dieuhanh.processing import services
 from dieuhanh.processing.slip import render_slip
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from conftest import make_user
 from dieuhanh.accounts.models import Role
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.models import Notification
+from dieuhanh.notifications.models import Notification
 from dieuhanh.records import selectors, services
 from dieuhanh.records.models import DuplicateMark, FileItem, FileStatus, Loan, RecordFile
 from dieuhanh.units.models import Unit

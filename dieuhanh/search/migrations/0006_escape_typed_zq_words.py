@@ -8,7 +8,7 @@ import re
 
 from django.db import migrations
 
-from dieuhanh.core.text import fold
+from dieuhanh.kernel.text import fold
 
 WORD = re.compile(r"[a-z0-9]+")
 MAX_INDEXED_CHARS = 400_000

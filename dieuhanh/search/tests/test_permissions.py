@@ -7,11 +7,11 @@ import pytest
 
 from conftest import make_user
 from dieuhanh.accounts.models import Role
-from dieuhanh.core import zones
 from dieuhanh.documents import policy
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents.models import Document
 from dieuhanh.documents.testing import make_pdf
+from dieuhanh.kernel import zones
 from dieuhanh.processing import services as processing
 from dieuhanh.search import selectors
 

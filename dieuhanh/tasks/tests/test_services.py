@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.models import Notification
+from dieuhanh.notifications.models import Notification
 from dieuhanh.tasks import selectors, services
 from dieuhanh.tasks.models import Recurrence, Report, Task
 
@@ -161,7 +161,7 @@ def test_counters_and_tracker(work):
 
 def test_co_handling_unit_and_person_see_the_task_in_a_list_and_counter(work, client, api_client):
     """Issue 14 item 15: a task's co-handling unit never saw the task in any list or counter."""
-    from dieuhanh.core.home import counters as home_counters
+    from dieuhanh.site.home import counters as home_counters
 
     (task,) = assign(work, unit_ids=[work.ad2.pk], co_handlers=[{"unit_id": work.org.a1.pk}])
     (person_task,) = assign(work, unit_ids=[], lead_user_id=work.spec_ad2.pk, title="Báo cáo chuyên đề",
