@@ -46,7 +46,7 @@ def org(db):
     """
     from dieuhanh.accounts.models import Role
     from dieuhanh.audit.models import AuditChain, AuditEvent
-    from dieuhanh.core.reference import ensure_reference_data
+    from dieuhanh.operations.reference import ensure_reference_data
     from dieuhanh.units import services
     from dieuhanh.units.models import UnitKind
 
