@@ -22,16 +22,17 @@ demo: install
 # Runs on PostgreSQL when DATABASE_URL is set, on SQLite otherwise. One test process per core (pytest-xdist);
 # each has its own test database. TEST_JOBS=0 runs them in this process.
 TEST_JOBS ?= auto
-test: install browser
-	$(BIN)/ruff check .
+test: install browser lint
 	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium; never a browser downloaded by a tool.
 browser:
 	@scripts/ensure-system-packages
 
+# ruff, then the layer contract of docs/architecture.md (import-linter, configured in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python bench/units_bench.py
