@@ -154,8 +154,9 @@ def record_read(*, actor, document, via, doc_file=None):
                       obj=document, unit=document.issuing_unit, data=data)
 
 
-def _blobs(files):
-    """Resolve ``[{"sha256", "name", "is_main"}]`` to blobs; every hash must be stored already."""
+def resolve_blobs(files: list[dict]) -> list[tuple[Blob, str, bool]]:
+    """Resolve ``[{"sha256", "name", "is_main"}]`` to ``(blob, safe name, is_main)``; every hash must be stored
+    already. Public: processing.services and tasks.services resolve their attachments with it too."""
     if not files:
         return []
     hashes = [f["sha256"].lower() for f in files]
@@ -169,7 +170,9 @@ def _blobs(files):
             for f in files]
 
 
-def _attach(document, blobs):
+def attach_files(document: Document, blobs: list[tuple[Blob, str, bool]]) -> None:
+    """Attach ``(blob, name, is_main)`` in order; with no main file the first one is the main file.
+    Public: drafting.services attaches the signed PDF of a draft it turns into a document with it."""
     has_main = any(main for _, _, main in blobs)
     for order, (blob, name, main) in enumerate(blobs):
         DocumentFile.objects.create(document=document, blob=blob, name=name[:255],
@@ -229,15 +232,19 @@ def _check_signer_line(cleaned: dict, errors: dict) -> None:
                                   "%(n)s characters.") % {"n": limit}
 
 
-def _document_type(type_id):
+def active_document_type(type_id: int) -> DocumentType:
+    """The active document type ``type_id``, or a ValidationError on ``document_type_id``.
+    Public: drafting.services checks a draft's type with it."""
     doc_type = DocumentType.objects.filter(pk=type_id, active=True).first()
     if doc_type is None:
         raise ValidationError({"document_type_id": _("Unknown or inactive document type.")})
     return doc_type
 
 
-def _recipients(sender, recipients, *, secret):
-    """Validate ``[{"unit_id"} | {"external_code", "name"}, channel?, copies?]``."""
+def clean_recipients(sender: Unit, recipients: list[dict], *, secret: bool) -> list[dict]:
+    """Validate ``[{"unit_id"} | {"external_code", "name"}, channel?, copies?]`` into ``{unit, external_code,
+    name, channel, copies}`` items. Public: drafting.services validates a draft's recipients with it, so a draft
+    cannot list a recipient its document would refuse."""
     cleaned, seen = [], set()
     for i, r in enumerate(recipients):
         if not isinstance(r, dict) or not isinstance(r.get("unit_id", 0) or 0, int):
@@ -292,20 +299,20 @@ def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipie
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError({"unit": _("%(unit)s is %(status)s and issues nothing.") % {
             "unit": unit.name, "status": unit.get_status_display().lower()}})
-    doc_type = _document_type(document_type_id)
+    doc_type = active_document_type(document_type_id)
     cleaned = _clean_fields({"subject": subject, **fields})
     cleaned.pop("issued_on", None)
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
         raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
     if drafting_unit is not None and not drafting_unit.is_descendant_of(unit):
         raise ValidationError({"drafting_unit_id": _("The drafting unit must be a department of the issuing unit.")})
-    blobs = _blobs(list(files))
-    planned = _recipients(unit, list(recipients), secret=cleaned.get("confidentiality", 0) > 0)
+    blobs = resolve_blobs(list(files))
+    planned = clean_recipients(unit, list(recipients), secret=cleaned.get("confidentiality", 0) > 0)
     document = Document.objects.create(
         document_type=doc_type, issuing_unit=unit, drafting_unit=drafting_unit, issuer_name=unit.name,
         status=DocumentStatus.APPROVED, created_by=actor, place=cleaned.pop("place", "") or "", **cleaned,
     )
-    _attach(document, blobs)
+    attach_files(document, blobs)
     DocumentRecipient.objects.bulk_create([
         DocumentRecipient(document=document, unit=r["unit"], external_code=r["external_code"], name=r["name"],
                           channel=r["channel"], copies=r["copies"]) for r in planned
@@ -649,7 +656,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
                    files=(), confirm_duplicate=False, handler="", notes="", **fields):
     """Register a paper document received from outside, with its scan, in the same arrival sequence."""
     require(doc_policy.can_receive(actor, unit), _("Only a clerk of this unit can register incoming documents."))
-    doc_type = _document_type(document_type_id)
+    doc_type = active_document_type(document_type_id)
     cleaned = _clean_fields({"subject": subject, **fields})
     issuer_name, symbol = nfc(issuer_name) or "", nfc(symbol) or ""
     errors = {}
@@ -665,7 +672,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
         raise ValidationError(errors)
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
         raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
-    blobs = _blobs(list(files))
+    blobs = resolve_blobs(list(files))
     document = Document(document_type=doc_type, issuer_name=issuer_name, symbol=symbol, issued_on=issued_on,
                         status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
     entry_args = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
@@ -674,7 +681,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
                   "main_sha256": next((b.sha256 for i, (b, _, main) in enumerate(blobs)
                                        if main or (i == 0 and not any(m for _, _, m in blobs))), None)}
     document.save()  # rolled back with everything else if the entry is refused below
-    _attach(document, blobs)
+    attach_files(document, blobs)
     entry = _new_entry(document=document, **entry_args)
     record(actor=actor, action="document.register_paper", obj=entry, unit=unit,
            data={"document": document.pk, "arrival_number": entry.arrival_number, "symbol": symbol,
@@ -793,7 +800,7 @@ def create_series(*, actor, unit, name, system, rule, secret=False, document_typ
 
     require(can_manage_unit(actor, unit) or doc_policy.can_issue(actor, unit),
             _("Only the unit's clerk or administrator can set up numbering."))
-    doc_type = _document_type(document_type_id) if document_type_id is not None else None
+    doc_type = active_document_type(document_type_id) if document_type_id is not None else None
     if doc_type is not None and doc_type.system != system:
         raise ValidationError({"document_type_id": _("The type belongs to the other system of documents.")})
     expected_rule = SeriesRule.YEARLY if system == "state" else SeriesRule.TERM

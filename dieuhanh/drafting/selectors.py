@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.documents.policy import cleared_q, member_unit_ids
-from dieuhanh.kernel.pagination import keyset_page
-from dieuhanh.processing.selectors import capped_count
-from dieuhanh.tasks.selectors import _unit_ids
+from dieuhanh.kernel.pagination import capped_count, keyset_page
+from dieuhanh.tasks.selectors import unit_ids_with_role
 
 from . import policy
 from .models import Draft, DraftStatus, Opinion, Signature, Step, StepState
@@ -37,7 +36,7 @@ def drafts_for(user, kind="mine"):
                                    state=StepState.CURRENT)
         qs = qs.filter(Exists(mine))
     elif kind == "to_issue":
-        qs = qs.filter(status=DraftStatus.SIGNED, unit_id__in=_unit_ids(user, policy.CLERKS))
+        qs = qs.filter(status=DraftStatus.SIGNED, unit_id__in=unit_ids_with_role(user, policy.CLERKS))
     else:
         raise ValueError(kind)
     return _cleared(qs, user)

@@ -21,7 +21,7 @@ from dieuhanh.audit.services import record
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Confidentiality, Urgency
-from dieuhanh.documents.services import _attach, _document_type, _recipients
+from dieuhanh.documents.services import active_document_type, attach_files, clean_recipients
 from dieuhanh.kernel.pdf import long_date
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import label, notify_unit, notify_user
@@ -94,7 +94,7 @@ def _clean(data, *, partial=False):
 def _checked_recipients(unit, recipients, *, secret):
     """Validate with the exchange's own rules and keep the input shape."""
     out = []
-    for item in _recipients(unit, list(recipients or []), secret=secret):
+    for item in clean_recipients(unit, list(recipients or []), secret=secret):
         out.append({"unit_id": item["unit"].pk if item["unit"] else None, "external_code": item["external_code"],
                     "name": item["name"], "channel": item["channel"], "copies": item["copies"]})
     return out
@@ -140,7 +140,7 @@ def create_draft(*, actor, unit, document_type_id, subject, blob, name="", draft
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError({"unit": _("%(unit)s is %(status)s and issues nothing.") % {
             "unit": unit.name, "status": unit.get_status_display().lower()}})
-    doc_type = _document_type(document_type_id)
+    doc_type = active_document_type(document_type_id)
     cleaned = _clean({"subject": subject, **fields})
     if cleaned.get("confidentiality", 0) > (actor.clearance or 0):
         raise PermissionDenied(_("Your clearance does not allow this confidentiality level."))
@@ -622,7 +622,7 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
     after = doc_services.store_file(actor=actor, fileobj=io.BytesIO(signed), content_type=files.PDF)
     Signature.objects.create(draft=draft, version=signature.version, organization=True, signer=actor,
                              credential=credential, blob_before=before, blob_after=after)
-    _attach(document, [(after, f"{document.symbol.replace('/', '-')}.pdf", True)])
+    attach_files(document, [(after, f"{document.symbol.replace('/', '-')}.pdf", True)])
     draft.status, draft.document = DraftStatus.ISSUED, document
     draft.save(update_fields=["status", "document", "updated_at"])
     record(actor=actor, action="draft.issue", obj=draft, unit=draft.unit,

@@ -5,10 +5,12 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 200
+# Counters on lists count at most this many rows (+1, to know there are more), shown as "1000+".
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -89,6 +91,14 @@ def keyset_page(queryset, fields, cursor=None, limit=50):
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, f.lstrip("-")) for f in fields])
     return Page(items=rows, next_cursor=next_cursor, has_more=has_more)
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """Rows of ``qs``, exact up to ``cap``; beyond it ``cap + 1``, which the page shows as "cap+" rather than
+    counting millions of rows. Counters call it on the very queryset their list shows, so a counter equals the
+    length of the list it opens: the home page (site.home) and the lists of processing, tasks, drafting and
+    records loans."""
+    return qs.order_by().values("pk")[: cap + 1].count()
 
 
 def page_for_request(page_fn, request, *args, **kwargs):

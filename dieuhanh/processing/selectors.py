@@ -8,12 +8,10 @@ from django.utils import timezone
 
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.documents.policy import cleared_q
-from dieuhanh.kernel.pagination import keyset_page
+from dieuhanh.kernel.pagination import capped_count, keyset_page
 
 from . import calendar, policy
 from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus
-
-COUNT_CAP = 1000
 
 LISTS = ("processing", "due_soon", "overdue", "info", "returned")
 
@@ -62,11 +60,6 @@ def awaiting_assignment(unit, user):
 
 def awaiting_assignment_page(unit, user, cursor=None, limit=50):
     return keyset_page(awaiting_assignment(unit, user), ["-id"], cursor=cursor, limit=limit)
-
-
-def capped_count(qs, cap=COUNT_CAP):
-    """Exact up to ``cap``; beyond it the caller shows "cap+" rather than counting millions of rows."""
-    return qs.order_by().values("pk")[: cap + 1].count()
 
 
 def counters(user):

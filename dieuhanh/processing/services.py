@@ -19,7 +19,7 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import Delivery, DeliveryStatus, Document, IncomingEntry
-from dieuhanh.documents.services import _blobs
+from dieuhanh.documents.services import resolve_blobs
 from dieuhanh.documents.services import set_delivery_status as _set_status
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import label, notify_unit, notify_user
@@ -244,7 +244,7 @@ def forward(*, actor, flow, handlers, direction="", deadline=None):
 
 def _note(flow, actor, kind, text, files):
     note = FlowNote.objects.create(flow=flow, kind=kind, author=actor, text=text)
-    for blob, name, _is_main in _blobs(list(files)):
+    for blob, name, _is_main in resolve_blobs(list(files)):
         FlowFile.objects.create(note=note, blob=blob, name=name[:255])
     return note
 

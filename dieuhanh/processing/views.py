@@ -14,7 +14,7 @@ from dieuhanh.documents.forms import uploaded_files
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.documents.storage import download_response
 from dieuhanh.kernel.forms import apply_service_errors
-from dieuhanh.kernel.pagination import page_for_request
+from dieuhanh.kernel.pagination import COUNT_CAP, page_for_request
 from dieuhanh.units.models import Unit
 
 from . import policy, selectors, services
@@ -36,7 +36,7 @@ def my_work(request):
     for flow in page.items:
         flow.deadline_state = deadline_state(flow.deadline)
     return render(request, "processing/my_work.html", {
-        "kind": kind, "page": page, "counts": selectors.counters(request.user), "cap": selectors.COUNT_CAP,
+        "kind": kind, "page": page, "counts": selectors.counters(request.user), "cap": COUNT_CAP,
         "tabs": [(k, str(label)) for k, label in TABS]})
 
 

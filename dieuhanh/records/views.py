@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
-from dieuhanh.kernel.pagination import page_for_request
+from dieuhanh.kernel.pagination import capped_count, page_for_request
 
 from . import policy, selectors, services
 from .models import DepositStatus, FileListEntry, FileStatus, ListStatus, Loan
@@ -489,8 +489,6 @@ def loans(request):
     today = timezone.localdate()
     page = page_for_request(selectors.loan_page, request, unit, open_only=show == "open",
                             overdue_on=today if show == "overdue" else None)
-    from dieuhanh.processing.selectors import capped_count
-
     archivist = policy.is_archivist_for(request.user, unit)
     return render(request, "records/loans.html", {
         "units": units, "unit": unit, "year": year, "page": page, "show": show, "today": today,

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles as _units_with
+from dieuhanh.kernel.pagination import COUNT_CAP, capped_count
 
-CAP = 1000
+CAP = COUNT_CAP  # what capped_count stops at: the page shows "1000+" beyond it
 
 
 def _link(name, query=""):
@@ -26,13 +27,13 @@ def counters(user):
     for unit in _units_with(user, {Role.CLERK}):
         qs = doc_selectors.awaiting_receipt_queryset(unit, user)
         rows.append((_("Documents"), _("Awaiting receipt") + f" — {unit.short_name}",
-                     proc_selectors.capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
+                     capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
         rows.append((_("Documents"), _("Recalls awaiting an answer") + f" — {unit.short_name}",
-                     proc_selectors.capped_count(doc_selectors.pending_recalls_queryset(unit, user)),
+                     capped_count(doc_selectors.pending_recalls_queryset(unit, user)),
                      _link("documents:recalls", f"?unit={unit.pk}")))
     for unit in _units_with(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
         rows.append((_("Documents"), _("Awaiting direction") + f" — {unit.short_name}",
-                     proc_selectors.capped_count(proc_selectors.awaiting_assignment(unit, user)),
+                     capped_count(proc_selectors.awaiting_assignment(unit, user)),
                      _link("processing:awaiting", f"?unit={unit.pk}")))
     labels = {"processing": _("My processing"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
               "returned": _("Returned to me"), "info": _("For information")}

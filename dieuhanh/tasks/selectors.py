@@ -1,15 +1,17 @@
 """Reads for tasks: the lists behind the home counters (same querysets), a task's detail, the unit tracker."""
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.accounts.models import User
 from dieuhanh.accounts.policy import grants
-from dieuhanh.kernel.pagination import keyset_page
+from dieuhanh.kernel.pagination import capped_count, keyset_page
 from dieuhanh.processing import calendar
-from dieuhanh.processing.selectors import capped_count
 from dieuhanh.units.models import Unit
 
 from . import policy
@@ -21,14 +23,17 @@ LABELS = {"open": _("My tasks"), "due_soon": _("Tasks due soon"), "overdue": _("
           "assigned_by_me": _("Tasks I assigned"), "awaiting_my_approval": _("Reports awaiting my approval")}
 
 
-def _unit_ids(user, roles):
+def unit_ids_with_role(user: User, roles: Collection[str]) -> list[int]:
+    """Ids of the units where ``user`` holds one of ``roles`` (in that unit itself, not below it).
+    Public: drafting.selectors lists the signed drafts of the units where the user is a clerk with it."""
     paths = [p for p, role in grants(user) if role in roles]
     return list(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else []
 
 
 def _mine(user):
     """Tasks the user executes: given to them in person, or to a unit they work in (not given to someone else)."""
-    return Q(lead_user=user) | Q(lead_user__isnull=True, executing_unit_id__in=_unit_ids(user, policy.EXECUTORS))
+    return Q(lead_user=user) | Q(lead_user__isnull=True,
+                                 executing_unit_id__in=unit_ids_with_role(user, policy.EXECUTORS))
 
 
 def _co_handled(user) -> Q:
@@ -36,7 +41,7 @@ def _co_handled(user) -> Q:
     One subquery, so the list and its counter stay a single query."""
     from .models import CoHandler
 
-    rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=_unit_ids(user, policy.EXECUTORS)))
+    rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=unit_ids_with_role(user, policy.EXECUTORS)))
     return Q(pk__in=rows.values("task_id"))
 
 
@@ -47,9 +52,9 @@ def tasks_for(user, kind: str = "open", today=None):
         return qs.filter(assigned_by=user, status__in=OPEN_STATUSES)
     if kind == "awaiting_my_approval":
         unit_stage = Q(reports__stage=Stage.AWAITING_UNIT_LEADER,
-                       executing_unit_id__in=_unit_ids(user, policy.DIRECTORS))
+                       executing_unit_id__in=unit_ids_with_role(user, policy.DIRECTORS))
         assigner_stage = Q(reports__stage=Stage.AWAITING_ASSIGNER) & (
-            Q(assigned_by=user) | Q(assigning_unit_id__in=_unit_ids(user, policy.DIRECTORS)))
+            Q(assigned_by=user) | Q(assigning_unit_id__in=unit_ids_with_role(user, policy.DIRECTORS)))
         return qs.filter(unit_stage | assigner_stage).distinct()
     if kind == "co_handling":
         # what the user already executes is under "open": not listed twice

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents.models import Document
-from dieuhanh.documents.services import _blobs
+from dieuhanh.documents.services import resolve_blobs
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.processing import calendar
@@ -162,7 +162,7 @@ def assign_task(*, actor, unit, title, start_date, deadline, description="", uni
     _check_dates(start_date, deadline, parent)
     document = _origin(origin, origin_document_id, origin_text, parent)
     targets, cos = _targets(unit, list(unit_ids), lead_user_id, co_handlers)
-    blobs = _blobs(list(files))
+    blobs = resolve_blobs(list(files))
     now = timezone.now()
     tasks = []
     for executing_unit, lead in targets:
@@ -239,7 +239,7 @@ def submit_report(*, actor, task, kind, text, percent=None, difficulties="", pro
                                    difficulties=nfc(difficulties) or "", proposals=nfc(proposals) or "",
                                    proposed_deadline=proposed_deadline, stage=stage, submitted_by=actor,
                                    unit_decided_by=actor if stage == Stage.AWAITING_ASSIGNER else None)
-    for blob, name, _is_main in _blobs(list(files)):
+    for blob, name, _is_main in resolve_blobs(list(files)):
         TaskFile.objects.create(task=task, report=report, blob=blob, name=name[:255])
     if kind == ReportKind.PROGRESS:
         task.percent_done = percent
