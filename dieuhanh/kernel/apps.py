@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .text import clean_model_text
+
 
 class KernelConfig(AppConfig):
     """Vietnamese text, pagination, API errors, network zones, keys, PDF fonts: what every app uses and which
@@ -11,7 +13,5 @@ class KernelConfig(AppConfig):
     def ready(self):
         # one rule for control characters in every text field, whatever path the text came by (decision 0032)
         from django.db.models.signals import pre_save
-
-        from .text import clean_model_text
 
         pre_save.connect(clean_model_text, dispatch_uid="kernel.clean_model_text")

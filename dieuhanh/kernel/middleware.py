@@ -8,13 +8,14 @@ import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
+from .api_errors import id_out_of_range
 from .text import has_control, strip_control
 
 _SUPPORTED = {code for code, _ in settings.LANGUAGES}
@@ -66,10 +67,6 @@ class IdOutOfRangeMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import Http404
-
-        from .api_errors import id_out_of_range
-
         if id_out_of_range(exception):
             raise Http404("No such object.") from exception
         return None
