@@ -1,7 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.documents.forms import OutgoingForm
+from dieuhanh.kernel.actions import ActionForm
+from dieuhanh.kernel.forms import IdField, IdListField, TextField
+from dieuhanh.units.models import Unit, UnitStatus
 
 from .models import StepAction
 
@@ -18,13 +22,84 @@ class DraftForm(OutgoingForm):
         self.fields["file"] = forms.FileField(label=_("Draft file (.docx, .odt or PDF)"))
 
 
-class ConsultForm(forms.Form):
-    people = forms.MultipleChoiceField(label=_("People"), required=False,
-                                       widget=forms.SelectMultiple(attrs={"size": 5}))
-    units = forms.MultipleChoiceField(label=_("Units"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+def people_for(draft):
+    """Who may take a step or give an opinion: active, cleared people of the issuing unit and the units below it."""
+    below = Unit.objects.filter(path__startswith=draft.unit.path, status=UnitStatus.ACTIVE)
+    return (get_user_model().objects.filter(memberships__ended_at__isnull=True, memberships__unit__in=below,
+                                            is_active=True, clearance__gte=draft.confidentiality)
+            .distinct().order_by("sort_key")[:500])
+
+
+class ConsultForm(ActionForm):
+    """Ask for opinions: people offered are those who may take a step on the draft (``draft=`` when bound)."""
+
+    service_fields = {"user_ids.": "people", "user_ids": "people", "unit_ids.": "units", "unit_ids": "units"}
+    people = forms.TypedMultipleChoiceField(label=_("People"), required=False, coerce=int,
+                                            widget=forms.SelectMultiple(attrs={"size": 5}))
+    units = IdListField(label=_("Units"), widget=forms.SelectMultiple(attrs={"size": 5}))
     due_date = forms.DateField(label=_("Opinions by"), **DATE)
     question = forms.CharField(label=_("Question"), required=False, max_length=5000,
                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        draft = self.context.get("draft")
+        if draft is not None:
+            self.fields["people"].choices = [(str(p.pk), p.full_name) for p in people_for(draft)]
+
+
+# --- the other actions of a draft's page: each parses its fields; the service keeps every rule ---------------------
+
+class ReviseForm(ActionForm):
+    file = forms.FileField(required=False)
+    note = TextField()
+
+
+class AnswerForm(ActionForm):
+    opinion_id = IdField()
+    answer = TextField()
+
+
+class RouteFields(ActionForm):
+    next_user = IdField()
+    next_action = TextField()
+
+
+class SubmitForm(RouteFields):
+    template = IdField()
+
+
+class StepForm(RouteFields):
+    """Approve, initial, forward or sign the current step."""
+
+    comment = TextField()
+    passphrase = TextField()
+    position = TextField()
+
+
+class ReturnForm(ActionForm):
+    reason = TextField()
+    to_step = IdField()
+
+
+class WithdrawForm(ActionForm):
+    signature_id = IdField()
+    reason = TextField()
+
+
+class IssueForm(ActionForm):
+    signer_position = TextField()
+    authority = TextField()
+
+
+class ReasonForm(ActionForm):
+    """Refuse a number, cancel the draft."""
+
+    reason = TextField()
+
+
+class NoFieldsForm(ActionForm):
+    """Check the signatures of the current PDF."""
 
 
 class RouteForm(forms.Form):

@@ -1,23 +1,23 @@
 """Pages for drafts: the lists, a new draft, a draft with its versions, opinions, flow and signatures."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dieuhanh.documents.services import store_file
 from dieuhanh.documents.views import WRITER_ROLES, pick_unit
+from dieuhanh.kernel.actions import Action, dispatch
+from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.signatures import selectors as sig_selectors
 from dieuhanh.signatures import services as sig_services
-from dieuhanh.units.models import Unit, UnitStatus
 
-from . import files, policy, selectors, services
+from . import files, forms, policy, selectors, services
 from .api import pdf_response
-from .forms import ConsultForm, DraftForm, RouteForm
 from .models import EDITABLE, IN_FLOW, DraftStatus, FlowTemplate, Opinion, Signature, StepState
 
 
@@ -39,20 +39,10 @@ def _store(request, field="file"):
     return store_file(actor=request.user, fileobj=upload, content_type=upload.content_type or ""), upload.name
 
 
-def _form_error(form, exc):
-    from dieuhanh.kernel.forms import apply_service_errors
-
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for key in list(exc.error_dict):
-            if key.startswith("recipients"):
-                exc.error_dict.setdefault("recipients", []).extend(exc.error_dict.pop(key))
-    apply_service_errors(form, exc)
-
-
 @login_required
 def new_draft(request):
     units, unit = pick_unit(request, WRITER_ROLES)
-    form = DraftForm(request.POST or None, request.FILES or None, unit=unit)
+    form = forms.DraftForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -62,20 +52,12 @@ def new_draft(request):
                 blob=blob, name=name, recipients=form.recipient_list(), urgency=data["urgency"],
                 confidentiality=data["confidentiality"], due_date=data["due_date"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc, {"recipients.": "recipients"})
         else:
             messages.success(request, _("Draft saved."))
             return redirect("drafting:detail", draft_id=draft.pk)
     return render(request, "drafting/new.html", {"units": units, "unit": unit, "form": form},
                   status=400 if request.method == "POST" else 200)
-
-
-def _people(draft):
-    """Who may take a step: active people of the issuing unit and the units below it."""
-    below = Unit.objects.filter(path__startswith=draft.unit.path, status=UnitStatus.ACTIVE)
-    return (get_user_model().objects.filter(memberships__ended_at__isnull=True, memberships__unit__in=below,
-                                            is_active=True, clearance__gte=draft.confidentiality)
-            .distinct().order_by("sort_key")[:500])
 
 
 def _visible(request, draft_id):
@@ -85,71 +67,92 @@ def _visible(request, draft_id):
     return draft
 
 
-def _int(value):
-    return int(value) if str(value or "").isdigit() else None
+# --- the actions of a draft's page: one form each (forms.py), one call of the service -----------------------------
+
+def _revise(request, data, *, draft):
+    blob, name = _store(request) if data["file"] else (None, "")
+    services.revise_draft(actor=request.user, draft=draft, blob=blob, name=name, note=data["note"])
+    return _("New version saved.")
 
 
-def _post_action(request, draft, action):
-    """Run one form action of the draft page; returns a success message."""
-    user, post = request.user, request.POST
-    if action == "revise":
-        blob, name = _store(request) if request.FILES.get("file") else (None, "")
-        services.revise_draft(actor=user, draft=draft, blob=blob, name=name, note=post.get("note", ""))
-        return _("New version saved.")
-    if action == "consult":
-        form = ConsultForm(post)
-        form.fields["people"].choices = [(str(p.pk), p.full_name) for p in _people(draft)]
-        form.fields["units"].choices = [(u, u) for u in post.getlist("units")]
-        if not form.is_valid():
-            raise ValidationError({k: v for k, v in form.errors.items()})
-        services.ask_opinions(actor=user, draft=draft, due_date=form.cleaned_data["due_date"],
-                              user_ids=[int(p) for p in form.cleaned_data["people"]],
-                              unit_ids=[_int(u) for u in form.cleaned_data["units"] if _int(u)],
-                              question=form.cleaned_data["question"])
-        return _("Opinions requested.")
-    if action == "answer":
-        opinion = get_object_or_404(Opinion, pk=_int(post.get("opinion_id")) or 0, consultation__draft=draft)
-        services.give_opinion(actor=user, opinion=opinion, answer=post.get("answer", ""))
-        return _("Opinion sent.")
-    if action == "submit":
-        services.submit(actor=user, draft=draft, next_user_id=_int(post.get("next_user")),
-                        next_action=post.get("next_action") or "review", template_id=_int(post.get("template")))
-        return _("Submitted.")
+def _consult(request, data, *, draft):
+    services.ask_opinions(actor=request.user, draft=draft, due_date=data["due_date"], user_ids=data["people"],
+                          unit_ids=[u for u in data["units"] if u], question=data["question"])
+    return _("Opinions requested.")
+
+
+def _answer(request, data, *, draft):
+    opinion = get_object_or_404(Opinion, pk=data["opinion_id"] or 0, consultation__draft=draft)
+    services.give_opinion(actor=request.user, opinion=opinion, answer=data["answer"])
+    return _("Opinion sent.")
+
+
+def _submit(request, data, *, draft):
+    services.submit(actor=request.user, draft=draft, next_user_id=data["next_user"],
+                    next_action=data["next_action"] or "review", template_id=data["template"])
+    return _("Submitted.")
+
+
+def _current_step(draft):
     step = selectors.current_step(draft)
-    if action in ("approve", "initial", "forward", "sign"):
-        if step is None:
-            raise ValidationError({"step": _("This step is not waiting for action any more.")})
-        services.act(actor=user, step=step, taken=action, comment=post.get("comment", ""),
-                     next_user_id=_int(post.get("next_user")), next_action=post.get("next_action") or "review",
-                     passphrase=post.get("passphrase", ""), position=post.get("position", ""))
-        return _("Signed.") if action == "sign" else _("Passed on.")
-    if action == "return":
-        if step is None:
-            raise ValidationError({"step": _("This step is not waiting for action any more.")})
-        services.return_draft(actor=user, step=step, reason=post.get("reason", ""),
-                              to_step_id=_int(post.get("to_step")))
-        return _("Returned.")
-    if action == "withdraw":
-        signature = get_object_or_404(Signature, pk=_int(post.get("signature_id")) or 0, draft=draft)
-        services.withdraw_signature(actor=user, signature=signature, reason=post.get("reason", ""))
-        return _("Signature withdrawn.")
-    if action == "issue":
-        document = services.issue_draft(actor=user, draft=draft, signer_position=post.get("signer_position", ""),
-                                        authority=post.get("authority", ""))
-        return _("Issued as %(symbol)s.") % {"symbol": document.symbol}
-    if action == "refuse":
-        services.refuse_number(actor=user, draft=draft, reason=post.get("reason", ""))
-        return _("Returned to the drafter.")
-    if action == "cancel":
-        services.cancel_draft(actor=user, draft=draft, reason=post.get("reason", ""))
-        return _("Draft cancelled.")
-    if action == "check":
-        blob = services.current_pdf(draft)
-        if blob is None:
-            raise ValidationError({"file": _("The draft has no PDF yet.")})
-        sig_services.check_blob(actor=user, blob=blob)
-        return _("Signatures checked.")
-    raise ValidationError(_("Unknown action."))
+    if step is None:
+        raise ValidationError({"step": _("This step is not waiting for action any more.")})
+    return step
+
+
+def _step(taken):
+    def run(request, data, *, draft):
+        services.act(actor=request.user, step=_current_step(draft), taken=taken, comment=data["comment"],
+                     next_user_id=data["next_user"], next_action=data["next_action"] or "review",
+                     passphrase=data["passphrase"], position=data["position"])
+        return _("Signed.") if taken == "sign" else _("Passed on.")
+    return run
+
+
+def _return(request, data, *, draft):
+    services.return_draft(actor=request.user, step=_current_step(draft), reason=data["reason"],
+                          to_step_id=data["to_step"])
+    return _("Returned.")
+
+
+def _withdraw(request, data, *, draft):
+    signature = get_object_or_404(Signature, pk=data["signature_id"] or 0, draft=draft)
+    services.withdraw_signature(actor=request.user, signature=signature, reason=data["reason"])
+    return _("Signature withdrawn.")
+
+
+def _issue(request, data, *, draft):
+    document = services.issue_draft(actor=request.user, draft=draft, signer_position=data["signer_position"],
+                                    authority=data["authority"])
+    return _("Issued as %(symbol)s.") % {"symbol": document.symbol}
+
+
+def _refuse(request, data, *, draft):
+    services.refuse_number(actor=request.user, draft=draft, reason=data["reason"])
+    return _("Returned to the drafter.")
+
+
+def _cancel(request, data, *, draft):
+    services.cancel_draft(actor=request.user, draft=draft, reason=data["reason"])
+    return _("Draft cancelled.")
+
+
+def _check(request, data, *, draft):
+    blob = services.current_pdf(draft)
+    if blob is None:
+        raise ValidationError({"file": _("The draft has no PDF yet.")})
+    sig_services.check_blob(actor=request.user, blob=blob)
+    return _("Signatures checked.")
+
+
+DRAFT_ACTIONS = {
+    "revise": Action(forms.ReviseForm, _revise), "consult": Action(forms.ConsultForm, _consult),
+    "answer": Action(forms.AnswerForm, _answer), "submit": Action(forms.SubmitForm, _submit),
+    **{taken: Action(forms.StepForm, _step(taken)) for taken in ("approve", "initial", "forward", "sign")},
+    "return": Action(forms.ReturnForm, _return), "withdraw": Action(forms.WithdrawForm, _withdraw),
+    "issue": Action(forms.IssueForm, _issue), "refuse": Action(forms.ReasonForm, _refuse),
+    "cancel": Action(forms.ReasonForm, _cancel), "check": Action(forms.NoFieldsForm, _check),
+}
 
 
 @login_required
@@ -157,17 +160,12 @@ def draft_detail(request, draft_id):
     draft = _visible(request, draft_id)
     status = 200
     if request.method == "POST":
-        try:
-            message = _post_action(request, draft, request.POST.get("action", ""))
-        except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or _("Not allowed."))
-            messages.error(request, text)
-            status = 400 if isinstance(exc, ValidationError) else 403
-        else:
-            messages.success(request, message)
+        outcome = dispatch(request, DRAFT_ACTIONS, denied=_("Not allowed."), draft=draft)
+        if outcome.ok:
             if policy.can_view(request.user, selectors.get_draft(draft.pk)):
                 return redirect("drafting:detail", draft_id=draft.pk)
             return redirect("drafting:list")
+        status = outcome.status
         draft = selectors.get_draft(draft.pk)
     return render(request, "drafting/detail.html", _detail_context(request, draft), status=status)
 
@@ -182,7 +180,7 @@ def _detail_context(request, draft):
     pdf = services.current_pdf(draft)
     check = sig_selectors.latest_checks([pdf.pk]).get(pdf.pk) if pdf else None
     consultations = selectors.consultations_of(draft)
-    people = list(_people(draft)) if (is_drafter or my_turn) else []
+    people = list(forms.people_for(draft)) if (is_drafter or my_turn) else []
     return {
         "draft": draft, "steps": steps, "current": current, "versions": selectors.versions_of(draft),
         "consultations": consultations, "signatures": signatures, "pdf": pdf, "check": check,
@@ -197,9 +195,9 @@ def _detail_context(request, draft):
         "my_opinions": [o for c in consultations for o in c.opinion_list if services.can_answer(user, o)],
         "withdrawable": [s for s in signatures if s.signer_id == user.pk and not s.organization
                          and s.withdrawn_at is None and draft.status in (*IN_FLOW, DraftStatus.SIGNED)],
-        "route": RouteForm(people=people), "people": people,
+        "route": forms.RouteForm(people=people), "people": people,
         "templates": FlowTemplate.objects.filter(unit=draft.unit).order_by("name") if is_drafter else [],
-        "consult_form": ConsultForm(initial={}) if is_drafter else None,
+        "consult_form": forms.ConsultForm(initial={}) if is_drafter else None,
     }
 
 
@@ -225,8 +223,8 @@ def version_file(request, draft_id, number):
 def version_diff(request, draft_id):
     draft = _visible(request, draft_id)
     versions = {v.number: v for v in selectors.versions_of(draft)}
-    new = _int(request.GET.get("to")) or max(versions)
-    old = _int(request.GET.get("from")) or new - 1
+    new = parse_id(request.GET.get("to")) or max(versions)
+    old = parse_id(request.GET.get("from")) or new - 1
     if old not in versions or new not in versions:
         raise Http404
     a, b = versions[old], versions[new]
