@@ -6,6 +6,10 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 
+from .anchor import latest
+from .checkpoints import signature_problem, trusted_keys
+from .models import AuditChain, AuditCheckpoint, AuditEvent
+
 IMPORTED = "audit.imported"  # an event of another installation's chain, appended to this one by a handover import
 
 
@@ -58,9 +62,6 @@ def verify(progress=None):
     """Check every chain from its first event, and every signed checkpoint (decision 0020). Returns
     ``(problems, events checked)``; problems is empty when everything is intact. Each problem names the chain, the
     sequence number and the event id (or checkpoint id) of the first broken link of that chain."""
-    from .checkpoints import signature_problem, trusted_keys
-    from .models import AuditChain, AuditCheckpoint, AuditEvent
-
     problems = []
     checked = 0
     trusted = trusted_keys()
@@ -124,9 +125,6 @@ def verify(progress=None):
 def anchor_problems(heads):
     """Compare the database with the latest anchor line of each chain (decision 0036): a chain whose tail was cut
     together with the checkpoints that signed it agrees with itself, but no longer with the file."""
-    from .anchor import latest
-    from .models import AuditCheckpoint, AuditEvent
-
     anchored, unreadable = latest()
     problems = [{"chain": None, "seq": None, "event": None, "anchor": True, "problem": why} for why in unreadable]
     if not anchored:
@@ -157,6 +155,4 @@ def anchor_problems(heads):
 
 
 def checkpoint_count():
-    from .models import AuditCheckpoint
-
     return AuditCheckpoint.objects.count()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from dieuhanh.kernel.keys import key_from_setting
 
 from . import anchor
+from .models import AuditChain, AuditCheckpoint
 
 _DOMAIN = b"dieuhanh-audit-checkpoint-v1\n"
 
@@ -74,8 +75,6 @@ def message(*, chain, seq, hash, at):
 
 def make_checkpoints():
     """Sign the head of every chain that moved since its last checkpoint; return the checkpoints written."""
-    from .models import AuditChain, AuditCheckpoint
-
     key = signing_key()
     public = _b64(_raw_public(key.public_key()))
     latest = dict(AuditCheckpoint.objects.values("chain").annotate(seq=Max("seq")).values_list("chain", "seq"))
