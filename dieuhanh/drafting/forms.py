@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.documents.forms import OutgoingForm
 from dieuhanh.kernel.actions import ActionForm
-from dieuhanh.kernel.forms import IdField, IdListField, TextField
+from dieuhanh.kernel.forms import IdField, IdListField, LookupIdField, TextField
 from dieuhanh.units.models import Unit, UnitStatus
 
 from .models import StepAction
@@ -56,7 +56,7 @@ class ReviseForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    opinion_id = IdField()
+    opinion_id = LookupIdField()
     answer = TextField()
 
 
@@ -83,7 +83,7 @@ class ReturnForm(ActionForm):
 
 
 class WithdrawForm(ActionForm):
-    signature_id = IdField()
+    signature_id = LookupIdField()
     reason = TextField()
 
 

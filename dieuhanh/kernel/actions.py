@@ -32,10 +32,12 @@ class ActionForm(forms.Form):
 
 @dataclass(frozen=True)
 class Action:
-    """One named action of a page: its form class and the call, ``run(request, data, **context) -> message``."""
+    """One named action of a page: its form class and the call, ``run(request, data, **context) -> message``;
+    ``flash`` overrides the page's way of showing errors for this action."""
 
     form: type[ActionForm]
     run: Callable[..., str | None]
+    flash: str | None = None
 
 
 @dataclass
@@ -100,8 +102,8 @@ def dispatch(request: HttpRequest, actions: Mapping[str, Action], *, flash: str 
         messages.error(request, _("Unknown action."))
         return Outcome(False, 400, None, {"__all__": _("Unknown action.")})
     form = action.form(request.POST, request.FILES, **context)
-    return run_action(request, form, lambda data: action.run(request, data, **context), flash=flash,
-                      labels=labels, denied=denied)
+    return run_action(request, form, lambda data: action.run(request, data, **context),
+                      flash=action.flash or flash, labels=labels, denied=denied)
 
 
 def _flash(request: HttpRequest, errors: Mapping[str, str], flash: str, labels) -> None:

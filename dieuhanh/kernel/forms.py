@@ -72,3 +72,18 @@ class TextField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
+
+
+class LookupIdField(IdField):
+    """The id of the row an action works on (``loan_id``): one that is no id names no row, so it cleans to None and
+    the view's lookup answers 404, as for an id in the URL."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.kernel.actions import ActionForm
+from dieuhanh.kernel.forms import LookupIdField, TextField
 from dieuhanh.processing.forms import DeadlineFields
 from dieuhanh.units.models import Unit
 
@@ -11,6 +13,7 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 class TaskForm(DeadlineFields):
     date_required = True
+    service_fields = {"unit_ids": "units"}
     field_order = ["title", "description", "start_date", "deadline", "working_days", "confirm_non_working_day"]
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(label=_("Description"), required=False, max_length=20000,
@@ -38,10 +41,18 @@ class TaskForm(DeadlineFields):
         return data.get("start_date")  # a task's working days run from its start
 
 
-class ReportForm(forms.Form):
+class ReportForm(ActionForm):
     kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
     percent = forms.IntegerField(label=_("% done"), required=False, min_value=0, max_value=100)
     text = forms.CharField(label=_("Content"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
     difficulties = forms.CharField(label=_("Difficulties"), required=False, max_length=5000)
     proposals = forms.CharField(label=_("Proposals"), required=False, max_length=5000)
     proposed_deadline = forms.DateField(label=_("Proposed deadline"), required=False, **DATE)
+
+
+class DecideForm(ActionForm):
+    """The director's decision on the pending report."""
+
+    report_id = LookupIdField()
+    approve = forms.BooleanField(required=False)
+    note = TextField()
