@@ -15,8 +15,19 @@ from django.utils.translation import gettext as _
 from dieuhanh.audit.services import record
 from dieuhanh.kernel.text import nfc
 
-from . import policy
-from .models import ApiToken, LoginThrottle, Membership, Position, Role, TokenScope, User, default_token_scopes
+from . import policy, totp
+from .models import (
+    ApiToken,
+    LoginThrottle,
+    Membership,
+    Position,
+    RecoveryCode,
+    Role,
+    TokenScope,
+    TwoFactorDevice,
+    User,
+    default_token_scopes,
+)
 
 TOKEN_PREFIX = "dh_"
 
@@ -225,17 +236,12 @@ def two_factor_required(user):
 
 
 def has_two_factor(user):
-    from .models import TwoFactorDevice
-
     return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
 @transaction.atomic
 def start_two_factor(*, actor):
     """A new secret for the person's authenticator; it replaces an unconfirmed one, never a confirmed one."""
-    from . import totp
-    from .models import TwoFactorDevice
-
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor).first()
     if device is not None and device.confirmed_at is not None:
         raise ValidationError({"code": _("Two-factor authentication is already set up.")})
@@ -250,9 +256,6 @@ def start_two_factor(*, actor):
 @transaction.atomic
 def confirm_two_factor(*, actor, code):
     """Confirm the authenticator with a first code; returns the recovery codes, shown once."""
-    from . import totp
-    from .models import RecoveryCode, TwoFactorDevice
-
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor, confirmed_at__isnull=True).first()
     if device is None:
         raise ValidationError({"code": _("Start the set-up first.")})
@@ -271,9 +274,6 @@ def confirm_two_factor(*, actor, code):
 def verify_second_factor(user, code, channel="web"):
     """Check a TOTP code (never the same time step twice) or an unused recovery code. Wrong codes are counted on
     their own (a right password does not clear them) and lock the username as wrong passwords do."""
-    from . import totp
-    from .models import RecoveryCode, TwoFactorDevice
-
     now = timezone.now()
     with transaction.atomic():
         throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=user.username.lower())

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dieuhanh.kernel.forms import apply_service_errors
 
-from . import auth, oidc, services
+from . import auth, oidc, services, totp
 from .forms import LoginForm, PasswordChangeForm, TwoFactorForm
+from .models import TwoFactorDevice, User
 
 
 def _safe_next(request, next_url):
@@ -112,8 +113,6 @@ def password_change(request):
 
 def two_factor(request):
     """Second step of signing in: a code from the authenticator, or a recovery code."""
-    from .models import User
-
     user = User.objects.filter(pk=request.session.get("_2fa_user"), is_active=True).first()
     if user is None:
         return redirect("accounts:login")
@@ -141,9 +140,6 @@ def two_factor(request):
 @login_required
 def two_factor_setup(request):
     """Set up the authenticator: scan or type the secret, confirm with a code, keep the recovery codes."""
-    from . import totp
-    from .models import TwoFactorDevice
-
     if services.has_two_factor(request.user):
         return render(request, "accounts/two_factor_setup.html", {"done": True})
     device = TwoFactorDevice.objects.filter(user=request.user).first() or services.start_two_factor(
