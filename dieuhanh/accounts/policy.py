@@ -85,9 +85,15 @@ def require(allowed, message=None):
         raise PermissionDenied(_("You do not have permission to do this.") if message is None else message)
 
 
-def units_with_roles(user, roles):
-    """The units where ``user`` holds one of ``roles`` (active memberships), shallowest first."""
-    from dieuhanh.units.models import Unit
+def units_with_roles(user, roles) -> list:
+    """The units where ``user`` holds one of ``roles`` (active memberships), shallowest first.
 
-    paths = [path for path, role in grants(user) if role in roles]
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "sort_key")) if paths else []
+    Read through the membership (units sits above accounts, decision 0042); no query when the cached grants
+    hold none of ``roles``, one otherwise."""
+    if not any(role in roles for _, role in grants(user)):
+        return []
+    units: dict = {}
+    for membership in (Membership.objects.active().filter(user=user, role__in=roles).select_related("unit")
+                       .order_by("unit__depth", "unit__sort_key", "unit_id")):
+        units.setdefault(membership.unit_id, membership.unit)  # one unit per several roles held in it
+    return list(units.values())

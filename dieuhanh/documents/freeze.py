@@ -1,10 +1,12 @@
 """Freezing (đóng băng): sets of documents and record files made read-only until the freeze is lifted.
 
-The one check every write service calls is here: :func:`require_not_frozen` for documents and
-:func:`require_files_not_frozen` for record files. They read the freeze column afresh (not the possibly stale
-object the caller holds) and raise :class:`Frozen`, a ValidationError on the field ``frozen``, so the service
-stops before it writes anything. :func:`freeze` and :func:`lift` are the services that set and lift freezes:
-permission, validation, write and audit event in one transaction (decision 0022).
+The one check every write service of documents calls is here: :func:`require_not_frozen`; records has its own
+for record files (``records.freezing.require_files_not_frozen``). Both read the freeze column afresh (not the
+possibly stale object the caller holds) and raise :class:`Frozen`, a ValidationError on the field ``frozen``, so
+the service stops before it writes anything. :func:`freeze` and :func:`lift` are the services that set and lift
+freezes: permission, validation, write and audit event in one transaction (decision 0022). Record files are held
+through the records app's hook (``documents.hooks.register_freezable_files``, decision 0042), because records
+sits above documents.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from dieuhanh.accounts.policy import can_manage_unit, is_system_admin
 from dieuhanh.audit.services import record
 from dieuhanh.kernel.text import nfc
 
+from . import hooks
 from .models import Document, Freeze
 
 MAX_OBJECTS = 500
@@ -46,19 +49,6 @@ def require_not_frozen(*documents):
            .only("pk", "symbol", "freeze").order_by("pk").first())
     if hit is not None:
         raise Frozen(_document_label(hit.pk, hit.symbol), hit.freeze)
-
-
-def require_files_not_frozen(*files):
-    """Refuse (raise :class:`Frozen`) if any of the record ``files`` (objects or ids) is frozen."""
-    from dieuhanh.records.models import RecordFile
-
-    ids = [f if isinstance(f, int) else f.pk for f in files if f is not None]
-    if not ids:
-        return
-    hit = (RecordFile.objects.filter(pk__in=ids, freeze__isnull=False).select_related("freeze")
-           .only("pk", "code", "freeze").order_by("pk").first())
-    if hit is not None:
-        raise Frozen(_("File %(code)s") % {"code": hit.code}, hit.freeze)
 
 
 def is_frozen(obj):
@@ -122,23 +112,14 @@ def _documents_in_scope(actor, unit, ids):
     return [found[i] for i in ids]
 
 
-def _files_in_scope(unit, ids):
-    from dieuhanh.records.models import RecordFile
-
-    qs = RecordFile.objects.select_for_update().filter(pk__in=ids)
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-    found = {f.pk: f for f in qs.order_by("pk")}
-    for file_id in ids:
-        file = found.get(file_id)
-        if file is None:
-            where = _(" within %(unit)s") % {"unit": unit.name} if unit is not None else ""
-            raise ValidationError({"file_ids": _("File %(id)s does not exist%(where)s.") % {"id": file_id,
-                                                                                         "where": where}})
-        if file.freeze_id is not None:
-            raise ValidationError({"file_ids": _("File %(code)s is already frozen (freeze no. %(freeze)s).")
-                                   % {"code": file.code, "freeze": file.freeze_id}})
-    return [found[i] for i in ids]
+def _file_codes_in_scope(unit, ids):
+    """Lock the record files ``ids`` and return their codes (the records app checks scope and freezes)."""
+    if not ids:
+        return []
+    files = hooks.freezable_files()
+    if files is None:
+        raise ValidationError({"file_ids": _("Record files cannot be frozen here.")})
+    return files.lock(unit, ids)
 
 
 def _clean_ids(values, field):
@@ -178,16 +159,14 @@ def freeze(*, actor, reason, unit=None, document_ids=(), file_ids=()):
     if len(doc_ids) + len(f_ids) > MAX_OBJECTS:
         raise ValidationError({"document_ids": _("At most %(n)s objects in one freeze.") % {"n": MAX_OBJECTS}})
     documents = _documents_in_scope(actor, unit, doc_ids)
-    files = _files_in_scope(unit, f_ids)
+    file_codes = _file_codes_in_scope(unit, f_ids)
     row = Freeze.objects.create(unit=unit, reason=reason, document_ids=doc_ids, file_ids=f_ids, created_by=actor)
     if doc_ids:
         Document.objects.filter(pk__in=doc_ids).update(freeze=row)
     if f_ids:
-        from dieuhanh.records.models import RecordFile
-
-        RecordFile.objects.filter(pk__in=f_ids).update(freeze=row)
+        hooks.freezable_files().hold(row, f_ids)
     record(actor=actor, action="freeze.create", obj=row, unit=unit,
-           data={"reason": reason, "documents": doc_ids, "files": [f.code for f in files],
+           data={"reason": reason, "documents": doc_ids, "files": file_codes,
                  "symbols": [d.symbol for d in documents if d.symbol]})
     return row
 
@@ -202,10 +181,9 @@ def lift(*, actor, freeze, reason):
     reason = _reason(reason)
     if row.lifted_at is not None:
         raise ValidationError({"status": _("This freeze was lifted already.")})
-    from dieuhanh.records.models import RecordFile
-
+    held_files = hooks.freezable_files()
     documents = Document.objects.filter(freeze=row).update(freeze=None)
-    files = RecordFile.objects.filter(freeze=row).update(freeze=None)
+    files = held_files.release(row) if held_files is not None else 0
     row.lifted_at, row.lifted_by, row.lift_reason = timezone.now(), actor, reason
     row.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     record(actor=actor, action="freeze.lift", obj=row, unit=row.unit,

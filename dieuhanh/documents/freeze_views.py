@@ -21,6 +21,7 @@ from dieuhanh.kernel.pagination import keyset_page, page_for_request
 from dieuhanh.kernel.text import nfc
 
 from . import freeze as freezing
+from . import hooks
 from . import policy as doc_policy
 from .models import Document, Freeze
 
@@ -76,14 +77,13 @@ def _document_ids(actor, text):
 
 
 def _file_ids(text):
-    from dieuhanh.records.models import RecordFile
-
+    files = hooks.freezable_files()  # the records app (decision 0042)
     ids = []
     for token in _tokens(text):
         if token.isdigit():
             ids.append(int(token))
             continue
-        found = RecordFile.objects.filter(code=token).values_list("pk", flat=True).first()
+        found = files.id_for_code(token) if files is not None else None
         if found is None:
             raise ValidationError({"files": _("No record file has the code %(code)s.") % {"code": token}})
         ids.append(found)
@@ -144,13 +144,12 @@ def _counts(freeze_ids):
     """How many documents and files each freeze holds now: two grouped counts for the whole page."""
     from django.db.models import Count
 
-    from dieuhanh.records.models import RecordFile
-
     out = {i: [0, 0] for i in freeze_ids}
     for row in Document.objects.filter(freeze__in=freeze_ids).values("freeze").annotate(n=Count("id")):
         out[row["freeze"]][0] = row["n"]
-    for row in RecordFile.objects.filter(freeze__in=freeze_ids).values("freeze").annotate(n=Count("id")):
-        out[row["freeze"]][1] = row["n"]
+    files = hooks.freezable_files()
+    for freeze_id, n in (files.counts(freeze_ids) if files is not None and freeze_ids else {}).items():
+        out[freeze_id][1] = n
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -159,8 +158,6 @@ def detail(request, freeze_id):
     """One freeze: who, when, why, the documents and files it covers (by symbol and code, never by subject), and
     the lift form while it is in force."""
     from django.http import Http404
-
-    from dieuhanh.records.models import RecordFile
 
     _admin(request)
     row = Freeze.objects.select_related("unit", "created_by", "lifted_by").filter(pk=freeze_id).first()
@@ -182,7 +179,7 @@ def detail(request, freeze_id):
     documents = (Document.objects.filter(freeze=row) if row.active else Document.objects.filter(
         pk__in=row.document_ids)).select_related("issuing_unit").only(
         "pk", "symbol", "issuer_name", "issued_on", "status", "issuing_unit__name").order_by("pk")
-    files = (RecordFile.objects.filter(freeze=row) if row.active else RecordFile.objects.filter(
-        pk__in=row.file_ids)).select_related("unit").only("pk", "code", "year", "status", "unit__name").order_by("pk")
+    held_files = hooks.freezable_files()
+    files = held_files.listing(row) if held_files is not None else []
     return render(request, "documents/freeze.html", {"freeze": row, "form": form, "documents": documents,
                                                      "files": files}, status=status)

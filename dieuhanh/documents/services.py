@@ -18,7 +18,7 @@ from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.notifications.services import notify_unit
 from dieuhanh.units.models import Unit, UnitStatus
 
-from . import numbering, storage
+from . import hooks, numbering, storage
 from . import policy as doc_policy
 from .freeze import require_not_frozen
 from .models import (
@@ -382,9 +382,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
                         "signer_name": document.signer_name}, signer_errors)
     if signer_errors:
         raise ValidationError(signer_errors)
-    from dieuhanh.signatures.services import require_valid_document_signatures  # signatures imports documents
-
-    require_valid_document_signatures(document)  # before the number is taken (decision 0029)
+    hooks.run_issue_checks(document)  # signatures: before the number is taken (decisions 0029, 0042)
     if series_id is not None:
         series = NumberSeries.objects.filter(pk=series_id).first()
         if series is None:
@@ -582,11 +580,8 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
 
 def _check_signatures_after_commit(document):
     """Validate the digital signatures of the received files in the background, once the arrival is committed;
-    the result shows on the document page (signatures.models.SignatureCheck)."""
-    from dieuhanh.signatures.jobs import check_document_files
-
-    document_id = document.pk
-    transaction.on_commit(lambda: check_document_files(document_id))
+    the result shows on the document page (signatures registers the check: documents.hooks, decision 0042)."""
+    hooks.files_arrived_after_commit(document)
 
 
 @dataclasses.dataclass
@@ -836,3 +831,87 @@ def store_uploads(*, actor, uploads, limit=20):
     """Store the files of a form upload; return the ``[{"sha256", "name"}]`` references services take."""
     return [{"sha256": store_file(actor=actor, fileobj=f, content_type=f.content_type or "").sha256, "name": f.name}
             for f in list(uploads)[:limit]]
+
+
+# --- Reorganization and handover (decision 0040) ----------------------------------------------------------------
+# Set-based writes the reorg app asks for: a few statements whatever the number of rows, inside the caller's
+# transaction. The search rows of the documents concerned are the caller's to refresh (search sits above
+# documents); the caller also keeps the trace and the audit event of the step.
+
+def close_unit_books(*, unit: Unit, at: datetime.datetime) -> dict[str, int]:
+    """Close the open registers and numbering series of a unit that stops working."""
+    registers = Register.objects.filter(unit=unit, closed_at__isnull=True).update(closed_at=at)
+    series = NumberSeries.objects.filter(unit=unit, active=True).update(active=False)
+    return {"registers_closed": registers, "series_closed": series}
+
+
+def reassign_entries(*, entry_ids: list[int], source: Unit, target: Unit) -> int:
+    """Hand the incoming-register rows ``entry_ids`` that ``source`` still holds to ``target`` (their arrival
+    numbers stay in ``source``'s register). Returns how many moved."""
+    return IncomingEntry.objects.filter(pk__in=entry_ids, unit=source).update(unit=target)
+
+
+@transaction.atomic
+def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, actor, at: datetime.datetime,
+                        note: str) -> int:
+    """Send the copies ``delivery_ids`` addressed to ``source`` on to ``target``, each with a "redirected" event in
+    the trail the sender reads. The trail keeps each copy's state: a recall pending or a kept copy is not
+    "arrived". Returns how many were redirected."""
+    statuses = dict(Delivery.objects.filter(pk__in=delivery_ids, recipient_unit=source).values_list("pk", "status"))
+    moved = Delivery.objects.filter(pk__in=list(statuses), recipient_unit=source).update(
+        recipient_unit=target, recipient_name=target.name[:255], status_at=at)
+    DeliveryEvent.objects.bulk_create(
+        [DeliveryEvent(delivery_id=d, status=s, kind="redirected", actor=actor, note=note)
+         for d, s in sorted(statuses.items())], batch_size=2000)
+    return moved
+
+
+@transaction.atomic
+def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reason: str, actor, note: str) -> int:
+    """Withdraw the copies ``delivery_ids`` (their recipient's successor already holds the document), each with a
+    "withdrawn" event in the trail. Returns how many were withdrawn."""
+    withdrawn = Delivery.objects.filter(pk__in=delivery_ids).update(withdrawn_at=at, reason=reason)
+    DeliveryEvent.objects.bulk_create(
+        [DeliveryEvent(delivery_id=d, kind="withdrawn", actor=actor, note=note) for d in sorted(delivery_ids)],
+        batch_size=2000)
+    return withdrawn
+
+
+@transaction.atomic
+def import_documents(*, documents: list[dict], file_paths: dict[str, str], creator) -> list[int]:
+    """Create documents brought from elsewhere (a handover package), as written there: no issuing unit or series
+    of this installation, the creation time kept. Each item of ``documents`` holds ``fields`` (model fields, with
+    ``created_at``), ``document_type`` (``system``, ``name``, ``abbreviation``) and ``files`` (``sha256``, ``name``,
+    ``is_main``, ``order``, ``size``, ``content_type``); ``file_paths`` maps each SHA-256 to the file holding its
+    bytes, stored once by content. Returns the new ids in the order given. Set-based: a few statements per 2,000
+    documents. No search row is written here: the caller indexes the ids (search sits above documents)."""
+    batch = 2000
+    hashes = {f["sha256"]: f for d in documents for f in d["files"]}
+    existing = set(Blob.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
+    new_blobs = []
+    for sha, f in hashes.items():
+        if sha not in existing:
+            with open(file_paths[sha], "rb") as fh:
+                name = storage.put(fh, sha)
+            new_blobs.append(Blob(sha256=sha, size=f["size"], content_type=f["content_type"], storage_name=name,
+                                  created_by=creator))
+    Blob.objects.bulk_create(new_blobs, batch_size=batch, ignore_conflicts=True)
+    blob_ids = dict(Blob.objects.filter(sha256__in=list(hashes)).values_list("sha256", "pk"))
+    types: dict[tuple[str, str], int] = {}
+    for d in documents:
+        t = d["document_type"]
+        key = (t["system"], t["name"])
+        if key not in types:
+            types[key] = DocumentType.objects.get_or_create(system=t["system"], name=t["name"],
+                                                            defaults={"abbreviation": t["abbreviation"]})[0].pk
+    objs = [Document(document_type_id=types[(d["document_type"]["system"], d["document_type"]["name"])],
+                     created_by=creator, **d["fields"]) for d in documents]
+    Document.objects.bulk_create(objs, batch_size=batch)
+    for obj, d in zip(objs, documents, strict=True):
+        obj.created_at = d["fields"]["created_at"]  # auto_now_add set it to now; keep the source's
+    Document.objects.bulk_update(objs, ["created_at"], batch_size=500)
+    DocumentFile.objects.bulk_create(
+        [DocumentFile(document_id=obj.pk, blob_id=blob_ids[f["sha256"]], name=f["name"], is_main=f["is_main"],
+                      order=f["order"]) for obj, d in zip(objs, documents, strict=True) for f in d["files"]],
+        batch_size=batch)
+    return [obj.pk for obj in objs]

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ProcessingConfig(AppConfig):
     name = "dieuhanh.processing"
     label = "processing"
+
+    def ready(self) -> None:
+        # documents sits below processing: its handlers' read grant is registered there (decision 0042)
+        from dieuhanh.documents import hooks
+
+        from .grants import handler_reads
+
+        hooks.register_reader_grant(handler_reads)

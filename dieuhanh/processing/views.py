@@ -17,7 +17,7 @@ from dieuhanh.kernel.forms import apply_service_errors
 from dieuhanh.kernel.pagination import COUNT_CAP, page_for_request
 from dieuhanh.units.models import Unit
 
-from . import policy, selectors, services
+from . import hooks, policy, selectors, services
 from .calendar import deadline_state
 from .forms import CompleteForm, ExtensionForm, HandlersForm, ReasonForm, TextForm, handler_choices, to_handlers
 from .models import ExtensionRequest
@@ -218,11 +218,9 @@ def _tracker_params(request):
 @login_required
 def tracker(request):
     units, unit, start, end = _tracker_params(request)
-    from dieuhanh.tasks import selectors as task_selectors
-
     return render(request, "processing/tracker.html", {"units": units, "unit": unit, "start": start, "end": end,
                                                        "rows": selectors.tracker(unit, start, end, request.user),
-                                                       "task_rows": task_selectors.tracker(unit, start, end),
+                                                       **hooks.tracker_rows(unit, start, end),  # tasks: task_rows
                                                        "cells": selectors.TRACKER_CELLS})
 
 

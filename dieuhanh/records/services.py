@@ -22,13 +22,14 @@ from dieuhanh.accounts.models import Membership, Role
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents import storage
-from dieuhanh.documents.freeze import require_files_not_frozen, require_not_frozen
+from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import notify_user
 
 from . import policy
+from .freezing import require_files_not_frozen
 from .models import (
     Deposit,
     DepositStatus,
@@ -923,3 +924,34 @@ def send_loan_reminders(today=None):
                             link=f"/records/loans/?unit={unit.pk}&show=overdue")
             reminded += len(loans)
     return reminded
+
+
+# --- Handover import (decision 0040) ----------------------------------------------------------------------------
+
+@transaction.atomic
+def import_files(*, unit, files: list[dict], items: list[dict], opened_by) -> list[int]:
+    """Create record files brought into ``unit`` by a handover package, with their index of documents, as written
+    there. Each of ``files`` holds ``code``, ``retention`` (a retention code known here) and ``fields`` (model
+    fields, with ``opened_at``); each of ``items`` holds ``file`` (the position of its file in ``files``),
+    ``document_id``, ``doc_date`` and ``notes``. A code already taken here is prefixed with the unit's code.
+    Returns the new files' ids in the order given. Set-based: a few statements per 2,000 rows."""
+    batch = 2000
+    retention = dict(RetentionPeriod.objects.values_list("code", "pk"))
+    taken = set(RecordFile.objects.filter(code__in=[f["code"] for f in files]).values_list("code", flat=True))
+    objs = []
+    for f in files:
+        if f["retention"] not in retention:
+            raise ValidationError({"bag": _("Retention period %(retention)s of file %(code)s is unknown here: add it "
+                                            "to the retention table first.") % {
+                "retention": repr(f["retention"]), "code": f["code"]}})
+        code = f["code"] if f["code"] not in taken else f"{unit.code}/{f['code']}"[:80]
+        objs.append(RecordFile(unit=unit, code=code, retention_id=retention[f["retention"]], opened_by=opened_by,
+                               **f["fields"]))
+    RecordFile.objects.bulk_create(objs, batch_size=batch)
+    for obj, f in zip(objs, files, strict=True):
+        obj.opened_at = f["fields"]["opened_at"]  # auto_now_add set it to now; keep the source's
+    RecordFile.objects.bulk_update(objs, ["opened_at"], batch_size=500)
+    FileItem.objects.bulk_create(
+        [FileItem(file_id=objs[i["file"]].pk, document_id=i["document_id"], doc_date=i["doc_date"], notes=i["notes"],
+                  added_by=opened_by) for i in items], batch_size=batch)
+    return [obj.pk for obj in objs]

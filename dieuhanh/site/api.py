@@ -112,10 +112,12 @@ def _register_routers():
     from dieuhanh.processing.api import router as processing_router
     from dieuhanh.site.home_api import router as core_router
     from dieuhanh.tasks.api import router as tasks_router
+    from dieuhanh.units.api import people_router as units_people_router
     from dieuhanh.units.api import router as units_router
 
     api.add_router("/", accounts_router)
     api.add_router("/units", units_router)
+    api.add_router("/", units_people_router)  # POST /users, /memberships: they look a unit up
     api.add_router("/", documents_router)
     from dieuhanh.documents.api import install_handlers
 

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class TasksConfig(AppConfig):
     name = "dieuhanh.tasks"
     label = "tasks"
+
+    def ready(self) -> None:
+        # processing sits below tasks: the tracker shows tasks through its hook (decision 0042)
+        from dieuhanh.processing import hooks
+
+        from . import selectors
+
+        hooks.register_tracker_rows("task_rows", selectors.tracker)

@@ -1,18 +1,24 @@
-"""/api/v1/units: the directory of units."""
+"""/api/v1/units: the directory of units; and /api/v1/users, /api/v1/memberships: a person given a role in a unit
+(``people_router``, mounted at the root; here because only units may look a unit up, decision 0042)."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.accounts import policy
 from dieuhanh.accounts import selectors as account_selectors
+from dieuhanh.accounts import services as account_services
+from dieuhanh.accounts.api import MembershipIn, MembershipOut, UserIn, UserOut, membership_out
+from dieuhanh.accounts.models import User
 
 from . import selectors, services
 from .models import UnitKind, UnitStatus
 
 router = Router(tags=["units"])
+people_router = Router(tags=["accounts"])
 
 
 class UnitOut(Schema):
@@ -110,3 +116,23 @@ def list_members(request, unit_id: int):
          "role": m.role, "position": m.position.name if m.position else None}
         for m in account_selectors.members_of(unit)
     ]
+
+
+@people_router.post("/users", response={201: UserOut}, summary="Create a person (optionally with a first role)")
+def create_user(request, payload: UserIn):
+    unit = selectors.get_unit(payload.unit_id) if payload.unit_id is not None else None
+    if (unit is None) != (payload.role is None):
+        raise ValidationError({"role": _("Give both unit_id and role, or neither.")})
+    user = account_services.create_user(actor=request.user, username=payload.username, full_name=payload.full_name,
+                                        password=payload.password, email=payload.email, unit=unit,
+                                        role=payload.role, position=payload.position)
+    return 201, user
+
+
+@people_router.post("/memberships", response={201: MembershipOut}, summary="Give a person a role in a unit")
+def add_membership(request, payload: MembershipIn):
+    unit = selectors.get_unit(payload.unit_id)
+    user = get_object_or_404(User, pk=payload.user_id)
+    membership = account_services.add_membership(actor=request.user, user=user, unit=unit, role=payload.role,
+                                                 position=payload.position)
+    return 201, membership_out(membership)
