@@ -5,11 +5,11 @@ from django.core.mail import send_mail
 from django.utils import translation
 from huey.contrib.djhuey import db_task
 
+from .models import Notification
+
 
 @db_task(retries=3, retry_delay=60)
 def send_notification_mail(notification_id):
-    from .models import Notification
-
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.user is None or not notification.user.email \
             or notification.confidentiality:

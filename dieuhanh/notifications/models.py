@@ -25,7 +25,7 @@ class Notification(models.Model):
 
     def text(self):
         """The text in the active language (the stored one for rows without a msgid)."""
-        from .services import render
+        from .services import render  # cycle: services imports models
 
         return render(self.msgid, self.params) if self.msgid else self.message
 

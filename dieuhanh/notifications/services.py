@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext
 
+from .jobs import send_notification_mail
 from .models import Notification, NotificationCursor
 from .selectors import addressed_to
 
@@ -69,8 +70,6 @@ def notify_user(user, msgid, params=None, *, link="", confidentiality=0):
     Messages about secret documents are never mailed: mail leaves the closed network."""
     notification = _create(msgid, params, user=user, link=link, confidentiality=confidentiality)
     if user.email and settings.DIEUHANH_EMAIL_NOTIFICATIONS and not confidentiality:
-        from .jobs import send_notification_mail
-
         transaction.on_commit(lambda: send_notification_mail(notification.pk))
     return notification
 
