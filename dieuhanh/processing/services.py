@@ -505,3 +505,17 @@ def send_reminders(today=None):
         except IntegrityError:
             continue  # already reminded
     return sent
+
+
+# --- Reorganization (decision 0040) ------------------------------------------------------------------------------
+
+REASSIGNABLE = ("unit", "handler_unit")
+
+
+def reassign_unit(*, flow_ids: list[int], field: str, source: Unit, target: Unit) -> int:
+    """Point ``field`` (``unit`` or ``handler_unit``) of the flows ``flow_ids`` still at ``source`` to ``target``, in
+    one statement; a reorganization hands an old unit's open work to its successor. Runs in the caller's
+    transaction, which traces and audits the move and refreshes the search rows whose readers changed."""
+    if field not in REASSIGNABLE:
+        raise ValueError(f"A flow's {field!r} is not a unit a reorganization moves.")
+    return Flow.objects.filter(pk__in=flow_ids, **{field: source}).update(**{field: target})
