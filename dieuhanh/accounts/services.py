@@ -303,3 +303,28 @@ def verify_second_factor(user, code, channel="web"):
     if locked or (throttle.locked_until and throttle.locked_until > now):
         raise LockedOut(throttle.locked_until)
     return ok
+
+
+# --- Reorganization (decision 0040) ------------------------------------------------------------------------------
+# Set-based, in the caller's transaction: a reorganization ends an old unit's memberships in one statement per
+# chunk, traces and audits the step itself, and drops the acting person's cached grants (policy.forget).
+
+def end_memberships(*, membership_ids: list[int], at: datetime.datetime) -> int:
+    """End the still active memberships ``membership_ids`` at ``at``. Returns how many ended."""
+    return Membership.objects.filter(pk__in=membership_ids, ended_at__isnull=True).update(ended_at=at)
+
+
+def add_memberships(*, unit_id: int, members: list[tuple[int, str, int | None]]) -> int:
+    """Give each ``(user_id, role, position_id)`` of ``members`` that role in unit ``unit_id`` (a successor taking
+    in an old unit's people); one already held is left as it is. Returns how many were created."""
+    created = Membership.objects.bulk_create(
+        [Membership(user_id=u, unit_id=unit_id, role=r, position_id=p) for u, r, p in members],
+        batch_size=2000, ignore_conflicts=True)
+    return len(created)
+
+
+def deactivate_unplaced_users(*, user_ids: list[int]) -> int:
+    """Deactivate the people of ``user_ids`` who hold no active membership any more. Returns how many."""
+    still = set(Membership.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    gone = sorted(set(user_ids) - still)
+    return User.objects.filter(pk__in=gone, is_active=True).update(is_active=False)

@@ -659,3 +659,17 @@ def blob_by_hash(sha256):
     if blob is None:
         raise ValidationError({"file": _("Unknown file: upload it first.")})
     return blob
+
+
+# --- Reorganization (decision 0040) ------------------------------------------------------------------------------
+
+REASSIGNABLE = ("unit", "drafting_unit")
+
+
+def reassign_unit(*, draft_ids: list[int], field: str, source: Unit, target: Unit) -> int:
+    """Point ``field`` (``unit`` or ``drafting_unit``) of the drafts ``draft_ids`` still at ``source`` to ``target``,
+    in one statement; a reorganization hands an old unit's open drafts to its successor. Runs in the caller's
+    transaction, which traces and audits the move."""
+    if field not in REASSIGNABLE:
+        raise ValueError(f"A draft's {field!r} is not a unit a reorganization moves.")
+    return Draft.objects.filter(pk__in=draft_ids, **{field: source}).update(**{field: target})

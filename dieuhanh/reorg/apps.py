@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ReorgConfig(AppConfig):
     name = "dieuhanh.reorg"
     label = "reorg"
+
+    def ready(self) -> None:
+        # documents and search sit below reorg: the receiving unit's read grant is registered there (decision 0040)
+        from dieuhanh.documents import hooks  # app loading: models are importable only once the registry is ready
+        from dieuhanh.search import services as search_services  # app loading, as above
+
+        from .grants import handover_reads, receiving_units  # app loading, as above
+
+        hooks.register_reader_grant(handover_reads)
+        search_services.register_reader_units(receiving_units)

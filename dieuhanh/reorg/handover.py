@@ -38,14 +38,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from dieuhanh.accounts.models import User
 from dieuhanh.accounts.policy import require
 from dieuhanh.audit.chain import IMPORTED, SourceLinks
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.audit.services import record, record_many
+from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
-from dieuhanh.documents.models import Blob, Document, DocumentFile, DocumentType, IncomingEntry
+from dieuhanh.documents.models import Blob, DocumentFile, IncomingEntry
 from dieuhanh.kernel.pdf import long_date, styles
-from dieuhanh.records.models import FileItem, FileList, FileListEntry, RecordFile, RetentionPeriod
+from dieuhanh.records import services as record_services
+from dieuhanh.records.models import FileItem, FileList, FileListEntry, RecordFile
+from dieuhanh.search import services as search_services
+from dieuhanh.units.models import Unit
 
 from . import policy, selectors
 from .models import DecisionItem, HandoverImport, ImportedObject
@@ -179,7 +184,7 @@ def _minutes_pdf(unit, counts, successors, basis):
     return buf.getvalue()
 
 
-def export_bag(*, actor, unit, dest, console=False):
+def export_bag(*, actor: User | None, unit: Unit, dest: str | Path, console: bool = False) -> dict:
     """Write the handover package of ``unit`` into the new folder ``dest``. Returns the counts."""
     if not console:
         require(policy.can_reorganize(actor), _("Only a system administrator exports a handover package."))
@@ -314,7 +319,7 @@ def _completeness(bag):
     return []
 
 
-def verify_bag(path):
+def verify_bag(path: str | Path) -> bagit.Bag:
     """Re-hash the bag; raise ValidationError (field ``bag``) naming each missing, changed or extra file."""
     path = Path(path)
     try:
@@ -367,7 +372,7 @@ def _typed(field, value):
 
 
 @transaction.atomic
-def import_bag(*, actor, path, unit, console=False):
+def import_bag(*, actor: User | None, path: str | Path, unit: Unit, console: bool = False) -> HandoverImport:
     """Load a verified handover package into ``unit``: documents (issuer and symbols as written, files by SHA-256),
     record files with their index, and the source's audit events, with a map from source ids to new ids.
 
@@ -383,8 +388,6 @@ def import_bag(*, actor, path, unit, console=False):
     source = _read_json(data / "metadata" / "unit.json")
     creator = actor
     if creator is None:
-        from dieuhanh.accounts.models import User
-
         creator = User.objects.filter(is_superuser=True, is_active=True).order_by("id").first()
         if creator is None:
             raise ValidationError({"user": _("No system administrator to record as the importer.")})
@@ -392,43 +395,21 @@ def import_bag(*, actor, path, unit, console=False):
                                              payload_oxum=bag.info.get("Payload-Oxum", ""), manifest_sha256=manifest,
                                              imported_by=actor)
     docs = _read_json(data / "metadata" / "documents.json")
-    # blobs: stored once by SHA-256, checked against the bag's own hash
-    hashes = {f["sha256"]: f for d in docs for f in d["files"]}
-    existing = set(Blob.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
-    new_blobs = []
-    for sha, f in hashes.items():
-        if sha not in existing:
-            with open(data / "files" / sha, "rb") as fh:
-                name = storage.put(fh, sha)
-            new_blobs.append(Blob(sha256=sha, size=f["size"], content_type=f["content_type"], storage_name=name,
-                                  created_by=creator))
-    Blob.objects.bulk_create(new_blobs, batch_size=BATCH, ignore_conflicts=True)
-    blob_ids = dict(Blob.objects.filter(sha256__in=list(hashes)).values_list("sha256", "pk"))
-    types = {}
-    for d in docs:
-        t = d["document_type"]
-        key = (t["system"], t["name"])
-        if key not in types:
-            types[key] = DocumentType.objects.get_or_create(system=t["system"], name=t["name"],
-                                                            defaults={"abbreviation": t["abbreviation"]})[0].pk
-    objs = []
-    for d in docs:
-        fields = {f: _typed(f, d[f]) for f in DOC_FIELDS if f != "id"}
-        objs.append(Document(document_type_id=types[(d["document_type"]["system"], d["document_type"]["name"])],
-                             created_by=creator, **fields))
-    Document.objects.bulk_create(objs, batch_size=BATCH)
-    for obj, d in zip(objs, docs, strict=True):
-        obj.created_at = _dt(d["created_at"])  # auto_now_add set it to now; bulk_update keeps the source's
-    Document.objects.bulk_update(objs, ["created_at"], batch_size=500)
-    doc_map = {d["id"]: obj.pk for obj, d in zip(objs, docs, strict=True)}
-    DocumentFile.objects.bulk_create(
-        [DocumentFile(document_id=doc_map[d["id"]], blob_id=blob_ids[f["sha256"]], name=f["name"],
-                      is_main=f["is_main"], order=f["order"]) for d in docs for f in d["files"]], batch_size=BATCH)
+    # documents and their files through the documents app: blobs stored once by SHA-256, checked above
+    hashes = {f["sha256"] for d in docs for f in d["files"]}
+    new_ids = doc_services.import_documents(
+        documents=[{"fields": {f: _typed(f, d[f]) for f in DOC_FIELDS if f != "id"},
+                    "document_type": d["document_type"], "files": d["files"]} for d in docs],
+        file_paths={sha: str(data / "files" / sha) for sha in hashes}, creator=creator)
+    doc_map = {d["id"]: new_id for d, new_id in zip(docs, new_ids, strict=True)}
     ImportedObject.objects.bulk_create(
         [ImportedObject(handover=handover, kind="document", source_id=d["id"], target_id=doc_map[d["id"]], data=d)
          for d in docs], batch_size=BATCH)
     counts = {"documents": len(docs), "files": len(hashes)}
     counts.update(_import_records(handover, data, unit, creator, doc_map))
+    # bulk inserts send no save signal: index the documents here, after the domain rows and the map that names
+    # their receiving unit as a reader (grants.py), before the audit chain's head (lock order)
+    search_services.index_documents(document_ids=new_ids)
     counts["events"] = _import_events(handover, data, unit, actor, source, doc_map, counts.pop("_file_map"))
     handover.counts = counts
     handover.save(update_fields=["counts"])
@@ -437,30 +418,20 @@ def import_bag(*, actor, path, unit, console=False):
     return handover
 
 
-def _import_records(handover, data, unit, creator, doc_map):
+def _import_records(handover: HandoverImport, data: Path, unit: Unit, creator: User,
+                    doc_map: dict[int, int]) -> dict:
     files = _read_json(data / "metadata" / "record_files.json")
     items = _read_json(data / "metadata" / "file_items.json")
-    retention = dict(RetentionPeriod.objects.values_list("code", "pk"))
-    taken = set(RecordFile.objects.filter(code__in=[f["code"] for f in files]).values_list("code", flat=True))
-    objs = []
-    for f in files:
-        # a bag written before a field existed (e.g. creator) leaves the model's default
-        fields = {k: _typed(k, f[k]) for k in FILE_FIELDS if k not in ("id", "code") and k in f}
-        code = f["code"] if f["code"] not in taken else f"{unit.code}/{f['code']}"[:80]
-        if f["retention"] not in retention:
-            raise ValidationError({"bag": _("Retention period %(retention)s of file %(code)s is unknown here: add it "
-                                            "to the retention table first.") % {
-                "retention": repr(f["retention"]), "code": f["code"]}})
-        objs.append(RecordFile(unit=unit, code=code, retention_id=retention[f["retention"]], opened_by=creator,
-                               **fields))
-    RecordFile.objects.bulk_create(objs, batch_size=BATCH)
-    for obj, f in zip(objs, files, strict=True):
-        obj.opened_at = _dt(f["opened_at"])
-    RecordFile.objects.bulk_update(objs, ["opened_at"], batch_size=500)
-    file_map = {f["id"]: obj.pk for obj, f in zip(objs, files, strict=True)}
-    FileItem.objects.bulk_create(
-        [FileItem(file_id=file_map[i["file_id"]], document_id=doc_map[i["document_id"]], doc_date=_date(i["doc_date"]),
-                  notes=i["notes"], added_by=creator) for i in items], batch_size=BATCH)
+    position = {f["id"]: n for n, f in enumerate(files)}
+    # a bag written before a field existed (e.g. creator) leaves the model's default
+    file_ids = record_services.import_files(
+        unit=unit, opened_by=creator,
+        files=[{"code": f["code"], "retention": f["retention"],
+                "fields": {k: _typed(k, f[k]) for k in FILE_FIELDS if k not in ("id", "code") and k in f}}
+               for f in files],
+        items=[{"file": position[i["file_id"]], "document_id": doc_map[i["document_id"]],
+                "doc_date": _date(i["doc_date"]), "notes": i["notes"]} for i in items])
+    file_map = {f["id"]: file_id for f, file_id in zip(files, file_ids, strict=True)}
     ImportedObject.objects.bulk_create(
         [ImportedObject(handover=handover, kind="record_file", source_id=f["id"], target_id=file_map[f["id"]],
                         data=f) for f in files], batch_size=BATCH)
@@ -499,7 +470,7 @@ def _import_events(handover, data, unit, actor, source, doc_map, file_map):
     return len(events)
 
 
-def rm_tree(path):
+def rm_tree(path: str | Path) -> None:
     """Remove a folder this module wrote (used by the benchmark)."""
     if os.path.isdir(path):
         shutil.rmtree(path)

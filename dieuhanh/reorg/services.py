@@ -7,37 +7,35 @@ and redoes that one, so nothing is moved or traced twice.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dieuhanh.accounts import services as account_services
 from dieuhanh.accounts.models import Membership, User
 from dieuhanh.accounts.policy import forget, require
 from dieuhanh.audit.services import record
-from dieuhanh.documents import selectors as doc_selectors
-from dieuhanh.documents.models import (
-    Delivery,
-    DeliveryEvent,
-    Document,
-    IncomingEntry,
-    NumberSeries,
-    Register,
-)
-from dieuhanh.drafting.models import Draft, DraftStatus
+from dieuhanh.documents import services as doc_services
+from dieuhanh.documents.models import Delivery, Document, IncomingEntry
+from dieuhanh.drafting import services as draft_services
+from dieuhanh.drafting.models import Draft
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import notify_unit
-from dieuhanh.processing.models import ENDED_STATUSES as FLOW_ENDED
+from dieuhanh.processing import services as flow_services
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow
-from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
+from dieuhanh.search import services as search_services
+from dieuhanh.tasks import services as task_services
 from dieuhanh.tasks.models import Task
+from dieuhanh.units import services as unit_services
 from dieuhanh.units.models import Unit, UnitStatus
 
-from . import policy
+from . import policy, selectors
 from .models import (
     Decision,
     DecisionItem,
@@ -48,11 +46,22 @@ from .models import (
     MemberPolicy,
     ReassignmentTrace,
 )
+from .selectors import (  # noqa: F401 - items_by_unit, sub_unit_moves, sub_unit_problem: read by the pages too
+    items_by_unit,
+    open_drafts,
+    open_entries,
+    open_tasks,
+    pending_deliveries,
+    primary,
+    routes,
+    stray_flows,
+    sub_unit_moves,
+    sub_unit_problem,
+)
 
 CHUNK = 5000
 STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "subunits", "successor", "memberships",
          "status")
-DRAFT_ENDED = (DraftStatus.ISSUED, DraftStatus.CANCELLED)
 
 
 # --- recording a decision --------------------------------------------------------------------------------------
@@ -275,8 +284,10 @@ def _check_sub_units(cleaned, sub_units_to, errors):
 
 
 @transaction.atomic
-def record_decision(*, actor, kind, effective_on, items, document_id=None, members=MemberPolicy.MOVE, note="",
-                    new_successor=None, document_ref="", sub_units_to_id=None):
+def record_decision(*, actor: User, kind: str, effective_on: datetime.date | str, items: list[dict],
+                    document_id: int | None = None, members: str = MemberPolicy.MOVE, note: str = "",
+                    new_successor: dict | None = None, document_ref: str = "",
+                    sub_units_to_id: int | None = None) -> Decision:
     """Record a reorganization decision. ``items``: ``[{old_unit_id, successor_id, rule, department_id,
     document_ids}]``; a merger into a new unit passes ``new_successor`` (the fields of ``create_unit`` plus
     ``parent_id``) and leaves ``successor_id`` out. ``document_ref``: the decision's number and symbol as written;
@@ -309,8 +320,6 @@ def record_decision(*, actor, kind, effective_on, items, document_id=None, membe
         raise ValidationError(errors)
     new_unit = None
     if new_successor is not None:
-        from dieuhanh.units import services as unit_services
-
         data = dict(new_successor)
         parent = Unit.objects.filter(pk=data.pop("parent_id", None)).first() if data.get("parent_id") else None
         data.pop("parent_id", None)
@@ -341,115 +350,12 @@ def record_decision(*, actor, kind, effective_on, items, document_id=None, membe
     return decision
 
 
-# --- routing: which successor takes which item ----------------------------------------------------------------
-
-def _open_entries(unit):
-    ended_root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True, status__in=FLOW_ENDED)
-    return IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).exclude(Exists(ended_root))
-
-
-def _open_tasks(unit):
-    return Task.objects.filter(Q(executing_unit=unit) | Q(assigning_unit=unit), status__in=TASK_OPEN)
-
-
-def _open_drafts(unit):
-    return Draft.objects.filter(unit=unit).exclude(status__in=DRAFT_ENDED)
-
-
-def _pending_deliveries(unit):
-    """The documents app's own receipt queue (arrived, kept before being accepted, recalls awaiting an answer),
-    not a copy of its query that falls behind when the queue gains a status."""
-    return doc_selectors.receipt_queue(unit)
-
-
-def _stray_flows(unit):
-    """Open flows handled by the unit in other units' entries (its own entries move with their flows)."""
-    return Flow.objects.filter(handler_unit=unit, status__in=FLOW_OPEN).exclude(entry__unit=unit)
-
-
-def _subtree(dept):
-    return {"path__gte": dept.path, "path__lt": dept.path + "~"}
-
-
-def _rule_q(kind, item):
-    """The items of ``kind`` (incoming, task, draft, delivery) that the rule of ``item`` claims."""
-    if item.rule == ItemRule.ALL:
-        return Q()
-    if item.rule == ItemRule.DOCUMENTS:
-        field = {"incoming": "document_id", "task": "origin_document_id", "draft": "document_id",
-                 "delivery": "document_id"}[kind]
-        return Q(**{f"{field}__in": item.document_ids})
-    sub = {f"unit__{k}": v for k, v in _subtree(item.department).items()}
-    if kind == "incoming":
-        handler = {f"handler_unit__{k}": v for k, v in _subtree(item.department).items()}
-        return Q(Exists(Flow.objects.filter(entry=OuterRef("pk"), **handler)))
-    if kind == "task":
-        return Q(Exists(Membership.objects.active().filter(user=OuterRef("lead_user"), **sub)))
-    if kind == "draft":
-        return Q(**{f"drafting_unit__{k}": v for k, v in _subtree(item.department).items()})
-    return Q(pk__in=[])
-
-
-def _ordered(items):
-    """Documents rules first, then departments, then the rule that takes the rest."""
-    rank = {ItemRule.DOCUMENTS: 0, ItemRule.DEPARTMENT: 1, ItemRule.ALL: 2}
-    return sorted(items, key=lambda i: (rank[i.rule], i.order, i.pk))
-
-
-def routes(kind, base, items):
-    """``[(item, queryset)]`` partitioning ``base`` by the items' rules, and the queryset nobody claims."""
-    out, claimed = [], None
-    for item in _ordered(items):
-        q = _rule_q(kind, item)
-        mine = base.filter(q) if claimed is None else base.filter(q).exclude(claimed)
-        out.append((item, mine))
-        claimed = q if claimed is None else (claimed | q)
-    rest = base.none() if claimed is None else base.exclude(claimed)
-    if any(i.rule == ItemRule.ALL for i in items):
-        rest = base.none()
-    return out, rest
-
-
-def primary(items):
-    """The successor of what no rule divides: memberships, stray flows (the ``all`` item, else the first)."""
-    for item in items:
-        if item.rule == ItemRule.ALL:
-            return item
-    return sorted(items, key=lambda i: (i.order, i.pk))[0]
-
-
-def items_by_unit(decision):
-    grouped = {}
-    for item in decision.items.select_related("old_unit", "successor", "department").order_by("order", "id"):
-        grouped.setdefault(item.old_unit_id, []).append(item)
-    return grouped
-
-
-def sub_unit_moves(decision, unit, items, old_ids=None):
-    """``[(child, new parent)]`` for the active sub-units of ``unit``: a department a split item names goes under
-    that item's successor, the others under ``decision.sub_units_to`` or else the primary successor. Sub-units
-    that are themselves old units of the decision stay: they end with it."""
-    if old_ids is None:
-        old_ids = set(decision.items.values_list("old_unit_id", flat=True))
-    by_department = {i.department_id: i.successor for i in items if i.rule == ItemRule.DEPARTMENT}
-    default = decision.sub_units_to or primary(items).successor
-    children = Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).exclude(pk__in=old_ids)
-    return [(child, by_department.get(child.pk, default)) for child in children.order_by("sort_key", "id")]
-
-
-def sub_unit_problem(unit, destination):
-    """Why sub-units of ``unit`` cannot go under ``destination``, or None."""
-    if destination.path.startswith(unit.path):
-        return _("%(unit)s is %(old)s or one of its sub-units: its sub-units cannot go under it.") % {
-            "unit": destination.name, "old": unit.name}
-    if destination.status != UnitStatus.ACTIVE:
-        return _("%(unit)s is not active.") % {"unit": destination.name}
-    return None
-
-
 # --- execution -------------------------------------------------------------------------------------------------
+# Every write to another app's table goes through a set-based service of that app (decision 0040); reorg writes
+# only its own rows: the traces, the steps' progress and the decision.
 
-def _trace(decision, model, ids, field, old, new, at):
+def _trace(decision: Decision, model: type[Model], ids: list[int], field: str, old: Unit, new: Unit,
+           at: datetime.datetime) -> None:
     label = model._meta.label_lower
     ReassignmentTrace.objects.bulk_create(
         [ReassignmentTrace(decision=decision, object_type=label, object_id=i, field=field, old_unit=old,
@@ -457,49 +363,69 @@ def _trace(decision, model, ids, field, old, new, at):
         batch_size=2000, ignore_conflicts=True)
 
 
-def _chunks(ids):
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
 
 
-def _move(decision, model, qs, field, old, new, at, extra=None):
-    """Point ``field`` of every row of ``qs`` from ``old`` to ``new``, tracing each row. Returns the count."""
+# The owning app's service that points a unit-valued field of its rows from one unit to another.
+Reassign = Callable[[list[int], str, Unit, Unit], int]
+REASSIGN: dict[type[Model], Reassign] = {
+    Flow: lambda ids, field, old, new: flow_services.reassign_unit(flow_ids=ids, field=field, source=old, target=new),
+    Task: lambda ids, field, old, new: task_services.reassign_unit(task_ids=ids, field=field, source=old, target=new),
+    Draft: lambda ids, field, old, new: draft_services.reassign_unit(draft_ids=ids, field=field, source=old,
+                                                                      target=new),
+}
+
+
+def _move(decision: Decision, model: type[Model], qs: QuerySet, field: str, old: Unit, new: Unit,
+          at: datetime.datetime) -> int:
+    """Point ``field`` of every row of ``qs`` from ``old`` to ``new`` through the owning app, tracing each row.
+    Returns the count."""
     ids = list(qs.filter(**{field: old}).values_list("pk", flat=True))
     for chunk in _chunks(ids):
         _trace(decision, model, chunk, field, old, new, at)
-        model.objects.filter(pk__in=chunk, **{field: old}).update(**{field: new}, **(extra or {}))
+        REASSIGN[model](chunk, field, old, new)
     return len(ids)
 
 
-def _step_freeze(decision, unit, items, actor, at):
-    registers = Register.objects.filter(unit=unit, closed_at__isnull=True).update(closed_at=at)
-    series = NumberSeries.objects.filter(unit=unit, active=True).update(active=False)
-    return {"registers_closed": registers, "series_closed": series}
+# A step: (decision, old unit, its items, actor, time, documents whose search rows to refresh) -> counts. The
+# search rows are refreshed only where the readers change beyond what the successor's people already read through
+# the old unit's tokens (decision 0025): work routed to a successor other than the primary one.
+Step = Callable[[Decision, Unit, list[DecisionItem], User | None, datetime.datetime, set[int]], dict]
 
 
-def _step_incoming(decision, unit, items, actor, at):
+def _step_freeze(decision, unit, items, actor, at, reindex):
+    return doc_services.close_unit_books(unit=unit, at=at)
+
+
+def _step_incoming(decision, unit, items, actor, at, reindex):
     counts = {"incoming": 0, "flows": 0}
-    found, _rest = routes("incoming", _open_entries(unit), items)
+    prim = primary(items).successor
+    found, _rest = routes("incoming", open_entries(unit), items)
     for item, qs in found:
-        ids = list(qs.values_list("pk", flat=True))
+        rows = list(qs.values_list("pk", "document_id"))
+        ids = [r[0] for r in rows]
         new = item.successor
         for chunk in _chunks(ids):
             _trace(decision, IncomingEntry, chunk, "unit", unit, new, at)
-            IncomingEntry.objects.filter(pk__in=chunk, unit=unit).update(unit=new)
+            doc_services.reassign_entries(entry_ids=chunk, source=unit, target=new)
             flows = Flow.objects.filter(entry_id__in=chunk, status__in=FLOW_OPEN)
             counts["flows"] += _move(decision, Flow, flows, "unit", unit, new, at)
             _move(decision, Flow, flows, "handler_unit", unit, new, at)
+        if new.pk != prim.pk:
+            reindex.update(r[1] for r in rows)
         counts["incoming"] += len(ids)
     return counts
 
 
-def _step_flows(decision, unit, items, actor, at):
-    return {"flows": _move(decision, Flow, _stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
+def _step_flows(decision, unit, items, actor, at, reindex):
+    return {"flows": _move(decision, Flow, stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
 
 
-def _moving(kind, model, open_items, fields):
+def _moving(kind: str, model: type[Model], open_items: Callable[[Unit], QuerySet], fields: tuple[str, ...]) -> Step:
     """A step that hands a kind of open work (each unit-valued field of it) to the successor its rule names."""
-    def step(decision, unit, items, actor, at):
+    def step(decision, unit, items, actor, at, reindex):
         count = 0
         found, _rest = routes(kind, open_items(unit), items)
         for item, qs in found:
@@ -511,41 +437,37 @@ def _moving(kind, model, open_items, fields):
     return step
 
 
-_step_tasks = _moving("task", Task, lambda unit: _open_tasks(unit), ("executing_unit", "assigning_unit"))
-_step_drafts = _moving("draft", Draft, lambda unit: _open_drafts(unit), ("unit", "drafting_unit"))
+_step_tasks = _moving("task", Task, open_tasks, ("executing_unit", "assigning_unit"))
+_step_drafts = _moving("draft", Draft, open_drafts, ("unit", "drafting_unit"))
 
 
-def _step_deliveries(decision, unit, items, actor, at):
+def _step_deliveries(decision, unit, items, actor, at, reindex):
     counts = {"redirected": 0, "withdrawn": 0}
     symbol = decision.document_ref or (decision.document.symbol if decision.document_id else "")
     basis = f"quyết định {symbol}" if symbol else f"quyết định tổ chức lại số {decision.pk}"
+    prim = primary(items).successor
     senders = set()
-    found, _rest = routes("delivery", _pending_deliveries(unit), items)
+    found, _rest = routes("delivery", pending_deliveries(unit), items)
     for item, qs in found:
         new = item.successor
-        rows = list(qs.values_list("pk", "document_id", "channel", "sender_unit_id", "status"))
+        rows = list(qs.values_list("pk", "document_id", "channel", "sender_unit_id"))
         taken = set(Delivery.objects.filter(recipient_unit=new, document_id__in={r[1] for r in rows})
                     .values_list("document_id", "channel"))
         moving = [r[0] for r in rows if (r[1], r[2]) not in taken]
         dropping = [r[0] for r in rows if (r[1], r[2]) in taken]
-        status_of = {r[0]: r[4] for r in rows}
         senders.update(r[3] for r in rows)
         for chunk in _chunks(moving):
             _trace(decision, Delivery, chunk, "recipient_unit", unit, new, at)
-            Delivery.objects.filter(pk__in=chunk, recipient_unit=unit).update(
-                recipient_unit=new, recipient_name=new.name[:255], status_at=at)
-            # the trail keeps each copy's state: a recall pending (13) or a kept copy (16) is not "arrived"
-            DeliveryEvent.objects.bulk_create([
-                DeliveryEvent(delivery_id=d, status=status_of[d], kind="redirected", actor=actor,
-                              note=f"{unit.name} ngừng hoạt động; chuyển đến {new.name} theo {basis}.")
-                for d in chunk], batch_size=2000)
+            doc_services.redirect_deliveries(
+                delivery_ids=chunk, source=unit, target=new, actor=actor, at=at,
+                note=f"{unit.name} ngừng hoạt động; chuyển đến {new.name} theo {basis}.")
         for chunk in _chunks(dropping):
             _trace(decision, Delivery, chunk, "withdrawn", unit, new, at)
-            Delivery.objects.filter(pk__in=chunk).update(withdrawn_at=at, reason=f"{new.name} đã nhận văn bản này.")
-            DeliveryEvent.objects.bulk_create([
-                DeliveryEvent(delivery_id=d, kind="withdrawn", actor=actor,
-                              note=f"{unit.name} ngừng hoạt động; {new.name} đã nhận văn bản này theo {basis}.")
-                for d in chunk], batch_size=2000)
+            doc_services.withdraw_deliveries(
+                delivery_ids=chunk, at=at, reason=f"{new.name} đã nhận văn bản này.", actor=actor,
+                note=f"{unit.name} ngừng hoạt động; {new.name} đã nhận văn bản này theo {basis}.")
+        if new.pk != prim.pk:
+            reindex.update(r[1] for r in rows if r[0] in set(moving))
         counts["redirected"] += len(moving)
         counts["withdrawn"] += len(dropping)
     if symbol:
@@ -558,10 +480,8 @@ def _step_deliveries(decision, unit, items, actor, at):
     return counts
 
 
-def _step_subunits(decision, unit, items, actor, at):
+def _step_subunits(decision, unit, items, actor, at, reindex):
     """Sub-units leave the old unit: each subtree is moved whole (every descendant's path rewritten)."""
-    from dieuhanh.units import services as unit_services
-
     moved = 0
     moves = sub_unit_moves(decision, unit, items)
     for child, destination in moves:
@@ -571,46 +491,41 @@ def _step_subunits(decision, unit, items, actor, at):
     return {"sub_units": len(moves), "units_moved": moved}
 
 
-def _step_successor(decision, unit, items, actor, at):
+def _step_successor(decision, unit, items, actor, at, reindex):
     """The primary successor now holds the old unit's collection: its people read it (decision 0025). Before the
     memberships step, so the people moving to the successor never lose sight of it."""
     new = primary(items).successor
     _trace(decision, Unit, [unit.pk], "successor", unit, new, at)
-    Unit.objects.filter(pk=unit.pk).update(successor=new, updated_at=at)
+    unit_services.set_successor(unit=unit, successor=new, at=at)
     return {"successor": new.pk}
 
 
-def _step_memberships(decision, unit, items, actor, at):
+def _step_memberships(decision, unit, items, actor, at, reindex):
     new = primary(items).successor
     members = list(Membership.objects.active().filter(unit=unit).values_list("pk", "user_id", "role", "position_id"))
     ids = [m[0] for m in members]
     counts = {"ended": len(ids), "created": 0, "deactivated": 0}
     for chunk in _chunks(ids):
         _trace(decision, Membership, chunk, "unit", unit, new, at)
-        Membership.objects.filter(pk__in=chunk, ended_at__isnull=True).update(ended_at=at)
-    user_ids = {m[1] for m in members}
+        account_services.end_memberships(membership_ids=chunk, at=at)
     if decision.members == MemberPolicy.MOVE:
-        created = Membership.objects.bulk_create(
-            [Membership(user_id=u, unit=new, role=r, position_id=p) for _pk, u, r, p in members],
-            batch_size=2000, ignore_conflicts=True)
-        counts["created"] = len(created)
+        counts["created"] = account_services.add_memberships(unit_id=new.pk,
+                                                             members=[(u, r, p) for _pk, u, r, p in members])
     else:
-        still = set(Membership.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True))
-        gone = sorted(user_ids - still)
-        counts["deactivated"] = User.objects.filter(pk__in=gone, is_active=True).update(is_active=False)
+        counts["deactivated"] = account_services.deactivate_unplaced_users(user_ids=sorted({m[1] for m in members}))
     if actor is not None:
         forget(actor)
     return counts
 
 
-def _step_status(decision, unit, items, actor, at):
+def _step_status(decision, unit, items, actor, at, reindex):
     status = UnitStatus.DISSOLVED if decision.kind == DecisionKind.DISSOLVE else UnitStatus.MERGED
     last_day = max(unit.effective_from, decision.effective_on - datetime.timedelta(days=1))
-    Unit.objects.filter(pk=unit.pk).update(status=status, effective_to=last_day, updated_at=at)
+    unit_services.end_unit(unit=unit, status=status, effective_to=last_day, at=at)
     return {"status": status}
 
 
-STEP_FUNCTIONS = {
+STEP_FUNCTIONS: dict[str, Step] = {
     "freeze": _step_freeze, "incoming": _step_incoming, "flows": _step_flows, "tasks": _step_tasks,
     "drafts": _step_drafts, "deliveries": _step_deliveries, "subunits": _step_subunits,
     "successor": _step_successor, "memberships": _step_memberships,
@@ -627,13 +542,12 @@ def _check_executable(decision, actor, today, console):
             "date": f"{decision.effective_on:%d/%m/%Y}"}})
 
 
-def execute(*, actor, decision, today=None, console=False):
+def execute(*, actor: User | None, decision: Decision, today: datetime.date | None = None,
+            console: bool = False) -> Decision:
     """Execute ``decision`` (on or after its effective date), resuming after the last committed step.
 
     ``console``: run from ``dieuhanh reorg execute`` by the operator of the installation (``actor`` may be None).
     """
-    from . import selectors
-
     today = today or timezone.localdate()
     decision = Decision.objects.get(pk=decision.pk)
     _check_executable(decision, actor, today, console)
@@ -663,7 +577,7 @@ def execute(*, actor, decision, today=None, console=False):
     return locked
 
 
-def _run_step(decision, items, name, actor):
+def _run_step(decision: Decision, items: list[DecisionItem], name: str, actor: User | None) -> ExecutionStep | None:
     unit_id = items[0].old_unit_id
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related("document").get(pk=decision.pk)
@@ -671,12 +585,15 @@ def _run_step(decision, items, name, actor):
             return None
         unit = Unit.objects.select_for_update().get(pk=unit_id)
         at = timezone.now()
-        counts = STEP_FUNCTIONS[name](decision, unit, items, actor, at)
+        reindex: set[int] = set()
+        counts = STEP_FUNCTIONS[name](decision, unit, items, actor, at, reindex)
         step = ExecutionStep.objects.create(decision=decision, old_unit=unit, name=name, counts=counts)
+        if reindex:  # index writes last (lock order), then the audit chain's head
+            search_services.index_documents(document_ids=sorted(reindex))
         record(actor=actor, action=f"reorg.step.{name}", obj=decision, unit=unit, data=counts)
         return step
 
 
-def refuse_if_not_admin(actor):
+def refuse_if_not_admin(actor: User) -> None:
     if not policy.can_reorganize(actor):
         raise PermissionDenied(_("Only a system administrator may do this."))

@@ -1,6 +1,7 @@
 """Writes of the search app: the index row of a document, the re-index command's batches, saved searches."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,6 +74,7 @@ def readers(document):
                  .values_list("recipient_unit_id", flat=True))
     units.update(IncomingEntry.objects.filter(document=document, recalled_at__isnull=True)
                  .values_list("unit_id", flat=True))
+    units.update(extra_reader_units(document))  # higher apps' readers (reorg: a handover's receiving unit)
     people = set()
     for unit_id, user_id in Flow.objects.filter(entry__document=document, entry__recalled_at__isnull=True) \
             .values_list("handler_unit_id", "handler_user_id"):
@@ -148,3 +150,31 @@ def delete_saved_search(*, actor, saved):
     with transaction.atomic():
         audit.record(actor=actor, action="search.saved_deleted", obj=saved, data={"name": saved.name})
         saved.delete()
+
+
+# --- Writes of higher apps (decision 0040) ----------------------------------------------------------------------
+
+def index_documents(*, document_ids: list[int]) -> int:
+    """Write the index rows of ``document_ids``, in id order (rows of one table by primary key), in the caller's
+    transaction: for writes that bypass the save signals (a handover import's bulk insert, a reorganization's
+    set-based moves that change who reads a document). The caller runs it last, after its domain rows."""
+    ids = sorted(set(document_ids))
+    for document_id in ids:
+        index_document(document_id)
+    return len(ids)
+
+
+_reader_units: list[Callable[[Document], Iterable[int]]] = []
+
+
+def register_reader_units(source: Callable[[Document], Iterable[int]]) -> None:
+    """Register ``source(document) -> unit ids``: units a higher app lets read a document (reorg: the unit a
+    handover package was imported into). Their members' searches reach the document's index row. The app also
+    registers the same rule with ``documents.hooks.register_reader_grant``, which the exact check asks."""
+    if source not in _reader_units:
+        _reader_units.append(source)
+
+
+def extra_reader_units(document: Document) -> set[int]:
+    """The units registered sources add to the readers of ``document``."""
+    return {u for source in _reader_units for u in source(document)}

@@ -374,3 +374,17 @@ def send_reminders(today=None):
         except IntegrityError:
             continue
     return sent
+
+
+# --- Reorganization (decision 0040) ------------------------------------------------------------------------------
+
+REASSIGNABLE = ("executing_unit", "assigning_unit")
+
+
+def reassign_unit(*, task_ids: list[int], field: str, source: Unit, target: Unit) -> int:
+    """Point ``field`` (``executing_unit`` or ``assigning_unit``) of the tasks ``task_ids`` still at ``source`` to
+    ``target``, in one statement; a reorganization hands an old unit's open tasks to its successor. Runs in the
+    caller's transaction, which traces and audits the move."""
+    if field not in REASSIGNABLE:
+        raise ValueError(f"A task's {field!r} is not a unit a reorganization moves.")
+    return Task.objects.filter(pk__in=task_ids, **{field: source}).update(**{field: target})

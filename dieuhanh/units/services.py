@@ -235,3 +235,18 @@ def seed_synthetic_tree(*, actor, count, branching=12, code_prefix="S"):
         created += len(batch)
     record(actor=actor, action="unit.seed", obj=root, unit=root, data={"count": created})
     return root, created
+
+
+# --- Reorganization (decision 0040) ------------------------------------------------------------------------------
+# In the caller's transaction, which has locked the unit's row and traces and audits the step.
+
+def set_successor(*, unit: Unit, successor: Unit, at: datetime.datetime) -> None:
+    """``successor`` now holds ``unit``'s collection: its people read it (decision 0025)."""
+    Unit.objects.filter(pk=unit.pk).update(successor=successor, updated_at=at)
+
+
+def end_unit(*, unit: Unit, status: str, effective_to: datetime.date, at: datetime.datetime) -> None:
+    """Mark ``unit`` merged or dissolved, its last day ``effective_to``."""
+    if status not in (UnitStatus.MERGED, UnitStatus.DISSOLVED):
+        raise ValueError(f"A unit ends merged or dissolved, not {status!r}.")
+    Unit.objects.filter(pk=unit.pk).update(status=status, effective_to=effective_to, updated_at=at)

@@ -39,3 +39,24 @@ def reorg_world(exchange):  # noqa: F811
                                   subject="Dự thảo của A1", blob=blob, name="du-thao.pdf", recipients=[])
     return SimpleNamespace(org=org, exchange=exchange, clerk_a1=clerk_a1, leader_a1=leader_a1, pending=pending,
                            handled=handled, entry=entry, flows=flows, own=own, task=task, draft=draft, today=today)
+
+
+@pytest.fixture
+def merged(reorg_world):
+    """A1 with a closed record file holding two documents, merged into B1."""
+    from dieuhanh.records import services as records
+    from dieuhanh.records.models import RetentionPeriod, seed_retention
+    from dieuhanh.reorg import services
+
+    w = reorg_world
+    seed_retention()
+    ten = RetentionPeriod.objects.get(code="10")
+    rf = records.open_file(actor=w.clerk_a1, unit=w.org.a1, symbol="01.VP", title="Hồ sơ văn bản đến",
+                           retention_id=ten.pk)
+    records.attach_documents(actor=w.clerk_a1, file=rf, document_ids=[w.handled.pk, w.own.pk])
+    records.close_file(actor=w.clerk_a1, file=rf, title=rf.title, retention_id=ten.pk)
+    d = services.record_decision(actor=w.org.admin, kind="merge", effective_on=w.today, document_id=w.own.pk,
+                                 items=[{"old_unit_id": w.org.a1.pk, "successor_id": w.org.b1.pk}])
+    services.execute(actor=w.org.admin, decision=d)
+    w.record_file = rf
+    return w

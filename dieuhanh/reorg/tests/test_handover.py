@@ -8,8 +8,8 @@ from django.utils import translation
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents.models import Document
-from dieuhanh.records.models import FileItem, RecordFile, RetentionPeriod, seed_retention
-from dieuhanh.reorg import handover, services
+from dieuhanh.records.models import FileItem, RecordFile
+from dieuhanh.reorg import handover
 from dieuhanh.reorg.models import HandoverImport, ImportedObject
 from dieuhanh.units import services as unit_services
 
@@ -21,25 +21,6 @@ def _english():
     """The refusals are read in English here; the console shows them in the installation's language."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def merged(reorg_world):
-    """A1 with a closed record file holding two documents, merged into B1."""
-    from dieuhanh.records import services as records
-
-    w = reorg_world
-    seed_retention()
-    ten = RetentionPeriod.objects.get(code="10")
-    rf = records.open_file(actor=w.clerk_a1, unit=w.org.a1, symbol="01.VP", title="Hồ sơ văn bản đến",
-                           retention_id=ten.pk)
-    records.attach_documents(actor=w.clerk_a1, file=rf, document_ids=[w.handled.pk, w.own.pk])
-    records.close_file(actor=w.clerk_a1, file=rf, title=rf.title, retention_id=ten.pk)
-    d = services.record_decision(actor=w.org.admin, kind="merge", effective_on=w.today, document_id=w.own.pk,
-                                 items=[{"old_unit_id": w.org.a1.pk, "successor_id": w.org.b1.pk}])
-    services.execute(actor=w.org.admin, decision=d)
-    w.record_file = rf
-    return w
 
 
 def _export(w, tmp_path):

@@ -3,10 +3,13 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from dieuhanh.accounts.models import User
+from dieuhanh.reorg import handover
 from dieuhanh.units.models import Unit
 
 
-def _messages(exc):
+def error_text(exc: ValidationError) -> str:
+    """A ValidationError as one console line (``field: message; …``); the reorg command shares it."""
     return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(exc, "error_dict") \
         else " ".join(exc.messages)
 
@@ -31,8 +34,6 @@ class Command(BaseCommand):
     def _actor(self, username):
         if not username:
             return None
-        from dieuhanh.accounts.models import User
-
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Unknown user {username!r}.")
@@ -40,8 +41,6 @@ class Command(BaseCommand):
 
     def handle(self, *_, action, paths, user=None, **options):
         args = paths
-        from dieuhanh.reorg import handover
-
         actor = self._actor(user)
         try:
             if action == "export":
@@ -65,5 +64,5 @@ class Command(BaseCommand):
                 done = handover.import_bag(actor=actor, path=args[0], unit=self._unit(args[1]), console=True)
                 self.stdout.write(self.style.SUCCESS(f"Imported into {done.unit.name}: {done.counts}"))
         except ValidationError as exc:
-            raise CommandError(_messages(exc)) from exc
+            raise CommandError(error_text(exc)) from exc
         sys.stdout.flush()

@@ -3,7 +3,11 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from .handover import _messages
+from dieuhanh.accounts.models import User
+from dieuhanh.reorg import selectors, services
+from dieuhanh.reorg.models import Decision
+
+from .handover import error_text
 
 
 class Command(BaseCommand):
@@ -16,10 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the actor (default: the console)")
 
     def handle(self, action, decision_id, user=None, **options):
-        from dieuhanh.accounts.models import User
-        from dieuhanh.reorg import selectors, services
-        from dieuhanh.reorg.models import Decision
-
         decision = Decision.objects.filter(pk=decision_id).first()
         if decision is None:
             raise CommandError(f"Unknown decision {decision_id}.")
@@ -32,6 +32,6 @@ class Command(BaseCommand):
         try:
             done = services.execute(actor=actor, decision=decision, console=actor is None)
         except ValidationError as exc:
-            raise CommandError(_messages(exc)) from exc
+            raise CommandError(error_text(exc)) from exc
         steps = done.steps.count()
         self.stdout.write(self.style.SUCCESS(f"Decision {done.pk}: {done.status}, {steps} steps done."))
