@@ -9,6 +9,6 @@ class ProcessingConfig(AppConfig):
         # documents sits below processing: its handlers' read grant is registered there (decision 0042)
         from dieuhanh.documents import hooks
 
-        from .grants import handler_reads
+        from .grants import handler_reads  # app loading: it imports models
 
         hooks.register_reader_grant(handler_reads)

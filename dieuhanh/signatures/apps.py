@@ -9,7 +9,7 @@ class SignaturesConfig(AppConfig):
         # documents sits below signatures: it asks through its hooks, and signatures answers (decision 0042)
         from dieuhanh.documents import hooks
 
-        from . import jobs, services
+        from . import jobs, services  # app loading: they import models
 
         hooks.register_issue_check(services.require_valid_document_signatures)
         hooks.register_files_arrived(jobs.check_document_files)

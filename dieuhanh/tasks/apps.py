@@ -9,6 +9,6 @@ class TasksConfig(AppConfig):
         # processing sits below tasks: the tracker shows tasks through its hook (decision 0042)
         from dieuhanh.processing import hooks
 
-        from . import selectors
+        from . import selectors  # app loading: it imports models
 
         hooks.register_tracker_rows("task_rows", selectors.tracker)
