@@ -10,6 +10,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dieuhanh.kernel.actions import ActionForm
+from dieuhanh.kernel.forms import IdField
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.text import nfc
 from dieuhanh.units.models import Unit, UnitKind, UnitStatus
 from dieuhanh.units.selectors import search_units
@@ -19,11 +22,6 @@ from .models import DecisionKind, ItemRule, MemberPolicy
 MAX_ROWS = 8
 PICKER_LIMIT = 30
 DEPARTMENT_LIST_LIMIT = 60
-
-
-def _int(value):
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def attach_ancestry(units):
@@ -53,13 +51,16 @@ def unit_options(*, selected=None, query="", within=None):
     return attach_ancestry(options)
 
 
-class UnitPick(forms.IntegerField):
+class UnitPick(IdField):
     """A unit id chosen in a picker; ``options``, ``query`` and ``within`` are set per request by the form."""
 
     def __init__(self, *, label, help_text="", required=False, department=False):
-        super().__init__(label=label, help_text=help_text, required=required, min_value=1,
-                         widget=forms.HiddenInput)
+        super().__init__(label=label, help_text=help_text, required=required, widget=forms.HiddenInput)
         self.options, self.query, self.within, self.department = [], "", None, department
+
+
+class ExecuteForm(ActionForm):
+    """The execute button of a decision's page: nothing to type; the service checks the dry run again."""
 
 
 class DecisionForm(forms.Form):
@@ -80,7 +81,7 @@ class DecisionForm(forms.Form):
     def __init__(self, data=None, *, kind, rows=None):
         super().__init__(data)
         self.kind = kind if kind in DecisionKind.values else DecisionKind.MERGE
-        wanted = _int(data.get("rows")) if data is not None else None
+        wanted = parse_id(data.get("rows")) if data is not None else None
         self.rows = max(2, min(MAX_ROWS, rows or wanted or 2))
         if self.kind == DecisionKind.MERGE:
             for i in range(self.rows):
@@ -128,14 +129,14 @@ class DecisionForm(forms.Form):
 
     def _fill_pickers(self, data):
         data = data or {}
-        old = Unit.objects.filter(pk=_int(data.get("old"))).first() if "old" in self.fields else None
+        old = Unit.objects.filter(pk=parse_id(data.get("old"))).first() if "old" in self.fields else None
         for name, field in self.pickers():
             field.query = nfc(data.get(f"{name}_q", ""))[:200]
             field.within = old if field.department else None
             if field.department and old is None:
-                field.options = unit_options(selected=_int(data.get(name)), query=field.query)
+                field.options = unit_options(selected=parse_id(data.get(name)), query=field.query)
             else:
-                field.options = unit_options(selected=_int(data.get(name)), query=field.query,
+                field.options = unit_options(selected=parse_id(data.get(name)), query=field.query,
                                              within=field.within)
 
     def picker_rows(self):
@@ -165,8 +166,8 @@ class DecisionForm(forms.Form):
             line = nfc(line)
             if not line:
                 continue
-            if line.isdigit() and len(line) < 12:
-                ids.append(int(line))
+            if (number := parse_id(line)) is not None:
+                ids.append(number)
                 continue
             from .selectors import collection
 

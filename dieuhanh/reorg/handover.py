@@ -46,6 +46,7 @@ from dieuhanh.audit.services import record, record_many
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, DocumentFile, IncomingEntry
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.pdf import long_date, styles
 from dieuhanh.records import services as record_services
 from dieuhanh.records.models import FileItem, FileList, FileListEntry, RecordFile
@@ -459,7 +460,7 @@ def _import_events(handover, data, unit, actor, source, doc_map, file_map):
     appended = []
     for e in events:
         kind = _MAPPED.get(e["object_type"])
-        target = maps[kind].get(int(e["object_id"])) if kind and str(e["object_id"]).isdigit() else None
+        target = maps[kind].get(parse_id(str(e["object_id"]))) if kind else None
         obj_type, obj_id = (e["object_type"], target) if target else ("reorg.handoverimport", handover.pk)
         appended.append({"action": IMPORTED, "object_type": obj_type, "object_id": obj_id,
                          "data": {"handover": handover.pk, "source_unit": source["code"], "source": e}})

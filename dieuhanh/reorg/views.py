@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dieuhanh.kernel.actions import LABELLED, run_action
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.units.models import Unit, UnitStatus
 
@@ -72,15 +74,14 @@ def detail(request, decision_id):
     decision = _decision_or_404(decision_id)
     status = 200
     if request.method == "POST":
-        try:
+        def execute(data):
             services.execute(actor=request.user, decision=decision)
-            messages.success(request, _("The reorganization was executed."))
+            return _("The reorganization was executed.")
+
+        outcome = run_action(request, forms.ExecuteForm(request.POST), execute, flash=LABELLED)
+        if outcome.ok:
             return redirect("reorg:detail", decision_id=decision.pk)
-        except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for msg in msgs:
-                    messages.error(request, msg)
-            status = 400
+        status = outcome.status
     preview = selectors.preview(decision, today=timezone.localdate())
     for u in preview["units"]:
         u["count_rows"] = [(COUNT_LABELS.get(k, k), v) for k, v in u["counts"].items()]
@@ -152,7 +153,7 @@ def new(request):
         kind = DecisionKind.MERGE
     rows = None
     if data is not None and "more" in data:
-        rows = (forms._int(data.get("rows")) or 2) + 1
+        rows = (parse_id(data.get("rows")) or 2) + 1
     form = forms.DecisionForm(data, kind=kind, rows=rows)
     status = 200
     if data is not None and "find" not in data and "more" not in data:
@@ -182,8 +183,8 @@ def unit_options(request):
         field = ""
     within = None
     if field.startswith("dept_"):
-        within = Unit.objects.filter(pk=forms._int(request.GET.get("old"))).first()
-    options = forms.unit_options(selected=forms._int(request.GET.get(field)), query=request.GET.get(f"{field}_q", ""),
+        within = Unit.objects.filter(pk=parse_id(request.GET.get("old"))).first()
+    options = forms.unit_options(selected=parse_id(request.GET.get(field)), query=request.GET.get(f"{field}_q", ""),
                                  within=within)
-    return render(request, "reorg/_unit_options.html", {"options": options, "selected": forms._int(
+    return render(request, "reorg/_unit_options.html", {"options": options, "selected": parse_id(
         request.GET.get(field)), "query": request.GET.get(f"{field}_q", "")})

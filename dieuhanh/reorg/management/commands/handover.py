@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.accounts.models import User
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.reorg import handover
 from dieuhanh.units.models import Unit
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the actor (default: the console)")
 
     def _unit(self, value):
-        unit = Unit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+        unit = Unit.objects.filter(pk=parse_id(value)).first() if parse_id(value) is not None else None
         if unit is None:
             raise CommandError(f"Unknown unit {value!r}.")
         return unit
