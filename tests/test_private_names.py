@@ -1,12 +1,13 @@
 """No module imports another dieuhanh module's underscore names (issue 15): what an app offers to others has a
 public name, so a reader can tell its interface from its internals.
 
-Two forms count, found by walking the syntax tree of every module of the package and of the tests:
-``from dieuhanh.x import _y`` (with or without ``as``, relative imports resolved), and ``m._y`` where ``m`` is a
-name bound to an imported dieuhanh module (``from dieuhanh.x import m``, ``import dieuhanh.x.m as m``,
-``from . import m``, or the dotted ``dieuhanh.x.m._y``). Dunder names (``__name__``, ``__version__``) are not
+Found by walking the syntax tree of every module of the package and of the tests: ``from dieuhanh.x import _y``
+(with or without ``as``, relative imports resolved); ``m._y`` where ``m`` is a name bound to an imported dieuhanh
+module (``from dieuhanh.x import m``, ``import dieuhanh.x.m as m``, ``from . import m``, or the dotted
+``dieuhanh.x.m._y``); and the same reach spelt as strings, ``monkeypatch.setattr(m, "_y", ...)``,
+``getattr(m, "_y")`` or ``mock.patch("dieuhanh.x._y")``. Dunder names (``__name__``, ``__version__``) are not
 private; a module may use its own underscore names; the private names of Django and other libraries are out of
-scope. Strings (``monkeypatch.setattr(m, "_y", ...)``, ``mock.patch("dieuhanh.x._y")``) are not parsed.
+scope.
 """
 
 import ast
@@ -87,18 +88,38 @@ def _uses(tree: ast.Module, module: str, is_package: bool, known: set[str]) -> I
                     yield node.lineno, f"from {base} import {alias.name}"
                 elif f"{base}.{alias.name}" in known:
                     bound[alias.asname or alias.name] = f"{base}.{alias.name}"
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and _is_private(node.attr)):
-            continue
-        chain = _dotted(node.value)
-        if chain is None:
-            continue
-        head, _, rest = chain.partition(".")
+
+    def other_module(expr: ast.expr) -> str | None:
+        """The dieuhanh module (other than this one) that ``expr`` names through an imported name, else None."""
+        chain = _dotted(expr)
+        head, _, rest = (chain or "").partition(".")
         if head not in bound:
-            continue
+            return None
         target = bound[head] + (f".{rest}" if rest else "")
-        if (target in known or target == PACKAGE) and target != module:
-            yield node.lineno, f"{chain}.{node.attr} ({target}.{node.attr})"
+        return target if target in known and target != module else None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_private(node.attr):
+            target = other_module(node.value)
+            if target:
+                yield node.lineno, f"{_dotted(node.value)}.{node.attr} ({target}.{node.attr})"
+        elif isinstance(node, ast.Call) and len(node.args) >= 2 and _is_attribute_call(node.func):
+            name = node.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str) and _is_private(name.value):
+                target = other_module(node.args[0])
+                if target:
+                    yield node.lineno, f"{_dotted(node.func)}(..., {name.value!r}) ({target}.{name.value})"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            target, _, name = node.value.rpartition(".")
+            if name.isidentifier() and _is_private(name) and target in known and target != module:
+                yield node.lineno, f"{node.value!r} ({node.value})"
+
+
+def _is_attribute_call(func: ast.expr) -> bool:
+    """``getattr``/``setattr``/``hasattr``/``delattr``, bare or as a method (``monkeypatch.setattr``)."""
+    names = {"getattr", "setattr", "hasattr", "delattr"}
+    return (isinstance(func, ast.Name) and func.id in names) or (isinstance(func, ast.Attribute)
+                                                                and func.attr in names)
 
 
 def test_the_checker_finds_both_forms_and_nothing_else():
@@ -112,7 +133,7 @@ def test_the_checker_finds_both_forms_and_nothing_else():
         "import dieuhanh.documents.services as ds",                             # 5
         "ds._document_type",                                                    # 6 attribute of an alias
         "import dieuhanh.documents.services",                                   # 7
-        "dieuhanh.documents.services._set_status",                              # 8 the dotted chain
+        "dieuhanh.documents.services._set_status  # the dotted chain",          # 8
         "from . import models",                                                 # 9
         "models._private",                                                      # 10 a sibling module
         "from .services import _own",                                           # 11 the module itself: fine
@@ -121,10 +142,14 @@ def test_the_checker_finds_both_forms_and_nothing_else():
         "Draft._meta, Draft.objects._hints",                                    # 14 a class, not a module
         "services.__name__, ds.__doc__",                                        # 15 dunders are public
         "def f(): from dieuhanh.documents.services import _lazy",               # 16 inside a function too
+        "monkeypatch.setattr(services, '_trace', None)",                        # 17 spelt as a string
+        "getattr(ds, '_x'), getattr(Draft, '_y'), setattr(ds, 'public', 1)",   # 18 one of three
+        "mock.patch('dieuhanh.documents.services._blobs')",                     # 19 a dotted path
+        "mock.patch('dieuhanh.drafting.services._own'), 'dieuhanh.x._y'",       # 20 itself; not a module
     ])
     found = private_uses(source, "dieuhanh.drafting.services", False, known, "x.py")
     assert [line.split(" ")[0] for line in found] == [
-        "x.py:1", "x.py:2", "x.py:4", "x.py:6", "x.py:8", "x.py:10", "x.py:16"]
+        "x.py:1", "x.py:2", "x.py:4", "x.py:6", "x.py:8", "x.py:10", "x.py:16", "x.py:17", "x.py:18", "x.py:19"]
 
 
 def test_the_checker_resolves_relative_imports_in_a_package_init():
