@@ -270,7 +270,7 @@ def clean_recipients(sender: Unit, recipients: list[dict], *, secret: bool) -> l
                 raise ValidationError({field: _("A unit does not send a document to itself.")})
             if channel == Channel.GATEWAY:
                 raise ValidationError({field: _("Units of this installation receive internally or on paper.")})
-            key = (unit.pk, channel)
+            key: tuple[int | str, str] = (unit.pk, channel)  # a unit by id, an outsider by code or name
             item = {"unit": unit, "external_code": "", "name": unit.name, "channel": channel, "copies": copies}
         else:
             code, name = nfc(r.get("external_code")) or "", nfc(r.get("name")) or ""
