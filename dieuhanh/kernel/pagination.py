@@ -2,10 +2,13 @@
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 200
@@ -20,12 +23,12 @@ class Page:
     has_more: bool
 
 
-def encode_cursor(values):
+def encode_cursor(values: Sequence[Any]) -> str:
     raw = json.dumps(values, separators=(",", ":"), default=str).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor, size):
+def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -36,7 +39,7 @@ def decode_cursor(cursor, size):
     return values
 
 
-def _after(fields, values):
+def _after(fields: Sequence[str], values: Sequence[Any]) -> Q:
     """WHERE clause for rows strictly after ``values`` in ``fields`` order; a "-" prefix means descending."""
     clause = Q()
     for i, field in enumerate(fields):
@@ -48,7 +51,7 @@ def _after(fields, values):
     return clause
 
 
-def _row_after(queryset, fields, values):
+def _row_after(queryset: QuerySet, fields: Sequence[str], values: Sequence[Any]) -> QuerySet:
     """``(a, b) > (x, y)`` as one row-value comparison, which the database turns into an index range.
 
     Only for fields of the model itself, all sorted the same way; the OR form above is the fallback.
@@ -60,7 +63,7 @@ def _row_after(queryset, fields, values):
     return queryset.extra(where=[f"({', '.join(columns)}) {op} ({placeholders})"], params=list(values))
 
 
-def _same_direction(queryset, fields):
+def _same_direction(queryset: QuerySet, fields: Sequence[str]) -> bool:
     directions = {f.startswith("-") for f in fields}
     names = [f.lstrip("-") for f in fields]
     try:
@@ -70,7 +73,7 @@ def _same_direction(queryset, fields):
     return len(directions) == 1 and concrete
 
 
-def keyset_page(queryset, fields, cursor=None, limit=50):
+def keyset_page(queryset: QuerySet, fields: Sequence[str], cursor: str | None = None, limit: Any = 50) -> Page:
     """Return one page of ``queryset`` ordered by ``fields`` (the last one must be unique, e.g. the id)."""
     try:
         limit = max(1, min(int(limit), MAX_PAGE_SIZE))
@@ -101,7 +104,7 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def page_for_request(page_fn, request, *args, **kwargs):
+def page_for_request(page_fn: Callable[..., Page], request: HttpRequest, *args: Any, **kwargs: Any) -> Page:
     """Call a selector's page function with the request's ``cursor``; a mangled cursor starts from the first page
     (on pages people click; the API answers 400 instead)."""
     try:
