@@ -6,6 +6,7 @@ mapped explicitly.
 
 import re
 import unicodedata
+from typing import overload
 
 _SPACES = re.compile(r"\s+")
 
@@ -21,6 +22,11 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+# Typed in two shapes so callers that pass text get ``str`` back, not ``str | None``.
+@overload
+def nfc(value: None) -> None: ...
+@overload
+def nfc(value: str) -> str: ...
 def nfc(value):
     """Return ``value`` in NFC with surrounding whitespace stripped; ``None`` stays ``None``."""
     if value is None:
