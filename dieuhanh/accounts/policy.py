@@ -5,10 +5,19 @@ roles, to every unit below it. Memberships are read once per request (cached on 
 change of post takes effect on the very next request.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .models import Membership, Role
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
 
 # Roles whose holders manage the unit's directory entry, its sub-units and its members.
 MANAGING_ROLES = {Role.UNIT_ADMIN}
@@ -16,7 +25,7 @@ MANAGING_ROLES = {Role.UNIT_ADMIN}
 OVERSIGHT_ROLES = {Role.UNIT_ADMIN, Role.LEADER, Role.DEPUTY}
 
 
-def grants(user):
+def grants(user: User) -> list[Any]:
     """(unit path, role) pairs of the user's active memberships, cached for the request."""
     if not user or not user.is_authenticated or not user.is_active:
         return []
@@ -27,20 +36,20 @@ def grants(user):
     return cached
 
 
-def forget(user):
+def forget(user: User) -> None:
     """Drop the cached grants, after the user's memberships changed within the same request."""
     for cached in ("_dh_grants", "_dh_unit_ids", "_dh_reader_ids"):  # the unit sets derive from the grants
         if hasattr(user, cached):
             delattr(user, cached)
 
 
-def is_system_admin(user):
+def is_system_admin(user: User) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or any(
         role == Role.SYSTEM_ADMIN for _, role in grants(user)
     )))
 
 
-def has_role_in(user, unit, roles, *, inherited=False):
+def has_role_in(user: User, unit: Any, roles: Any, *, inherited: bool = False) -> bool:
     """True if the user holds one of ``roles`` in ``unit`` (or, with ``inherited``, in an ancestor)."""
     for path, role in grants(user):
         if role in roles and (path == unit.path or (inherited and unit.path.startswith(path))):
@@ -48,31 +57,31 @@ def has_role_in(user, unit, roles, *, inherited=False):
     return False
 
 
-def is_member_of(user, unit):
+def is_member_of(user: User, unit: Any) -> bool:
     return any(path == unit.path for path, _ in grants(user))
 
 
-def can_view_directory(user):
+def can_view_directory(user: User) -> bool:
     """The directory of units (names, codes, kinds) is the address book every signed-in person needs."""
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def can_view_members(user, unit):
+def can_view_members(user: User, unit: Any) -> bool:
     return is_system_admin(user) or is_member_of(user, unit) or has_role_in(
         user, unit, OVERSIGHT_ROLES, inherited=True
     )
 
 
-def can_manage_unit(user, unit):
+def can_manage_unit(user: User, unit: Any) -> bool:
     """Edit the unit, create units under it, and add or end memberships in it."""
     return is_system_admin(user) or has_role_in(user, unit, MANAGING_ROLES, inherited=True)
 
 
-def can_create_root_unit(user):
+def can_create_root_unit(user: User) -> bool:
     return is_system_admin(user)
 
 
-def can_manage_user(user, target):
+def can_manage_user(user: User, target: Any) -> bool:
     """Edit another person's account: system admins, or unit admins over every unit the person belongs to."""
     if is_system_admin(user):
         return True
@@ -80,12 +89,12 @@ def can_manage_user(user, target):
     return bool(units) and all(can_manage_unit(user, u) for u in units)
 
 
-def require(allowed, message=None):
+def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(_("You do not have permission to do this.") if message is None else message)
 
 
-def units_with_roles(user, roles) -> list:
+def units_with_roles(user: User, roles: Any) -> list:
     """The units where ``user`` holds one of ``roles`` (active memberships), shallowest first.
 
     Read through the membership (units sits above accounts, decision 0042); no query when the cached grants

@@ -1,9 +1,18 @@
 """Reads about people and memberships."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .models import Membership
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def members_of(unit):
+    from dieuhanh.accounts.models import User
+
+
+def members_of(unit: Any) -> Any:
     """Active memberships of ``unit`` with their people and positions, by position rank then name."""
     return (
         Membership.objects.active()
@@ -13,6 +22,6 @@ def members_of(unit):
     )
 
 
-def memberships_of(user):
+def memberships_of(user: User) -> Any:
     """The user's active memberships with their units, for the home page and the API."""
     return Membership.objects.active().filter(user=user).select_related("unit", "position").order_by("unit__path")

@@ -1,8 +1,11 @@
 """Writes about people: accounts, memberships, passwords, sign-in and API tokens."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -29,20 +32,26 @@ from .models import (
     default_token_scopes,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.http import HttpRequest
+
 TOKEN_PREFIX = "dh_"
 
 
 class LockedOut(PermissionDenied):
     """Too many failed sign-ins for this username; carries when the lock ends."""
 
-    def __init__(self, until):
+    def __init__(self, until: datetime.datetime | None) -> None:
         super().__init__(_("Too many failed sign-in attempts. Try again later."))
         self.until = until
 
 
 @transaction.atomic
-def create_user(*, actor, username, full_name, password, email="", unit=None, role=None, position=None,
-                clearance=0):
+def create_user(*, actor: User, username: str, full_name: str, password: str, email: str = "", unit: Any = None,
+                role: str | None = None, position: Position | None = None,
+                clearance: int = 0) -> User:
     """Create an account, optionally with its first membership. Unit admins create people in their units."""
     if unit is not None:
         policy.require(policy.can_manage_unit(actor, unit), _("You cannot add people to this unit."))
@@ -72,7 +81,7 @@ def create_user(*, actor, username, full_name, password, email="", unit=None, ro
 
 
 @transaction.atomic
-def add_membership(*, actor, user, unit, role, position=None):
+def add_membership(*, actor: User, user: User, unit: Any, role: str, position: Position | None = None) -> Membership:
     policy.require(policy.can_manage_unit(actor, unit), _("You cannot change the people of this unit."))
     if role not in Role.values:
         raise ValidationError({"role": _("Must be one of: %(values)s.") % {"values": ", ".join(Role.values)}})
@@ -90,7 +99,7 @@ def add_membership(*, actor, user, unit, role, position=None):
 
 
 @transaction.atomic
-def end_membership(*, actor, membership):
+def end_membership(*, actor: User, membership: Membership) -> Membership:
     """End a membership now; the person's rights in that unit stop on their next request."""
     membership = Membership.objects.select_for_update().select_related("unit", "user").get(pk=membership.pk)
     policy.require(policy.can_manage_unit(actor, membership.unit), _("You cannot change the people of this unit."))
@@ -105,7 +114,7 @@ def end_membership(*, actor, membership):
 
 
 @transaction.atomic
-def change_password(*, actor, old_password, new_password):
+def change_password(*, actor: User, old_password: str, new_password: str) -> User:
     if not actor.check_password(old_password or ""):
         raise ValidationError({"old_password": _("The current password is wrong.")})
     try:
@@ -118,7 +127,7 @@ def change_password(*, actor, old_password, new_password):
     return actor
 
 
-def sign_in(request, *, username, password, channel="web"):
+def sign_in(request: HttpRequest, *, username: str, password: str, channel: str = "web") -> User:
     """Check credentials with lockout. Returns the user, or raises LockedOut / ValidationError.
 
     Failures are counted per username whether or not the account exists, so the lock reveals nothing.
@@ -153,11 +162,11 @@ def sign_in(request, *, username, password, channel="web"):
     return user
 
 
-def _hash_token(raw):
+def _hash_token(raw: Any) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def clean_scopes(scopes):
+def clean_scopes(scopes: Any) -> list[str]:
     """The scopes of a new token: ``None`` gives the default ("write"); anything unknown is refused."""
     if scopes is None:
         return default_token_scopes()
@@ -174,7 +183,7 @@ def clean_scopes(scopes):
 
 
 @transaction.atomic
-def issue_token(*, actor, name="", scopes=None, two_factor: bool = False):
+def issue_token(*, actor: User, name: str = "", scopes: Any = None, two_factor: bool = False) -> tuple[ApiToken, str]:
     """Create an API token for ``actor`` with ``scopes`` (default: "write"); the raw token is returned once and
     never stored, logged or audited. ``two_factor``: the request that asks for it passed a second factor; without
     it the token does not work for a person whose role requires one (decision 0028)."""
@@ -195,7 +204,7 @@ def issue_token(*, actor, name="", scopes=None, two_factor: bool = False):
 
 
 @transaction.atomic
-def revoke_token(*, actor, token):
+def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.user_id != actor.pk and not policy.is_system_admin(actor):
         raise PermissionDenied(_("You cannot revoke this token."))
@@ -206,7 +215,7 @@ def revoke_token(*, actor, token):
     return token
 
 
-def user_for_token(raw):
+def user_for_token(raw: Any) -> tuple[None, None] | tuple[User, ApiToken]:
     """The active user a bearer token belongs to, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None, None
@@ -228,19 +237,19 @@ def user_for_token(raw):
 RECOVERY_CODES = 10
 
 
-def two_factor_required(user):
+def two_factor_required(user: User) -> bool:
     """Enforced for the roles in DIEUHANH_2FA_ROLES (and superusers) while DIEUHANH_2FA_ENFORCED is on."""
     if not settings.DIEUHANH_2FA_ENFORCED or not user.is_authenticated:
         return False
     return user.is_superuser or any(role in settings.DIEUHANH_2FA_ROLES for _, role in policy.grants(user))
 
 
-def has_two_factor(user):
+def has_two_factor(user: User) -> bool:
     return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
 @transaction.atomic
-def start_two_factor(*, actor):
+def start_two_factor(*, actor: User) -> TwoFactorDevice:
     """A new secret for the person's authenticator; it replaces an unconfirmed one, never a confirmed one."""
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor).first()
     if device is not None and device.confirmed_at is not None:
@@ -254,7 +263,7 @@ def start_two_factor(*, actor):
 
 
 @transaction.atomic
-def confirm_two_factor(*, actor, code):
+def confirm_two_factor(*, actor: User, code: str) -> list[str]:
     """Confirm the authenticator with a first code; returns the recovery codes, shown once."""
     device = TwoFactorDevice.objects.select_for_update().filter(user=actor, confirmed_at__isnull=True).first()
     if device is None:
@@ -271,7 +280,7 @@ def confirm_two_factor(*, actor, code):
     return codes
 
 
-def verify_second_factor(user, code, channel="web"):
+def verify_second_factor(user: User, code: str, channel: str = "web") -> bool:
     """Check a TOTP code (never the same time step twice) or an unused recovery code. Wrong codes are counted on
     their own (a right password does not clear them) and lock the username as wrong passwords do."""
     now = timezone.now()

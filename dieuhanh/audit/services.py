@@ -1,6 +1,9 @@
 """Writing audit events. Every service that changes state calls :func:`record` inside its transaction."""
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -9,11 +12,15 @@ from django.utils import timezone
 from .chain import event_hash
 from .models import AuditChain, AuditEvent
 
+if TYPE_CHECKING:
+    from typing import Any
+
 # Never stored in an audit payload, whatever a caller passes.
 _SECRET_KEYS = {"password", "new_password", "old_password", "token", "key", "passphrase"}
 
 
-def record(*, actor, action, obj=None, unit=None, data=None):
+def record(*, actor: Any, action: Any, obj: Any = None, unit: Any = None,
+           data: dict[str, Any] | None = None) -> AuditEvent:
     """Append an audit event. Must run inside the caller's atomic block, so it commits or rolls back with it."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction")
@@ -42,7 +49,7 @@ def record(*, actor, action, obj=None, unit=None, data=None):
     return event
 
 
-def record_many(*, actor, unit, events):
+def record_many(*, actor: Any, unit: Any, events: Any) -> list[AuditEvent]:
     """Append ``events`` (dicts: action, object_type, object_id, data) to ``unit``'s chain in order, under one lock
     of its head and with set-based inserts: a handover import appends a whole collection's history at once."""
     if not transaction.get_connection().in_atomic_block:

@@ -6,9 +6,12 @@ nothing. A file that cannot be taken in becomes a rejected item with its reason:
 and every file of the batch is accounted for.
 """
 
+from __future__ import annotations
+
 import io
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,18 +32,26 @@ from .extract import extract_result
 from .models import BatchSource, ImportBatch, ItemStatus, ScanItem
 from .selectors import issuer_directory
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.units.models import Unit
+
 SCAN_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/tiff"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 MAX_FILES_PER_UPLOAD = 200
 
 
-def _messages(exc):
+def _messages(exc: Exception) -> str:
     if hasattr(exc, "message_dict"):
         return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
     return " ".join(exc.messages)
 
 
-def _add_file(*, actor, batch, name, fileobj):
+def _add_file(*, actor: User, batch: ImportBatch, name: str, fileobj: Any) -> ScanItem:
     """Take one file into the batch: a queued item, or a rejected one that says why."""
     name = safe_name(name, "scan")
     sha256, size = storage.hash_file(fileobj)
@@ -69,14 +80,15 @@ def _add_file(*, actor, batch, name, fileobj):
     return item
 
 
-def _queue(item_ids):
+def _queue(item_ids: Sequence[int]) -> None:
     from .jobs import process_item
 
     for item_id in item_ids:
         process_item(item_id)
 
 
-def import_files(*, actor, unit, files, source=BatchSource.UPLOAD, label="", enqueue=True, limit=None):
+def import_files(*, actor: User, unit: Unit, files: Any, source: Any = BatchSource.UPLOAD, label: str = "",
+                 enqueue: bool = True, limit: int | None = None) -> ImportBatch:
     """Create a batch of ``unit`` from ``files`` (pairs of name and binary file object). Each accepted file
     is queued for OCR after commit (unless ``enqueue`` is false: the caller processes them itself)."""
     require(policy.can_import(actor, unit), _("Only a clerk of this unit can import scans."))
@@ -107,7 +119,7 @@ def import_files(*, actor, unit, files, source=BatchSource.UPLOAD, label="", enq
 # --- OCR results (written by the background job) -------------------------------------------------------------
 
 
-def _document_type_id(extracted):
+def _document_type_id(extracted: Any) -> int | None:
     """The document type the extracted name or abbreviation points to, in the symbol's system."""
     if not extracted.type_name:
         return None
@@ -121,12 +133,13 @@ def _document_type_id(extracted):
     return None
 
 
-def _same_issuer(a, b):
+def _same_issuer(a: Any, b: Any) -> bool:
     a, b = fold(a), fold(b)
     return not a or not b or a == b or a in b or b in a
 
 
-def find_duplicate(item, extracted):
+def find_duplicate(item: ScanItem, extracted: Any) -> tuple[IncomingEntry, None, str] | tuple[None, ScanItem,
+                   str] | tuple[None, IncomingEntry, str] | tuple[None, None, str]:
     """An entry of the unit or an earlier scan of it holding the same document: the same file, or the same
     number/symbol, issuer and date. Returns (entry, item, reason)."""
     hashes = [h for h in (item.sha256, item.ocr_pdf.sha256 if item.ocr_pdf_id else "") if h]
@@ -154,12 +167,12 @@ def find_duplicate(item, extracted):
     return None, None, ""
 
 
-def pdf_name(name):
+def pdf_name(name: str) -> str:
     stem = PurePath(name).stem or "scan"
     return f"{stem}.ocr.pdf"
 
 
-def record_ocr(*, item_id, result):
+def record_ocr(*, item_id: int, result: Any) -> ScanItem:
     """Store the OCR'd PDF/A beside the original, the page figures and the extracted metadata; flag duplicates."""
     with transaction.atomic():
         item = ScanItem.objects.select_for_update(of=("self",)).select_related("batch", "unit").get(pk=item_id)
@@ -192,7 +205,7 @@ def record_ocr(*, item_id, result):
     return item
 
 
-def record_failure(*, item_id, message):
+def record_failure(*, item_id: int, message: str) -> ScanItem:
     with transaction.atomic():
         item = ScanItem.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item_id)
         if item.status != ItemStatus.PROCESSING:
@@ -206,7 +219,7 @@ def record_failure(*, item_id, message):
 # --- The clerk's decisions -------------------------------------------------------------------------------------
 
 
-def _locked_item(actor, item):
+def _locked_item(actor: User, item: ScanItem) -> ScanItem:
     item = ScanItem.objects.select_for_update(of=("self",)).select_related("unit", "original", "ocr_pdf").get(
         pk=item.pk)
     require(policy.can_import(actor, item.unit), _("Only a clerk of this unit can decide on this scan."))
@@ -214,9 +227,11 @@ def _locked_item(actor, item):
 
 
 @transaction.atomic
-def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, subject, arrived_on=None,
-            urgency=0, confidentiality=0, page_count=None, confirm_duplicate=False, handler="", notes="",
-            signer_name="", signer_position="", authority=""):
+def confirm(*, actor: User, item: ScanItem, document_type_id: int, issuer_name: str, symbol: str, issued_on: date,
+            subject: str, arrived_on: date | None = None,
+            urgency: int = 0, confidentiality: int = 0, page_count: int | None = None, confirm_duplicate: bool = False,
+            handler: str = "", notes: str = "",
+            signer_name: str = "", signer_position: str = "", authority: str = "") -> IncomingEntry:
     """Register the scan as a paper incoming document: the OCR'd PDF/A is the main file, the original scan the
     second; the values are the clerk's (prefilled from the extraction)."""
     item = _locked_item(actor, item)
@@ -247,7 +262,7 @@ def confirm(*, actor, item, document_type_id, issuer_name, symbol, issued_on, su
 
 
 @transaction.atomic
-def discard(*, actor, item, reason=""):
+def discard(*, actor: User, item: ScanItem, reason: str = "") -> ScanItem:
     """Set a scan aside without registering it (a duplicate, a blank sheet, a failed file); its files stay."""
     item = _locked_item(actor, item)
     if item.status not in (ItemStatus.READY, ItemStatus.FAILED, ItemStatus.REJECTED):
@@ -263,7 +278,7 @@ def discard(*, actor, item, reason=""):
 
 
 @transaction.atomic
-def retry(*, actor, item):
+def retry(*, actor: User, item: ScanItem) -> ScanItem:
     """Queue a failed scan again (after the server's OCR tools were fixed, for example), or one whose worker
     stopped in the middle of it."""
     item = _locked_item(actor, item)
@@ -278,7 +293,7 @@ def retry(*, actor, item):
     return item
 
 
-def folder_files(root):
+def folder_files(root: Any) -> list[tuple[str, Any]]:
     """(relative name, path) of the scans under ``root``, in a stable order; hidden files are skipped."""
     from pathlib import Path
 
@@ -295,7 +310,7 @@ def folder_files(root):
     return out
 
 
-def display_name(rel):
+def display_name(rel: Any) -> str:
     """A folder path kept readable in one file name: "2026/03/a.pdf" -> "2026-03-a.pdf"."""
     return re.sub(r"[\\/]+", "-", str(rel))
 

@@ -1,5 +1,9 @@
 """Document rules, built on the membership rules of :mod:`dieuhanh.accounts.policy`."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from dieuhanh.accounts.models import Role
@@ -8,13 +12,20 @@ from dieuhanh.units.selectors import member_unit_ids
 
 from . import hooks
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.documents.models import Delivery, Document
+    from dieuhanh.units.models import Unit
+
 WRITERS = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
 CLERKS = {Role.CLERK}
 REGISTER_READERS = {Role.CLERK, Role.LEADER, Role.DEPUTY, Role.ARCHIVIST, Role.UNIT_ADMIN}
 RECALLERS = {Role.CLERK, Role.LEADER, Role.DEPUTY}
 
 
-def reader_unit_ids(user):
+def reader_unit_ids(user: User) -> set[int | Any]:
     """The units whose documents the user reads as a member: their own, and every unit whose collection passed to
     one of them through an executed reorganization (``Unit.successor``, decision 0025). A read grant only: every
     write asks for a role in the unit itself, and nobody holds one in an ended unit."""
@@ -28,7 +39,7 @@ def reader_unit_ids(user):
     return cached
 
 
-def cleared_for(user, document):
+def cleared_for(user: User, document: Document) -> bool:
     """The person's clearance covers the document, and a secret document is never served to the internet zone."""
     from dieuhanh.kernel import zones
 
@@ -37,7 +48,7 @@ def cleared_for(user, document):
     return (user.clearance or 0) >= document.confidentiality
 
 
-def cleared_q(user, path: str = "") -> Q:
+def cleared_q(user: User, path: str = "") -> Q:
     """The rule of :func:`cleared_for` as a filter on any model that reaches a ``Document`` through ``path``
     (``"entry__document__"`` for a flow, ``""`` for a document or a draft): the one filter every list, counter,
     export and search result naming a document applies, so none shows what the document's page refuses
@@ -50,19 +61,19 @@ def cleared_q(user, path: str = "") -> Q:
     return Q(**{f"{path}confidentiality__lte": clearance})
 
 
-def can_create_outgoing(user, unit):
+def can_create_outgoing(user: User, unit: Unit) -> bool:
     return has_role_in(user, unit, WRITERS)
 
 
-def can_issue(user, unit):
+def can_issue(user: User, unit: Unit) -> bool:
     return has_role_in(user, unit, CLERKS)
 
 
-def can_receive(user, unit):
+def can_receive(user: User, unit: Unit) -> bool:
     return has_role_in(user, unit, CLERKS)
 
 
-def can_open_secret_register(user):
+def can_open_secret_register(user: User) -> bool:
     """Secret books list secret documents: cleared people only, and never over the internet zone."""
     from dieuhanh.kernel import zones
 
@@ -71,11 +82,11 @@ def can_open_secret_register(user):
     return (user.clearance or 0) >= Confidentiality.MAT and zones.current() == zones.CLOSED
 
 
-def can_view_registers(user, unit):
+def can_view_registers(user: User, unit: Unit) -> bool:
     return is_system_admin(user) or has_role_in(user, unit, REGISTER_READERS)
 
 
-def can_view_document(user, document):
+def can_view_document(user: User, document: Document) -> bool:
     """Members of the issuing unit, and of units it was delivered to (not withdrawn) or registered in; for a unit
     that was merged, split or dissolved, also the members of its successor (:func:`reader_unit_ids`).
 
@@ -100,7 +111,7 @@ def can_view_document(user, document):
     return any(grant.reads(user, document, units) for grant in hooks.reader_grants())
 
 
-def visible_documents_q(user):
+def visible_documents_q(user: User) -> Q:
     """The rule of :func:`can_view_document` as one filter on ``Document``, for lists and search: a person never
     sees, in results or counts, a document they could not open. Kept in step by a test that compares the two."""
     from .models import Delivery, IncomingEntry
@@ -123,12 +134,12 @@ def visible_documents_q(user):
     return cleared & reach
 
 
-def can_view_delivery(user, delivery):
+def can_view_delivery(user: User, delivery: Delivery) -> bool:
     if not cleared_for(user, delivery.document):
         return False
     units = member_unit_ids(user)
     return is_system_admin(user) or delivery.sender_unit_id in units or delivery.recipient_unit_id in units
 
 
-def can_request_recall(user, document):
+def can_request_recall(user: User, document: Document) -> bool:
     return document.issuing_unit is not None and has_role_in(user, document.issuing_unit, RECALLERS)

@@ -1,9 +1,12 @@
 """Writes for documents and their exchange. One function per user action: check permission, validate,
 write, audit, all in one transaction; notifications are rows written in the same transaction."""
 
+from __future__ import annotations
+
 import dataclasses
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -46,6 +49,12 @@ from .models import (
 )
 from .validation import safe_name
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.audit.models import AuditEvent
+
 MAX_BULK = 50
 # Statuses from which a recipient has taken the document in (registered it).
 REGISTERED_STATUSES = {DeliveryStatus.ACCEPTED, DeliveryStatus.ASSIGNED, DeliveryStatus.PROCESSING,
@@ -71,7 +80,7 @@ class DuplicateDocument(ValidationError):
     ``likely`` means the symbol and date match but the issuer is only probably the same (an abbreviation, a
     longer name): the message names the issuer on record so the clerk can compare."""
 
-    def __init__(self, existing, likely=False):
+    def __init__(self, existing: Any, likely: bool = False) -> None:
         self.existing, self.likely = existing, likely
         params = {"number": existing.arrival_number, "year": existing.register.year,
                   "symbol": existing.document.symbol, "issuer": existing.document.issuer_name}
@@ -110,7 +119,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 @transaction.atomic
-def store_file(*, actor, fileobj, content_type="", declared_sha256=None):
+def store_file(*, actor: User, fileobj: Any, content_type: str = "", declared_sha256: str | None = None) -> Blob:
     """Store an upload by content. The type is detected from the bytes (the declared one is ignored); a declared
     SHA-256 that does not match the bytes is refused; risky PDFs are stored but flagged."""
     from .validation import inspect
@@ -137,7 +146,7 @@ def store_file(*, actor, fileobj, content_type="", declared_sha256=None):
     return blob
 
 
-def record_read(*, actor, document, via, doc_file=None):
+def record_read(*, actor: User, document: Document, via: Any, doc_file: Any = None) -> AuditEvent | None:
     """Audit a read of a secret document (confidentiality above normal): who opened which document, and how
     (``page``, ``api`` or ``download``). Called by the views before they answer.
 
@@ -184,7 +193,7 @@ def attach_files(document: Document, blobs: list[tuple[Blob, str, bool]]) -> Non
 _TEXT_LIMITS = {"subject": 2000, "signer_name": 150, "signer_position": 150, "place": 100, "language": 8}
 
 
-def _clean_fields(data):
+def _clean_fields(data: dict[str, Any]) -> dict[str, str]:
     errors, cleaned = {}, {}
     for field, limit in _TEXT_LIMITS.items():
         if field in data:
@@ -292,8 +301,9 @@ def clean_recipients(sender: Unit, recipients: list[dict], *, secret: bool) -> l
 
 
 @transaction.atomic
-def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipients=(), drafting_unit=None,
-                    **fields):
+def create_outgoing(*, actor: User, unit: Unit, document_type_id: int, subject: str, files: Any = (),
+                    recipients: Any = (), drafting_unit: Unit | None = None,
+                    **fields: Any) -> Document:
     """Record an approved outgoing document of ``unit``, ready for the clerk to issue."""
     require(doc_policy.can_create_outgoing(actor, unit), _("You cannot create documents for this unit."))
     if unit.status != UnitStatus.ACTIVE:
@@ -322,7 +332,7 @@ def create_outgoing(*, actor, unit, document_type_id, subject, files=(), recipie
     return document
 
 
-def _register(unit, kind, *, secret, year, lock=True):
+def _register(unit: Unit, kind: str, *, secret: Any, year: int, lock: bool = True) -> Register:
     """The open book of ``unit``; locked when the caller will take its next entry number."""
     qs = Register.objects.select_for_update() if lock else Register.objects.all()
     register = qs.filter(unit=unit, kind=kind, secret=secret, year=year).first()
@@ -332,17 +342,17 @@ def _register(unit, kind, *, secret, year, lock=True):
     return register
 
 
-def _register_label(kind, secret):
+def _register_label(kind: str, secret: Any) -> str:
     if kind == RegisterKind.OUTGOING:
         return _("secret outgoing register") if secret else _("outgoing register")
     return _("secret incoming register") if secret else _("incoming register")
 
 
-def _event(delivery, status, actor, note="", kind="status"):
+def _event(delivery: Delivery, status: str, actor: User, note: str = "", kind: str = "status") -> None:
     DeliveryEvent.objects.create(delivery=delivery, status=status or "", kind=kind, actor=actor, note=note)
 
 
-def set_delivery_status(delivery: Delivery, status: str, actor, note: str = "") -> None:
+def set_delivery_status(delivery: Delivery, status: str, actor: User, note: str = "") -> None:
     """Move ``delivery`` to ``status`` and append the event the sender reads (inside the caller's transaction)."""
     delivery.status = status
     delivery.status_at = timezone.now()
@@ -354,7 +364,8 @@ _set_status = set_delivery_status
 
 
 @transaction.atomic
-def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_number=None):
+def issue_document(*, actor: User, document: Document, issued_on: datetime.date | None = None,
+                   series_id: int | None = None, reuse_number: bool | None = None) -> Document:
     """Number an approved document, write its outgoing-register row and deliver it to every recipient.
 
     ``reuse_number`` re-issues a number freed by a cancelled issue (cấp bù); it is never done implicitly.
@@ -440,7 +451,7 @@ def issue_document(*, actor, document, issued_on=None, series_id=None, reuse_num
     return document
 
 
-def _check_reusable(series, period, number):
+def _check_reusable(series: str, period: Any, number: int) -> int:
     """A number can be issued again only if a cancelled issue freed it and no issued document holds it."""
     if not isinstance(number, int) or number < 1 or number > numbering.last_number(series, period):
         raise ValidationError({"reuse_number": _("Only a number already taken in this series can be reused.")})
@@ -454,7 +465,7 @@ def _check_reusable(series, period, number):
 
 
 @transaction.atomic
-def cancel_issue(*, actor, document, reason):
+def cancel_issue(*, actor: User, document: Document, reason: str) -> Document:
     """Cancel an issue nobody has registered yet: every delivery is withdrawn and its recipient told."""
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
     require(document.issuing_unit is not None and doc_policy.can_issue(actor, document.issuing_unit),
@@ -519,8 +530,9 @@ def _find_duplicate(unit: Unit, document: Document, main_sha256: str | None) -> 
     return likely, likely is not None
 
 
-def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, handler="", notes="",
-               confirm_duplicate=False, main_sha256=None):
+def _new_entry(*, actor: User, unit: Unit, document: Document, arrived_on: datetime.date, origin: Any,
+               delivery: Delivery | None = None, handler: str = "", notes: str = "",
+               confirm_duplicate: bool = False, main_sha256: str | None = None) -> IncomingEntry:
     require_not_frozen(document.pk)
     if document.issued_on and arrived_on < document.issued_on:
         raise ValidationError({"arrived_on": _("The arrival date cannot be before the document's date.")})
@@ -539,13 +551,14 @@ def _new_entry(*, actor, unit, document, arrived_on, origin, delivery=None, hand
     )
 
 
-def _locked_delivery(delivery):
+def _locked_delivery(delivery: Delivery) -> Delivery:
     return (Delivery.objects.select_for_update(of=("self",)).select_related("document", "recipient_unit")
             .get(pk=delivery.pk))
 
 
 @transaction.atomic
-def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", confirm_duplicate=False):
+def accept_delivery(*, actor: User, delivery: Delivery, arrived_on: datetime.date | None = None, handler: str = "",
+                    notes: str = "", confirm_duplicate: bool = False) -> IncomingEntry:
     """Check a delivery's files and register it in the recipient's incoming register (no re-keying)."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
@@ -578,7 +591,7 @@ def accept_delivery(*, actor, delivery, arrived_on=None, handler="", notes="", c
     return entry
 
 
-def _check_signatures_after_commit(document):
+def _check_signatures_after_commit(document: Document) -> None:
     """Validate the digital signatures of the received files in the background, once the arrival is committed;
     the result shows on the document page (signatures registers the check: documents.hooks, decision 0042)."""
     hooks.files_arrived_after_commit(document)
@@ -593,7 +606,8 @@ class BulkAccept:
     refused: list[dict] = dataclasses.field(default_factory=list)
 
 
-def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False) -> BulkAccept:
+def accept_many(*, actor: User, deliveries: Any, arrived_on: datetime.date | None = None,
+                confirm_duplicate: bool = False) -> BulkAccept:
     """Accept up to 50 deliveries at once: each one that can be is accepted, the others are reported by id.
 
     Each delivery has its own savepoint, so a refused one leaves nothing behind. A permission error refuses the
@@ -623,7 +637,7 @@ def accept_many(*, actor, deliveries, arrived_on=None, confirm_duplicate=False) 
 
 
 @transaction.atomic
-def return_delivery(*, actor, delivery, reason):
+def return_delivery(*, actor: User, delivery: Delivery, reason: str) -> Delivery:
     """Refuse a delivery (02) with a reason the sender sees."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
@@ -647,8 +661,10 @@ def return_delivery(*, actor, delivery, reason):
 
 
 @transaction.atomic
-def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued_on, subject, arrived_on=None,
-                   files=(), confirm_duplicate=False, handler="", notes="", **fields):
+def register_paper(*, actor: User, unit: Unit, document_type_id: int, issuer_name: str, symbol: str,
+                   issued_on: datetime.date, subject: str, arrived_on: datetime.date | None = None,
+                   files: Any = (), confirm_duplicate: bool = False, handler: str = "", notes: str = "",
+                   **fields: Any) -> IncomingEntry:
     """Register a paper document received from outside, with its scan, in the same arrival sequence."""
     require(doc_policy.can_receive(actor, unit), _("Only a clerk of this unit can register incoming documents."))
     doc_type = active_document_type(document_type_id)
@@ -690,7 +706,7 @@ def register_paper(*, actor, unit, document_type_id, issuer_name, symbol, issued
 
 
 @transaction.atomic
-def request_recall(*, actor, document, reason):
+def request_recall(*, actor: User, document: Document, reason: str) -> list[Delivery]:
     document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
     require(doc_policy.can_request_recall(actor, document), _("Only the issuing unit can recall this document."))
     require_not_frozen(document)
@@ -718,7 +734,7 @@ def request_recall(*, actor, document, reason):
 
 
 @transaction.atomic
-def answer_recall(*, actor, delivery, agree, reason=""):
+def answer_recall(*, actor: User, delivery: Delivery, agree: bool, reason: str = "") -> Delivery:
     """The recipient agrees (15: the document leaves its queues, kept for audit) or refuses (16)."""
     delivery = _locked_delivery(delivery)
     unit = delivery.recipient_unit
@@ -762,7 +778,7 @@ REGISTER_NAMES = {
 
 
 @transaction.atomic
-def open_register(*, actor, unit, kind, year, secret=False):
+def open_register(*, actor: User, unit: Unit, kind: str, year: int, secret: bool = False) -> Register:
     """Open one book for a year. Opening it twice is refused, never duplicated."""
     from dieuhanh.accounts.policy import can_manage_unit
 
@@ -780,7 +796,7 @@ def open_register(*, actor, unit, kind, year, secret=False):
     return register
 
 
-def open_standard_registers(*, actor, unit, year):
+def open_standard_registers(*, actor: User, unit: Unit, year: int) -> list[Register]:
     """The four usual books of a unit for a year; those already open are left as they are."""
     opened = []
     for kind, secret in REGISTER_NAMES:
@@ -790,7 +806,8 @@ def open_standard_registers(*, actor, unit, year):
 
 
 @transaction.atomic
-def create_series(*, actor, unit, name, system, rule, secret=False, document_type_id=None):
+def create_series(*, actor: User, unit: Unit, name: str, system: Any, rule: Any, secret: bool = False,
+                  document_type_id: int | None = None) -> NumberSeries:
     from dieuhanh.accounts.policy import can_manage_unit
 
     require(can_manage_unit(actor, unit) or doc_policy.can_issue(actor, unit),
@@ -812,7 +829,8 @@ def create_series(*, actor, unit, name, system, rule, secret=False, document_typ
 
 
 @transaction.atomic
-def create_term(*, actor, unit, name, starts_on, ends_on=None):
+def create_term(*, actor: User, unit: Unit, name: str, starts_on: datetime.date,
+                ends_on: datetime.date | None = None) -> Term:
     from dieuhanh.accounts.policy import can_manage_unit
 
     require(can_manage_unit(actor, unit), _("Only the unit's administrator can record terms."))
@@ -827,7 +845,7 @@ def create_term(*, actor, unit, name, starts_on, ends_on=None):
     return term
 
 
-def store_uploads(*, actor, uploads, limit=20):
+def store_uploads(*, actor: User, uploads: Any, limit: int = 20) -> list[dict[str, Any]]:
     """Store the files of a form upload; return the ``[{"sha256", "name"}]`` references services take."""
     return [{"sha256": store_file(actor=actor, fileobj=f, content_type=f.content_type or "").sha256, "name": f.name}
             for f in list(uploads)[:limit]]
@@ -852,7 +870,7 @@ def reassign_entries(*, entry_ids: list[int], source: Unit, target: Unit) -> int
 
 
 @transaction.atomic
-def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, actor, at: datetime.datetime,
+def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, actor: User, at: datetime.datetime,
                         note: str) -> int:
     """Send the copies ``delivery_ids`` addressed to ``source`` on to ``target``, each with a "redirected" event in
     the trail the sender reads. The trail keeps each copy's state: a recall pending or a kept copy is not
@@ -867,7 +885,7 @@ def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, 
 
 
 @transaction.atomic
-def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reason: str, actor, note: str) -> int:
+def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reason: str, actor: User, note: str) -> int:
     """Withdraw the copies ``delivery_ids`` (their recipient's successor already holds the document), each with a
     "withdrawn" event in the trail. Returns how many were withdrawn."""
     withdrawn = Delivery.objects.filter(pk__in=delivery_ids).update(withdrawn_at=at, reason=reason)
@@ -878,7 +896,7 @@ def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reaso
 
 
 @transaction.atomic
-def import_documents(*, documents: list[dict], file_paths: dict[str, str], creator) -> list[int]:
+def import_documents(*, documents: list[dict], file_paths: dict[str, str], creator: Any) -> list[int]:
     """Create documents brought from elsewhere (a handover package), as written there: no issuing unit or series
     of this installation, the creation time kept. Each item of ``documents`` holds ``fields`` (model fields, with
     ``created_at``), ``document_type`` (``system``, ``name``, ``abbreviation``) and ``files`` (``sha256``, ``name``,

@@ -7,7 +7,10 @@ signer may withdraw the signature until the next person acts. The clerk then num
 applying the organization's signature with the number, symbol and date in its appearance.
 """
 
+from __future__ import annotations
+
 import io
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,30 +50,38 @@ from .models import (
     Taken,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.documents.models import Document
+
 MAX_OPINIONS = 50
 MAX_TEMPLATE_STEPS = 20
 
 
-def _locked(draft):
+def _locked(draft: Draft) -> Draft:
     return Draft.objects.select_for_update(of=("self",)).select_related(
         "unit", "drafting_unit", "document_type").get(pk=draft.pk)
 
 
-def _link(draft):
+def _link(draft: Draft) -> str:
     return f"/drafts/{draft.pk}/"
 
 
-def _label(draft):
+def _label(draft: Draft) -> str:
     """What a notification may say about a draft: a secret draft's subject never leaves the page."""
     return f"#{draft.pk}" if draft.is_secret else f"«{draft.subject[:120]}»"
 
 
-def _require_view(actor, draft):
+def _require_view(actor: User, draft: Draft) -> None:
     if not policy.can_view(actor, draft):
         raise PermissionDenied(_("You cannot see this draft."))
 
 
-def _clean(data, *, partial=False):
+def _clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     errors, cleaned = {}, {}
     if "subject" in data or not partial:
         subject = nfc(data.get("subject") or "").strip()
@@ -91,7 +102,7 @@ def _clean(data, *, partial=False):
     return cleaned
 
 
-def _checked_recipients(unit, recipients, *, secret):
+def _checked_recipients(unit: Unit, recipients: Any, *, secret: Any) -> list[dict[str, Any]]:
     """Validate with the exchange's own rules and keep the input shape."""
     out = []
     for item in clean_recipients(unit, list(recipients or []), secret=secret):
@@ -100,19 +111,19 @@ def _checked_recipients(unit, recipients, *, secret):
     return out
 
 
-def _metadata(draft):
+def _metadata(draft: Draft) -> dict[str, str]:
     return {"type": draft.document_type.name, "subject": draft.subject, "urgency": draft.get_urgency_display(),
             "confidentiality": draft.get_confidentiality_display(),
             "due_date": draft.due_date.isoformat() if draft.due_date else "",
             "recipients": "; ".join(r["name"] for r in draft.recipients)}
 
 
-def _check_file(blob):
+def _check_file(blob: Blob) -> None:
     if blob.content_type not in files.DRAFT_TYPES:
         raise ValidationError({"file": _("A draft is a .docx, .odt or PDF file.")})
 
 
-def _new_version(draft, actor, blob, name, note=""):
+def _new_version(draft: Draft, actor: User, blob: Blob, name: str, note: str = "") -> DraftVersion:
     _check_file(blob)
     number = (draft.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     with storage.open_blob(blob) as fh:
@@ -130,8 +141,9 @@ def _new_version(draft, actor, blob, name, note=""):
 
 
 @transaction.atomic
-def create_draft(*, actor, unit, document_type_id, subject, blob, name="", drafting_unit=None, recipients=(),
-                 **fields):
+def create_draft(*, actor: User, unit: Unit, document_type_id: int, subject: str, blob: Blob, name: str = "",
+                 drafting_unit: Unit | None = None, recipients: Any = (),
+                 **fields: Any) -> Draft:
     """A new draft of ``unit``'s outgoing document, written in ``drafting_unit`` (a department, or the unit)."""
     drafting_unit = drafting_unit or unit
     require(policy.can_draft(actor, drafting_unit), _("You cannot draft documents in this unit."))
@@ -155,7 +167,8 @@ def create_draft(*, actor, unit, document_type_id, subject, blob, name="", draft
 
 
 @transaction.atomic
-def revise_draft(*, actor, draft, blob=None, name="", note="", recipients=None, **fields):
+def revise_draft(*, actor: User, draft: Draft, blob: Blob | None = None, name: str = "", note: str = "",
+                 recipients: Any = None, **fields: Any) -> DraftVersion:
     """A new version: a new file and/or changed fields. Only the drafter, and only while the draft is theirs."""
     draft = _locked(draft)
     require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter can revise."))
@@ -179,11 +192,11 @@ def revise_draft(*, actor, draft, blob=None, name="", note="", recipients=None, 
     return version
 
 
-def latest_version(draft):
+def latest_version(draft: Draft) -> DraftVersion | None:
     return draft.versions.order_by("-number").first()
 
 
-def current_pdf(draft, version=None):
+def current_pdf(draft: Draft, version: int | None = None) -> Blob:
     """The PDF people read and sign: the latest signature's output on the latest version, else its PDF."""
     version = version or latest_version(draft)
     last = (Signature.objects.filter(draft=draft, version=version, withdrawn_at__isnull=True)
@@ -192,7 +205,7 @@ def current_pdf(draft, version=None):
 
 
 @transaction.atomic
-def record_conversion(*, version_id, pdf_bytes=None, error=""):
+def record_conversion(*, version_id: int, pdf_bytes: bytes | None = None, error: str = "") -> DraftVersion:
     """Store the result of the background conversion of a version (called by the job)."""
     version = DraftVersion.objects.select_for_update().select_related("draft", "created_by").get(pk=version_id)
     if pdf_bytes is not None:
@@ -210,7 +223,8 @@ def record_conversion(*, version_id, pdf_bytes=None, error=""):
 # --- Consultation ------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question=""):
+def ask_opinions(*, actor: User, draft: Draft, due_date: date, user_ids: Sequence[int] = (),
+                 unit_ids: Sequence[int] = (), question: str = "") -> Consultation:
     draft = _locked(draft)
     require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter asks for opinions."))
     if draft.status not in EDITABLE:
@@ -255,7 +269,7 @@ def ask_opinions(*, actor, draft, due_date, user_ids=(), unit_ids=(), question="
     return consultation
 
 
-def can_answer(user, opinion):
+def can_answer(user: User, opinion: Opinion) -> bool:
     from dieuhanh.documents.policy import member_unit_ids
 
     return opinion.answered_at is None and (
@@ -263,7 +277,7 @@ def can_answer(user, opinion):
 
 
 @transaction.atomic
-def give_opinion(*, actor, opinion, answer):
+def give_opinion(*, actor: User, opinion: Opinion, answer: str) -> Opinion:
     opinion = Opinion.objects.select_for_update(of=("self",)).select_related(
         "consultation__draft__unit").get(pk=opinion.pk)
     draft = opinion.consultation.draft
@@ -288,7 +302,7 @@ def give_opinion(*, actor, opinion, answer):
 
 # --- The sign flow -----------------------------------------------------------------------------------------------
 
-def _check_assignee(draft, user_id, action, field):
+def _check_assignee(draft: Draft, user_id: int, action: Any, field: str) -> User:
     person = get_user_model().objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if person is None:
         raise ValidationError({field: _("Choose the next person.")})
@@ -308,7 +322,8 @@ def _check_assignee(draft, user_id, action, field):
     return person
 
 
-def _add_step(draft, *, assignee, action, routed_by, state, order=None):
+def _add_step(draft: Draft, *, assignee: User, action: Any, routed_by: Any, state: Any,
+              order: int | None = None) -> Step:
     if order is None:
         order = (draft.steps.filter(round=draft.round).order_by("-order").values_list("order", flat=True).first()
                  or 0) + 1
@@ -316,7 +331,7 @@ def _add_step(draft, *, assignee, action, routed_by, state, order=None):
                                state=state, routed_by=routed_by, version=latest_version(draft))
 
 
-def _notify(target, draft, msgid, **params):
+def _notify(target: Any, draft: Draft, msgid: str, **params: Any) -> None:
     """Tell a person or a unit about ``draft`` (``msgid``'s %(draft)s: its label): a link to it, and its
     confidentiality (no mail, and text withheld off the closed network, when it is secret)."""
     from dieuhanh.units.models import Unit
@@ -325,19 +340,20 @@ def _notify(target, draft, msgid, **params):
     send(target, msgid, {"draft": _label(draft), **params}, link=_link(draft), confidentiality=draft.confidentiality)
 
 
-def _tell(step, draft):
+def _tell(step: Step, draft: Draft) -> None:
     _notify(step.assignee, draft, gettext_noop("Draft %(draft)s awaits you (%(action)s)"),
             action=label(StepAction(step.action).label))
 
 
-def _template_steps(template, draft):
+def _template_steps(template: Any, draft: Draft) -> list[tuple[int, Any, Any]]:
     if template.unit_id != draft.unit_id:
         raise ValidationError({"template_id": _("This template belongs to another unit.")})
     return [(i, s["user_id"], s["action"]) for i, s in enumerate(template.steps)]
 
 
 @transaction.atomic
-def submit(*, actor, draft, next_user_id=None, next_action=StepAction.REVIEW, template_id=None):
+def submit(*, actor: User, draft: Draft, next_user_id: int | None = None, next_action: str = StepAction.REVIEW,
+           template_id: int | None = None) -> Step:
     """Put the draft into the sign flow: to one person (step by step) or along a saved template."""
     draft = _locked(draft)
     require(draft.created_by_id == actor.pk and policy.can_view(actor, draft), _("Only the drafter submits."))
@@ -368,11 +384,11 @@ def submit(*, actor, draft, next_user_id=None, next_action=StepAction.REVIEW, te
     return steps[0]
 
 
-def _current_step(draft):
+def _current_step(draft: Draft) -> Step | None:
     return draft.steps.filter(round=draft.round, state=StepState.CURRENT).select_related("assignee").first()
 
 
-def _locked_step(step, actor):
+def _locked_step(step: Step, actor: User) -> tuple[Step, Draft]:
     step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
     draft = _locked(step.draft)
     if step.state != StepState.CURRENT or step.round != draft.round or draft.status not in IN_FLOW:
@@ -382,12 +398,12 @@ def _locked_step(step, actor):
     return step, draft
 
 
-def _signature_lines(actor, draft, position):
+def _signature_lines(actor: User, draft: Draft, position: str) -> list[str]:
     return [f"Ký bởi: {actor.full_name}", position or "", draft.unit.name,
             f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"]
 
 
-def _apply_personal_signature(*, actor, draft, step, passphrase, position):
+def _apply_personal_signature(*, actor: User, draft: Draft, step: Step, passphrase: str, position: str) -> Signature:
     credential = sig_services.current_credential(user=actor)
     if credential is None:
         raise ValidationError({"passphrase": _("You have no valid signing certificate. Import one first.")})
@@ -407,8 +423,9 @@ def _apply_personal_signature(*, actor, draft, step, passphrase, position):
 
 
 @transaction.atomic
-def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAction.REVIEW, passphrase="",
-        position=""):
+def act(*, actor: User, step: Step, taken: str, comment: str = "", next_user_id: int | None = None,
+        next_action: str = StepAction.REVIEW, passphrase: str = "",
+        position: str = "") -> Step | None:
     """The current handler approves, initials, forwards or signs. After a signature the flow ends (the draft
     awaits its number) unless a next step is named; after the others the flow goes on to the next step."""
     step, draft = _locked_step(step, actor)
@@ -459,7 +476,7 @@ def act(*, actor, step, taken, comment="", next_user_id=None, next_action=StepAc
 
 
 
-def _reason(reason):
+def _reason(reason: str) -> str:
     reason = nfc(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason.")})
@@ -467,7 +484,7 @@ def _reason(reason):
 
 
 @transaction.atomic
-def return_draft(*, actor, step, reason, to_step_id=None):
+def return_draft(*, actor: User, step: Step, reason: str, to_step_id: int | None = None) -> Step | None:
     """Send the draft back: to the drafter (the flow stops) or to an earlier step of this round (it rolls back:
     that person gets it again and everything after is cancelled). Secret drafts go back only to the drafter."""
     step, draft = _locked_step(step, actor)
@@ -510,7 +527,7 @@ def return_draft(*, actor, step, reason, to_step_id=None):
 
 
 @transaction.atomic
-def withdraw_signature(*, actor, signature, reason):
+def withdraw_signature(*, actor: User, signature: Any, reason: str) -> Any:
     """The signer takes the signature back while nobody has acted after it; the step is theirs again."""
     signature = Signature.objects.select_for_update(of=("self",)).select_related("step").get(pk=signature.pk)
     draft = _locked(signature.draft)
@@ -546,7 +563,7 @@ def withdraw_signature(*, actor, signature, reason):
 
 
 @transaction.atomic
-def refuse_number(*, actor, draft, reason):
+def refuse_number(*, actor: User, draft: Draft, reason: str) -> Draft:
     """The clerk will not number the signed draft (wrong format, missing pieces): back to the drafter."""
     draft = _locked(draft)
     require(policy.can_issue(actor, draft) and policy.can_view(actor, draft),
@@ -563,7 +580,7 @@ def refuse_number(*, actor, draft, reason):
 
 
 @transaction.atomic
-def cancel_draft(*, actor, draft, reason):
+def cancel_draft(*, actor: User, draft: Draft, reason: str) -> Draft:
     draft = _locked(draft)
     require(draft.created_by_id == actor.pk or has_role_in(actor, draft.unit, policy.OVERSEERS),
             _("Only the drafter or a leader can cancel a draft."))
@@ -578,7 +595,7 @@ def cancel_draft(*, actor, draft, reason):
     return draft
 
 
-def _signer_of(draft):
+def _signer_of(draft: Draft) -> Signature | None:
     signature = (Signature.objects.filter(draft=draft, organization=False, withdrawn_at__isnull=True,
                                           version=latest_version(draft))
                  .select_related("signer", "step").order_by("-id").first())
@@ -586,7 +603,8 @@ def _signer_of(draft):
 
 
 @transaction.atomic
-def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position="", authority=""):
+def issue_draft(*, actor: User, draft: Draft, issued_on: date | None = None, series_id: int | None = None,
+                signer_position: str = "", authority: str = "") -> Document:
     """Number and issue the signed draft: the outgoing document is created and issued (register row, deliveries),
     then the organization's signature is applied with the number, symbol and date in its appearance."""
     draft = _locked(draft)
@@ -634,7 +652,7 @@ def issue_draft(*, actor, draft, issued_on=None, series_id=None, signer_position
 
 
 @transaction.atomic
-def save_template(*, actor, unit, name, steps):
+def save_template(*, actor: User, unit: Unit, name: str, steps: Any) -> FlowTemplate:
     require(policy.can_draft(actor, unit) or has_role_in(actor, unit, policy.OVERSEERS),
             _("You cannot save flows for this unit."))
     name = nfc(name or "").strip()
@@ -654,7 +672,7 @@ def save_template(*, actor, unit, name, steps):
     return template
 
 
-def blob_by_hash(sha256):
+def blob_by_hash(sha256: Any) -> Blob:
     blob = Blob.objects.filter(sha256=(sha256 or "").lower()).first()
     if blob is None:
         raise ValidationError({"file": _("Unknown file: upload it first.")})

@@ -25,7 +25,8 @@ class ActionForm(forms.Form):
 
     service_fields: Mapping[str, str] = {}
 
-    def __init__(self, data=None, files=None, *, initial=None, **context):
+    def __init__(self, data: dict[str, Any] | None = None, files: Any = None, *, initial: Any = None,
+                 **context: Any) -> None:
         super().__init__(data, files, initial=initial)
         self.context = context
 
@@ -106,7 +107,7 @@ def dispatch(request: HttpRequest, actions: Mapping[str, Action], *, flash: str 
                       flash=action.flash or flash, labels=labels, denied=denied)
 
 
-def _flash(request: HttpRequest, errors: Mapping[str, str], flash: str, labels) -> None:
+def _flash(request: HttpRequest, errors: Mapping[str, str], flash: str, labels: Any) -> None:
     if flash == JOINED:
         messages.error(request, " ".join(errors.values()))
     elif flash == LABELLED:

@@ -1,16 +1,27 @@
 """One error shape for the whole API: ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from django.http import HttpRequest, HttpResponse, JsonResponse
+    from ninja import NinjaAPI
+
 # Locations ninja prefixes to a field path; the client only needs the field itself.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "data"}
 
 
-def field_errors(exc):
+def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     """``[{"field", "message"}]`` from a Django ValidationError."""
     if hasattr(exc, "error_dict"):
         return [
@@ -20,14 +31,14 @@ def field_errors(exc):
     return [{"field": "", "message": " ".join(exc.messages)}]
 
 
-def _ninja_field(loc):
+def _ninja_field(loc: Sequence[object]) -> str:
     parts = [str(p) for p in loc]
     while parts and parts[0] in _LOCATION_PREFIXES:
         parts.pop(0)
     return ".".join(parts) or (str(loc[0]) if loc else "")
 
 
-def id_out_of_range(exc):
+def id_out_of_range(exc: BaseException) -> bool:
     """True for the error a database raises on an id no row can have (beyond 64 bits): such an object does not
     exist, so the answer is 404, not a server error. Other data errors are real faults and stay 500."""
     from django.db import DataError
@@ -35,27 +46,27 @@ def id_out_of_range(exc):
     return isinstance(exc, OverflowError) or (isinstance(exc, DataError) and "out of range" in str(exc))
 
 
-def install(api):
-    def validation_422(request, exc):
+def install(api: NinjaAPI) -> None:
+    def validation_422(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = [{"field": _ninja_field(e.get("loc", ())), "message": e.get("msg", _("Invalid value."))}
                   for e in exc.errors]
         return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
 
-    def service_400(request, exc):
+    def service_400(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": _("Invalid input."), "errors": field_errors(exc)}, status=400)
 
-    def forbidden_403(request, exc):
+    def forbidden_403(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc) or _("Forbidden.")}, status=403)
 
-    def not_found_404(request, exc):
+    def not_found_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
-    def out_of_range(request, exc):
+    def out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:
         if not id_out_of_range(exc):
             raise exc
         return not_found_404(request, exc)
 
-    def http_error(request, exc):
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         status = exc.status_code
         body = {"detail": exc.message if hasattr(exc, "message") else str(exc)}
         response = api.create_response(request, body, status=status)
@@ -79,7 +90,7 @@ def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-def api_error_response(status: int, detail: str | None = None):
+def api_error_response(status: int, detail: str | None = None) -> JsonResponse:
     """The documented JSON error for ``status``, for answers made outside ninja (Django's error handlers)."""
     from http import HTTPStatus
 
@@ -98,10 +109,10 @@ class ApiAnswersJsonMiddleware:
     that is not JSON is replaced by the documented ``{"detail", "errors"}`` with the same status and headers
     (Allow, Retry-After, WWW-Authenticate). Outermost, so it sees what every other layer answered."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not is_api_path(request.path) or response.status_code < 400:
             return response

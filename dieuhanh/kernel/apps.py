@@ -10,7 +10,7 @@ class KernelConfig(AppConfig):
     name = "dieuhanh.kernel"
     label = "kernel"
 
-    def ready(self):
+    def ready(self) -> None:
         # one rule for control characters in every text field, whatever path the text came by (decision 0032)
         from django.db.models.signals import pre_save
 

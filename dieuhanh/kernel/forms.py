@@ -1,12 +1,18 @@
 """Glue between forms and the services: id fields parsed by the one id parser, and service ValidationErrors put
 beside the right field."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .ids import parse_id
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def service_field(key: str, form: forms.BaseForm, aliases: Mapping[str, str] | None = None) -> str | None:
@@ -32,12 +38,12 @@ class IdField(forms.IntegerField):
     """One id: ASCII digits within the database's bigint range (kernel.ids.parse_id), else "Enter a whole
     number." Django's IntegerField would read "١٢" as 12."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         number = parse_id(value if isinstance(value, int) else str(value))
@@ -53,11 +59,11 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": forms.IntegerField.default_error_messages["invalid"]}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[int | None]:
         values = [v for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in self.empty_values]
         ids = [parse_id(v if isinstance(v, int) else str(v)) for v in values]
         if None in ids:
@@ -68,7 +74,7 @@ class IdListField(forms.Field):
 class TextField(forms.CharField):
     """A typed text handed to a service as it came (not stripped, optional): the service owns its rules."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
@@ -78,11 +84,11 @@ class LookupIdField(IdField):
     """The id of the row an action works on (``loan_id``): one that is no id names no row, so it cleans to None and
     the view's lookup answers 404, as for an id in the URL."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", None)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         try:
             return super().to_python(value)
         except ValidationError:

@@ -3,7 +3,13 @@
 ``str.isdigit()`` is true for "²" and "①", which ``int()`` refuses (a 500), and ``int()`` itself reads "١٢" or "𝟙"
 as 12 and 1; an id typed by a person or a client is ASCII digits, or it names nothing."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # ids beyond a 64-bit integer name no row (and would overflow the database driver); the same limit
 # IdOutOfRangeMiddleware answers with a 404 when such an id comes in a URL
@@ -29,7 +35,7 @@ def parse_id(value: object) -> int | None:
     return number if number <= MAX_ID else None
 
 
-def parse_ids(values) -> list[int]:
+def parse_ids(values: Any) -> list[int]:
     """The ids among ``values`` (e.g. ``request.POST.getlist("file")``), in order; what is no id is left out."""
     return [i for i in map(parse_id, values) if i is not None]
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
-def key_from_setting(name, *, hint):
+def key_from_setting(name: str, *, hint: str) -> bytes | None:
     """The 32 raw bytes of the key in setting ``name``, or None when it is empty. ``hint`` tells how to make one."""
     configured = getattr(settings, name, "")
     if not configured:

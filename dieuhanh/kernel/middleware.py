@@ -4,8 +4,11 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, and most o
 browsers; here a browser's preference never overrides the installation's default.
 """
 
+from __future__ import annotations
+
 import json
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
@@ -18,14 +21,20 @@ from django.utils.translation import gettext
 from .api_errors import id_out_of_range
 from .text import has_control, strip_control
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from django.http import HttpRequest, HttpResponse
+
 _SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
 
 class LanguageMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in _SUPPORTED else settings.LANGUAGE_CODE
         translation.activate(language)
@@ -46,10 +55,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and a few headers Django does not set by itself."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -60,19 +69,19 @@ class SecurityHeadersMiddleware:
 class IdOutOfRangeMiddleware:
     """Pages take ids from the URL as unbounded integers; one too large for the database names nothing: 404."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if id_out_of_range(exception):
             raise Http404("No such object.") from exception
         return None
 
 
-def _control_field(value, path=""):
+def _control_field(value: Any, path: str = "") -> str | None:
     """The path of the first key or text in ``value`` (parsed JSON) holding a control character, or None."""
     if isinstance(value, str):
         return path if has_control(value) else None
@@ -107,10 +116,10 @@ class RejectNulMiddleware:
     parses once and keeps the result for the view) and request.body only for JSON; a JSON endpoint given a form
     body then finds the stream read, which is answered as the 415 it is (process_exception)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         api = request.path.startswith("/api/")
         try:
             field = _field_with_control(request)
@@ -130,7 +139,7 @@ class RejectNulMiddleware:
                                  "errors": [{"field": field, "message": message}]}, status=400)
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> JsonResponse | None:
         # ninja reads request.body for a JSON operation; after a form body was parsed the stream is gone
         if isinstance(exception, RawPostDataException) and request.path.startswith("/api/"):
             return JsonResponse({"detail": gettext("This operation takes a JSON body (Content-Type: "
@@ -141,7 +150,7 @@ class RejectNulMiddleware:
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
-def _field_with_control(request):
+def _field_with_control(request: HttpRequest) -> str | None:
     """The first query or JSON field of ``request`` holding a control character (or form field holding NUL),
     or None; other control characters are removed from form fields in place."""
     for key, values in request.GET.lists():

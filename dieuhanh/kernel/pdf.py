@@ -1,16 +1,23 @@
 """PDF building blocks with a vendored Unicode font (DejaVu Sans), so Vietnamese renders on any server."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 _registered = False
 
 
-def register_fonts():
+def register_fonts() -> None:
     global _registered
     if not _registered:
         pdfmetrics.registerFont(TTFont("DejaVu", str(FONT_DIR / "DejaVuSans.ttf")))
@@ -19,7 +26,7 @@ def register_fonts():
         _registered = True
 
 
-def styles():
+def styles() -> dict[str, Any]:
     register_fonts()
     base = ParagraphStyle("base", fontName="DejaVu", fontSize=10.5, leading=14)
     return {
@@ -32,7 +39,7 @@ def styles():
     }
 
 
-def long_date(day):
+def long_date(day: date) -> str:
     """The date as written on documents: leading zeros for days < 10 and months 1-2 (Decree 30)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -4,9 +4,16 @@
 mapped explicitly.
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
-from typing import overload
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
 
 _SPACES = re.compile(r"\s+")
 
@@ -27,14 +34,14 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 def nfc(value: None) -> None: ...
 @overload
 def nfc(value: str) -> str: ...
-def nfc(value):
+def nfc(value: object) -> str | None:
     """Return ``value`` in NFC with surrounding whitespace stripped; ``None`` stays ``None``."""
     if value is None:
         return None
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def fold(value):
+def fold(value: object) -> str:
     """Fold for search: lower case, no diacritics, đ -> d, whitespace collapsed.
 
     >>> fold("Điều động  Cán bộ")
@@ -47,11 +54,11 @@ def fold(value):
     return _SPACES.sub(" ", text).strip().lower()
 
 
-def _b36(n):
+def _b36(n: int) -> str:
     return _DIGITS[n // 36] + _DIGITS[n % 36]
 
 
-def _letter_and_tone(char):
+def _letter_and_tone(char: str) -> tuple[str, int]:
     """Split one lower-case character into (letter, tone) following Vietnamese rules."""
     decomposed = unicodedata.normalize("NFD", char)
     base, marks = decomposed[0], decomposed[1:]
@@ -66,7 +73,7 @@ def _letter_and_tone(char):
     return letter, tone
 
 
-def vi_sort_key(value):
+def vi_sort_key(value: str | None) -> str:
     """A collation key that sorts Vietnamese text in dictionary order when compared byte-wise.
 
     Letters compare first (a < ă < â < b ... d < đ ...), then tones, then case. The key uses only
@@ -117,7 +124,7 @@ def cell(value: object) -> object:
 _UNCLEANED_APPS = {"audit"}
 
 
-def clean_model_text(sender, instance, raw=False, **kwargs) -> None:
+def clean_model_text(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     """pre_save: every text field of every model loses control characters other than tab, CR, LF, so text that
     arrives by other paths than HTTP (handover and scan imports, management commands, jobs) follows the same
     rule as forms (decision 0032)."""

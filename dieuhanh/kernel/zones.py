@@ -5,10 +5,19 @@ from the client address (``DIEUHANH_CLOSED_NETWORKS``) or, behind a trusted reve
 ``DIEUHANH_ZONE_HEADER`` header it sets. Outside a request (jobs, commands) the zone is the closed network.
 """
 
+from __future__ import annotations
+
 import ipaddress
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from ipaddress import IPv4Network, IPv6Network
+
+    from django.http import HttpRequest, HttpResponse
 
 CLOSED = "closed"
 INTERNET = "internet"
@@ -20,16 +29,16 @@ def current():
     return _current.get()
 
 
-def _networks(value):
+def _networks(value: str | Iterable[str]) -> list[IPv4Network | IPv6Network]:
     return [ipaddress.ip_network(n.strip(), strict=False) for n in value if n.strip()]
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The client's address. Behind a trusted reverse proxy (DIEUHANH_TRUSTED_PROXIES) every request comes from
     the proxy, so the nearest untrusted address it recorded in X-Forwarded-For is taken instead."""
     proxies = _networks(settings.DIEUHANH_TRUSTED_PROXIES)
 
-    def trusted(value):
+    def trusted(value: str) -> bool:
         try:
             return any(ipaddress.ip_address(value) in net for net in proxies)
         except ValueError:
@@ -44,7 +53,7 @@ def client_address(request):
     return remote[:100]
 
 
-def zone_of(request):
+def zone_of(request: HttpRequest) -> str:
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
@@ -57,10 +66,10 @@ def zone_of(request):
 
 
 class NetworkZoneMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request.network_zone = zone_of(request)
         token = _current.set(request.network_zone)
         try:

@@ -1,6 +1,10 @@
 """Reads for processing: per-flow inboxes and the counters on the home page, built from the same querysets
 so a counter always equals the length of the list it opens."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -13,20 +17,30 @@ from dieuhanh.kernel.pagination import capped_count, keyset_page
 from . import calendar, policy
 from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus
 
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.kernel.pagination import Page
+    from dieuhanh.units.models import Unit
+
 LISTS = ("processing", "due_soon", "overdue", "info", "returned")
 
 
-def get_flow(flow_id):
+def get_flow(flow_id: int) -> Flow:
     return get_object_or_404(
         Flow.objects.select_related("entry__document__document_type", "entry__register", "unit", "handler_unit",
                                     "handler_user", "assigned_by", "parent"), pk=flow_id)
 
 
-def _mine(user):
+def _mine(user: User) -> Q:
     return Q(handler_user=user) | Q(handler_unit_id__in=policy.handled_unit_ids(user))
 
 
-def flows_for(user, kind: str = "processing", today=None):
+def flows_for(user: User, kind: str = "processing", today: date | None = None) -> QuerySet[Flow]:
     """The flows of one inbox: processing (lead and co-handling), due_soon, overdue, info, or returned. Only flows
     of documents the person's clearance and network zone allow (a flow names its document)."""
     today = today or timezone.localdate()
@@ -46,11 +60,11 @@ def flows_for(user, kind: str = "processing", today=None):
     return qs
 
 
-def flow_page(user, kind="processing", cursor=None, limit=50):
+def flow_page(user: User, kind: str = "processing", cursor: Any = None, limit: int = 50) -> Page:
     return keyset_page(flows_for(user, kind), ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
-def awaiting_assignment(unit, user):
+def awaiting_assignment(unit: Unit, user: User) -> QuerySet[IncomingEntry]:
     """Registered documents of ``unit`` nobody has directed yet, that ``user`` is cleared for here."""
     has_root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True)
     return (IncomingEntry.objects.filter(unit=unit, recalled_at__isnull=True).filter(cleared_q(user, "document__"))
@@ -58,16 +72,16 @@ def awaiting_assignment(unit, user):
             .select_related("document", "document__document_type"))
 
 
-def awaiting_assignment_page(unit, user, cursor=None, limit=50):
+def awaiting_assignment_page(unit: Unit, user: User, cursor: Any = None, limit: int = 50) -> Page:
     return keyset_page(awaiting_assignment(unit, user), ["-id"], cursor=cursor, limit=limit)
 
 
-def counters(user):
+def counters(user: User) -> dict[str, int]:
     """{list name: count} for the home page; each count comes from the queryset its list shows."""
     return {kind: capped_count(flows_for(user, kind)) for kind in LISTS}
 
 
-def tree(entry):
+def tree(entry: IncomingEntry) -> list[Flow]:
     """Every flow of a registered document, parents before children (for the detail page)."""
     return list(Flow.objects.filter(entry=entry).select_related("handler_unit", "handler_user", "assigned_by")
                 .order_by("depth", "id"))
@@ -78,7 +92,7 @@ def tree(entry):
 TRACKER_CELLS = ("completed_on_time", "completed_late", "open_on_time", "open_overdue")
 
 
-def _cell_filters(today):
+def _cell_filters(today: date) -> dict[str, Q]:
     no_deadline = Q(deadline__isnull=True)
     return {
         "completed_on_time": Q(status=FlowStatus.COMPLETED) & (no_deadline | Q(completed_at__date__lte=F("deadline"))),
@@ -88,7 +102,7 @@ def _cell_filters(today):
     }
 
 
-def tracker_flows(unit, start, end, user):
+def tracker_flows(unit: Unit, start: date, end: date, user: User) -> QuerySet[Flow]:
     """Lead and co-handling flows of documents received by ``unit`` (or its sub-units), directed in [start, end],
     of documents ``user`` is cleared for here (the cells count what their drill-down lists)."""
     return Flow.objects.filter(unit__path__startswith=unit.path, depth__gt=0, created_at__date__gte=start,
@@ -96,7 +110,7 @@ def tracker_flows(unit, start, end, user):
         role=FlowRole.INFO)
 
 
-def tracker(unit, start, end, user, today=None):
+def tracker(unit: Unit, start: date, end: date, user: User, today: date | None = None) -> list[dict[str, Any]]:
     """Per handler: completed on time / late, open on time / overdue — one aggregate query."""
     today = today or timezone.localdate()
     cells = _cell_filters(today)
@@ -109,7 +123,8 @@ def tracker(unit, start, end, user, today=None):
              **{name: r[name] for name in TRACKER_CELLS}} for r in rows]
 
 
-def tracker_items(unit, start, end, cell, *, user, handler_user_id=None, handler_unit_id=None, today=None):
+def tracker_items(unit: Unit, start: date, end: date, cell: Any, *, user: User, handler_user_id: int | None = None,
+                  handler_unit_id: int | None = None, today: date | None = None) -> Any:
     """The flows behind one cell of the tracker (the drill-down)."""
     today = today or timezone.localdate()
     qs = tracker_flows(unit, start, end, user).filter(_cell_filters(today)[cell])

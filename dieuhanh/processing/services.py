@@ -5,7 +5,10 @@ its still-open co-handling and for-information flows close; when the receiving u
 the sender's delivery becomes 06 (done).
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,14 +40,21 @@ from .models import (
     FlowStatus,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.http import HttpRequest
+
+    from dieuhanh.accounts.models import User
+
 MAX_HANDLERS = 100
 
 
-def _today():
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_deadline(deadline, parent_deadline, field="deadline"):
+def _check_deadline(deadline: datetime.date, parent_deadline: Any, field: str = "deadline") -> None:
     if deadline is None:
         return
     if deadline < _today():
@@ -54,7 +64,7 @@ def _check_deadline(deadline, parent_deadline, field="deadline"):
             "date": f"{parent_deadline:%d/%m/%Y}"}})
 
 
-def _resolve_handlers(handlers, reach_paths, document):
+def _resolve_handlers(handlers: Any, reach_paths: Any, document: Document) -> list[dict[str, Any]]:
     """Validate ``[{"unit_id"|"user_id", "role"}]``: known, within reach, cleared, one lead at least, no repeats."""
     if not handlers:
         raise ValidationError({"handlers": _("Name at least one handler.")})
@@ -93,7 +103,8 @@ def _resolve_handlers(handlers, reach_paths, document):
     return resolved
 
 
-def _create_children(*, actor, parent, handlers, direction, deadline, on_behalf_of=None):
+def _create_children(*, actor: User, parent: Flow, handlers: Any, direction: str, deadline: datetime.date,
+                     on_behalf_of: Any = None) -> list[Flow]:
     now = timezone.now()
     flows = []
     for h in handlers:
@@ -120,12 +131,12 @@ def _create_children(*, actor, parent, handlers, direction, deadline, on_behalf_
     return flows
 
 
-def _secrecy(flow):
+def _secrecy(flow: Flow) -> int:
     """The confidentiality of the document a flow is about, carried by every notification of it."""
     return flow.entry.document.confidentiality
 
 
-def _touch(flow, status):
+def _touch(flow: Flow, status: str) -> None:
     flow.status = status
     flow.status_at = timezone.now()
     if status in (FlowStatus.COMPLETED, FlowStatus.CLOSED):
@@ -133,7 +144,8 @@ def _touch(flow, status):
 
 
 @transaction.atomic
-def assign(*, actor, entry, handlers, direction="", deadline=None, on_behalf_of=None):
+def assign(*, actor: User, entry: IncomingEntry, handlers: Any, direction: str = "",
+           deadline: datetime.date | None = None, on_behalf_of: Any = None) -> list[Flow]:
     """A leader's direction on a registered document: lead, co-handling and for-information handlers.
 
     A clerk may record it for a leader of the unit (``on_behalf_of``), and the flow remembers that.
@@ -194,7 +206,7 @@ def _fill_register(entry: IncomingEntry, flows: list[Flow]) -> None:
     entry.save(update_fields=["handler", "passed_on"])
 
 
-def _mark_processing(flow: Flow, actor) -> None:
+def _mark_processing(flow: Flow, actor: User) -> None:
     """04 -> 05 at the first opinion, forward or read of a handler below the receiving unit's own root flow."""
     if flow.depth == 0 or not flow.entry.delivery_id:
         return
@@ -212,14 +224,15 @@ def _locked(flow):
     return flow
 
 
-def _require_open_and_actor(actor, flow):
+def _require_open_and_actor(actor: User, flow: Flow) -> None:
     require(policy.can_act(actor, flow), _("Only the handler can act on this flow."))
     if not flow.is_open:
         raise ValidationError({"status": _("This flow is %(status)s.") % {"status": flow.get_status_display().lower()}})
 
 
 @transaction.atomic
-def forward(*, actor, flow, handlers, direction="", deadline=None):
+def forward(*, actor: User, flow: Flow, handlers: Any, direction: str = "",
+            deadline: datetime.date | None = None) -> list[Flow]:
     """Hand work further down: sub-units or people below the handler, deadlines not later than this flow's."""
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
@@ -242,7 +255,7 @@ def forward(*, actor, flow, handlers, direction="", deadline=None):
     return children
 
 
-def _note(flow, actor, kind, text, files):
+def _note(flow: Flow, actor: User, kind: str, text: str, files: Any) -> FlowNote:
     note = FlowNote.objects.create(flow=flow, kind=kind, author=actor, text=text)
     for blob, name, _is_main in resolve_blobs(list(files)):
         FlowFile.objects.create(note=note, blob=blob, name=name[:255])
@@ -250,7 +263,7 @@ def _note(flow, actor, kind, text, files):
 
 
 @transaction.atomic
-def add_opinion(*, actor, flow, text, files=()):
+def add_opinion(*, actor: User, flow: Flow, text: str, files: Any = ()) -> FlowNote:
     flow = _locked(flow)
     require(policy.can_act(actor, flow) or policy.can_view_flow(actor, flow),
             _("You cannot comment on this flow."))
@@ -268,7 +281,7 @@ def add_opinion(*, actor, flow, text, files=()):
 
 
 @transaction.atomic
-def mark_read(*, actor, flow):
+def mark_read(*, actor: User, flow: Flow) -> FlowRead:
     """Record that ``actor`` read the document of ``flow``; the flow stays as it is, but a handler's first read
     tells the sender 05."""
     require(policy.can_view_flow(actor, flow), _("You cannot see this flow."))
@@ -280,7 +293,7 @@ def mark_read(*, actor, flow):
     return read
 
 
-def _descendants(flow):
+def _descendants(flow: Flow) -> list[Any]:
     """Open flows below ``flow`` (breadth first, one query per level)."""
     found, frontier = [], [flow.pk]
     while frontier:
@@ -290,7 +303,7 @@ def _descendants(flow):
     return found
 
 
-def _end_open_below(flow, status, reason=""):
+def _end_open_below(flow: Flow, status: str, reason: str = "") -> None:
     for child in _descendants(flow):
         _touch(child, status)
         child.reason = reason
@@ -302,7 +315,7 @@ def _end_open_below(flow, status, reason=""):
 
 
 @transaction.atomic
-def return_flow(*, actor, flow, reason):
+def return_flow(*, actor: User, flow: Flow, reason: str) -> Flow:
     """Give the work back to the assigner; everything this handler forwarded is recalled."""
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
@@ -326,7 +339,7 @@ def return_flow(*, actor, flow, reason):
 
 
 @transaction.atomic
-def complete(*, actor, flow, result, files=(), reply_document_id=None):
+def complete(*, actor: User, flow: Flow, result: Any, files: Any = (), reply_document_id: int | None = None) -> Flow:
     """Finish this handler's part; completion of the last lead propagates upwards."""
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
@@ -349,14 +362,14 @@ def complete(*, actor, flow, result, files=(), reply_document_id=None):
     return flow
 
 
-def _finish(flow, actor, result, reply=None):
+def _finish(flow: Flow, actor: User, result: Any, reply: Any = None) -> None:
     _touch(flow, FlowStatus.COMPLETED)
     flow.result, flow.reply_document = result, reply
     flow.save(update_fields=["status", "status_at", "completed_at", "result", "reply_document"])
     _propagate(flow, actor)
 
 
-def _propagate(flow, actor):
+def _propagate(flow: Flow, actor: User) -> None:
     parent = flow.parent
     if parent is None:
         delivery = flow.entry.delivery
@@ -370,7 +383,7 @@ def _propagate(flow, actor):
         _complete_if_leads_done(parent, actor)
 
 
-def _complete_if_leads_done(parent, actor):
+def _complete_if_leads_done(parent: Flow, actor: User) -> None:
     """Complete ``parent`` when every lead under it that still counts (not returned or recalled) has completed."""
     parent = Flow.objects.select_for_update().get(pk=parent.pk)
     siblings = list(Flow.objects.select_for_update().filter(parent=parent))
@@ -391,7 +404,7 @@ def _complete_if_leads_done(parent, actor):
 
 
 @transaction.atomic
-def request_extension(*, actor, flow, new_deadline, reason):
+def request_extension(*, actor: User, flow: Flow, new_deadline: Any, reason: str) -> ExtensionRequest:
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
     reason = nfc(reason) or ""
@@ -421,13 +434,13 @@ def request_extension(*, actor, flow, new_deadline, reason):
     return req
 
 
-def can_decide_extension(user, flow):
+def can_decide_extension(user: User, flow: Flow) -> bool:
     """The assigner decides, or whoever acts for the flow above."""
     return flow.assigned_by_id == user.pk or (flow.parent is not None and policy.can_act(user, flow.parent))
 
 
 @transaction.atomic
-def decide_extension(*, actor, request, approve, note=""):
+def decide_extension(*, actor: User, request: HttpRequest, approve: bool, note: str = "") -> ExtensionRequest:
     req = ExtensionRequest.objects.select_for_update().select_related("flow").get(pk=request.pk)
     flow = _locked(req.flow)
     require(can_decide_extension(actor, flow), _("Only the assigner decides on this extension."))
@@ -465,7 +478,7 @@ def decide_extension(*, actor, request, approve, note=""):
 # --- Reminders (run daily by a background job) ------------------------------------------------------------------
 
 
-def send_reminders(today=None):
+def send_reminders(today: datetime.date | None = None) -> int:
     """Remind handlers before and at the deadline; escalate overdue flows to the assigner. Each reminder
     is sent once per flow, kind and deadline (a moved deadline earns new reminders)."""
     from django.db import IntegrityError

@@ -1,9 +1,12 @@
 """Reads for records: lists, files and their documents, the workbench (keyset pages), progress, deposits,
 loans, the appraisal list. Every count is a bounded number of queries, whatever the number of rows."""
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -29,25 +32,35 @@ from .models import (
     RetentionPeriod,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def retention_periods(active_only=True):
+    from django.db.models import QuerySet
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.kernel.pagination import Page
+    from dieuhanh.records.models import FileListEntry, FileListSection
+    from dieuhanh.units.models import Unit
+
+
+def retention_periods(active_only: bool = True) -> QuerySet[RetentionPeriod]:
     qs = RetentionPeriod.objects.all()
     return qs.filter(active=True) if active_only else qs
 
 
-def get_list(list_id):
+def get_list(list_id: int) -> FileList:
     return get_object_or_404(FileList.objects.select_related("unit", "approved_by", "created_by"), pk=list_id)
 
 
-def lists_of(unit):
+def lists_of(unit: Unit) -> list[FileList]:
     return list(FileList.objects.filter(unit=unit).order_by("-year"))
 
 
-def list_for(unit, year):
+def list_for(unit: Unit, year: int) -> FileList | None:
     return FileList.objects.filter(unit=unit, year=year).select_related("approved_by").first()
 
 
-def sections_with_entries(file_list):
+def sections_with_entries(file_list: FileList) -> list[tuple[FileListSection | None, list[FileListEntry]]]:
     """[(section or None, [entries])] in order: entries without a section come first."""
     sections = list(file_list.sections.all())
     entries = list(file_list.entries.select_related("retention", "responsible").order_by("order", "id"))
@@ -56,12 +69,12 @@ def sections_with_entries(file_list):
     return [(s, es) for s, es in groups if s is not None or es]
 
 
-def get_file(file_id):
+def get_file(file_id: int) -> RecordFile:
     return get_object_or_404(RecordFile.objects.select_related("unit", "retention", "responsible", "entry",
                                                                "deposit"), pk=file_id)
 
 
-def files_of(unit, year=None, status=None):
+def files_of(unit: Unit, year: int | None = None, status: str | None = None) -> QuerySet[RecordFile]:
     qs = RecordFile.objects.filter(unit=unit).select_related("retention")
     if year is not None:
         qs = qs.filter(year=year)
@@ -70,11 +83,12 @@ def files_of(unit, year=None, status=None):
     return qs
 
 
-def file_page(unit, year=None, status=None, cursor=None, limit=50):
+def file_page(unit: Unit, year: int | None = None, status: str | None = None, cursor: Any = None,
+              limit: int = 50) -> Page:
     return keyset_page(files_of(unit, year, status), ["code", "id"], cursor=cursor, limit=limit)
 
 
-def reader_units(user):
+def reader_units(user: User) -> list[Unit]:
     """The units whose record files the person reads on the records index: every unit of
     ``documents.policy.reader_unit_ids`` (their own units and those whose collection passed to one of them,
     decision 0025) that ``policy.can_view_records`` allows, as on the file pages. A query per unit at most (the
@@ -91,7 +105,7 @@ def reader_units(user):
             if policy.can_view_records(user, u)]
 
 
-def reader_file_page(units, year=None, cursor=None, limit=50):
+def reader_file_page(units: Any, year: int | None = None, cursor: Any = None, limit: int = 50) -> Page:
     """The record files of ``units`` (see ``reader_units``) by code, as keyset pages; each row carries its unit
     (joined, no query per row)."""
     qs = RecordFile.objects.filter(unit__in=[u.pk for u in units]).select_related("retention", "unit")
@@ -100,16 +114,16 @@ def reader_file_page(units, year=None, cursor=None, limit=50):
     return keyset_page(qs, ["code", "id"], cursor=cursor, limit=limit)
 
 
-def items_of(file):
+def items_of(file: RecordFile) -> list[FileItem]:
     return list(FileItem.objects.filter(file=file).select_related("document", "document__document_type")
                 .order_by("doc_date", "document_id"))
 
 
-def _year_range(year):
+def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
 
 
-def unit_documents(unit, year):
+def unit_documents(unit: Unit, year: int) -> QuerySet[Document]:
     """The documents of ``unit`` for ``year``: issued by it that year, or registered as arrived in it that year."""
     start, end = _year_range(year)
     arrived = IncomingEntry.objects.filter(unit=unit, arrived_on__gte=start, arrived_on__lt=end,
@@ -119,21 +133,21 @@ def unit_documents(unit, year):
         | Q(pk__in=arrived))
 
 
-def _filed_in(unit):
+def _filed_in(unit: Unit) -> Exists:
     return Exists(FileItem.objects.filter(document=OuterRef("pk"), file__unit=unit)
                   .exclude(file__status=FileStatus.DESTROYED))
 
 
-def _marked_duplicate(unit):
+def _marked_duplicate(unit: Unit) -> Exists:
     return Exists(DuplicateMark.objects.filter(unit=unit, document=OuterRef("pk")))
 
 
-def counted_documents(unit, year):
+def counted_documents(unit: Unit, year: int) -> Any:
     """The unit's documents of ``year`` that count for filing: all but those it marked as duplicates."""
     return unit_documents(unit, year).filter(~_marked_duplicate(unit))
 
 
-def workbench_page(user, unit, year, cursor=None, limit=50):
+def workbench_page(user: User, unit: Unit, year: int, cursor: Any = None, limit: int = 50) -> Page:
     """Documents of the unit's year that are in none of its files and not marked as duplicates, newest first, only
     those the person may open."""
     qs = (counted_documents(unit, year).filter(visible_documents_q(user)).filter(~_filed_in(unit))
@@ -141,7 +155,7 @@ def workbench_page(user, unit, year, cursor=None, limit=50):
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def progress(unit, year):
+def progress(unit: Unit, year: int) -> dict[str, Any]:
     """{"total", "filed", "percent"} for the unit's documents of ``year`` (duplicates left out): two counting
     queries."""
     docs = counted_documents(unit, year)
@@ -165,7 +179,7 @@ SUGGESTIONS_PER_DOCUMENT = 3
 MAX_SUGGESTED_FILES = 500
 
 
-def significant_words(text):
+def significant_words(text: str) -> set[Any]:
     """Folded words of ``text`` that may tell files apart: no common word, digit run or single letter."""
     return {w for w in words(text) if len(w) > 1 and not w.isdigit() and w not in COMMON_WORDS}
 
@@ -178,7 +192,8 @@ class Suggestion:
     shared_words: tuple = ()
 
 
-def suggestions_for(unit, year, documents, per_document=SUGGESTIONS_PER_DOCUMENT):
+def suggestions_for(unit: Unit, year: int, documents: Any, per_document: Any = SUGGESTIONS_PER_DOCUMENT) -> dict[Any,
+                    list[Any]]:
     """{document id: [Suggestion, best first]} for ``documents`` (a workbench page): the unit's open files of
     ``year`` that already hold a document handled by the same person (processing flows), or of the same type,
     or whose title shares at least two significant folded words with the subject. Four queries at most,
@@ -230,7 +245,7 @@ def suggestions_for(unit, year, documents, per_document=SUGGESTIONS_PER_DOCUMENT
 
 # --- workbench: documents registered twice --------------------------------------------------------------------
 
-def duplicate_key(symbol, issuer_name, issued_on):
+def duplicate_key(symbol: str, issuer_name: str, issued_on: datetime.date) -> tuple[Any, str, datetime.date] | None:
     """Folded number and symbol + issuer + date, or None when the document lacks one of them."""
     key = symbol_key(symbol)
     if not key or issued_on is None or not fold(issuer_name):
@@ -241,18 +256,18 @@ def duplicate_key(symbol, issuer_name, issued_on):
 class _Links:
     """Union-find over document ids: two documents with the same key or the same main file are linked."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parent = {}
         self.reasons = defaultdict(set)
 
-    def find(self, x):
+    def find(self, x: Any) -> Any:
         self.parent.setdefault(x, x)
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def link(self, ids, reason):
+    def link(self, ids: Any, reason: str) -> None:
         ids = sorted(ids)
         for other in ids[1:]:
             a, b = self.find(ids[0]), self.find(other)
@@ -261,7 +276,7 @@ class _Links:
                 self.reasons[min(a, b)] |= self.reasons.pop(max(a, b), set())
             self.reasons[self.find(ids[0])].add(reason)
 
-    def groups(self):
+    def groups(self) -> list[tuple[list[Any], tuple[Any, ...]]]:
         """[(sorted ids, reasons)] of every group of two or more."""
         members = defaultdict(list)
         for x in self.parent:
@@ -269,7 +284,7 @@ class _Links:
         return [(sorted(ids), tuple(sorted(self.reasons[root]))) for root, ids in members.items() if len(ids) > 1]
 
 
-def link_duplicates(documents):
+def link_duplicates(documents: Any) -> list[tuple[list[Any], tuple[Any, ...]]]:
     """Link ``documents`` (a queryset) that look like one document registered twice: same folded number and symbol,
     issuer and date ("number"), or the same main file by SHA-256 ("file"). Three queries."""
     links = _Links()
@@ -298,7 +313,7 @@ class DuplicateGroup:
     suggested: object = field(default=None)  # the one to keep by default: a filed one, else the oldest
 
 
-def duplicate_groups(user, unit, year, limit=50):
+def duplicate_groups(user: User, unit: Unit, year: int, limit: int = 50) -> list[DuplicateGroup]:
     """Groups of the unit's documents of ``year`` (not yet marked as duplicates) that look like one document
     registered twice, newest groups first; only documents the person may open, groups of two or more. Four
     queries, whatever the number of documents."""
@@ -319,7 +334,7 @@ def duplicate_groups(user, unit, year, limit=50):
     return groups
 
 
-def duplicate_marks_page(user, unit, year, cursor=None, limit=50):
+def duplicate_marks_page(user: User, unit: Unit, year: int, cursor: Any = None, limit: int = 50) -> Page:
     """The unit's duplicate marks on its documents of ``year``, newest first, only on documents the person may open
     (keyset pages): what the workbench offers to undo. Each row joins both documents and the person who marked."""
     docs = unit_documents(unit, year).filter(visible_documents_q(user)).values("pk")
@@ -328,26 +343,26 @@ def duplicate_marks_page(user, unit, year, cursor=None, limit=50):
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def mark_of(unit, document_id):
+def mark_of(unit: Unit, document_id: int) -> DuplicateMark | None:
     """The unit's duplicate mark on a document, or None."""
     return DuplicateMark.objects.select_related("unit").filter(unit=unit, document_id=document_id).first()
 
 
-def file_counts(unit, year):
+def file_counts(unit: Unit, year: int) -> dict[str, Any]:
     """{status: count} of the unit's files of ``year`` (one grouped query)."""
     rows = RecordFile.objects.filter(unit=unit, year=year).values("status").annotate(n=Count("id"))
     return {r["status"]: r["n"] for r in rows}
 
 
-def get_deposit(deposit_id):
+def get_deposit(deposit_id: int) -> Deposit:
     return get_object_or_404(Deposit.objects.select_related("unit", "submitted_by", "decided_by"), pk=deposit_id)
 
 
-def deposit_page(unit, cursor=None, limit=50):
+def deposit_page(unit: Unit, cursor: Any = None, limit: int = 50) -> Page:
     return keyset_page(Deposit.objects.filter(unit=unit), ["-id"], cursor=cursor, limit=limit)
 
 
-def deposit_files(deposit):
+def deposit_files(deposit: Deposit) -> list[RecordFile]:
     """The files of a deposit; after a refusal, the files it named (then released)."""
     files = list(deposit.files.select_related("retention").order_by("code"))
     if not files and deposit.file_codes:
@@ -356,11 +371,11 @@ def deposit_files(deposit):
     return files
 
 
-def loans_of(file):
+def loans_of(file: RecordFile) -> list[Loan]:
     return list(Loan.objects.filter(file=file).select_related("lent_by", "returned_to").order_by("-id"))
 
 
-def loans_q(unit, open_only=False, overdue_on=None):
+def loans_q(unit: Unit, open_only: bool = False, overdue_on: datetime.date | None = None) -> QuerySet[Loan]:
     """The unit's loans; ``open_only``: not returned; ``overdue_on`` (a date): not returned and due before it."""
     qs = Loan.objects.filter(file__unit=unit)
     if open_only or overdue_on is not None:
@@ -370,19 +385,20 @@ def loans_q(unit, open_only=False, overdue_on=None):
     return qs
 
 
-def loan_page(unit, cursor=None, limit=50, open_only=False, overdue_on=None):
+def loan_page(unit: Unit, cursor: Any = None, limit: int = 50, open_only: bool = False,
+              overdue_on: datetime.date | None = None) -> Page:
     qs = loans_q(unit, open_only, overdue_on).select_related("file", "lent_by", "returned_to")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
 
 
-def lendable_files(unit, limit=200):
+def lendable_files(unit: Unit, limit: int = 200) -> list[RecordFile]:
     """Deposited files of the unit not on loan now, by code: the choices offered when lending."""
     on_loan = Loan.objects.filter(file=OuterRef("pk"), returned_at__isnull=True)
     return list(RecordFile.objects.filter(unit=unit, status=FileStatus.DEPOSITED).filter(~Exists(on_loan))
                 .order_by("code").only("id", "code", "title")[:limit])
 
 
-def appraisal_page(unit, cursor=None, limit=50, today=None):
+def appraisal_page(unit: Unit, cursor: Any = None, limit: int = 50, today: datetime.date | None = None) -> Page:
     """Files of the unit past retention, not destroyed: listed for appraisal."""
     today = today or timezone.localdate()
     qs = (RecordFile.objects.filter(unit=unit, status__in=[FileStatus.CLOSED, FileStatus.DEPOSITED],
@@ -390,18 +406,18 @@ def appraisal_page(unit, cursor=None, limit=50, today=None):
     return keyset_page(qs, ["expires_on", "id"], cursor=cursor, limit=limit)
 
 
-def get_decision(decision_id):
+def get_decision(decision_id: int) -> DispositionDecision:
     return get_object_or_404(DispositionDecision.objects.select_related("unit", "recorded_by"), pk=decision_id)
 
 
-def decision_files(decision):
+def decision_files(decision: DispositionDecision) -> list[RecordFile]:
     return list(decision.files.select_related("retention").order_by("code"))
 
 
-def decisions_of(unit):
+def decisions_of(unit: Unit) -> list[DispositionDecision]:
     return list(DispositionDecision.objects.filter(unit=unit).order_by("-id")[:100])
 
 
-def destruction_page(unit, cursor=None, limit=50):
+def destruction_page(unit: Unit, cursor: Any = None, limit: int = 50) -> Page:
     qs = DestructionRecord.objects.filter(file__unit=unit).select_related("decision", "destroyed_by", "file")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)

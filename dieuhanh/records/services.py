@@ -7,8 +7,11 @@ read-only to the unit; the archive lends them (usage register), and destroys the
 decision, never while a legal hold stands.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,6 +50,15 @@ from .models import (
     RetentionPeriod,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.units.models import Unit
+
 MAX_BULK = 200
 MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer name no row (and would overflow the database driver)
 MIN_COUNCIL = 3
@@ -55,7 +67,7 @@ SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
-def _text(data, errors, field, limit, *, required=False):
+def _text(data: dict[str, Any], errors: dict[str, Any], field: str, limit: int, *, required: bool = False) -> Any:
     value = nfc(str(data.get(field) or "")).strip()
     if required and not value:
         errors[field] = _("This field is required.")
@@ -64,13 +76,13 @@ def _text(data, errors, field, limit, *, required=False):
     return value
 
 
-def _year(year, field="year"):
+def _year(year: int, field: str = "year") -> int:
     if not isinstance(year, int) or isinstance(year, bool) or not 1945 <= year <= 2200:
         raise ValidationError({field: _("A year between 1945 and 2200.")})
     return year
 
 
-def _symbol(value, errors, field="symbol"):
+def _symbol(value: Any, errors: dict[str, Any], field: str = "symbol") -> Any:
     value = nfc(str(value or "")).strip()
     if not value:
         errors[field] = _("This field is required.")
@@ -79,7 +91,7 @@ def _symbol(value, errors, field="symbol"):
     return value
 
 
-def _retention(retention_id, field="retention_id"):
+def _retention(retention_id: int, field: str = "retention_id") -> RetentionPeriod:
     if retention_id in (None, ""):
         raise ValidationError({field: _("This field is required.")})
     try:
@@ -88,7 +100,7 @@ def _retention(retention_id, field="retention_id"):
         raise ValidationError({field: _("Unknown retention period %(id)s.") % {"id": retention_id}}) from exc
 
 
-def _member(unit, user_id, field="responsible_id"):
+def _member(unit: Unit, user_id: int, field: str = "responsible_id") -> User | None:
     if user_id in (None, ""):
         return None
     user = get_user_model().objects.filter(
@@ -100,28 +112,28 @@ def _member(unit, user_id, field="responsible_id"):
     return user
 
 
-def _raise(errors):
+def _raise(errors: dict[str, Any]) -> None:
     if errors:
         raise ValidationError(errors)
 
 
-def _locked_list(file_list):
+def _locked_list(file_list: FileList) -> FileList:
     return FileList.objects.select_for_update().select_related("unit").get(pk=file_list.pk)
 
 
-def _locked_file(file):
+def _locked_file(file: RecordFile) -> RecordFile:
     """The file, locked for a write on it; refused while it is frozen (every write on one file comes here)."""
     file = RecordFile.objects.select_for_update().select_related("unit", "retention").get(pk=file.pk)
     require_files_not_frozen(file)
     return file
 
 
-def _require_view(actor, unit):
+def _require_view(actor: User, unit: Unit) -> None:
     if not policy.can_view_records(actor, unit):
         raise PermissionDenied(_("You cannot see the records of this unit."))
 
 
-def _editable_list(file_list):
+def _editable_list(file_list: FileList) -> None:
     if file_list.status != ListStatus.DRAFTED:
         raise ValidationError({"status": _("The list is approved and can no longer be changed; "
                                            "copy it to a new year instead.")})
@@ -130,7 +142,8 @@ def _editable_list(file_list):
 # --- retention table -------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_retention(*, actor, code, label, years=None, basis="", active=True):
+def save_retention(*, actor: User, code: str, label: str, years: Any = None, basis: str = "",
+                   active: bool = True) -> RetentionPeriod:
     """Add or change a row of the retention table (system administrators)."""
     require(policy.can_manage_retention(actor), _("Only system administrators change the retention table."))
     errors = {}
@@ -151,7 +164,7 @@ def save_retention(*, actor, code, label, years=None, basis="", active=True):
 # --- file list -------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_file_list(*, actor, unit, year):
+def create_file_list(*, actor: User, unit: Unit, year: int) -> FileList:
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists draft its file list."))
     year = _year(year)
     if FileList.objects.filter(unit=unit, year=year).exists():
@@ -163,7 +176,7 @@ def create_file_list(*, actor, unit, year):
 
 
 @transaction.atomic
-def add_section(*, actor, file_list, title, order=None):
+def add_section(*, actor: User, file_list: FileList, title: str, order: int | None = None) -> FileListSection:
     file_list = _locked_list(file_list)
     require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
@@ -177,7 +190,7 @@ def add_section(*, actor, file_list, title, order=None):
     return section
 
 
-def _clean_entry(file_list, data, *, partial=False):
+def _clean_entry(file_list: FileList, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     errors, cleaned = {}, {}
     if "symbol" in data or not partial:
         cleaned["symbol"] = _symbol(data.get("symbol"), errors)
@@ -208,7 +221,7 @@ def _clean_entry(file_list, data, *, partial=False):
 
 
 @transaction.atomic
-def add_entry(*, actor, file_list, **data):
+def add_entry(*, actor: User, file_list: FileList, **data: Any) -> FileListEntry:
     """A planned file: symbol, title, retention_id; optional section_id, responsible_id/responsible_name, notes."""
     file_list = _locked_list(file_list)
     require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
@@ -224,7 +237,7 @@ def add_entry(*, actor, file_list, **data):
 
 
 @transaction.atomic
-def update_entry(*, actor, entry, **data):
+def update_entry(*, actor: User, entry: FileListEntry, **data: Any) -> FileListEntry:
     file_list = _locked_list(entry.file_list)
     require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
@@ -239,7 +252,7 @@ def update_entry(*, actor, entry, **data):
 
 
 @transaction.atomic
-def delete_entry(*, actor, entry):
+def delete_entry(*, actor: User, entry: FileListEntry) -> None:
     file_list = _locked_list(entry.file_list)
     require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
@@ -250,7 +263,7 @@ def delete_entry(*, actor, entry):
 
 
 @transaction.atomic
-def approve_list(*, actor, file_list):
+def approve_list(*, actor: User, file_list: FileList) -> FileList:
     file_list = _locked_list(file_list)
     require(policy.can_approve_list(actor, file_list.unit), _("Only a leader of the unit approves its file list."))
     _editable_list(file_list)
@@ -264,7 +277,7 @@ def approve_list(*, actor, file_list):
 
 
 @transaction.atomic
-def copy_list(*, actor, file_list, year=None):
+def copy_list(*, actor: User, file_list: FileList, year: int | None = None) -> FileList:
     """Next year's list, drafted, with this list's sections and entries."""
     source = file_list
     year = _year(year if year is not None else source.year + 1)
@@ -288,13 +301,15 @@ def copy_list(*, actor, file_list, year=None):
 
 # --- files -----------------------------------------------------------------------------------------------------
 
-def file_code(unit, year, symbol):
+def file_code(unit: Unit, year: int, symbol: str) -> str:
     return f"{unit.code}.{year}.{symbol}"
 
 
 @transaction.atomic
-def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retention_id=None, responsible_id=None,
-              description="", notes="", creator="", access_regime="", language=""):
+def open_file(*, actor: User, unit: Unit, year: int | None = None, entry: FileListEntry | None = None,
+              symbol: str = "", title: str = "", retention_id: int | None = None, responsible_id: int | None = None,
+              description: str = "", notes: str = "", creator: str = "", access_regime: str = "",
+              language: str = "") -> RecordFile:
     """Open a file from an entry of the unit's approved list (its symbol, title and retention by default) or ad
     hoc (symbol, title, retention_id required)."""
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists open files."))
@@ -337,7 +352,7 @@ def open_file(*, actor, unit, year=None, entry=None, symbol="", title="", retent
     return file
 
 
-def _require_keeper_of_open(actor, file, verb):
+def _require_keeper_of_open(actor: User, file: RecordFile, verb: str) -> None:
     require(policy.can_keep(actor, file.unit), _("Only the unit's clerks and specialists work on its files."))
     if file.status != FileStatus.OPEN:
         message = (_("File %(code)s is %(status)s; it cannot be closed.") if verb == "closed"
@@ -346,7 +361,7 @@ def _require_keeper_of_open(actor, file, verb):
 
 
 @transaction.atomic
-def update_file(*, actor, file, **data):
+def update_file(*, actor: User, file: RecordFile, **data: Any) -> RecordFile:
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
     errors, changed = {}, {}
@@ -366,7 +381,7 @@ def update_file(*, actor, file, **data):
     return file
 
 
-def _ids(values, field="document_ids"):
+def _ids(values: Any, field: str = "document_ids") -> list[int]:
     if not isinstance(values, list | tuple) or not values:
         raise ValidationError({field: _("Choose at least one document.")})
     if len(values) > MAX_BULK:
@@ -381,12 +396,12 @@ def _ids(values, field="document_ids"):
     return ids
 
 
-def _doc_date(document):
+def _doc_date(document: Document) -> datetime.date:
     return document.issued_on or timezone.localtime(document.created_at).date()
 
 
 @transaction.atomic
-def attach_documents(*, actor, file, document_ids):
+def attach_documents(*, actor: User, file: RecordFile, document_ids: Sequence[int]) -> int:
     """Attach documents the actor may open; a document already in the file is refused (no duplicates)."""
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
@@ -414,7 +429,7 @@ def attach_documents(*, actor, file, document_ids):
 
 
 @transaction.atomic
-def detach_document(*, actor, file, document_id):
+def detach_document(*, actor: User, file: RecordFile, document_id: int) -> None:
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
     if isinstance(document_id, int):
@@ -427,7 +442,7 @@ def detach_document(*, actor, file, document_id):
 
 
 @transaction.atomic
-def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
+def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: int, duplicate_ids: Sequence[int]) -> int:
     """Merge documents of the unit registered twice: keep ``kept_id`` and mark ``duplicate_ids`` as its duplicates,
     so they leave the workbench and the progress count. Nothing is deleted; the mark is the unit's. All must be
     documents of the unit's ``year`` the actor may open, linked to the kept one (same folded number and symbol,
@@ -479,7 +494,7 @@ def mark_duplicates(*, actor, unit, year, kept_id, duplicate_ids):
 
 
 @transaction.atomic
-def unmark_duplicate(*, actor, mark, reason):
+def unmark_duplicate(*, actor: User, mark: DuplicateMark, reason: str) -> Document:
     """Undo a duplicate mark: the document counts for the unit again and returns to its workbench (decision 0027).
     The same people as for marking (the unit's keepers, who may open the document); a reason is required and kept
     in the audit event with what the mark said (the mark row goes, so the document can be marked again later).
@@ -520,7 +535,7 @@ def unmark_duplicate(*, actor, mark, reason):
     return document
 
 
-def expiry(end_date, retention):
+def expiry(end_date: datetime.date, retention: RetentionPeriod) -> datetime.date | None:
     """Retention runs from 1 January of the year after the work ended; permanent files never expire."""
     if retention.years is None or end_date is None:
         return None
@@ -528,7 +543,7 @@ def expiry(end_date, retention):
 
 
 @transaction.atomic
-def close_file(*, actor, file, title, retention_id):
+def close_file(*, actor: User, file: RecordFile, title: str, retention_id: int) -> RecordFile:
     """Close a file when the work ends. The caller confirms the title and the retention period; the file must
     hold at least one document and no document twice."""
     file = _locked_file(file)
@@ -564,7 +579,7 @@ def close_file(*, actor, file, title, retention_id):
 
 
 @transaction.atomic
-def reopen_file(*, actor, file, reason):
+def reopen_file(*, actor: User, file: RecordFile, reason: str) -> RecordFile:
     """A closed file not yet deposited goes back to open (the work resumed)."""
     file = _locked_file(file)
     require(policy.can_keep(actor, file.unit), _("Only the unit's clerks and specialists work on its files."))
@@ -582,7 +597,7 @@ def reopen_file(*, actor, file, reason):
 
 
 @transaction.atomic
-def set_legal_hold(*, actor, file, hold, reason=""):
+def set_legal_hold(*, actor: User, file: RecordFile, hold: bool, reason: str = "") -> RecordFile:
     file = _locked_file(file)
     require(policy.is_archivist_for(actor, file.unit), _("Only the archive places or lifts legal holds."))
     errors = {}
@@ -598,8 +613,9 @@ def set_legal_hold(*, actor, file, hold, reason=""):
 # --- deposits --------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_position, basis="", condition="",
-                   receiver_name="", receiver_position=""):
+def create_deposit(*, actor: User, unit: Unit, file_ids: Sequence[int], collection_name: Any, giver_name: Any,
+                   giver_position: Any, basis: str = "", condition: str = "",
+                   receiver_name: str = "", receiver_position: str = "") -> Deposit:
     """Submit closed files of ``unit`` to the agency archive."""
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists deposit its files."))
     errors = {}
@@ -642,11 +658,11 @@ def create_deposit(*, actor, unit, file_ids, collection_name, giver_name, giver_
     return deposit
 
 
-def _locked_deposit(deposit):
+def _locked_deposit(deposit: Deposit) -> Deposit:
     return Deposit.objects.select_for_update().select_related("unit").get(pk=deposit.pk)
 
 
-def verify_deposit(deposit):
+def verify_deposit(deposit: Deposit) -> int:
     """Re-hash every stored file of every document in the deposit; a mismatch names the file and the document."""
     from dieuhanh.documents.models import Blob
 
@@ -669,7 +685,8 @@ def verify_deposit(deposit):
 
 
 @transaction.atomic
-def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", condition=""):
+def accept_deposit(*, actor: User, deposit: Deposit, receiver_name: str = "", receiver_position: str = "",
+                   condition: str = "") -> Deposit:
     """The archive accepts after checking: every stored file must still match its SHA-256."""
     deposit = _locked_deposit(deposit)
     require(policy.is_archivist_for(actor, deposit.unit), _("Only the archive accepts deposits."))
@@ -698,7 +715,7 @@ def accept_deposit(*, actor, deposit, receiver_name="", receiver_position="", co
 
 
 @transaction.atomic
-def refuse_deposit(*, actor, deposit, reason):
+def refuse_deposit(*, actor: User, deposit: Deposit, reason: str) -> Deposit:
     deposit = _locked_deposit(deposit)
     require(policy.is_archivist_for(actor, deposit.unit), _("Only the archive refuses deposits."))
     require_files_not_frozen(*deposit.files.all())
@@ -719,7 +736,8 @@ def refuse_deposit(*, actor, deposit, reason):
 # --- usage register --------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_on=None):
+def lend_file(*, actor: User, file: RecordFile, purpose: str, borrower_id: int | None = None, borrower_name: str = "",
+              due_on: datetime.date | None = None) -> Loan:
     file = _locked_file(file)
     require(policy.is_archivist_for(actor, file.unit), _("Only the archive records loans."))
     if file.status != FileStatus.DEPOSITED:
@@ -751,7 +769,7 @@ def lend_file(*, actor, file, purpose, borrower_id=None, borrower_name="", due_o
 
 
 @transaction.atomic
-def return_loan(*, actor, loan):
+def return_loan(*, actor: User, loan: Loan) -> Loan:
     loan = Loan.objects.select_for_update().select_related("file", "file__unit").get(pk=loan.pk)
     require(policy.is_archivist_for(actor, loan.file.unit), _("Only the archive records returns."))
     if loan.returned_at is not None:
@@ -764,7 +782,7 @@ def return_loan(*, actor, loan):
 
 # --- appraisal and destruction ---------------------------------------------------------------------------------
 
-def _members(members):
+def _members(members: Any) -> list[dict[str, Any]]:
     if not isinstance(members, list | tuple) or len(members) < MIN_COUNCIL:
         raise ValidationError({"members": _("The council has at least %(n)s members.") % {"n": MIN_COUNCIL}})
     out = []
@@ -780,7 +798,7 @@ def _members(members):
     return out
 
 
-def _check_destroyable(file, today):
+def _check_destroyable(file: RecordFile, today: datetime.date) -> None:
     if file.legal_hold:
         raise ValidationError({"file_ids": _("File %(code)s is under legal hold: %(reason)s") % {
             "code": file.code, "reason": file.hold_reason}})
@@ -793,7 +811,8 @@ def _check_destroyable(file, today):
 
 
 @transaction.atomic
-def record_decision(*, actor, unit, number, decided_on, members, file_ids):
+def record_decision(*, actor: User, unit: Unit, number: int, decided_on: Any, members: Any,
+                    file_ids: Sequence[int]) -> DispositionDecision:
     """The council's decision to destroy files of ``unit`` past retention, as recorded by the archive."""
     require(policy.is_archivist_for(actor, unit), _("Only the archive records disposition decisions."))
     errors = {}
@@ -823,7 +842,7 @@ def record_decision(*, actor, unit, number, decided_on, members, file_ids):
 
 
 @transaction.atomic
-def destroy_files(*, actor, decision):
+def destroy_files(*, actor: User, decision: DispositionDecision) -> list[RecordFile]:
     """Carry out a decision: every file is checked again (legal hold, retention, loans) before anything goes."""
     decision = DispositionDecision.objects.select_for_update().select_related("unit").get(pk=decision.pk)
     require(policy.is_archivist_for(actor, decision.unit), _("Only the archive destroys files."))
@@ -865,13 +884,13 @@ def destroy_files(*, actor, decision):
 REMINDER_CODES = 10  # file codes named in an archivist's daily summary; the link lists them all
 
 
-def overdue_to_remind(today):
+def overdue_to_remind(today: datetime.date) -> QuerySet[Loan]:
     """Loans not returned, due before ``today`` and not reminded today yet."""
     return (Loan.objects.filter(returned_at__isnull=True, due_on__lt=today)
             .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)))
 
 
-def _archivists(unit):
+def _archivists(unit: Unit) -> list[Any]:
     """The people who answer for the unit's loans: the archivists of the unit, else those of the nearest unit above
     it that has any (the agency archive). One query."""
     rows = (Membership.objects.active().filter(role=Role.ARCHIVIST, unit__path__in=unit.ancestor_paths(),
@@ -886,7 +905,7 @@ def _archivists(unit):
     return list(people.values())
 
 
-def send_loan_reminders(today=None):
+def send_loan_reminders(today: datetime.date | None = None) -> int:
     """Remind the borrower of each loan not returned past its due date, and tell the unit's archivists which
     loans are overdue (one summary each per unit); each loan at most once a day, however often this runs. One
     transaction per unit: the loans are locked and re-read, so two runs at once remind nobody twice; each
@@ -929,7 +948,7 @@ def send_loan_reminders(today=None):
 # --- Handover import (decision 0040) ----------------------------------------------------------------------------
 
 @transaction.atomic
-def import_files(*, unit, files: list[dict], items: list[dict], opened_by) -> list[int]:
+def import_files(*, unit: Unit, files: list[dict], items: list[dict], opened_by: Any) -> list[int]:
     """Create record files brought into ``unit`` by a handover package, with their index of documents, as written
     there. Each of ``files`` holds ``code``, ``retention`` (a retention code known here) and ``fields`` (model
     fields, with ``opened_at``); each of ``items`` holds ``file`` (the position of its file in ``files``),

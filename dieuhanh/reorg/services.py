@@ -6,8 +6,11 @@ event. An interrupted execution rolls back only the step it was in; running it a
 and redoes that one, so nothing is moved or traced twice.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -59,6 +62,9 @@ from .selectors import (  # noqa: F401 - items_by_unit, sub_unit_moves, sub_unit
     sub_unit_problem,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
+
 CHUNK = 5000
 STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "subunits", "successor", "memberships",
          "status")
@@ -66,7 +72,7 @@ STEPS = ("freeze", "incoming", "flows", "tasks", "drafts", "deliveries", "subuni
 
 # --- recording a decision --------------------------------------------------------------------------------------
 
-def _date(value, errors, field):
+def _date(value: Any, errors: dict[str, Any], field: str) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     try:
@@ -76,7 +82,7 @@ def _date(value, errors, field):
         return None
 
 
-def _int_list(value, errors, field):
+def _int_list(value: Any, errors: dict[str, Any], field: str) -> list[int]:
     if not isinstance(value, list | tuple) or not value:
         errors[field] = _("Give at least one document.")
         return []
@@ -91,11 +97,11 @@ def _int_list(value, errors, field):
     return out
 
 
-def _unknown_unit(value):
+def _unknown_unit(value: Any) -> str:
     return _("Unknown unit %(value)s.") % {"value": repr(value)}
 
 
-def _pending_edges(exclude_id=None):
+def _pending_edges(exclude_id: int | None = None) -> list[tuple[int, int, int, str]]:
     """old unit -> successor of every decision recorded and not yet executed."""
     qs = DecisionItem.objects.filter(decision__status__in=(DecisionStatus.RECORDED, DecisionStatus.EXECUTING))
     if exclude_id:
@@ -103,14 +109,14 @@ def _pending_edges(exclude_id=None):
     return list(qs.values_list("old_unit_id", "successor_id", "decision_id", "rule"))
 
 
-def _find_cycle(edges):
+def _find_cycle(edges: list[tuple[int, int, int, str]]) -> list[int] | None:
     """A cycle in the graph old -> successor, as a list of unit ids, or None."""
     graph = {}
     for old, new in edges:
         graph.setdefault(old, set()).add(new)
     state = {}
 
-    def visit(node, path):
+    def visit(node: int, path: list[int]) -> list[int] | None:
         state[node] = 1
         for nxt in graph.get(node, ()):
             if state.get(nxt) == 1:
@@ -130,7 +136,7 @@ def _find_cycle(edges):
     return None
 
 
-def _clean_items(kind, items, new_unit, errors):
+def _clean_items(kind: str, items: list[dict[str, Any]], new_unit: Any, errors: dict[str, Any]) -> list[dict[str, Any]]:
     """Validate the items; return dicts with Unit objects. Errors are keyed ``items.<i>.<field>``."""
     if not isinstance(items, list | tuple) or not items:
         errors["items"] = _("Give at least one old unit and its successor.")
@@ -182,7 +188,7 @@ def _clean_items(kind, items, new_unit, errors):
     return cleaned
 
 
-def _check_items(kind, cleaned, errors):
+def _check_items(kind: str, cleaned: list[dict[str, Any]], errors: dict[str, Any]) -> None:
     if errors:
         return
     olds = {c["old"].pk for c in cleaned}
@@ -231,7 +237,7 @@ def _check_items(kind, cleaned, errors):
                 "id": unknown[0]}
 
 
-def _check_against_pending(cleaned, errors):
+def _check_against_pending(cleaned: list[dict[str, Any]], errors: dict[str, Any]) -> None:
     if errors:
         return
     pending = _pending_edges()
@@ -249,7 +255,7 @@ def _check_against_pending(cleaned, errors):
         errors["items"] = _("A cycle: %(chain)s.") % {"chain": " → ".join(names[u].name for u in cycle)}
 
 
-def _check_dates(effective_on, cleaned, errors):
+def _check_dates(effective_on: Any, cleaned: list[dict[str, Any]], errors: dict[str, Any]) -> None:
     if effective_on is None or errors:
         return
     for c in cleaned:
@@ -260,7 +266,7 @@ def _check_dates(effective_on, cleaned, errors):
                 return
 
 
-def _check_sub_units(cleaned, sub_units_to, errors):
+def _check_sub_units(cleaned: list[dict[str, Any]], sub_units_to: Any, errors: dict[str, Any]) -> None:
     """Sub-units of an old unit must land outside it: under a unit that is not the old unit or below it."""
     if errors:
         return
@@ -395,11 +401,13 @@ def _move(decision: Decision, model: type[Model], qs: QuerySet, field: str, old:
 Step = Callable[[Decision, Unit, list[DecisionItem], User | None, datetime.datetime, set[int]], dict]
 
 
-def _step_freeze(decision, unit, items, actor, at, reindex):
+def _step_freeze(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                 reindex: bool) -> dict[str, int]:
     return doc_services.close_unit_books(unit=unit, at=at)
 
 
-def _step_incoming(decision, unit, items, actor, at, reindex):
+def _step_incoming(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                   reindex: bool) -> dict[str, int]:
     counts = {"incoming": 0, "flows": 0}
     prim = primary(items).successor
     found, _rest = routes("incoming", open_entries(unit), items)
@@ -419,13 +427,15 @@ def _step_incoming(decision, unit, items, actor, at, reindex):
     return counts
 
 
-def _step_flows(decision, unit, items, actor, at, reindex):
+def _step_flows(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                reindex: bool) -> dict[str, int]:
     return {"flows": _move(decision, Flow, stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
 
 
 def _moving(kind: str, model: type[Model], open_items: Callable[[Unit], QuerySet], fields: tuple[str, ...]) -> Step:
     """A step that hands a kind of open work (each unit-valued field of it) to the successor its rule names."""
-    def step(decision, unit, items, actor, at, reindex):
+    def step(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+             reindex: bool) -> dict[str, int]:
         count = 0
         found, _rest = routes(kind, open_items(unit), items)
         for item, qs in found:
@@ -441,7 +451,8 @@ _step_tasks = _moving("task", Task, open_tasks, ("executing_unit", "assigning_un
 _step_drafts = _moving("draft", Draft, open_drafts, ("unit", "drafting_unit"))
 
 
-def _step_deliveries(decision, unit, items, actor, at, reindex):
+def _step_deliveries(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                     reindex: bool) -> dict[str, int]:
     counts = {"redirected": 0, "withdrawn": 0}
     symbol = decision.document_ref or (decision.document.symbol if decision.document_id else "")
     basis = f"quyết định {symbol}" if symbol else f"quyết định tổ chức lại số {decision.pk}"
@@ -480,7 +491,8 @@ def _step_deliveries(decision, unit, items, actor, at, reindex):
     return counts
 
 
-def _step_subunits(decision, unit, items, actor, at, reindex):
+def _step_subunits(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                   reindex: bool) -> dict[str, int]:
     """Sub-units leave the old unit: each subtree is moved whole (every descendant's path rewritten)."""
     moved = 0
     moves = sub_unit_moves(decision, unit, items)
@@ -491,7 +503,8 @@ def _step_subunits(decision, unit, items, actor, at, reindex):
     return {"sub_units": len(moves), "units_moved": moved}
 
 
-def _step_successor(decision, unit, items, actor, at, reindex):
+def _step_successor(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                    reindex: bool) -> dict[str, int]:
     """The primary successor now holds the old unit's collection: its people read it (decision 0025). Before the
     memberships step, so the people moving to the successor never lose sight of it."""
     new = primary(items).successor
@@ -500,7 +513,8 @@ def _step_successor(decision, unit, items, actor, at, reindex):
     return {"successor": new.pk}
 
 
-def _step_memberships(decision, unit, items, actor, at, reindex):
+def _step_memberships(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                      reindex: bool) -> dict[str, int]:
     new = primary(items).successor
     members = list(Membership.objects.active().filter(unit=unit).values_list("pk", "user_id", "role", "position_id"))
     ids = [m[0] for m in members]
@@ -518,7 +532,8 @@ def _step_memberships(decision, unit, items, actor, at, reindex):
     return counts
 
 
-def _step_status(decision, unit, items, actor, at, reindex):
+def _step_status(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
+                 reindex: bool) -> dict[str, UnitStatus]:
     status = UnitStatus.DISSOLVED if decision.kind == DecisionKind.DISSOLVE else UnitStatus.MERGED
     last_day = max(unit.effective_from, decision.effective_on - datetime.timedelta(days=1))
     unit_services.end_unit(unit=unit, status=status, effective_to=last_day, at=at)
@@ -533,7 +548,7 @@ STEP_FUNCTIONS: dict[str, Step] = {
 }
 
 
-def _check_executable(decision, actor, today, console):
+def _check_executable(decision: Decision, actor: User, today: datetime.date, console: bool) -> None:
     if not console:
         require(policy.can_reorganize(actor), _("Only a system administrator executes reorganizations."))
     if today < decision.effective_on:

@@ -1,7 +1,10 @@
 """Search reads: one function for the page and the API, permissions applied inside the query itself."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
@@ -14,6 +17,14 @@ from dieuhanh.kernel.pagination import MAX_PAGE_SIZE, decode_cursor, encode_curs
 from . import text as search_text
 from .backends import RANK_WINDOW, get_backend
 from .models import SavedSearch, SearchEntry
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.search.text import ParsedQuery
 
 COUNT_CAP = 1000
 SORTS = ("relevance", "date")
@@ -52,7 +63,7 @@ class Result:
     parsed: object = None
 
 
-def _check(filters):
+def _check(filters: Any) -> None:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationError({"date_to": _("The end date is before the start date.")})
     if filters.urgency is not None and filters.urgency not in Urgency.values:
@@ -63,7 +74,7 @@ def _check(filters):
         raise ValidationError({"status": _("Unknown status.")})
 
 
-def _filtered(user, filters):
+def _filtered(user: User, filters: Any) -> QuerySet[Document, dict[str, Any]]:
     from dieuhanh.processing.models import Flow
 
     _check(filters)
@@ -93,7 +104,7 @@ def _filtered(user, filters):
     return Document.objects.filter(q).values("pk")
 
 
-def _visible_sql(user, filters):
+def _visible_sql(user: User, filters: Any) -> tuple[None, None] | tuple[Any, list[Any]]:
     """The exact permission check and the filters, as a subquery correlated with the index row ``e``; None when
     the person can open nothing at all."""
     qs = _filtered(user, filters).extra(where=["documents_document.id = e.document_id"])
@@ -104,7 +115,7 @@ def _visible_sql(user, filters):
     return sql, list(params)
 
 
-def _reader_scope(user, parsed):
+def _reader_scope(user: User, parsed: Any) -> Any:
     """Narrow the full-text match to the reader's tokens: their units (with their predecessors) and themselves
     (unless they see every document), and the confidentiality levels they may open in this network zone."""
     from dieuhanh.accounts.policy import is_system_admin
@@ -122,7 +133,7 @@ def _reader_scope(user, parsed):
     return parsed
 
 
-def _decode(cursor, sort):
+def _decode(cursor: Any, sort: str) -> list[object] | list[float] | None:
     if not cursor:
         return None
     first, doc_id = decode_cursor(cursor, 2)
@@ -134,7 +145,8 @@ def _decode(cursor, sort):
         raise ValidationError({"cursor": _("Invalid cursor.")}) from exc
 
 
-def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20):
+def search(user: User, *, q: str = "", filters: Any = None, sort: str = "relevance", cursor: Any = None,
+           limit: int = 20) -> QuerySet[Document, Any]:
     """Documents ``user`` may open that match ``q`` and ``filters``.
 
     Relevance puts documents with the accented words as typed first, then full-text rank; "date" is newest
@@ -187,7 +199,7 @@ def search(user, *, q="", filters=None, sort="relevance", cursor=None, limit=20)
     return Result(hits=hits, next_cursor=next_cursor, count=count, more=more, corrected=corrected, parsed=parsed)
 
 
-def _corrected(backend, parsed):
+def _corrected(backend: Any, parsed: Any) -> ParsedQuery | None:
     """The query with each word the index does not know replaced by its closest index word, or None."""
     terms, changed = [], False
     known = backend.known_words(parsed.terms)
@@ -204,5 +216,5 @@ def _corrected(backend, parsed):
                                    levels=parsed.levels)
 
 
-def saved_searches(user):
+def saved_searches(user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user).order_by("name", "id")

@@ -1,7 +1,10 @@
 """Writes of the search app: the index row of a document, the re-index command's batches, saved searches."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,10 +19,16 @@ from dieuhanh.kernel.text import nfc
 from . import text as search_text
 from .models import BlobText, SavedSearch, SearchEntry
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.documents.models import Blob
+
 MAX_SAVED = 50
 
 
-def blob_text(blob):
+def blob_text(blob: Blob) -> str:
     """The text of a stored file, extracted once (files never change). Scans without a text layer have none
     until their OCR'd copy is attached."""
     try:
@@ -37,7 +46,7 @@ def blob_text(blob):
     return text
 
 
-def _opinions(document_id):
+def _opinions(document_id: int) -> list[str]:
     from dieuhanh.processing.models import Flow, FlowNote
 
     directions = Flow.objects.filter(entry__document_id=document_id).exclude(direction="").values_list(
@@ -46,7 +55,7 @@ def _opinions(document_id):
     return list(directions) + list(notes)
 
 
-def document_text(document):
+def document_text(document: Document) -> str | None:
     """Everything a person may remember of a document, as written: metadata, file texts, opinions."""
     parts = [
         document.symbol and f"Số: {document.symbol}",
@@ -63,7 +72,7 @@ def document_text(document):
     return nfc("\n".join(p for p in parts if p))
 
 
-def readers(document):
+def readers(document: Document) -> Any:
     """Index tokens of who may open ``document``: a superset of :func:`can_view_document`'s answer (withdrawn
     copies drop out at the next write; the exact check at search time covers the meantime)."""
     from dieuhanh.documents.models import Delivery, IncomingEntry
@@ -85,7 +94,7 @@ def readers(document):
     return search_text.reader_tokens(units=units - {None}, people=people - {None}, level=document.confidentiality)
 
 
-def index_document(document_id):
+def index_document(document_id: int) -> SearchEntry | None:
     """Write the index row of one document. Called inside the transaction that changed the document (see
     signals.py), so the index never drifts from the database."""
     document = Document.objects.select_related("document_type").filter(pk=document_id).first()
@@ -107,7 +116,7 @@ def index_document(document_id):
     return entry
 
 
-def reindex(*, batch=500, progress=None, start_after=0):
+def reindex(*, batch: int = 500, progress: Any = None, start_after: int = 0) -> int:
     """Index every document again, one committed batch at a time (no all-or-nothing rebuild): an interrupted run
     is resumed with ``start_after``. ``progress(done, last_id)`` is called after each batch."""
     done, last = 0, start_after
@@ -126,7 +135,7 @@ def reindex(*, batch=500, progress=None, start_after=0):
 
 # --- Saved searches ------------------------------------------------------------------------------------------
 
-def save_search(*, actor, name, params):
+def save_search(*, actor: User, name: str, params: dict[str, Any]) -> SavedSearch:
     """Keep a search under a name for its owner; the same name replaces the earlier one."""
     name = nfc(name or "")
     if not name:
@@ -144,7 +153,7 @@ def save_search(*, actor, name, params):
     return saved
 
 
-def delete_saved_search(*, actor, saved):
+def delete_saved_search(*, actor: User, saved: Any) -> None:
     if saved.user_id != actor.pk:
         raise ValidationError({"id": _("Not your saved search.")})
     with transaction.atomic():

@@ -1,8 +1,11 @@
 """Writes for signing credentials and the trust list, signing with them, and checking the signatures of files."""
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,10 +23,18 @@ from dieuhanh.kernel.text import fold, nfc
 from . import pades, pki
 from .models import CheckOutcome, Credential, CredentialKind, SignatureCheck, TrustAnchor
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.documents.models import Blob, Document
+    from dieuhanh.signatures.pades import HookSigner
+    from dieuhanh.units.models import Unit
+
 MAX_P12_BYTES = 64 * 1024
 
 
-def server_passphrase():
+def server_passphrase() -> str:
     """Protects the keys the server applies by itself (organization seals, the demo CA and TSA). Derived from the
     secret key unless DIEUHANH_SERVER_KEY_PASSPHRASE is set; production seals belong on an HSM (external signer)."""
     configured = getattr(settings, "DIEUHANH_SERVER_KEY_PASSPHRASE", "")
@@ -32,7 +43,8 @@ def server_passphrase():
     return hmac.new(settings.SECRET_KEY.encode(), b"dieuhanh-server-keys", hashlib.sha256).hexdigest()
 
 
-def credential_row(kind, issued_cert, *, user=None, unit=None, p12=None, problem=""):
+def credential_row(kind: str, issued_cert: Any, *, user: User | None = None, unit: Unit | None = None,
+                   p12: bytes | None = None, problem: str = "") -> Credential:
     info = pki.describe(issued_cert)
     return Credential.objects.create(
         kind=kind, user=user, unit=unit, p12=p12, subject=info["subject"][:200], serial=info["serial"][:64],
@@ -50,7 +62,7 @@ def trusted_roots() -> list:
     return roots
 
 
-def _subject_problem(cert, *, user=None, unit=None) -> str:
+def _subject_problem(cert: bytes, *, user: User | None = None, unit: Unit | None = None) -> str:
     """Why the certificate's subject does not name its holder, or "". Names are compared folded (case, diacritics,
     đ/d, spaces), because CAs often write Vietnamese names without accents. A person is named by the common name;
     a unit by the common name or the organization name."""
@@ -67,7 +79,8 @@ def _subject_problem(cert, *, user=None, unit=None) -> str:
         "subject": ", ".join(given) or "?", "holder": expected[0]}
 
 
-def _check_credential(cert, chain, field, *, user=None, unit=None, request_approval=False) -> str:
+def _check_credential(cert: bytes, chain: Any, field: str, *, user: User | None = None, unit: Unit | None = None,
+                      request_approval: bool = False) -> str:
     """Refuse a certificate that does not reach a trusted root (no exception: a recipient could not trust its
     signatures either); a subject that does not name the holder is refused too, unless the holder asks for an
     administrator's approval, in which case the problem is returned and stored with the credential."""
@@ -82,12 +95,12 @@ def _check_credential(cert, chain, field, *, user=None, unit=None, request_appro
     return problem
 
 
-def revoke_current(kind, *, user=None, unit=None):
+def revoke_current(kind: str, *, user: User | None = None, unit: Unit | None = None) -> None:
     Credential.objects.filter(kind=kind, user=user, unit=unit, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
 
 
-def _load_p12(data, passphrase, field="p12"):
+def _load_p12(data: bytes, passphrase: str, field: str = "p12") -> tuple[Any, Any, Any]:
     if not data or len(data) > MAX_P12_BYTES:
         raise ValidationError({field: _("Give a PKCS#12 (.p12/.pfx) file of at most 64 KB.")})
     try:
@@ -100,7 +113,8 @@ def _load_p12(data, passphrase, field="p12"):
 
 
 @transaction.atomic
-def import_personal_credential(*, actor, p12, passphrase, request_approval=False) -> Credential:
+def import_personal_credential(*, actor: User, p12: bytes, passphrase: str,
+                               request_approval: bool = False) -> Credential:
     """The signer brings their own PKCS#12; it stays encrypted with their passphrase, which is never stored.
     It must chain to a trusted root and name the signer; with ``request_approval`` a certificate whose subject
     does not match is kept, unusable, until an administrator approves it (approve_credential)."""
@@ -117,7 +131,7 @@ def import_personal_credential(*, actor, p12, passphrase, request_approval=False
 
 
 @transaction.atomic
-def register_external_credential(*, actor, certificate_pem):
+def register_external_credential(*, actor: User, certificate_pem: Any) -> Credential:
     """A personal certificate whose key stays on a USB token or a remote signing service
     (see DIEUHANH_EXTERNAL_SIGNER)."""
     require(actor and actor.is_authenticated, _("Sign in first."))
@@ -134,7 +148,7 @@ def register_external_credential(*, actor, certificate_pem):
 
 
 @transaction.atomic
-def import_organization_credential(*, actor, unit, p12, passphrase):
+def import_organization_credential(*, actor: User, unit: Unit, p12: bytes, passphrase: str) -> Credential:
     """The organization's seal certificate; re-wrapped with the server passphrase so clerks apply it at issue."""
     require(is_system_admin(actor) or can_manage_unit(actor, unit), _("Only an administrator of the unit can do this."))
     key, cert, chain = _load_p12(p12, passphrase)
@@ -148,7 +162,7 @@ def import_organization_credential(*, actor, unit, p12, passphrase):
 
 
 @transaction.atomic
-def add_trust_anchor(*, actor, certificate_pem, name=""):
+def add_trust_anchor(*, actor: User, certificate_pem: Any, name: str = "") -> TrustAnchor:
     require(is_system_admin(actor), _("Only a system administrator manages the trust list."))
     try:
         cert = pki.load_pem(certificate_pem)
@@ -163,7 +177,7 @@ def add_trust_anchor(*, actor, certificate_pem, name=""):
 
 
 @transaction.atomic
-def approve_credential(*, actor, credential, reason) -> Credential:
+def approve_credential(*, actor: User, credential: Credential, reason: str) -> Credential:
     """A system administrator's explicit exception for a certificate whose subject does not name its holder (a
     name spelt otherwise by the CA); the reason is kept in the audit log. It becomes the holder's current one."""
     require(is_system_admin(actor), _("Only a system administrator approves a certificate."))
@@ -185,7 +199,7 @@ def approve_credential(*, actor, credential, reason) -> Credential:
     return credential
 
 
-def trust_pems():
+def trust_pems() -> list[str]:
     """The trust list: active anchors in the database plus PEM files named in DIEUHANH_TRUST_ROOTS."""
     pems = list(TrustAnchor.objects.filter(active=True).values_list("certificate_pem", flat=True))
     for path in getattr(settings, "DIEUHANH_TRUST_ROOTS", []):
@@ -196,7 +210,7 @@ def trust_pems():
 
 # --- Signing -------------------------------------------------------------------------------------------------
 
-def current_credential(*, user=None, unit=None):
+def current_credential(*, user: User | None = None, unit: Unit | None = None) -> Credential | None:
     kind = CredentialKind.PERSONAL if user is not None else CredentialKind.ORGANIZATION
     # a credential with a subject problem counts only once an administrator approved it
     return (Credential.objects.filter(kind=kind, user=user, unit=unit, revoked_at__isnull=True,
@@ -204,7 +218,7 @@ def current_credential(*, user=None, unit=None):
             .filter(Q(problem="") | Q(approved_at__isnull=False)).order_by("-created_at").first())
 
 
-def signer_for(credential, passphrase):
+def signer_for(credential: Credential, passphrase: str) -> HookSigner:
     """A pyHanko signer for ``credential``; the key is decrypted for this call only."""
     cert = pki.load_pem(credential.certificate_pem)
     if credential.external:
@@ -221,7 +235,7 @@ def signer_for(credential, passphrase):
     return pades.software_signer(key, cert, chain)
 
 
-def timestamper():
+def timestamper() -> Any:
     """None, the demo's local time-stamp authority ("local"), or an RFC 3161 server at DIEUHANH_TSA_URL."""
     url = getattr(settings, "DIEUHANH_TSA_URL", "")
     if not url:
@@ -235,7 +249,8 @@ def timestamper():
     return pades.http_timestamper(url)
 
 
-def sign_bytes(pdf_bytes, *, credential, passphrase, field_name, lines, placement, reason=""):
+def sign_bytes(pdf_bytes: bytes, *, credential: Credential, passphrase: str, field_name: Any, lines: Any,
+               placement: Any, reason: str = "") -> Any:
     try:
         return pades.sign(pdf_bytes, signer_for(credential, passphrase), field_name=field_name, lines=lines,
                           placement=placement, timestamper=timestamper(), reason=reason)
@@ -266,20 +281,20 @@ def require_valid_signatures(pdf_bytes: bytes, *, required: bool = False, name: 
                                                     "(%(reasons)s).") % {"reasons": reasons}})
 
 
-def require_valid_document_signatures(document) -> None:
+def require_valid_document_signatures(document: Document) -> None:
     """``require_valid_signatures`` for every PDF of ``document`` (one query for the files)."""
     for doc_file in document.files.filter(blob__content_type="application/pdf").select_related("blob"):
         with storage.open_blob(doc_file.blob) as fh:
             require_valid_signatures(fh.read(), name=doc_file.name)
 
-def _outcome(results):
+def _outcome(results: Any) -> CheckOutcome:
     if not results:
         return CheckOutcome.UNSIGNED
     return CheckOutcome.VALID if all(r["valid"] for r in results) else CheckOutcome.INVALID
 
 
 @transaction.atomic
-def check_blob(*, actor, blob):
+def check_blob(*, actor: User, blob: Blob) -> SignatureCheck:
     """Validate every signature of a stored PDF against the trust list now, and keep the result. Callers check
     that ``actor`` may see the file."""
     if blob.content_type != "application/pdf":

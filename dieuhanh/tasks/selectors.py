@@ -1,6 +1,9 @@
 """Reads for tasks: the lists behind the home counters (same querysets), a task's detail, the unit tracker."""
 
+from __future__ import annotations
+
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, F, Q
@@ -17,6 +20,14 @@ from dieuhanh.units.models import Unit
 from . import policy
 from .models import OPEN_STATUSES, Report, Stage, Task, TaskStatus
 
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from dieuhanh.kernel.pagination import Page
+
 LISTS = ("open", "due_soon", "overdue", "co_handling", "assigned_by_me", "awaiting_my_approval")
 LABELS = {"open": _("My tasks"), "due_soon": _("Tasks due soon"), "overdue": _("Overdue tasks"),
           "co_handling": _("Tasks I co-handle"),
@@ -30,13 +41,13 @@ def unit_ids_with_role(user: User, roles: Collection[str]) -> list[int]:
     return list(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else []
 
 
-def _mine(user):
+def _mine(user: User) -> Q:
     """Tasks the user executes: given to them in person, or to a unit they work in (not given to someone else)."""
     return Q(lead_user=user) | Q(lead_user__isnull=True,
                                  executing_unit_id__in=unit_ids_with_role(user, policy.EXECUTORS))
 
 
-def _co_handled(user) -> Q:
+def _co_handled(user: User) -> Q:
     """Tasks the user helps with: named as a co-handler in person, or for a unit they work in (issue 14, item 15).
     One subquery, so the list and its counter stay a single query."""
     from .models import CoHandler
@@ -45,7 +56,7 @@ def _co_handled(user) -> Q:
     return Q(pk__in=rows.values("task_id"))
 
 
-def tasks_for(user, kind: str = "open", today=None):
+def tasks_for(user: User, kind: str = "open", today: date | None = None) -> QuerySet[Task]:
     today = today or timezone.localdate()
     qs = Task.objects.select_related("executing_unit", "assigning_unit", "lead_user", "assigned_by")
     if kind == "assigned_by_me":
@@ -68,32 +79,32 @@ def tasks_for(user, kind: str = "open", today=None):
     return qs
 
 
-def task_page(user, kind="open", cursor=None, limit=50):
+def task_page(user: User, kind: str = "open", cursor: Any = None, limit: int = 50) -> Page:
     return keyset_page(tasks_for(user, kind), ["deadline", "id"], cursor=cursor, limit=limit)
 
 
-def counters(user):
+def counters(user: User) -> dict[str, int]:
     return {kind: capped_count(tasks_for(user, kind)) for kind in LISTS}
 
 
-def get_task(task_id):
+def get_task(task_id: int) -> Task:
     return get_object_or_404(Task.objects.select_related("executing_unit", "assigning_unit", "lead_user",
                                                          "assigned_by", "parent", "origin_document"), pk=task_id)
 
 
-def reports_of(task):
+def reports_of(task: Task) -> QuerySet[Report]:
     return Report.objects.filter(task=task).select_related("submitted_by", "unit_decided_by",
                                                            "assigner_decided_by").prefetch_related("files")
 
 
-def pending_report(task):
+def pending_report(task: Task) -> Report | None:
     return task.reports.filter(stage__in=[Stage.AWAITING_UNIT_LEADER, Stage.AWAITING_ASSIGNER]).first()
 
 
 TRACKER_CELLS = ("completed_on_time", "completed_late", "open_on_time", "open_overdue")
 
 
-def _cells(today):
+def _cells(today: date) -> dict[str, Q]:
     done = Q(status__in=[TaskStatus.COMPLETED, TaskStatus.CLOSED])
     return {
         "completed_on_time": done & Q(completed_at__date__lte=F("deadline")) | Q(status=TaskStatus.CLOSED,
@@ -104,7 +115,7 @@ def _cells(today):
     }
 
 
-def tracker(unit, start, end, today=None):
+def tracker(unit: Unit, start: date, end: date, today: date | None = None) -> list[dict[str, Any]]:
     """Per executor (person or unit), tasks assigned by ``unit`` or its sub-units with deadlines in the range."""
     today = today or timezone.localdate()
     rows = (Task.objects.filter(assigning_unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end)
@@ -116,7 +127,8 @@ def tracker(unit, start, end, today=None):
              **{c: r[c] for c in TRACKER_CELLS}} for r in rows]
 
 
-def tracker_items(unit, start, end, cell, *, lead_user_id=None, executing_unit_id=None, today=None):
+def tracker_items(unit: Unit, start: date, end: date, cell: Any, *, lead_user_id: int | None = None,
+                  executing_unit_id: int | None = None, today: date | None = None) -> QuerySet[Task]:
     today = today or timezone.localdate()
     qs = Task.objects.filter(assigning_unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end)
     qs = qs.filter(_cells(today)[cell])

@@ -5,8 +5,11 @@ extension" reports put the task in the matching proposed status until the execut
 assigning side approve (the final approval completes, closes or extends it); a refusal returns it to in progress.
 """
 
+from __future__ import annotations
+
 import calendar as month_calendar
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,27 +44,33 @@ from .models import (
     TaskStatus,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+
 PROPOSED = {ReportKind.COMPLETE: TaskStatus.COMPLETED_AWAITING, ReportKind.PROPOSE_CLOSE: TaskStatus.CLOSING_PROPOSED,
             ReportKind.PROPOSE_EXTENSION: TaskStatus.EXTENSION_PROPOSED}
 
 
-def _link(task):
+def _link(task: Task) -> str:
     return f"/tasks/{task.pk}/"
 
 
-def _tell_executor(task, msgid, params):
+def _tell_executor(task: Task, msgid: str, params: dict[str, Any]) -> None:
     if task.lead_user_id:
         notify_user(task.lead_user, msgid, params, link=_link(task))
     else:
         notify_unit(task.executing_unit, msgid, params, link=_link(task))
 
 
-def _about_report(report, task):
+def _about_report(report: Report, task: Task) -> dict[str, Sequence[object]]:
     """The params of a message about a report: its kind (a label, translated when shown) and the task's title."""
     return {"kind": label(ReportKind(report.kind).label), "title": task.title[:200]}
 
 
-def _set(task, status):
+def _set(task: Task, status: str) -> None:
     task.status = status
     task.status_at = timezone.now()
     if status == TaskStatus.COMPLETED:
@@ -69,7 +78,7 @@ def _set(task, status):
         task.percent_done = 100
 
 
-def _check_dates(start_date, deadline, parent=None):
+def _check_dates(start_date: datetime.date, deadline: datetime.date, parent: Task | None = None) -> None:
     errors = {}
     if start_date is None:
         errors["start_date"] = _("This field is required.")
@@ -90,7 +99,8 @@ def _check_dates(start_date, deadline, parent=None):
                 "date": f"{parent.deadline:%d/%m/%Y}"}})
 
 
-def _targets(assigning_unit, unit_ids, lead_user_id, co_handlers):
+def _targets(assigning_unit: Unit, unit_ids: Sequence[int], lead_user_id: int,
+             co_handlers: Any) -> tuple[list[tuple[Unit, None]], list[dict[str, Unit]]]:
     """[(executing unit, lead user or None)] and the co-handlers, all within the assigning unit's reach."""
     User = get_user_model()
     if bool(unit_ids) == (lead_user_id is not None):
@@ -128,7 +138,7 @@ def _targets(assigning_unit, unit_ids, lead_user_id, co_handlers):
     return targets, cos
 
 
-def _origin(origin, origin_document_id, origin_text, parent):
+def _origin(origin: str, origin_document_id: int, origin_text: str, parent: Task) -> Document | None:
     if origin not in Origin.values:
         raise ValidationError({"origin": _("Must be one of: %(values)s.") % {"values": ", ".join(Origin.values)}})
     document = None
@@ -144,9 +154,11 @@ def _origin(origin, origin_document_id, origin_text, parent):
 
 
 @transaction.atomic
-def assign_task(*, actor, unit, title, start_date, deadline, description="", unit_ids=(), lead_user_id=None,
-                co_handlers=(), origin=Origin.NONE, origin_document_id=None, origin_text="", files=(), parent=None,
-                recurrence=None, check_permission=True):
+def assign_task(*, actor: User, unit: Unit, title: str, start_date: datetime.date, deadline: datetime.date,
+                description: str = "", unit_ids: Sequence[int] = (), lead_user_id: int | None = None,
+                co_handlers: Any = (), origin: str = Origin.NONE, origin_document_id: int | None = None,
+                origin_text: str = "", files: Any = (), parent: Task | None = None,
+                recurrence: Any = None, check_permission: bool = True) -> list[Task]:
     """One task per target unit, or one task to a lead person with co-handlers."""
     if check_permission:
         if parent is not None:
@@ -188,7 +200,7 @@ def assign_task(*, actor, unit, title, start_date, deadline, description="", uni
     return tasks
 
 
-def create_subtask(*, actor, parent, **kwargs):
+def create_subtask(*, actor: User, parent: Task, **kwargs: Any) -> list[Task]:
     """The executing side splits its task; the sub-task stays within the parent's dates."""
     parent = Task.objects.select_related("executing_unit").get(pk=parent.pk)
     if not parent.is_open:
@@ -196,14 +208,15 @@ def create_subtask(*, actor, parent, **kwargs):
     return assign_task(actor=actor, unit=parent.executing_unit, parent=parent, **kwargs)
 
 
-def _locked(task):
+def _locked(task: Task) -> Task:
     return Task.objects.select_for_update(of=("self",)).select_related(
         "executing_unit", "assigning_unit", "lead_user").get(pk=task.pk)
 
 
 @transaction.atomic
-def submit_report(*, actor, task, kind, text, percent=None, difficulties="", proposals="", proposed_deadline=None,
-                  files=()):
+def submit_report(*, actor: User, task: Task, kind: str, text: str, percent: int | None = None, difficulties: str = "",
+                  proposals: str = "", proposed_deadline: datetime.date | None = None,
+                  files: Any = ()) -> Report:
     task = _locked(task)
     require(policy.can_report(actor, task), _("Only the executing side reports on this task."))
     if kind not in ReportKind.values:
@@ -259,7 +272,7 @@ def submit_report(*, actor, task, kind, text, percent=None, difficulties="", pro
 
 
 @transaction.atomic
-def decide_report(*, actor, report, approve, note=""):
+def decide_report(*, actor: User, report: Report, approve: bool, note: str = "") -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     task = _locked(report.task)
     if report.stage == Stage.AWAITING_UNIT_LEADER:
@@ -299,21 +312,22 @@ def decide_report(*, actor, report, approve, note=""):
 # --- Recurrences and reminders (daily background jobs) --------------------------------------------------------
 
 
-def _add_months(day, months):
+def _add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def next_date(day, frequency):
+def next_date(day: datetime.date, frequency: str) -> Any:
     if frequency == Frequency.WEEKLY:
         return day + datetime.timedelta(days=7)
     return _add_months(day, 1 if frequency == Frequency.MONTHLY else 3)
 
 
 @transaction.atomic
-def create_recurrence(*, actor, unit, title, frequency, first_run, executing_unit, lead_user=None, description="",
-                      working_days=5):
+def create_recurrence(*, actor: User, unit: Unit, title: str, frequency: str, first_run: datetime.date,
+                      executing_unit: Any, lead_user: Any = None, description: str = "",
+                      working_days: int = 5) -> Recurrence:
     require(policy.can_assign(actor, unit), _("Only a leader of the unit assigns its tasks."))
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": _("Must be one of: %(values)s.") % {"values": ", ".join(Frequency.values)}})
@@ -329,7 +343,7 @@ def create_recurrence(*, actor, unit, title, frequency, first_run, executing_uni
     return recurrence
 
 
-def generate_recurring(today=None):
+def generate_recurring(today: datetime.date | None = None) -> int:
     """Create the tasks of every recurrence due by ``today``; each run once, however often this is called."""
     today = today or timezone.localdate()
     created = 0
@@ -349,7 +363,7 @@ def generate_recurring(today=None):
     return created
 
 
-def send_reminders(today=None):
+def send_reminders(today: datetime.date | None = None) -> int:
     """Due soon and due today to the executor; overdue escalates to the assigner; once per task, kind, deadline."""
     today = today or timezone.localdate()
     horizon = calendar.add_working_days(today, settings.DIEUHANH_DUE_SOON_DAYS)

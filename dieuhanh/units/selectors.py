@@ -1,5 +1,9 @@
 """Reads of the unit directory."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.shortcuts import get_object_or_404
 
 from dieuhanh.accounts.policy import grants
@@ -8,11 +12,20 @@ from dieuhanh.kernel.text import fold
 
 from .models import Unit
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from dieuhanh.accounts.models import User
+    from dieuhanh.kernel.pagination import Page
+
 # A character greater than every character used in paths, so [path, path + _PATH_END) is the subtree.
 _PATH_END = "~"
 
 
-def subtree(unit, include_self=True):
+def subtree(unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     """All units under ``unit``: one indexed range scan on ``path``, whatever the depth."""
     qs = Unit.objects.filter(path__gte=unit.path, path__lt=unit.path + _PATH_END)
     if not include_self:
@@ -20,14 +33,14 @@ def subtree(unit, include_self=True):
     return qs
 
 
-def ancestors(unit, include_self=False):
+def ancestors(unit: Unit, include_self: bool = False) -> QuerySet[Unit]:
     paths = unit.ancestor_paths()
     if not include_self:
         paths = paths[:-1]
     return Unit.objects.filter(path__in=paths).order_by("depth")
 
 
-def successors(unit, limit=20):
+def successors(unit: Unit, limit: int = 20) -> list[Unit]:
     """The chain of units that took over ``unit``'s collection (its successor, that one's successor, ...)."""
     chain, seen, current = [], {unit.pk}, unit
     while current.successor_id and current.successor_id not in seen and len(chain) < limit:
@@ -37,7 +50,7 @@ def successors(unit, limit=20):
     return chain
 
 
-def predecessor_ids(unit_ids):
+def predecessor_ids(unit_ids: Sequence[int]) -> set[int]:
     """Ids of every unit whose collection passed, directly or through others, to one of ``unit_ids``: one query
     per generation of reorganizations, a single empty one in the common case."""
     found, frontier = set(), set(unit_ids)
@@ -48,11 +61,12 @@ def predecessor_ids(unit_ids):
     return found
 
 
-def get_unit(unit_id):
+def get_unit(unit_id: int) -> Unit:
     return get_object_or_404(Unit, pk=unit_id)
 
 
-def search_units(*, query="", parent_id=None, roots_only=False, kind=None, status=None, within=None):
+def search_units(*, query: str = "", parent_id: int | None = None, roots_only: bool = False, kind: str | None = None,
+                 status: str | None = None, within: Any = None) -> QuerySet[Unit]:
     """Units whose name, short name or code contains every word of ``query``, folded (``ha noi`` finds Hà Nội)."""
     qs = Unit.objects.all()
     for word in fold(query).split():
@@ -70,12 +84,12 @@ def search_units(*, query="", parent_id=None, roots_only=False, kind=None, statu
     return qs
 
 
-def unit_page(*, cursor=None, limit=50, **filters):
+def unit_page(*, cursor: Any = None, limit: int = 50, **filters: Any) -> Page:
     """A keyset page of units in Vietnamese alphabetical order."""
     return keyset_page(search_units(**filters), ["sort_key", "id"], cursor=cursor, limit=limit)
 
 
-def children_with_flags(unit):
+def children_with_flags(unit: Unit) -> QuerySet[Unit]:
     """Children of ``unit`` (or roots when ``None``), each annotated with whether it has children itself."""
     from django.db.models import Exists, OuterRef
 
@@ -83,7 +97,7 @@ def children_with_flags(unit):
     return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).order_by("sort_key", "id")
 
 
-def member_unit_ids(user):
+def member_unit_ids(user: User) -> set[Any]:
     """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
     cached = getattr(user, "_dh_unit_ids", None)
     if cached is None:

@@ -1,6 +1,9 @@
 """Writes to the unit directory. Each function checks permission, validates, writes and audits atomically."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,11 +18,16 @@ from dieuhanh.kernel.text import nfc
 
 from .models import PATH_MAX, STEP_WIDTH, Unit, UnitKind, UnitStatus
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from dieuhanh.accounts.models import User
+
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "effective_from", "effective_to", "status")
 
 
-def encode_step(n):
+def encode_step(n: int) -> str:
     """Fixed-width base-36 path step for the n-th child (1-based)."""
     if not 0 < n < 36**STEP_WIDTH:
         raise ValueError("step out of range")
@@ -30,7 +38,7 @@ def encode_step(n):
     return "".join(reversed(digits))
 
 
-def _clean(data, *, partial):
+def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Normalize and validate the user-editable fields; raise ValidationError naming each bad field."""
     cleaned = {}
     errors = {}
@@ -73,14 +81,14 @@ def _clean(data, *, partial):
     return cleaned
 
 
-def _check_dates(unit):
+def _check_dates(unit: Unit) -> None:
     if unit.effective_from is None:
         raise ValidationError({"effective_from": _("This field is required.")})
     if unit.effective_to is not None and unit.effective_to < unit.effective_from:
         raise ValidationError({"effective_to": _("Must not be before the effective-from date.")})
 
 
-def _next_path(parent):
+def _next_path(parent: Unit) -> tuple[str, int]:
     """Allocate the next child path. The parent row (or, for roots, the first root) is locked meanwhile."""
     if parent is not None:
         locked = Unit.objects.select_for_update().get(pk=parent.pk)
@@ -95,12 +103,12 @@ def _next_path(parent):
     return encode_step(index), 1
 
 
-def _B36_to_int(step):
+def _B36_to_int(step: Any) -> int:
     return int(step, 36)
 
 
 @transaction.atomic
-def create_unit(*, actor, parent=None, **data):
+def create_unit(*, actor: User, parent: Unit | None = None, **data: Any) -> Unit:
     """Create a unit under ``parent`` (or a root unit when ``parent`` is None)."""
     if parent is None:
         policy.require(policy.can_create_root_unit(actor),
@@ -125,7 +133,7 @@ def create_unit(*, actor, parent=None, **data):
 
 
 @transaction.atomic
-def update_unit(*, actor, unit, **data):
+def update_unit(*, actor: User, unit: Unit, **data: Any) -> Unit:
     """Change a unit's directory entry. Moving a unit in the tree is a reorganization, not an edit."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     policy.require(policy.can_manage_unit(actor, unit), _("You cannot change this unit."))
@@ -149,7 +157,8 @@ def update_unit(*, actor, unit, **data):
 
 
 @transaction.atomic
-def move_subtree(*, actor, unit, new_parent, permission_checked=False, reason=""):
+def move_subtree(*, actor: User, unit: Unit, new_parent: Any, permission_checked: bool = False,
+                 reason: str = "") -> int:
     """Put ``unit`` and everything under it below ``new_parent``: one statement rewrites the path and depth of
     every descendant, whatever the depth. Moving is a reorganization (decision 0002), so it is the system
     administrator's; ``permission_checked``: a reorganization's execution, which checked it before its first step
@@ -189,7 +198,7 @@ def move_subtree(*, actor, unit, new_parent, permission_checked=False, reason=""
 
 
 @transaction.atomic
-def seed_synthetic_tree(*, actor, count, branching=12, code_prefix="S"):
+def seed_synthetic_tree(*, actor: User, count: Any, branching: int = 12, code_prefix: str = "S") -> tuple[Unit, int]:
     """Bulk-create a synthetic tree of ``count`` units for benchmarks, breadth first, in batches.
 
     One audit event records the whole load; the units carry the prefix ``code_prefix`` in their codes.
@@ -201,7 +210,7 @@ def seed_synthetic_tree(*, actor, count, branching=12, code_prefix="S"):
     root_index = _B36_to_int(last_root.path) + 1 if last_root else 1
     start = Unit.objects.filter(code__startswith=code_prefix).count()
 
-    def make(parent_path, depth, step, serial, parent_id):
+    def make(parent_path: Any, depth: int, step: Any, serial: int, parent_id: int) -> Unit:
         n = start + serial
         unit = Unit(
             code=f"{code_prefix}{n:012d}"[-13:],
