@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from dieuhanh.kernel.writeorder import flush as flush_index_writes
+
 from .chain import event_hash
 from .models import AuditChain, AuditEvent
 
@@ -35,6 +37,7 @@ def record(*, actor: Any, action: Any, obj: Any = None, unit: Any = None,
         data=payload,
     )
     # The unit's chain head stays locked until the action commits: events of one unit are chained in order.
+    flush_index_writes()  # the chain's head is an action's last lock: pending index rows first (decision 0038)
     key = unit.pk if unit is not None else 0
     AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
     head = AuditChain.objects.select_for_update().get(key=key)
@@ -54,6 +57,7 @@ def record_many(*, actor: Any, unit: Any, events: Any) -> list[AuditEvent]:
     of its head and with set-based inserts: a handover import appends a whole collection's history at once."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must be called inside the action's transaction")
+    flush_index_writes()  # the chain's head is an action's last lock: pending index rows first (decision 0038)
     key = unit.pk if unit is not None else 0
     AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
     head = AuditChain.objects.select_for_update().get(key=key)

@@ -389,8 +389,8 @@ def _current_step(draft: Draft) -> Step | None:
 
 
 def _locked_step(step: Step, actor: User) -> tuple[Step, Draft]:
+    draft = _locked(step.draft)  # the draft before its step (parents before children, decision 0038)
     step = Step.objects.select_for_update(of=("self",)).get(pk=step.pk)
-    draft = _locked(step.draft)
     if step.state != StepState.CURRENT or step.round != draft.round or draft.status not in IN_FLOW:
         raise ValidationError({"step": _("This step is not waiting for action any more.")})
     if step.assignee_id != actor.pk or not policy.can_view(actor, draft, involved=True):
@@ -529,8 +529,8 @@ def return_draft(*, actor: User, step: Step, reason: str, to_step_id: int | None
 @transaction.atomic
 def withdraw_signature(*, actor: User, signature: Any, reason: str) -> Any:
     """The signer takes the signature back while nobody has acted after it; the step is theirs again."""
+    draft = _locked(signature.draft)  # the draft before its signature (parents before children, decision 0038)
     signature = Signature.objects.select_for_update(of=("self",)).select_related("step").get(pk=signature.pk)
-    draft = _locked(signature.draft)
     if signature.signer_id != actor.pk or signature.organization:
         raise PermissionDenied(_("Only the signer can withdraw this signature."))
     if signature.withdrawn_at is not None:

@@ -25,6 +25,7 @@ from dieuhanh.documents.models import Delivery, DeliveryStatus, Document, Incomi
 from dieuhanh.documents.services import resolve_blobs
 from dieuhanh.documents.services import set_delivery_status as _set_status
 from dieuhanh.kernel.text import nfc
+from dieuhanh.kernel.writeorder import index_last
 from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.units.models import Unit
 
@@ -144,14 +145,14 @@ def _touch(flow: Flow, status: str) -> None:
 
 
 @transaction.atomic
+@index_last()
 def assign(*, actor: User, entry: IncomingEntry, handlers: Any, direction: str = "",
            deadline: datetime.date | None = None, on_behalf_of: Any = None) -> list[Flow]:
     """A leader's direction on a registered document: lead, co-handling and for-information handlers.
 
     A clerk may record it for a leader of the unit (``on_behalf_of``), and the flow remembers that.
     """
-    entry = IncomingEntry.objects.select_for_update(of=("self",)).select_related("document", "unit", "delivery") \
-        .get(pk=entry.pk)
+    entry = _lock_entry(entry.pk)
     unit = entry.unit
     leader = actor
     if on_behalf_of is not None:
@@ -216,10 +217,26 @@ def _mark_processing(flow: Flow, actor: User) -> None:
         _set_status(delivery, DeliveryStatus.PROCESSING, actor, "processing")
 
 
-def _locked(flow):
-    """The flow, locked for a write on it; refused while its document is frozen (every flow write comes here)."""
-    flow = Flow.objects.select_for_update(of=("self",)).select_related(
-        "entry__document", "unit", "handler_unit", "handler_user", "parent").get(pk=flow.pk)
+def _lock_entry(entry_id: int) -> IncomingEntry:
+    """Lock what a write on an entry's processing may change, in the one lock order (decision 0038): parents before
+    children (the delivery, whose status the sender reads, then the entry, then its flows), the flows in primary-key
+    order. Two writes on one entry then queue on its delivery or entry instead of meeting in a cycle; the search
+    row comes last (``index_last``)."""
+    delivery_id = IncomingEntry.objects.filter(pk=entry_id).values_list("delivery_id", flat=True).first()
+    if delivery_id is not None:
+        list(Delivery.objects.select_for_update().filter(pk=delivery_id).values_list("pk", flat=True))
+    entry = IncomingEntry.objects.select_for_update(of=("self",)).select_related("document", "unit", "delivery") \
+        .get(pk=entry_id)
+    list(Flow.objects.select_for_update().filter(entry_id=entry_id).order_by("pk").values_list("pk", flat=True))
+    return entry
+
+
+def _locked(flow: Flow) -> Flow:
+    """The flow, locked for a write on it with its entry's rows (:func:`_lock_entry`); refused while its document is
+    frozen (every flow write comes here)."""
+    _lock_entry(Flow.objects.filter(pk=flow.pk).values_list("entry_id", flat=True).get())
+    flow = Flow.objects.select_related("entry__document", "unit", "handler_unit", "handler_user", "parent") \
+        .get(pk=flow.pk)
     require_not_frozen(flow.entry.document_id)
     return flow
 
@@ -231,6 +248,7 @@ def _require_open_and_actor(actor: User, flow: Flow) -> None:
 
 
 @transaction.atomic
+@index_last()
 def forward(*, actor: User, flow: Flow, handlers: Any, direction: str = "",
             deadline: datetime.date | None = None) -> list[Flow]:
     """Hand work further down: sub-units or people below the handler, deadlines not later than this flow's."""
@@ -263,6 +281,7 @@ def _note(flow: Flow, actor: User, kind: str, text: str, files: Any) -> FlowNote
 
 
 @transaction.atomic
+@index_last()
 def add_opinion(*, actor: User, flow: Flow, text: str, files: Any = ()) -> FlowNote:
     flow = _locked(flow)
     require(policy.can_act(actor, flow) or policy.can_view_flow(actor, flow),
@@ -281,10 +300,15 @@ def add_opinion(*, actor: User, flow: Flow, text: str, files: Any = ()) -> FlowN
 
 
 @transaction.atomic
+@index_last()
 def mark_read(*, actor: User, flow: Flow) -> FlowRead:
     """Record that ``actor`` read the document of ``flow``; the flow stays as it is, but a handler's first read
     tells the sender 05."""
     require(policy.can_view_flow(actor, flow), _("You cannot see this flow."))
+    read = FlowRead.objects.filter(flow=flow, user=actor).first()
+    if read is not None:  # read before: nothing to lock or write
+        return read
+    _lock_entry(flow.entry_id)  # a first read may move the delivery to 05: lock in the one order first
     read, created = FlowRead.objects.get_or_create(flow=flow, user=actor)
     if created and policy.can_act(actor, flow):
         _mark_processing(flow, actor)
@@ -297,7 +321,7 @@ def _descendants(flow: Flow) -> list[Any]:
     """Open flows below ``flow`` (breadth first, one query per level)."""
     found, frontier = [], [flow.pk]
     while frontier:
-        level = list(Flow.objects.select_for_update().filter(parent_id__in=frontier))
+        level = list(Flow.objects.filter(parent_id__in=frontier).order_by("pk"))  # locked by _lock_entry
         found.extend(f for f in level if f.status in OPEN_STATUSES)
         frontier = [f.pk for f in level]
     return found
@@ -315,6 +339,7 @@ def _end_open_below(flow: Flow, status: str, reason: str = "") -> None:
 
 
 @transaction.atomic
+@index_last()
 def return_flow(*, actor: User, flow: Flow, reason: str) -> Flow:
     """Give the work back to the assigner; everything this handler forwarded is recalled."""
     flow = _locked(flow)
@@ -339,6 +364,7 @@ def return_flow(*, actor: User, flow: Flow, reason: str) -> Flow:
 
 
 @transaction.atomic
+@index_last()
 def complete(*, actor: User, flow: Flow, result: Any, files: Any = (), reply_document_id: int | None = None) -> Flow:
     """Finish this handler's part; completion of the last lead propagates upwards."""
     flow = _locked(flow)
@@ -385,8 +411,9 @@ def _propagate(flow: Flow, actor: User) -> None:
 
 def _complete_if_leads_done(parent: Flow, actor: User) -> None:
     """Complete ``parent`` when every lead under it that still counts (not returned or recalled) has completed."""
-    parent = Flow.objects.select_for_update().get(pk=parent.pk)
-    siblings = list(Flow.objects.select_for_update().filter(parent=parent))
+    # the entry's flows are locked already (_lock_entry): read them again, as they are now
+    parent = Flow.objects.get(pk=parent.pk)
+    siblings = list(Flow.objects.filter(parent=parent).order_by("pk"))
     leads = [s for s in siblings if s.role == FlowRole.LEAD and s.status not in (FlowStatus.RETURNED,
                                                                                    FlowStatus.RECALLED)]
     if not parent.is_open or not leads or any(s.status != FlowStatus.COMPLETED for s in leads):
@@ -404,6 +431,7 @@ def _complete_if_leads_done(parent: Flow, actor: User) -> None:
 
 
 @transaction.atomic
+@index_last()
 def request_extension(*, actor: User, flow: Flow, new_deadline: Any, reason: str) -> ExtensionRequest:
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)
@@ -440,9 +468,11 @@ def can_decide_extension(user: User, flow: Flow) -> bool:
 
 
 @transaction.atomic
+@index_last()
 def decide_extension(*, actor: User, request: HttpRequest, approve: bool, note: str = "") -> ExtensionRequest:
-    req = ExtensionRequest.objects.select_for_update().select_related("flow").get(pk=request.pk)
-    flow = _locked(req.flow)
+    # the flow's rows first, then the request, their child (decision 0038)
+    flow = _locked(ExtensionRequest.objects.select_related("flow").get(pk=request.pk).flow)
+    req = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     require(can_decide_extension(actor, flow), _("Only the assigner decides on this extension."))
     if req.status != ExtensionRequest.Status.PENDING:
         raise ValidationError({"status": _("This request has been decided.")})

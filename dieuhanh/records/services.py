@@ -460,7 +460,7 @@ def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: int, duplica
     everyone = [kept_id, *ids]
     # lock the documents so two people merging the same group one after the other see each other's marks
     documents = {d.pk: d for d in Document.objects.select_for_update(of=("self",)).filter(pk__in=everyone)
-                 .select_related("issuing_unit")}
+                 .select_related("issuing_unit").order_by("pk")}  # rows of one table in pk order (decision 0038)
     for doc_id in everyone:
         document = documents.get(doc_id)
         if document is None or not can_view_document(actor, document):
@@ -505,13 +505,14 @@ def unmark_duplicate(*, actor: User, mark: DuplicateMark, reason: str) -> Docume
     errors = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
+    # lock the document as marking does, so an undo and a new mark of the same copy follow one another; the
+    # document before its mark (parents before children, decision 0038)
+    document = (Document.objects.select_for_update(of=("self",)).select_related("issuing_unit")
+                .filter(pk=mark.document_id).first())
     locked = DuplicateMark.objects.select_for_update().filter(pk=mark.pk).first()
     if locked is None:
         raise ValidationError({"mark": _("This duplicate mark was already undone.")})
     mark = locked
-    # lock the document as marking does, so an undo and a new mark of the same copy follow one another
-    document = (Document.objects.select_for_update(of=("self",)).select_related("issuing_unit")
-                .filter(pk=mark.document_id).first())
     if document is None or not can_view_document(actor, document):
         raise ValidationError({"mark": _("Document %(id)s does not exist or you cannot open it.") % {
             "id": mark.document_id}})
@@ -633,7 +634,9 @@ def create_deposit(*, actor: User, unit: Unit, file_ids: Sequence[int], collecti
     }
     _raise(errors)
     ids = _ids(file_ids, "file_ids")
-    files = list(RecordFile.objects.select_for_update().filter(pk__in=ids, unit=unit).order_by("code"))
+    # locked in primary-key order (decision 0038), listed in code order
+    files = sorted(RecordFile.objects.select_for_update().filter(pk__in=ids, unit=unit).order_by("pk"),
+                   key=lambda f: f.code)
     found = {f.pk for f in files}
     for file_id in ids:
         if file_id not in found:
@@ -848,7 +851,8 @@ def destroy_files(*, actor: User, decision: DispositionDecision) -> list[RecordF
     require(policy.is_archivist_for(actor, decision.unit), _("Only the archive destroys files."))
     if decision.executed_at is not None:
         raise ValidationError({"status": _("This decision was already carried out.")})
-    files = list(decision.files.select_for_update().select_related("retention").order_by("code"))
+    # locked in primary-key order (decision 0038), handled in code order
+    files = sorted(decision.files.select_for_update().select_related("retention").order_by("pk"), key=lambda f: f.code)
     require_files_not_frozen(*files)
     today = timezone.localdate()
     for f in files:

@@ -273,8 +273,8 @@ def submit_report(*, actor: User, task: Task, kind: str, text: str, percent: int
 
 @transaction.atomic
 def decide_report(*, actor: User, report: Report, approve: bool, note: str = "") -> Report:
+    task = _locked(report.task)  # the task before its report (parents before children, decision 0038)
     report = Report.objects.select_for_update().get(pk=report.pk)
-    task = _locked(report.task)
     if report.stage == Stage.AWAITING_UNIT_LEADER:
         require(policy.can_decide_for_unit(actor, task), _("Only a leader of the executing unit decides here."))
     elif report.stage == Stage.AWAITING_ASSIGNER:
