@@ -478,7 +478,8 @@ def _step_deliveries(decision: Decision, unit: Unit, items: list[DecisionItem], 
                 delivery_ids=chunk, at=at, reason=f"{new.name} đã nhận văn bản này.", actor=actor,
                 note=f"{unit.name} ngừng hoạt động; {new.name} đã nhận văn bản này theo {basis}.")
         if new.pk != prim.pk:
-            reindex.update(r[1] for r in rows if r[0] in set(moving))
+            redirected = set(moving)
+            reindex.update(r[1] for r in rows if r[0] in redirected)
         counts["redirected"] += len(moving)
         counts["withdrawn"] += len(dropping)
     if symbol:
