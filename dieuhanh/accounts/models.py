@@ -26,6 +26,12 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
+    # Per-request caches the policies keep on the user object (accounts.policy.grants, units.selectors.
+    # member_unit_ids, documents.policy.reader_unit_ids); declared so the type checker knows them.
+    _dh_grants: list[tuple[str, str]]
+    _dh_unit_ids: set[int]
+    _dh_reader_ids: set[int]
+
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.full_name} {self.username} {self.email}")[:400]
         # Vietnamese names sort by the given name (last word), then the whole name.

@@ -25,7 +25,7 @@ MANAGING_ROLES = {Role.UNIT_ADMIN}
 OVERSIGHT_ROLES = {Role.UNIT_ADMIN, Role.LEADER, Role.DEPUTY}
 
 
-def grants(user: User) -> list[Any]:
+def grants(user: User) -> list[tuple[str, str]]:
     """(unit path, role) pairs of the user's active memberships, cached for the request."""
     if not user or not user.is_authenticated or not user.is_active:
         return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db.models import Q
 
@@ -13,8 +13,6 @@ from dieuhanh.units.selectors import member_unit_ids
 from . import hooks
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from dieuhanh.accounts.models import User
     from dieuhanh.documents.models import Delivery, Document
     from dieuhanh.units.models import Unit
@@ -25,7 +23,14 @@ REGISTER_READERS = {Role.CLERK, Role.LEADER, Role.DEPUTY, Role.ARCHIVIST, Role.U
 RECALLERS = {Role.CLERK, Role.LEADER, Role.DEPUTY}
 
 
-def reader_unit_ids(user: User) -> set[int | Any]:
+class Classified(Protocol):
+    """Anything with a confidentiality level: a document, or a draft (drafting sits above documents, so the rule
+    names the attribute it reads rather than the class)."""
+
+    confidentiality: int
+
+
+def reader_unit_ids(user: User) -> set[int]:
     """The units whose documents the user reads as a member: their own, and every unit whose collection passed to
     one of them through an executed reorganization (``Unit.successor``, decision 0025). A read grant only: every
     write asks for a role in the unit itself, and nobody holds one in an ended unit."""
@@ -39,7 +44,7 @@ def reader_unit_ids(user: User) -> set[int | Any]:
     return cached
 
 
-def cleared_for(user: User, document: Document) -> bool:
+def cleared_for(user: User, document: Classified) -> bool:
     """The person's clearance covers the document, and a secret document is never served to the internet zone."""
     from dieuhanh.kernel import zones
 
@@ -96,7 +101,7 @@ def can_view_document(user: User, document: Document) -> bool:
         return False
     if is_system_admin(user):
         return True
-    if document.issuing_unit_id is not None and any(
+    if document.issuing_unit is not None and any(
             path == document.issuing_unit.path for path, _ in grants(user)):
         return True  # the common case for the sender, answered from the cached grants without a query
     units = reader_unit_ids(user)

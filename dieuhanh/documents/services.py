@@ -193,7 +193,7 @@ def attach_files(document: Document, blobs: list[tuple[Blob, str, bool]]) -> Non
 _TEXT_LIMITS = {"subject": 2000, "signer_name": 150, "signer_position": 150, "place": 100, "language": 8}
 
 
-def _clean_fields(data: dict[str, Any]) -> dict[str, str]:
+def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     errors, cleaned = {}, {}
     for field, limit in _TEXT_LIMITS.items():
         if field in data:
@@ -235,6 +235,7 @@ def _check_signer_line(cleaned: dict, errors: dict) -> None:
     """The three signer fields end in one register column at issuing: their composed length is checked here,
     where they enter, so a document accepted now cannot fail at issuing (issue 14, item 14)."""
     limit = OutgoingEntry._meta.get_field("signer").max_length
+    assert limit is not None  # a CharField has one
     parts = [cleaned.get(f, "") or "" for f in ("authority", "signer_position", "signer_name")]
     if len(signer_line(*parts)) > limit and not ({"signer_name", "signer_position"} & errors.keys()):
         errors["signer_name"] = _("The authority form, position and name of the signer together take at most "
@@ -375,6 +376,7 @@ def issue_document(*, actor: User, document: Document, issued_on: datetime.date 
     unit = document.issuing_unit
     require(unit is not None and doc_policy.can_issue(actor, unit), _("Only a clerk of the issuing unit can issue."))
     require(doc_policy.cleared_for(actor, document), _("Your clearance does not allow this document."))
+    assert unit is not None  # require() above refused a missing unit
     require_not_frozen(document)
     if document.status != DocumentStatus.APPROVED:
         raise ValidationError({"status": _("This document is %(status)s; only an approved document can be issued.")
@@ -427,7 +429,7 @@ def issue_document(*, actor: User, document: Document, issued_on: datetime.date 
     document.series, document.period, document.number = series, period, number
     document.symbol = numbering.format_symbol(
         system=doc_type.system, number=number, abbreviation=doc_type.abbreviation, issuer_short=unit.short_name,
-        drafting_short=document.drafting_unit.short_name if document.drafting_unit_id else "",
+        drafting_short=document.drafting_unit.short_name if document.drafting_unit is not None else "",
         is_letter=doc_type.is_letter,
     )
     document.issued_on = issued_on
@@ -451,7 +453,7 @@ def issue_document(*, actor: User, document: Document, issued_on: datetime.date 
     return document
 
 
-def _check_reusable(series: str, period: Any, number: int) -> int:
+def _check_reusable(series: NumberSeries, period: Any, number: int) -> int:
     """A number can be issued again only if a cancelled issue freed it and no issued document holds it."""
     if not isinstance(number, int) or number < 1 or number > numbering.last_number(series, period):
         raise ValidationError({"reuse_number": _("Only a number already taken in this series can be reused.")})
@@ -487,7 +489,7 @@ def cancel_issue(*, actor: User, document: Document, reason: str) -> Document:
         delivery.reason = reason
         delivery.save(update_fields=["withdrawn_at", "reason"])
         _event(delivery, "", actor, reason, kind="withdrawn")
-        if delivery.recipient_unit_id:
+        if delivery.recipient_unit is not None:
             notify_unit(delivery.recipient_unit,
                         gettext_noop("Withdrawn by the issuer: %(symbol)s %(subject)s. Reason: %(reason)s"),
                         {"symbol": document.symbol, "subject": document.subject[:200], "reason": reason})
@@ -564,6 +566,7 @@ def accept_delivery(*, actor: User, delivery: Delivery, arrived_on: datetime.dat
     unit = delivery.recipient_unit
     require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
                                                                         "receive this document."))
+    assert unit is not None  # require() above refused a missing unit
     require(doc_policy.cleared_for(actor, delivery.document), _("Your clearance does not allow this document."))
     require_not_frozen(delivery.document_id)
     if delivery.withdrawn_at is not None:
@@ -617,7 +620,8 @@ def accept_many(*, actor: User, deliveries: Any, arrived_on: datetime.date | Non
         raise ValidationError({"delivery_ids": _("Choose at least one document.")})
     if len(deliveries) > MAX_BULK:
         raise ValidationError({"delivery_ids": _("At most %(n)s documents at once.") % {"n": MAX_BULK}})
-    result, first_error = BulkAccept(), None
+    result = BulkAccept()
+    first_error: ValidationError | None = None
     with transaction.atomic():
         for delivery in deliveries:
             try:
@@ -631,7 +635,7 @@ def accept_many(*, actor: User, deliveries: Any, arrived_on: datetime.date | Non
                 result.refused.append({
                     "delivery_id": delivery.pk, "field": name, "message": " ".join(messages_),
                     "duplicate_of": exc.existing.pk if isinstance(exc, DuplicateDocument) else None})
-    if not result.entries:
+    if not result.entries and first_error is not None:  # nothing accepted: every delivery was refused
         raise first_error
     return result
 
@@ -643,6 +647,7 @@ def return_delivery(*, actor: User, delivery: Delivery, reason: str) -> Delivery
     unit = delivery.recipient_unit
     require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
                                                                         "return this document."))
+    assert unit is not None  # require() above refused a missing unit
     require_not_frozen(delivery.document_id)
     reason = nfc(reason) or ""
     if not reason:
@@ -686,7 +691,7 @@ def register_paper(*, actor: User, unit: Unit, document_type_id: int, issuer_nam
     blobs = resolve_blobs(list(files))
     document = Document(document_type=doc_type, issuer_name=issuer_name, symbol=symbol, issued_on=issued_on,
                         status=DocumentStatus.RECEIVED, created_by=actor, **cleaned)
-    entry_args = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
+    entry_args: dict[str, Any] = {"actor": actor, "unit": unit, "arrived_on": arrived_on or timezone.localdate(),
                   "origin": ArrivalOrigin.PAPER, "handler": handler, "notes": notes,
                   "confirm_duplicate": confirm_duplicate,
                   "main_sha256": next((b.sha256 for i, (b, _, main) in enumerate(blobs)
@@ -722,7 +727,7 @@ def request_recall(*, actor: User, document: Document, reason: str) -> list[Deli
     for delivery in deliveries:
         delivery.reason = reason
         _set_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, reason)
-        if delivery.recipient_unit_id:
+        if delivery.recipient_unit is not None:
             # the link opens the unit's list of recalls awaiting an answer, where the clerk agrees or refuses
             notify_unit(delivery.recipient_unit, gettext_noop("Recall requested for %(symbol)s: %(reason)s"),
                         {"symbol": document.symbol, "reason": reason},
@@ -740,6 +745,7 @@ def answer_recall(*, actor: User, delivery: Delivery, agree: bool, reason: str =
     unit = delivery.recipient_unit
     require(unit is not None and doc_policy.can_receive(actor, unit), _("Only a clerk of the recipient unit can "
                                                                         "answer a recall."))
+    assert unit is not None  # require() above refused a missing unit
     require_not_frozen(delivery.document_id)
     if delivery.status != DeliveryStatus.RECALL_REQUESTED:
         raise ValidationError({"status": _("No recall is pending for this delivery.")})
@@ -769,7 +775,7 @@ def answer_recall(*, actor: User, delivery: Delivery, agree: bool, reason: str =
 
 # --- Registers, series and terms (unit set-up) ---------------------------------------------------------------
 
-REGISTER_NAMES = {
+REGISTER_NAMES: dict[tuple[str, bool], str] = {
     (RegisterKind.OUTGOING, False): "Sổ văn bản đi",
     (RegisterKind.OUTGOING, True): "Sổ văn bản đi (mật)",
     (RegisterKind.INCOMING, False): "Sổ văn bản đến",

@@ -44,8 +44,6 @@ from .models import (
 if TYPE_CHECKING:
     from typing import Any
 
-    from django.http import HttpRequest
-
     from dieuhanh.accounts.models import User
 
 MAX_HANDLERS = 100
@@ -55,7 +53,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_deadline(deadline: datetime.date, parent_deadline: Any, field: str = "deadline") -> None:
+def _check_deadline(deadline: datetime.date | None, parent_deadline: Any, field: str = "deadline") -> None:
     if deadline is None:
         return
     if deadline < _today():
@@ -77,11 +75,13 @@ def _resolve_handlers(handlers: Any, reach_paths: Any, document: Document) -> li
         field = f"handlers.{i}"
         if not isinstance(h, dict) or h.get("role") not in FlowRole.values:
             raise ValidationError({field: _("Give a role: %(values)s.") % {"values": ", ".join(FlowRole.values)}})
-        unit_id, user_id = h.get("unit_id"), h.get("user_id")
+        unit_id: Any = h.get("unit_id")  # raw JSON: checked just below
+        user_id: Any = h.get("user_id")
         if (unit_id is None) == (user_id is None):
             raise ValidationError({field: _("Give either unit_id or user_id.")})
         if not isinstance(unit_id or user_id, int):
             raise ValidationError({field: _("Ids are numbers.")})
+        target: dict[str, object]
         if unit_id is not None:
             unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None or not policy.in_reach(reach_paths, unit):
@@ -104,7 +104,7 @@ def _resolve_handlers(handlers: Any, reach_paths: Any, document: Document) -> li
     return resolved
 
 
-def _create_children(*, actor: User, parent: Flow, handlers: Any, direction: str, deadline: datetime.date,
+def _create_children(*, actor: User, parent: Flow, handlers: Any, direction: str, deadline: datetime.date | None,
                      on_behalf_of: Any = None) -> list[Flow]:
     now = timezone.now()
     flows = []
@@ -123,10 +123,10 @@ def _create_children(*, actor: User, parent: Flow, handlers: Any, direction: str
                 f"{deadline:%d/%m/%Y}"
         else:
             msgid = gettext_noop("%(document)s: %(role)s")
-        if flow.handler_user_id:
+        if flow.handler_user is not None:
             notify_user(flow.handler_user, msgid, params, link=f"/processing/flows/{flow.pk}/",
                         confidentiality=_secrecy(flow))
-        else:
+        elif flow.handler_unit is not None:
             notify_unit(flow.handler_unit, msgid, params, link=f"/processing/flows/{flow.pk}/",
                         confidentiality=_secrecy(flow))
     return flows
@@ -183,7 +183,7 @@ def assign(*, actor: User, entry: IncomingEntry, handlers: Any, direction: str =
         root.save(update_fields=["deadline"])
     flows = _create_children(actor=leader, parent=root, handlers=resolved, direction=nfc(direction) or "",
                              deadline=deadline, on_behalf_of=actor if on_behalf_of is not None else None)
-    if entry.delivery_id and entry.delivery.status == DeliveryStatus.ACCEPTED:
+    if entry.delivery is not None and entry.delivery.status == DeliveryStatus.ACCEPTED:
         _set_status(entry.delivery, DeliveryStatus.ASSIGNED, actor, "assigned")
     _fill_register(entry, flows)
     record(actor=actor, action="flow.assign", obj=root, unit=unit,
@@ -194,7 +194,10 @@ def assign(*, actor: User, entry: IncomingEntry, handlers: Any, direction: str =
 
 def handler_label(flow: Flow) -> str:
     """How the incoming register names a handler: the unit's name or the person's full name."""
-    return flow.handler_unit.name if flow.handler_unit_id else flow.handler_user.full_name
+    if flow.handler_unit is not None:
+        return flow.handler_unit.name
+    assert flow.handler_user is not None  # a flow names a unit or a person
+    return flow.handler_user.full_name
 
 
 def _fill_register(entry: IncomingEntry, flows: list[Flow]) -> None:
@@ -317,9 +320,10 @@ def mark_read(*, actor: User, flow: Flow) -> FlowRead:
     return read
 
 
-def _descendants(flow: Flow) -> list[Any]:
+def _descendants(flow: Flow) -> list[Flow]:
     """Open flows below ``flow`` (breadth first, one query per level)."""
-    found, frontier = [], [flow.pk]
+    found: list[Flow] = []
+    frontier = [flow.pk]
     while frontier:
         level = list(Flow.objects.filter(parent_id__in=frontier).order_by("pk"))  # locked by _lock_entry
         found.extend(f for f in level if f.status in OPEN_STATUSES)
@@ -332,7 +336,7 @@ def _end_open_below(flow: Flow, status: str, reason: str = "") -> None:
         _touch(child, status)
         child.reason = reason
         child.save(update_fields=["status", "status_at", "completed_at", "reason"])
-        if child.handler_user_id:
+        if child.handler_user is not None:
             notify_user(child.handler_user, gettext_noop("%(status)s: %(subject)s"),
                         {"status": label(FlowStatus(child.status).label),
                          "subject": flow.entry.document.subject[:120]}, confidentiality=_secrecy(flow))
@@ -355,6 +359,7 @@ def return_flow(*, actor: User, flow: Flow, reason: str) -> Flow:
     flow.save(update_fields=["status", "status_at", "reason"])
     if flow.role == FlowRole.LEAD:
         # a returned lead no longer counts: if the other leads have all completed, the level is done
+        assert flow.parent is not None  # checked above: the root flow is never returned
         _complete_if_leads_done(flow.parent, actor)
     notify_user(flow.assigned_by, gettext_noop("Returned by %(handler)s: %(reason)s"),
                 {"handler": flow.handler_name, "reason": reason}, link=f"/processing/flows/{flow.pk}/",
@@ -469,7 +474,7 @@ def can_decide_extension(user: User, flow: Flow) -> bool:
 
 @transaction.atomic
 @index_last()
-def decide_extension(*, actor: User, request: HttpRequest, approve: bool, note: str = "") -> ExtensionRequest:
+def decide_extension(*, actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
     # the flow's rows first, then the request, their child (decision 0038)
     flow = _locked(ExtensionRequest.objects.select_related("flow").get(pk=request.pk).flow)
     req = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -495,7 +500,7 @@ def decide_extension(*, actor: User, request: HttpRequest, approve: bool, note: 
     params = {"subject": flow.entry.document.subject[:100]}
     if target:
         notify_user(target, msgid, params, link=f"/processing/flows/{flow.pk}/", confidentiality=_secrecy(flow))
-    else:
+    elif flow.handler_unit is not None:
         notify_unit(flow.handler_unit, msgid, params, link=f"/processing/flows/{flow.pk}/",
                     confidentiality=_secrecy(flow))
     record(actor=actor, action="flow.extension_" + ("approve" if approve else "refuse"), obj=flow, unit=flow.unit,
@@ -523,6 +528,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
                                  deadline__lte=horizon)
              .select_related("entry__document", "handler_user", "handler_unit", "assigned_by"))
     for flow in flows.iterator(chunk_size=500):
+        assert flow.deadline is not None  # selected with a deadline
         params = {"deadline": f"{flow.deadline:%d/%m/%Y}", "subject": flow.entry.document.subject[:150]}
         if flow.deadline < today:
             kind, target, msgid = "overdue", flow.assigned_by, gettext_noop(
@@ -539,9 +545,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
                 secrecy = _secrecy(flow)
                 if target is not None:
                     notify_user(target, msgid, params, link=link, confidentiality=secrecy)
-                elif flow.handler_user_id:
+                elif flow.handler_user is not None:
                     notify_user(flow.handler_user, msgid, params, link=link, confidentiality=secrecy)
-                else:
+                elif flow.handler_unit is not None:
                     notify_unit(flow.handler_unit, msgid, params, link=link, confidentiality=secrecy)
                 record(actor=None, action=f"flow.reminder_{kind}", obj=flow, unit=flow.unit)
             sent += 1

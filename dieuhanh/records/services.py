@@ -91,7 +91,7 @@ def _symbol(value: Any, errors: dict[str, Any], field: str = "symbol") -> Any:
     return value
 
 
-def _retention(retention_id: int, field: str = "retention_id") -> RetentionPeriod:
+def _retention(retention_id: Any, field: str = "retention_id") -> RetentionPeriod:
     if retention_id in (None, ""):
         raise ValidationError({field: _("This field is required.")})
     try:
@@ -100,7 +100,7 @@ def _retention(retention_id: int, field: str = "retention_id") -> RetentionPerio
         raise ValidationError({field: _("Unknown retention period %(id)s.") % {"id": retention_id}}) from exc
 
 
-def _member(unit: Unit, user_id: int, field: str = "responsible_id") -> User | None:
+def _member(unit: Unit, user_id: object, field: str = "responsible_id") -> User | None:
     if user_id in (None, ""):
         return None
     user = get_user_model().objects.filter(
@@ -146,7 +146,7 @@ def save_retention(*, actor: User, code: str, label: str, years: Any = None, bas
                    active: bool = True) -> RetentionPeriod:
     """Add or change a row of the retention table (system administrators)."""
     require(policy.can_manage_retention(actor), _("Only system administrators change the retention table."))
-    errors = {}
+    errors: dict[str, Any] = {}
     data = {"code": code, "label": label, "basis": basis}
     code = _text(data, errors, "code", 20, required=True)
     label = _text(data, errors, "label", 100, required=True)
@@ -180,7 +180,7 @@ def add_section(*, actor: User, file_list: FileList, title: str, order: int | No
     file_list = _locked_list(file_list)
     require(policy.can_keep(actor, file_list.unit), _("Only the unit's clerks and specialists edit its file list."))
     _editable_list(file_list)
-    errors = {}
+    errors: dict[str, Any] = {}
     title = _text({"title": title}, errors, "title", 255, required=True)
     _raise(errors)
     if order is None:
@@ -191,7 +191,8 @@ def add_section(*, actor: User, file_list: FileList, title: str, order: int | No
 
 
 def _clean_entry(file_list: FileList, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    errors, cleaned = {}, {}
+    errors: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {}
     if "symbol" in data or not partial:
         cleaned["symbol"] = _symbol(data.get("symbol"), errors)
     if "title" in data or not partial:
@@ -286,7 +287,7 @@ def copy_list(*, actor: User, file_list: FileList, year: int | None = None) -> F
         raise ValidationError({"year": _("%(unit)s already has a file list for %(year)s.") % {
             "unit": source.unit.name, "year": year}})
     new = FileList.objects.create(unit=source.unit, year=year, created_by=actor, copied_from=source)
-    sections = {}
+    sections: dict[int | None, FileListSection] = {}
     for s in source.sections.all():
         sections[s.pk] = FileListSection.objects.create(file_list=new, title=s.title, order=s.order)
     FileListEntry.objects.bulk_create([
@@ -313,7 +314,7 @@ def open_file(*, actor: User, unit: Unit, year: int | None = None, entry: FileLi
     """Open a file from an entry of the unit's approved list (its symbol, title and retention by default) or ad
     hoc (symbol, title, retention_id required)."""
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists open files."))
-    errors = {}
+    errors: dict[str, Any] = {}
     data = {"title": title, "description": description, "notes": notes, "creator": creator,
             "access_regime": access_regime, "language": language}
     if entry is not None:
@@ -364,7 +365,8 @@ def _require_keeper_of_open(actor: User, file: RecordFile, verb: str) -> None:
 def update_file(*, actor: User, file: RecordFile, **data: Any) -> RecordFile:
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "changed")
-    errors, changed = {}, {}
+    errors: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
     for field, limit in (("title", 500), ("description", 5000), ("notes", 500), ("creator", 150),
                          ("access_regime", 100), ("language", 20)):
         if field in data:
@@ -442,7 +444,7 @@ def detach_document(*, actor: User, file: RecordFile, document_id: int) -> None:
 
 
 @transaction.atomic
-def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: int, duplicate_ids: Sequence[int]) -> int:
+def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: object, duplicate_ids: Sequence[int]) -> int:
     """Merge documents of the unit registered twice: keep ``kept_id`` and mark ``duplicate_ids`` as its duplicates,
     so they leave the workbench and the progress count. Nothing is deleted; the mark is the unit's. All must be
     documents of the unit's ``year`` the actor may open, linked to the kept one (same folded number and symbol,
@@ -502,7 +504,7 @@ def unmark_duplicate(*, actor: User, mark: DuplicateMark, reason: str) -> Docume
     of the unit's files (only data made outside the rules puts it there: ``attach_documents`` refuses a marked
     copy and ``close_file`` a file holding one); the error names the file and says what to do."""
     require(policy.can_keep(actor, mark.unit), _("Only the unit's clerks and specialists keep its records."))
-    errors = {}
+    errors: dict[str, Any] = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
     # lock the document as marking does, so an undo and a new mark of the same copy follow one another; the
@@ -549,7 +551,7 @@ def close_file(*, actor: User, file: RecordFile, title: str, retention_id: int) 
     hold at least one document and no document twice."""
     file = _locked_file(file)
     _require_keeper_of_open(actor, file, "closed")
-    errors = {}
+    errors: dict[str, Any] = {}
     title = _text({"title": title}, errors, "title", 500, required=True)
     _raise(errors)
     retention = _retention(retention_id)
@@ -584,7 +586,7 @@ def reopen_file(*, actor: User, file: RecordFile, reason: str) -> RecordFile:
     """A closed file not yet deposited goes back to open (the work resumed)."""
     file = _locked_file(file)
     require(policy.can_keep(actor, file.unit), _("Only the unit's clerks and specialists work on its files."))
-    errors = {}
+    errors: dict[str, Any] = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
     if file.status != FileStatus.CLOSED or file.deposit_id is not None:
@@ -601,7 +603,7 @@ def reopen_file(*, actor: User, file: RecordFile, reason: str) -> RecordFile:
 def set_legal_hold(*, actor: User, file: RecordFile, hold: bool, reason: str = "") -> RecordFile:
     file = _locked_file(file)
     require(policy.is_archivist_for(actor, file.unit), _("Only the archive places or lifts legal holds."))
-    errors = {}
+    errors: dict[str, Any] = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=bool(hold))
     _raise(errors)
     file.legal_hold, file.hold_reason = bool(hold), reason if hold else ""
@@ -619,7 +621,7 @@ def create_deposit(*, actor: User, unit: Unit, file_ids: Sequence[int], collecti
                    receiver_name: str = "", receiver_position: str = "") -> Deposit:
     """Submit closed files of ``unit`` to the agency archive."""
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists deposit its files."))
-    errors = {}
+    errors: dict[str, Any] = {}
     data = {"collection_name": collection_name, "giver_name": giver_name, "giver_position": giver_position,
             "basis": basis, "condition": condition, "receiver_name": receiver_name,
             "receiver_position": receiver_position}
@@ -697,7 +699,7 @@ def accept_deposit(*, actor: User, deposit: Deposit, receiver_name: str = "", re
     if deposit.status != DepositStatus.SUBMITTED:
         raise ValidationError({"status": _("The deposit is %(status)s.") % {
             "status": deposit.get_status_display().lower()}})
-    errors = {}
+    errors: dict[str, Any] = {}
     data = {"receiver_name": receiver_name, "receiver_position": receiver_position, "condition": condition}
     receiver_name = _text(data, errors, "receiver_name", 150) or deposit.receiver_name or actor.full_name
     receiver_position = _text(data, errors, "receiver_position", 150) or deposit.receiver_position
@@ -725,7 +727,7 @@ def refuse_deposit(*, actor: User, deposit: Deposit, reason: str) -> Deposit:
     if deposit.status != DepositStatus.SUBMITTED:
         raise ValidationError({"status": _("The deposit is %(status)s.") % {
             "status": deposit.get_status_display().lower()}})
-    errors = {}
+    errors: dict[str, Any] = {}
     reason = _text({"reason": reason}, errors, "reason", 500, required=True)
     _raise(errors)
     deposit.status, deposit.decided_by, deposit.decided_at, deposit.reason = (
@@ -745,7 +747,7 @@ def lend_file(*, actor: User, file: RecordFile, purpose: str, borrower_id: int |
     require(policy.is_archivist_for(actor, file.unit), _("Only the archive records loans."))
     if file.status != FileStatus.DEPOSITED:
         raise ValidationError({"status": _("File %(code)s is not in the archive.") % {"code": file.code}})
-    errors = {}
+    errors: dict[str, Any] = {}
     data = {"purpose": purpose, "borrower_name": borrower_name}
     purpose = _text(data, errors, "purpose", 500, required=True)
     borrower_name = _text(data, errors, "borrower_name", 150)
@@ -792,7 +794,7 @@ def _members(members: Any) -> list[dict[str, Any]]:
     for i, m in enumerate(members):
         if not isinstance(m, dict):
             raise ValidationError({f"members.{i}": _("A member is a name and a position.")})
-        errors = {}
+        errors: dict[str, Any] = {}
         name = _text(m, errors, "name", 150, required=True)
         position = _text(m, errors, "position", 150)
         if errors:
@@ -818,7 +820,7 @@ def record_decision(*, actor: User, unit: Unit, number: int, decided_on: Any, me
                     file_ids: Sequence[int]) -> DispositionDecision:
     """The council's decision to destroy files of ``unit`` past retention, as recorded by the archive."""
     require(policy.is_archivist_for(actor, unit), _("Only the archive records disposition decisions."))
-    errors = {}
+    errors: dict[str, Any] = {}
     number = _text({"number": number}, errors, "number", 50, required=True)
     if not isinstance(decided_on, datetime.date):
         errors["decided_on"] = _("This field is required.")
@@ -894,13 +896,14 @@ def overdue_to_remind(today: datetime.date) -> QuerySet[Loan]:
             .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)))
 
 
-def _archivists(unit: Unit) -> list[Any]:
+def _archivists(unit: Unit) -> list[User]:
     """The people who answer for the unit's loans: the archivists of the unit, else those of the nearest unit above
     it that has any (the agency archive). One query."""
     rows = (Membership.objects.active().filter(role=Role.ARCHIVIST, unit__path__in=unit.ancestor_paths(),
                                                user__is_active=True)
             .select_related("user").order_by("-unit__depth", "user_id"))
-    nearest, people = None, {}
+    nearest: int | None = None
+    people: dict[int, User] = {}
     for m in rows:
         if nearest is None:
             nearest = m.unit_id
@@ -928,8 +931,9 @@ def send_loan_reminders(today: datetime.date | None = None) -> int:
                 continue
             Loan.objects.filter(pk__in=[loan.pk for loan in loans]).update(reminded_on=today)
             for loan in loans:
+                assert loan.due_on is not None  # overdue_to_remind selects loans with a due date
                 days = (today - loan.due_on).days
-                if loan.borrower_id and loan.borrower.is_active:
+                if loan.borrower is not None and loan.borrower.is_active:
                     link = f"/records/files/{loan.file_id}/" if policy.can_view_records(loan.borrower, unit) else ""
                     # stored as msgid + params, rendered in the reader's language when shown (decision 0026)
                     notify_user(loan.borrower, gettext_noop(

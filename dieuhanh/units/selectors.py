@@ -13,7 +13,7 @@ from dieuhanh.kernel.text import fold
 from .models import Unit
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection
     from typing import Any
 
     from django.db.models import QuerySet
@@ -42,7 +42,8 @@ def ancestors(unit: Unit, include_self: bool = False) -> QuerySet[Unit]:
 
 def successors(unit: Unit, limit: int = 20) -> list[Unit]:
     """The chain of units that took over ``unit``'s collection (its successor, that one's successor, ...)."""
-    chain, seen, current = [], {unit.pk}, unit
+    chain: list[Unit] = []
+    seen, current = {unit.pk}, unit
     while current.successor_id and current.successor_id not in seen and len(chain) < limit:
         current = Unit.objects.get(pk=current.successor_id)
         seen.add(current.pk)
@@ -50,10 +51,11 @@ def successors(unit: Unit, limit: int = 20) -> list[Unit]:
     return chain
 
 
-def predecessor_ids(unit_ids: Sequence[int]) -> set[int]:
+def predecessor_ids(unit_ids: Collection[int]) -> set[int]:
     """Ids of every unit whose collection passed, directly or through others, to one of ``unit_ids``: one query
     per generation of reorganizations, a single empty one in the common case."""
-    found, frontier = set(), set(unit_ids)
+    found: set[int] = set()
+    frontier = set(unit_ids)
     while frontier:
         frontier = set(Unit.objects.filter(successor_id__in=frontier).values_list("id", flat=True)) \
             - found - set(unit_ids)
@@ -97,7 +99,7 @@ def children_with_flags(unit: Unit) -> QuerySet[Unit]:
     return qs.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))).order_by("sort_key", "id")
 
 
-def member_unit_ids(user: User) -> set[Any]:
+def member_unit_ids(user: User) -> set[int]:
     """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
     cached = getattr(user, "_dh_unit_ids", None)
     if cached is None:
