@@ -274,16 +274,10 @@ def test_successor_reads_the_old_collection_and_writes_nothing(successor_world, 
     # ... but not the secret one without clearance, and the cleared colleague only on the closed network
     assert api.get(f"/api/v1/documents/{secret.pk}").status_code == 404
     fresh = {k: type(u).objects.get(pk=u.pk) for k, u in people.items()}
-    token = zones._current.set(zones.CLOSED)
-    try:
+    with zones.in_zone(zones.CLOSED):
         assert can_view_document(fresh["cleared successor specialist"], secret)
-    finally:
-        zones._current.reset(token)
-    token = zones._current.set(zones.INTERNET)
-    try:
+    with zones.in_zone(zones.INTERNET):
         assert not can_view_document(fresh["cleared successor specialist"], secret)
-    finally:
-        zones._current.reset(token)
     # nobody gains a write: the closed file stays closed, nothing is attached, recalled or issued in A1's name
     before = AuditEvent.objects.count()
     for action in ({"action": "reopen", "reason": "x"}, {"action": "attach", "document_ids": str(normal.pk)},

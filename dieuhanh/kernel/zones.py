@@ -8,6 +8,8 @@ from the client address (``DIEUHANH_CLOSED_NETWORKS``) or, behind a trusted reve
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -25,8 +27,19 @@ INTERNET = "internet"
 _current = ContextVar("dieuhanh_network_zone", default=CLOSED)
 
 
-def current():
+def current() -> str:
+    """The zone of the request being served (the closed network outside a request)."""
     return _current.get()
+
+
+@contextmanager
+def in_zone(zone: str) -> Iterator[None]:
+    """Serve what runs inside as if the request came from ``zone`` (the middleware's scope; tests, jobs)."""
+    token = _current.set(zone)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def _networks(value: str | Iterable[str]) -> list[IPv4Network | IPv6Network]:
@@ -71,8 +84,5 @@ class NetworkZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.network_zone = zone_of(request)
-        token = _current.set(request.network_zone)
-        try:
+        with in_zone(request.network_zone):
             return self.get_response(request)
-        finally:
-            _current.reset(token)

@@ -73,8 +73,8 @@ def test_pdf_page_figures_without_ocr(tmp_path):
         images.append(buf.getvalue())
     path = tmp_path / "two.pdf"
     path.write_bytes(img2pdf.convert(images, layout_fun=img2pdf.get_fixed_dpi_layout_fun((150, 150))))
-    assert ocr._check_pdf(path) == [150, 150]
-    ink = ocr._ink(path, 2)
+    assert ocr.check_pdf(path) == [150, 150]
+    ink = ocr.page_ink(path, 2)
     assert ink[0] > 0.1 and ink[1] < ocr.BLANK_INK
 
 
@@ -83,13 +83,13 @@ def test_image_figures_without_ocr(tmp_path):
 
     buf = io.BytesIO()
     Image.new("L", (1654, 2339), 255).save(buf, "PNG")  # no resolution recorded: taken as A4
-    path, ppi, ink, override, steps = ocr._prepare_image(buf.getvalue(), tmp_path)
+    path, ppi, ink, override, steps = ocr.prepare_image(buf.getvalue(), tmp_path)
     # the resolution is worked out from the pixel size and written into the prepared PNG itself
     assert path.suffix == ".png" and ppi == 200 and override is None and ink == 0
     assert "resolution-derived" in steps
     frames = io.BytesIO()
     Image.new("1", (800, 1100), 1).save(frames, "TIFF", save_all=True,
                                         append_images=[Image.new("1", (800, 1100), 0)], dpi=(100, 100))
-    path, ppi, ink, override, steps = ocr._prepare_image(frames.getvalue(), tmp_path)
+    path, ppi, ink, override, steps = ocr.prepare_image(frames.getvalue(), tmp_path)
     assert path.suffix == ".pdf" and ppi is None  # every frame wrapped in one PDF, measured as a PDF
-    assert ocr._check_pdf(path) == [100, 100]
+    assert ocr.check_pdf(path) == [100, 100]

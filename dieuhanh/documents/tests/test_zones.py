@@ -80,9 +80,6 @@ def test_notifications_about_secret_documents_are_not_mailed_nor_shown_off_the_c
     assert normal.symbol == secret.symbol  # the first number of each series: the messages differ by secrecy only
     shown = [n.message for n in selectors.for_user(clerk)]
     assert sum(secret.symbol in m for m in shown) == 2  # cleared, on the closed network: both as written
-    token = zones._current.set(zones.INTERNET)
-    try:
+    with zones.in_zone(zones.INTERNET):
         shown = [n.message for n in selectors.for_user(clerk)]
-    finally:
-        zones._current.reset(token)
     assert sum(secret.symbol in m for m in shown) == 1 and str(selectors.WITHHELD) in shown

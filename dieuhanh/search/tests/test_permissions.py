@@ -37,8 +37,7 @@ def test_results_equal_what_each_person_may_open(world, zone):
     org, docs = world
     b1_clerk = make_user("clerk.b1", org.b1, Role.CLERK)  # reaches a document only through its unit's flow
     outsider = make_user("nobody")
-    token = zones._current.set(zone)
-    try:
+    with zones.in_zone(zone):
         for person in [org.admin, org.clerk_a, org.leader_a, org.uadmin_a, org.spec_a1, org.clerk_b,
                        org.leader_b, org.uadmin_b, b1_clerk, outsider]:
             person = type(person).objects.get(pk=person.pk)  # fresh grants cache
@@ -48,8 +47,6 @@ def test_results_equal_what_each_person_may_open(world, zone):
                 found = {h.document.pk for h in result.hits}
                 assert found == expected, (person.username, zone, q)
                 assert result.count == len(expected)
-    finally:
-        zones._current.reset(token)
 
 
 def test_secret_words_never_leak(world):
@@ -70,11 +67,8 @@ def test_secret_words_never_leak(world):
     org.clerk_a.save()
     cleared = type(org.clerk_a).objects.get(pk=org.clerk_a.pk)
     assert [h.document.pk for h in selectors.search(cleared, q="bimatquocgia").hits] == [secret.pk]
-    token = zones._current.set(zones.INTERNET)
-    try:
+    with zones.in_zone(zones.INTERNET):
         assert selectors.search(cleared, q="bimatquocgia").hits == []
-    finally:
-        zones._current.reset(token)
 
 
 @pytest.mark.parametrize("zone", [zones.CLOSED, zones.INTERNET])
@@ -102,8 +96,7 @@ def test_a_successor_finds_exactly_what_it_may_open(world, exchange, zone):
     reorg.execute(actor=org.admin, decision=decision)
     assert dict(SearchEntry.objects.filter(document__in=[normal, secret]).values_list(
         "document_id", "updated_at")) == {d.pk: indexed[d.pk] for d in (normal, secret)}
-    token = zones._current.set(zone)
-    try:
+    with zones.in_zone(zone):
         for person in [b1_clerk, b1_cleared, org.clerk_b, org.clerk_a, org.spec_a1, org.admin]:
             person = type(person).objects.get(pk=person.pk)
             expected = {d.pk for d in Document.objects.all() if policy.can_view_document(person, d)}
@@ -115,8 +108,6 @@ def test_a_successor_finds_exactly_what_it_may_open(world, exchange, zone):
         assert not policy.can_view_document(fresh(pk=b1_clerk.pk), secret)
         assert policy.can_view_document(fresh(pk=b1_cleared.pk), secret) == (zone == zones.CLOSED)
         assert not policy.can_view_document(fresh(pk=org.clerk_b.pk), normal)  # B1's parent: no inheritance
-    finally:
-        zones._current.reset(token)
 
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
