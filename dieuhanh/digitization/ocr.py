@@ -129,7 +129,7 @@ def scanned_pdf_pages(path):
                     return None
                 width, height = int(images[0].Width), int(images[0].Height)
                 if width * height > MAX_PIXELS:
-                    return None  # _check_pdf names the flood
+                    return None  # check_pdf names the flood
                 box = [float(v) for v in page.mediabox]
                 long_in = max(abs(box[2] - box[0]), abs(box[3] - box[1])) / 72
                 found.append(max(width, height) / long_in if long_in else None)
@@ -149,7 +149,7 @@ def _pdf_page_images(path, ppis):
             yield image, ppi
 
 
-def _prepare_image(data, workdir, prepare_pages=True):
+def prepare_image(data, workdir, prepare_pages=True):
     """Check an image and hand it to OCRmyPDF: a single-page image as it is (OCRmyPDF wraps it itself), every
     frame of a multi-page TIFF wrapped in one PDF. Returns (path, ppi, ink share or None, image_dpi override).
     Images without a usable resolution are taken as A4 portrait, the usual paper of official documents."""
@@ -201,7 +201,9 @@ def _prepare_image(data, workdir, prepare_pages=True):
     return path, None, None, None, []
 
 
-def _check_pdf(path):
+def check_pdf(path):
+    """Open a PDF before any page is decoded and return each page's resolution in ppi; an encrypted, damaged or
+    too long file raises the ScanError that names it (one step of the OCR run, tested on its own)."""
     import pikepdf
 
     try:
@@ -242,7 +244,7 @@ def _page_ppi(page):
         return None
 
 
-def _ink(path, count):
+def page_ink(path, count):
     """Share of dark pixels per page, rendered small (noise averages out at this size)."""
     import pypdfium2
 
@@ -306,12 +308,12 @@ def run(data, content_type, prepare=True, **overrides):
         image_ppi = image_dpi = None
         steps = []
         if content_type in IMAGE_TYPES:
-            source, image_ppi, image_ink, image_dpi, steps = _prepare_image(data, workdir, prepare)
+            source, image_ppi, image_ink, image_dpi, steps = prepare_image(data, workdir, prepare)
         else:
             source = workdir / "input.pdf"
             source.write_bytes(data)
             if prepare:
-                _check_pdf(source)  # encrypted, damaged, too many pages: named before any page is decoded
+                check_pdf(source)  # encrypted, damaged, too many pages: named before any page is decoded
                 scanned = scanned_pdf_pages(source)
                 if scanned:
                     try:
@@ -322,8 +324,8 @@ def run(data, content_type, prepare=True, **overrides):
         if image_ppi is not None:  # one image: its figures are known already
             ppis, ink = [image_ppi], [image_ink]
         else:
-            ppis = _check_pdf(source)
-            ink = _ink(source, len(ppis))
+            ppis = check_pdf(source)
+            ink = page_ink(source, len(ppis))
         if image_dpi:
             overrides = {"image_dpi": image_dpi, **overrides}
         output, sidecar = workdir / "output.pdf", workdir / "text.txt"
