@@ -184,8 +184,9 @@ class TwoFactorDevice(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """A one-time code for when the authenticator is lost; only its SHA-256 is stored."""
+    """A one-time code for when the authenticator is lost, stored as a password is (salted, slow); codes from
+    before migration 0005 hold their old SHA-256 wrapped the same way (decision 0039)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=255)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,7 +147,8 @@ def sign_in(request: HttpRequest, *, username: str, password: str, channel: str 
         raise LockedOut(locked_until)
     user = authenticate(request, username=username, password=password)
     with transaction.atomic():
-        throttle = LoginThrottle.objects.select_for_update().get(username=username.lower())
+        # get_or_create: the hourly purge may have removed the row since the first block
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
         if user is None:
             throttle.add_failure(now)
             throttle.save()
@@ -275,9 +279,51 @@ def confirm_two_factor(*, actor: User, code: str) -> list[str]:
     device.save()
     codes = [secrets.token_hex(5) for _i in range(RECOVERY_CODES)]
     RecoveryCode.objects.filter(user=actor).delete()
-    RecoveryCode.objects.bulk_create([RecoveryCode(user=actor, code_hash=_hash_token(c)) for c in codes])
+    RecoveryCode.objects.bulk_create([RecoveryCode(user=actor, code_hash=hash_recovery_code(c)) for c in codes])
     record(actor=actor, action="auth.2fa_confirm", obj=actor)
     return codes
+
+
+# A recovery code as shown to its owner: 10 hex digits (40 bits), so a TOTP code or junk costs no hashing.
+RECOVERY_CODE = re.compile(r"[0-9a-f]{10}")
+# Codes stored before migration 0005 held an unsalted SHA-256; it now wraps that digest: this prefix, then the
+# digest hashed as a password (decision 0039).
+LEGACY_RECOVERY_PREFIX = "sha256+"
+
+
+def hash_recovery_code(code: str) -> str:
+    """A recovery code stored as a password is: salted and slow (Django's first hasher, argon2)."""
+    return make_password(code)
+
+
+def recovery_code_matches(stored: str, code: str) -> bool:
+    """Whether ``code`` is the recovery code ``stored`` holds, in the new form or the wrapped SHA-256 one."""
+    if stored.startswith(LEGACY_RECOVERY_PREFIX):
+        return check_password(hashlib.sha256(code.encode()).hexdigest(), stored[len(LEGACY_RECOVERY_PREFIX):])
+    return check_password(code, stored)
+
+
+def matching_recovery_code(user: User, code: object) -> RecoveryCode | None:
+    """The unused recovery code of ``user`` that ``code`` is, locked (in primary-key order) for its use; None when
+    it is none of them. Salted hashes cannot be looked up: each of the person's (at most ten) codes is checked."""
+    code = str(code or "").strip().lower()
+    if not RECOVERY_CODE.fullmatch(code):
+        return None
+    for spare in RecoveryCode.objects.select_for_update().filter(user=user, used_at__isnull=True).order_by("pk"):
+        if recovery_code_matches(spare.code_hash, code):
+            return spare
+    return None
+
+
+def purge_login_throttles(now: datetime.datetime | None = None) -> int:
+    """Delete the sign-in counters nobody needs any more: no lock in force and no failure within the lockout window
+    (older failures are forgotten, decision 0039). Run hourly by ``accounts.jobs.hourly_throttle_purge``."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(seconds=settings.DIEUHANH_LOGIN_LOCKOUT_SECONDS)
+    stale = (LoginThrottle.objects.filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+             .filter(Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=since)))
+    deleted, _by_model = stale.delete()
+    return deleted
 
 
 def verify_second_factor(user: User, code: str, channel: str = "web") -> bool:
@@ -296,8 +342,7 @@ def verify_second_factor(user: User, code: str, channel: str = "web") -> bool:
                 device.save(update_fields=["last_step"])
                 ok = True
             else:
-                spare = RecoveryCode.objects.select_for_update().filter(
-                    user=user, used_at__isnull=True, code_hash=_hash_token(str(code or "").strip().lower())).first()
+                spare = matching_recovery_code(user, code)
                 if spare is not None:
                     spare.used_at = now
                     spare.save(update_fields=["used_at"])

@@ -1,10 +1,14 @@
 """Vietnam's public holidays (Labour Code 2019, art. 112) with the days off announced for Tết and compensations.
 
 Lunar dates and the exact days off are fixed each year by the government: this table is data to extend,
-not a rule. Weekends are skipped separately.
+not a rule. Weekends are skipped separately. A year the table does not hold is derived from the ``holidays``
+package (lunar dates, compensatory days when a holiday falls on a weekend) and loaded as provisional, to be
+replaced by the decreed days once they are announced: ``dieuhanh holidays`` (decision 0039).
 """
 
 import datetime
+
+import holidays as holidays_package
 
 FIXED = [((1, 1), "Tết Dương lịch"), ((4, 30), "Ngày Giải phóng miền Nam"), ((5, 1), "Ngày Quốc tế Lao động"),
          ((9, 2), "Quốc khánh")]
@@ -31,3 +35,18 @@ def all_holidays():
                 days.setdefault(day, name)
                 day += datetime.timedelta(days=1)
     return sorted(days.items())
+
+
+def decreed_years() -> list[int]:
+    return sorted(BY_YEAR)
+
+
+def decreed(year: int) -> list[tuple[datetime.date, str]]:
+    """The days off of ``year`` this table holds (empty for a year it does not hold)."""
+    return [(day, name) for day, name in all_holidays() if day.year == year]
+
+
+def from_package(year: int) -> list[tuple[datetime.date, str]]:
+    """Vietnam's days off in ``year`` as the ``holidays`` package computes them, with Vietnamese names: the lunar
+    dates of Tết and Giỗ Tổ Hùng Vương and the compensatory days, but not the government's yearly swaps."""
+    return sorted(holidays_package.country_holidays("VN", years=year, language="vi").items())

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Holiday(models.Model):
-    """A public holiday or a compensatory day off; data, seeded with Vietnam's holidays."""
+    """A public holiday or a compensatory day off; data, seeded with Vietnam's holidays. ``provisional`` days come
+    from the ``holidays`` package until the government announces the year's days off (decision 0039)."""
 
     date = models.DateField(unique=True)
     name = models.CharField(max_length=100)
+    provisional = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["date"]
