@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -12,6 +13,32 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 # Without the background-networking switches chromium tries to reach Google's hosts at every start.
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite():
+    """On SQLite the live server's threads share the test database's one in-memory connection, and two requests
+    at once (the bell's poll during a sign-in) fail with "database table is locked". Serve one request at a
+    time there; PostgreSQL keeps the threaded server (each thread has its own connection)."""
+    from django.db import connection
+    from django.test import testcases
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = testcases.LiveServerThread.server_class
+    testcases.LiveServerThread.server_class = OneAtATimeWSGIServer
+    yield
+    testcases.LiveServerThread.server_class = threaded
+
+
+class OneAtATimeWSGIServer(WSGIServer):
+    """Django's WSGIServer (one request at a time, ``Connection: close``), taking the argument the live server
+    passes to its threaded one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
 
 
 @pytest.fixture(scope="session")
