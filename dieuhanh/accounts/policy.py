@@ -43,7 +43,7 @@ def forget(user: User) -> None:
             delattr(user, cached)
 
 
-def is_system_admin(user: User) -> bool:
+def is_system_admin(user: User | None) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or any(
         role == Role.SYSTEM_ADMIN for _, role in grants(user)
     )))

@@ -876,8 +876,8 @@ def reassign_entries(*, entry_ids: list[int], source: Unit, target: Unit) -> int
 
 
 @transaction.atomic
-def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, actor: User, at: datetime.datetime,
-                        note: str) -> int:
+def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, actor: User | None,
+                        at: datetime.datetime, note: str) -> int:
     """Send the copies ``delivery_ids`` addressed to ``source`` on to ``target``, each with a "redirected" event in
     the trail the sender reads. The trail keeps each copy's state: a recall pending or a kept copy is not
     "arrived". Returns how many were redirected."""
@@ -891,7 +891,8 @@ def redirect_deliveries(*, delivery_ids: list[int], source: Unit, target: Unit, 
 
 
 @transaction.atomic
-def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reason: str, actor: User, note: str) -> int:
+def withdraw_deliveries(*, delivery_ids: list[int], at: datetime.datetime, reason: str, actor: User | None,
+                        note: str) -> int:
     """Withdraw the copies ``delivery_ids`` (their recipient's successor already holds the document), each with a
     "withdrawn" event in the trail. Returns how many were withdrawn."""
     withdrawn = Delivery.objects.filter(pk__in=delivery_ids).update(withdrawn_at=at, reason=reason)

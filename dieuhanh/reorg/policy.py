@@ -11,5 +11,5 @@ if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
 
 
-def can_reorganize(user: User) -> bool:
+def can_reorganize(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.is_active) and is_system_admin(user)

@@ -3,6 +3,7 @@
 The preview is a fixed number of counting queries per old unit and successor, whatever the number of documents."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -81,6 +82,7 @@ def _rule_q(kind: str, item: DecisionItem) -> Q:
         field = {"incoming": "document_id", "task": "origin_document_id", "draft": "document_id",
                  "delivery": "document_id"}[kind]
         return Q(**{f"{field}__in": item.document_ids})
+    assert item.department is not None  # the rule left is DEPARTMENT, which names one
     sub = {f"unit__{k}": v for k, v in _subtree(item.department).items()}
     if kind == "incoming":
         handler = {f"handler_unit__{k}": v for k, v in _subtree(item.department).items()}
@@ -94,7 +96,7 @@ def _rule_q(kind: str, item: DecisionItem) -> Q:
 
 def _ordered(items: list[DecisionItem]) -> list[DecisionItem]:
     """Documents rules first, then departments, then the rule that takes the rest."""
-    rank = {ItemRule.DOCUMENTS: 0, ItemRule.DEPARTMENT: 1, ItemRule.ALL: 2}
+    rank: dict[str, int] = {ItemRule.DOCUMENTS: 0, ItemRule.DEPARTMENT: 1, ItemRule.ALL: 2}
     return sorted(items, key=lambda i: (rank[i.rule], i.order, i.pk))
 
 
@@ -122,7 +124,7 @@ def primary(items: list[DecisionItem]) -> DecisionItem:
 
 
 def items_by_unit(decision: Decision) -> dict[int, list[DecisionItem]]:
-    grouped = {}
+    grouped: dict[int, list[DecisionItem]] = {}
     for item in decision.items.select_related("old_unit", "successor", "department").order_by("order", "id"):
         grouped.setdefault(item.old_unit_id, []).append(item)
     return grouped
@@ -180,8 +182,8 @@ def preview(decision: Decision, today: datetime.date | None = None) -> dict:
         if unit.status != UnitStatus.ACTIVE and decision.status == DecisionStatus.RECORDED:
             problems.append(_problem("unit_not_active", _("%(unit)s is %(status)s.") % {
                 "unit": unit.name, "status": unit.get_status_display().lower()}, blocking=True, unit=unit))
-        successors = {}
-        unrouted = {}
+        successors: dict[int, dict[str, Any]] = {}
+        unrouted: dict[str, int] = {}
         for kind, rule_kind, base in (
                 ("incoming", "incoming", open_entries(unit)), ("tasks", "task", open_tasks(unit)),
                 ("drafts", "draft", open_drafts(unit)),
@@ -235,6 +237,7 @@ def preview(decision: Decision, today: datetime.date | None = None) -> dict:
             claimed = Q(pk__in=[d for i in items for d in i.document_ids])
             for i in items:
                 if i.rule == ItemRule.DEPARTMENT:
+                    assert i.department is not None  # a department rule names one
                     claimed |= Q(drafting_unit__path__gte=i.department.path,
                                  drafting_unit__path__lt=i.department.path + "~")
             n = collection(unit).exclude(claimed).count()

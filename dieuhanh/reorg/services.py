@@ -109,12 +109,12 @@ def _pending_edges(exclude_id: int | None = None) -> list[tuple[int, int, int, s
     return list(qs.values_list("old_unit_id", "successor_id", "decision_id", "rule"))
 
 
-def _find_cycle(edges: list[tuple[int, int, int, str]]) -> list[int] | None:
+def _find_cycle(edges: list[tuple[int, int]]) -> list[int] | None:
     """A cycle in the graph old -> successor, as a list of unit ids, or None."""
-    graph = {}
+    graph: dict[int, set[int]] = {}
     for old, new in edges:
         graph.setdefault(old, set()).add(new)
-    state = {}
+    state: dict[int, int] = {}
 
     def visit(node: int, path: list[int]) -> list[int] | None:
         state[node] = 1
@@ -209,7 +209,9 @@ def _check_items(kind: str, cleaned: list[dict[str, Any]], errors: dict[str, Any
         elif len(successors) < 2:
             errors["items"] = _("A split names at least two successors.")
     # two successors for the same thing
-    seen_all, seen_dept, seen_doc = {}, {}, {}
+    seen_all: dict[int, tuple[int, str]] = {}
+    seen_dept: dict[int, str] = {}
+    seen_doc: dict[int, tuple[int, str]] = {}
     for c in cleaned:
         f = f"items.{c['index']}."
         if c["rule"] == ItemRule.ALL:
@@ -290,7 +292,7 @@ def _check_sub_units(cleaned: list[dict[str, Any]], sub_units_to: Any, errors: d
 
 
 @transaction.atomic
-def record_decision(*, actor: User, kind: str, effective_on: datetime.date | str, items: list[dict],
+def record_decision(*, actor: User, kind: str, effective_on: datetime.date | str | None, items: list[dict],
                     document_id: int | None = None, members: str = MemberPolicy.MOVE, note: str = "",
                     new_successor: dict | None = None, document_ref: str = "",
                     sub_units_to_id: int | None = None) -> Decision:
@@ -322,7 +324,7 @@ def record_decision(*, actor: User, kind: str, effective_on: datetime.date | str
             errors["sub_units_to_id"] = _unknown_unit(sub_units_to_id)
     if new_successor is not None and kind != DecisionKind.MERGE:
         errors["new_successor"] = _("Only a merger creates its successor.")
-    if errors:
+    if errors or effective_on is None:
         raise ValidationError(errors)
     new_unit = None
     if new_successor is not None:
@@ -401,13 +403,13 @@ def _move(decision: Decision, model: type[Model], qs: QuerySet, field: str, old:
 Step = Callable[[Decision, Unit, list[DecisionItem], User | None, datetime.datetime, set[int]], dict]
 
 
-def _step_freeze(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                 reindex: bool) -> dict[str, int]:
+def _step_freeze(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                 at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     return doc_services.close_unit_books(unit=unit, at=at)
 
 
-def _step_incoming(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                   reindex: bool) -> dict[str, int]:
+def _step_incoming(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                   at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     counts = {"incoming": 0, "flows": 0}
     prim = primary(items).successor
     found, _rest = routes("incoming", open_entries(unit), items)
@@ -427,22 +429,22 @@ def _step_incoming(decision: Decision, unit: Unit, items: list[DecisionItem], ac
     return counts
 
 
-def _step_flows(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                reindex: bool) -> dict[str, int]:
+def _step_flows(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     return {"flows": _move(decision, Flow, stray_flows(unit), "handler_unit", unit, primary(items).successor, at)}
 
 
 def _moving(kind: str, model: type[Model], open_items: Callable[[Unit], QuerySet], fields: tuple[str, ...]) -> Step:
     """A step that hands a kind of open work (each unit-valued field of it) to the successor its rule names."""
-    def step(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-             reindex: bool) -> dict[str, int]:
+    def step(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+             at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
         count = 0
         found, _rest = routes(kind, open_items(unit), items)
         for item, qs in found:
             ids = list(qs.values_list("pk", flat=True))
             count += len(ids)
             for field in fields:
-                _move(decision, model, model.objects.filter(pk__in=ids), field, unit, item.successor, at)
+                _move(decision, model, model._default_manager.filter(pk__in=ids), field, unit, item.successor, at)
         return {f"{kind}s": count}
     return step
 
@@ -451,13 +453,13 @@ _step_tasks = _moving("task", Task, open_tasks, ("executing_unit", "assigning_un
 _step_drafts = _moving("draft", Draft, open_drafts, ("unit", "drafting_unit"))
 
 
-def _step_deliveries(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                     reindex: bool) -> dict[str, int]:
+def _step_deliveries(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                     at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     counts = {"redirected": 0, "withdrawn": 0}
-    symbol = decision.document_ref or (decision.document.symbol if decision.document_id else "")
+    symbol = decision.document_ref or (decision.document.symbol if decision.document is not None else "")
     basis = f"quyết định {symbol}" if symbol else f"quyết định tổ chức lại số {decision.pk}"
     prim = primary(items).successor
-    senders = set()
+    senders: set[int] = set()
     found, _rest = routes("delivery", pending_deliveries(unit), items)
     for item, qs in found:
         new = item.successor
@@ -492,8 +494,8 @@ def _step_deliveries(decision: Decision, unit: Unit, items: list[DecisionItem], 
     return counts
 
 
-def _step_subunits(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                   reindex: bool) -> dict[str, int]:
+def _step_subunits(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                   at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     """Sub-units leave the old unit: each subtree is moved whole (every descendant's path rewritten)."""
     moved = 0
     moves = sub_unit_moves(decision, unit, items)
@@ -504,8 +506,8 @@ def _step_subunits(decision: Decision, unit: Unit, items: list[DecisionItem], ac
     return {"sub_units": len(moves), "units_moved": moved}
 
 
-def _step_successor(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                    reindex: bool) -> dict[str, int]:
+def _step_successor(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                    at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     """The primary successor now holds the old unit's collection: its people read it (decision 0025). Before the
     memberships step, so the people moving to the successor never lose sight of it."""
     new = primary(items).successor
@@ -514,8 +516,8 @@ def _step_successor(decision: Decision, unit: Unit, items: list[DecisionItem], a
     return {"successor": new.pk}
 
 
-def _step_memberships(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                      reindex: bool) -> dict[str, int]:
+def _step_memberships(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                      at: datetime.datetime, reindex: set[int]) -> dict[str, int]:
     new = primary(items).successor
     members = list(Membership.objects.active().filter(unit=unit).values_list("pk", "user_id", "role", "position_id"))
     ids = [m[0] for m in members]
@@ -533,8 +535,8 @@ def _step_memberships(decision: Decision, unit: Unit, items: list[DecisionItem],
     return counts
 
 
-def _step_status(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User, at: datetime.datetime,
-                 reindex: bool) -> dict[str, UnitStatus]:
+def _step_status(decision: Decision, unit: Unit, items: list[DecisionItem], actor: User | None,
+                 at: datetime.datetime, reindex: set[int]) -> dict[str, UnitStatus]:
     status = UnitStatus.DISSOLVED if decision.kind == DecisionKind.DISSOLVE else UnitStatus.MERGED
     last_day = max(unit.effective_from, decision.effective_on - datetime.timedelta(days=1))
     unit_services.end_unit(unit=unit, status=status, effective_to=last_day, at=at)
@@ -549,7 +551,7 @@ STEP_FUNCTIONS: dict[str, Step] = {
 }
 
 
-def _check_executable(decision: Decision, actor: User, today: datetime.date, console: bool) -> None:
+def _check_executable(decision: Decision, actor: User | None, today: datetime.date, console: bool) -> None:
     if not console:
         require(policy.can_reorganize(actor), _("Only a system administrator executes reorganizations."))
     if today < decision.effective_on:

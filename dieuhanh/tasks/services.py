@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 
     from dieuhanh.accounts.models import User
 
-PROPOSED = {ReportKind.COMPLETE: TaskStatus.COMPLETED_AWAITING, ReportKind.PROPOSE_CLOSE: TaskStatus.CLOSING_PROPOSED,
-            ReportKind.PROPOSE_EXTENSION: TaskStatus.EXTENSION_PROPOSED}
+PROPOSED: dict[str, str] = {
+    ReportKind.COMPLETE: TaskStatus.COMPLETED_AWAITING, ReportKind.PROPOSE_CLOSE: TaskStatus.CLOSING_PROPOSED,
+    ReportKind.PROPOSE_EXTENSION: TaskStatus.EXTENSION_PROPOSED}
 
 
 def _link(task: Task) -> str:
@@ -59,13 +60,13 @@ def _link(task: Task) -> str:
 
 
 def _tell_executor(task: Task, msgid: str, params: dict[str, Any]) -> None:
-    if task.lead_user_id:
+    if task.lead_user is not None:
         notify_user(task.lead_user, msgid, params, link=_link(task))
     else:
         notify_unit(task.executing_unit, msgid, params, link=_link(task))
 
 
-def _about_report(report: Report, task: Task) -> dict[str, Sequence[object]]:
+def _about_report(report: Report, task: Task) -> dict[str, object]:
     """The params of a message about a report: its kind (a label, translated when shown) and the task's title."""
     return {"kind": label(ReportKind(report.kind).label), "title": task.title[:200]}
 
@@ -78,13 +79,14 @@ def _set(task: Task, status: str) -> None:
         task.percent_done = 100
 
 
-def _check_dates(start_date: datetime.date, deadline: datetime.date, parent: Task | None = None) -> None:
-    errors = {}
+def _check_dates(start_date: datetime.date | None, deadline: datetime.date | None,
+                 parent: Task | None = None) -> None:
+    errors: dict[str, str] = {}
     if start_date is None:
         errors["start_date"] = _("This field is required.")
     if deadline is None:
         errors["deadline"] = _("This field is required.")
-    if errors:
+    if errors or start_date is None or deadline is None:
         raise ValidationError(errors)
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
@@ -99,13 +101,13 @@ def _check_dates(start_date: datetime.date, deadline: datetime.date, parent: Tas
                 "date": f"{parent.deadline:%d/%m/%Y}"}})
 
 
-def _targets(assigning_unit: Unit, unit_ids: Sequence[int], lead_user_id: int,
-             co_handlers: Any) -> tuple[list[tuple[Unit, None]], list[dict[str, Unit]]]:
+def _targets(assigning_unit: Unit, unit_ids: Sequence[int], lead_user_id: int | None,
+             co_handlers: Any) -> tuple[list[tuple[Unit, User | None]], list[dict[str, Any]]]:
     """[(executing unit, lead user or None)] and the co-handlers, all within the assigning unit's reach."""
     User = get_user_model()
     if bool(unit_ids) == (lead_user_id is not None):
         raise ValidationError({"unit_ids": _("Assign to one or more units, or to one lead person.")})
-    targets = []
+    targets: list[tuple[Unit, Any]] = []  # (unit, lead person or None); User here is the model found at run time
     if unit_ids:
         units = Unit.objects.in_bulk(unit_ids)
         for i, pk in enumerate(unit_ids):
@@ -116,12 +118,13 @@ def _targets(assigning_unit: Unit, unit_ids: Sequence[int], lead_user_id: int,
         if len(set(unit_ids)) != len(unit_ids):
             raise ValidationError({"unit_ids": _("A unit is named twice.")})
     else:
+        assert lead_user_id is not None  # checked at the top: units or one person
         person = User.objects.filter(pk=lead_user_id, is_active=True).first()
         unit = policy.unit_of_person_in_reach(assigning_unit, person) if person else None
         if unit is None:
             raise ValidationError({"lead_user_id": _("This person is outside your reach.")})
         targets.append((unit, person))
-    cos = []
+    cos: list[dict[str, Any]] = []
     for i, c in enumerate(co_handlers or []):
         if c.get("unit_id") is not None:
             unit = Unit.objects.filter(pk=c["unit_id"]).first()
@@ -138,12 +141,12 @@ def _targets(assigning_unit: Unit, unit_ids: Sequence[int], lead_user_id: int,
     return targets, cos
 
 
-def _origin(origin: str, origin_document_id: int, origin_text: str, parent: Task) -> Document | None:
+def _origin(origin: str, origin_document_id: int | None, origin_text: str, parent: Task | None) -> Document | None:
     if origin not in Origin.values:
         raise ValidationError({"origin": _("Must be one of: %(values)s.") % {"values": ", ".join(Origin.values)}})
     document = None
     if origin == Origin.DOCUMENT:
-        document = Document.objects.filter(pk=origin_document_id).first()
+        document = Document.objects.filter(pk=origin_document_id or 0).first()
         if document is None:
             raise ValidationError({"origin_document_id": _("Unknown document.")})
     if origin == Origin.MEETING and not nfc(origin_text):
@@ -240,7 +243,7 @@ def submit_report(*, actor: User, task: Task, kind: str, text: str, percent: int
         if task.extensions >= settings.DIEUHANH_MAX_EXTENSIONS:
             raise ValidationError({"proposed_deadline": _("At most %(n)s extensions.") % {
                 "n": settings.DIEUHANH_MAX_EXTENSIONS}})
-        if task.parent_id and proposed_deadline > task.parent.deadline:
+        if task.parent is not None and proposed_deadline > task.parent.deadline:
             raise ValidationError({"proposed_deadline": _("A sub-task cannot end after its parent.")})
     if kind == ReportKind.PROGRESS:
         stage = Stage.NOTED
@@ -255,6 +258,7 @@ def submit_report(*, actor: User, task: Task, kind: str, text: str, percent: int
     for blob, name, _is_main in resolve_blobs(list(files)):
         TaskFile.objects.create(task=task, report=report, blob=blob, name=name[:255])
     if kind == ReportKind.PROGRESS:
+        assert percent is not None  # checked above for a progress report
         task.percent_done = percent
         _set(task, TaskStatus.IN_PROGRESS)
     else:
@@ -298,6 +302,7 @@ def decide_report(*, actor: User, report: Report, approve: bool, note: str = "")
         elif report.kind == ReportKind.PROPOSE_CLOSE:
             _set(task, TaskStatus.CLOSED)
         else:
+            assert report.proposed_deadline is not None  # an extension report names the date
             task.deadline = report.proposed_deadline
             task.extensions += 1
             _set(task, TaskStatus.IN_PROGRESS)

@@ -40,8 +40,8 @@ def encode_step(n: int) -> str:
 
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Normalize and validate the user-editable fields; raise ValidationError naming each bad field."""
-    cleaned = {}
-    errors = {}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for field in ("code", "name", "short_name"):
         if field in data:
             value = nfc(data[field]) or ""
@@ -88,7 +88,7 @@ def _check_dates(unit: Unit) -> None:
         raise ValidationError({"effective_to": _("Must not be before the effective-from date.")})
 
 
-def _next_path(parent: Unit) -> tuple[str, int]:
+def _next_path(parent: Unit | None) -> tuple[str, int]:
     """Allocate the next child path. The parent row (or, for roots, the first root) is locked meanwhile."""
     if parent is not None:
         locked = Unit.objects.select_for_update().get(pk=parent.pk)
@@ -157,7 +157,7 @@ def update_unit(*, actor: User, unit: Unit, **data: Any) -> Unit:
 
 
 @transaction.atomic
-def move_subtree(*, actor: User, unit: Unit, new_parent: Any, permission_checked: bool = False,
+def move_subtree(*, actor: User | None, unit: Unit, new_parent: Any, permission_checked: bool = False,
                  reason: str = "") -> int:
     """Put ``unit`` and everything under it below ``new_parent``: one statement rewrites the path and depth of
     every descendant, whatever the depth. Moving is a reorganization (decision 0002), so it is the system
@@ -198,7 +198,7 @@ def move_subtree(*, actor: User, unit: Unit, new_parent: Any, permission_checked
 
 
 @transaction.atomic
-def seed_synthetic_tree(*, actor: User, count: Any, branching: int = 12, code_prefix: str = "S") -> tuple[Unit, int]:
+def seed_synthetic_tree(*, actor: User, count: int, branching: int = 12, code_prefix: str = "S") -> tuple[Unit, int]:
     """Bulk-create a synthetic tree of ``count`` units for benchmarks, breadth first, in batches.
 
     One audit event records the whole load; the units carry the prefix ``code_prefix`` in their codes.
@@ -210,7 +210,7 @@ def seed_synthetic_tree(*, actor: User, count: Any, branching: int = 12, code_pr
     root_index = _B36_to_int(last_root.path) + 1 if last_root else 1
     start = Unit.objects.filter(code__startswith=code_prefix).count()
 
-    def make(parent_path: Any, depth: int, step: Any, serial: int, parent_id: int) -> Unit:
+    def make(parent_path: str, depth: int, step: int, serial: int, parent_id: int | None) -> Unit:
         n = start + serial
         unit = Unit(
             code=f"{code_prefix}{n:012d}"[-13:],
@@ -229,7 +229,7 @@ def seed_synthetic_tree(*, actor: User, count: Any, branching: int = 12, code_pr
     root.save()
     created, frontier, serial = 1, [root], 1
     while created < count and frontier:
-        batch = []
+        batch: list[Unit] = []
         for parent in frontier:
             kids = min(branching, count - created - len(batch))
             for step in range(1, kids + 1):
