@@ -89,7 +89,7 @@ def can_manage_user(user: User, target: Any) -> bool:
     return bool(units) and all(can_manage_unit(user, u) for u in units)
 
 
-def require(allowed: bool, message: str | None = None) -> None:
+def require(allowed: object, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(_("You do not have permission to do this.") if message is None else message)
 

@@ -45,7 +45,7 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 MAX_FILES_PER_UPLOAD = 200
 
 
-def _messages(exc: Exception) -> str:
+def _messages(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
     return " ".join(exc.messages)
@@ -138,11 +138,10 @@ def _same_issuer(a: Any, b: Any) -> bool:
     return not a or not b or a == b or a in b or b in a
 
 
-def find_duplicate(item: ScanItem, extracted: Any) -> tuple[IncomingEntry, None, str] | tuple[None, ScanItem,
-                   str] | tuple[None, IncomingEntry, str] | tuple[None, None, str]:
+def find_duplicate(item: ScanItem, extracted: Any) -> tuple[IncomingEntry | None, ScanItem | None, str]:
     """An entry of the unit or an earlier scan of it holding the same document: the same file, or the same
     number/symbol, issuer and date. Returns (entry, item, reason)."""
-    hashes = [h for h in (item.sha256, item.ocr_pdf.sha256 if item.ocr_pdf_id else "") if h]
+    hashes = [h for h in (item.sha256, item.ocr_pdf.sha256 if item.ocr_pdf is not None else "") if h]
     entries = IncomingEntry.objects.filter(unit=item.unit, recalled_at__isnull=True).select_related("document")
     entry = entries.filter(document__files__blob__sha256__in=hashes).order_by("id").first()
     if entry:
@@ -158,12 +157,11 @@ def find_duplicate(item: ScanItem, extracted: Any) -> tuple[IncomingEntry, None,
         for candidate in entries.filter(document__symbol__iexact=symbol, document__issued_on=issued_on).order_by("id"):
             if _same_issuer(candidate.document.issuer_name, extracted.get("issuer_name") or ""):
                 return candidate, None, "metadata"
-        for candidate in (ScanItem.objects.filter(unit=item.unit, extracted__symbol=symbol,
-                                                  extracted__issued_on=issued_on)
-                          .exclude(pk=item.pk).exclude(status__in=[ItemStatus.REJECTED, ItemStatus.DISCARDED])
-                          .order_by("id")):
-            if _same_issuer(candidate.extracted.get("issuer_name") or "", extracted.get("issuer_name") or ""):
-                return None, candidate, "metadata"
+        for scan in (ScanItem.objects.filter(unit=item.unit, extracted__symbol=symbol, extracted__issued_on=issued_on)
+                     .exclude(pk=item.pk).exclude(status__in=[ItemStatus.REJECTED, ItemStatus.DISCARDED])
+                     .order_by("id")):
+            if _same_issuer(scan.extracted.get("issuer_name") or "", extracted.get("issuer_name") or ""):
+                return None, scan, "metadata"
     return None, None, ""
 
 
@@ -238,6 +236,7 @@ def confirm(*, actor: User, item: ScanItem, document_type_id: int, issuer_name: 
     if item.status != ItemStatus.READY:
         raise ValidationError({"status": _("This scan is %(status)s, not awaiting confirmation.") % {
             "status": item.get_status_display()}})
+    assert item.ocr_pdf is not None and item.original is not None  # a scan ready to confirm has both
     files = [{"sha256": item.ocr_pdf.sha256, "name": pdf_name(item.name), "is_main": True},
              {"sha256": item.original.sha256, "name": item.name}]
     entry = doc_services.register_paper(

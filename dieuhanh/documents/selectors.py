@@ -26,6 +26,7 @@ from .models import (
 from .policy import cleared_q
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from dieuhanh.accounts.models import User
@@ -148,7 +149,7 @@ def series_of(unit: Unit) -> QuerySet[NumberSeries]:
     return NumberSeries.objects.filter(unit=unit).select_related("document_type").order_by("system", "secret", "id")
 
 
-def _gaps(numbers: Any, last: Any) -> list[int]:
+def _gaps(numbers: Iterable[int | None], last: int) -> list[int]:
     present = set(numbers)
     return [n for n in range(1, last + 1) if n not in present]
 
@@ -159,7 +160,7 @@ def check_series(series: NumberSeries) -> list[dict[str, object]]:
     for counter in SeriesCounter.objects.filter(series=series).order_by("period"):
         issued = list(Document.objects.filter(series=series, period=counter.period, status=DocumentStatus.ISSUED)
                       .values_list("number", flat=True))
-        dupes = sorted({n for n in issued if issued.count(n) > 1})
+        dupes = sorted({n for n in issued if n is not None and issued.count(n) > 1})
         report.append({"period": counter.period, "last_number": counter.last_number,
                        "gaps": _gaps(issued, counter.last_number), "duplicates": dupes})
     return report

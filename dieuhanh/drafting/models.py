@@ -95,6 +95,8 @@ class Consultation(models.Model):
     version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    opinion_list: list["Opinion"]  # filled by selectors.consultations_of for the page (one query for all)
+
 
 class Opinion(models.Model):
     """One addressee of a consultation, a person or a unit; answered once."""

@@ -77,7 +77,7 @@ def versions_of(draft: Draft) -> list[DraftVersion]:
 def consultations_of(draft: Draft) -> list[Consultation]:
     consultations = list(draft.consultations.select_related("asked_by").order_by("-id"))
     opinions = Opinion.objects.filter(consultation__in=consultations).select_related("user", "unit", "answered_by")
-    by_consultation = {}
+    by_consultation: dict[int, list[Opinion]] = {}
     for opinion in opinions:
         by_consultation.setdefault(opinion.consultation_id, []).append(opinion)
     for consultation in consultations:

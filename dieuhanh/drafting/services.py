@@ -82,7 +82,8 @@ def _require_view(actor: User, draft: Draft) -> None:
 
 
 def _clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    errors, cleaned = {}, {}
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
     if "subject" in data or not partial:
         subject = nfc(data.get("subject") or "").strip()
         if not subject:
@@ -185,18 +186,20 @@ def revise_draft(*, actor: User, draft: Draft, blob: Blob | None = None, name: s
     elif "confidentiality" in cleaned:
         draft.recipients = _checked_recipients(draft.unit, draft.recipients, secret=draft.is_secret)
     draft.save()
-    previous = draft.versions.order_by("-number").first()
+    previous = latest_version(draft)
     version = _new_version(draft, actor, blob or previous.blob, name or previous.name, note)
     record(actor=actor, action="draft.revise", obj=draft, unit=draft.unit,
            data={"version": version.number, "sha256": version.blob.sha256, "fields": sorted(cleaned)})
     return version
 
 
-def latest_version(draft: Draft) -> DraftVersion | None:
-    return draft.versions.order_by("-number").first()
+def latest_version(draft: Draft) -> DraftVersion:
+    version = draft.versions.order_by("-number").first()
+    assert version is not None  # a draft is created with its first version
+    return version
 
 
-def current_pdf(draft: Draft, version: int | None = None) -> Blob:
+def current_pdf(draft: Draft, version: DraftVersion | None = None) -> Blob | None:
     """The PDF people read and sign: the latest signature's output on the latest version, else its PDF."""
     version = version or latest_version(draft)
     last = (Signature.objects.filter(draft=draft, version=version, withdrawn_at__isnull=True)
@@ -302,7 +305,7 @@ def give_opinion(*, actor: User, opinion: Opinion, answer: str) -> Opinion:
 
 # --- The sign flow -----------------------------------------------------------------------------------------------
 
-def _check_assignee(draft: Draft, user_id: int, action: Any, field: str) -> User:
+def _check_assignee(draft: Draft, user_id: Any, action: Any, field: str) -> User:
     person = get_user_model().objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if person is None:
         raise ValidationError({field: _("Choose the next person.")})
@@ -409,6 +412,7 @@ def _apply_personal_signature(*, actor: User, draft: Draft, step: Step, passphra
         raise ValidationError({"passphrase": _("You have no valid signing certificate. Import one first.")})
     version = latest_version(draft)
     before = current_pdf(draft, version)
+    assert before is not None  # submit() refused a draft whose PDF was not ready
     with storage.open_blob(before) as fh:
         data = fh.read()
     slot = Signature.objects.filter(draft=draft, version=version, withdrawn_at__isnull=True,
@@ -629,6 +633,7 @@ def issue_draft(*, actor: User, draft: Draft, issued_on: date | None = None, ser
     before = signature.blob_after
     with storage.open_blob(before) as fh:
         data = fh.read()
+    assert document.issued_on is not None  # issue_document() dated it
     symbol = ("Số: " if document.document_type.system == "state" else "Số ") + document.symbol
     signed = sig_services.sign_bytes(
         data, credential=credential, passphrase=sig_services.server_passphrase(), field_name="DonVi",

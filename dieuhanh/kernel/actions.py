@@ -66,7 +66,7 @@ def run_action(request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[
     gives none."""
     aliases = getattr(form, "service_fields", {})
     if not form.is_valid():
-        errors = {key: " ".join(msgs) for key, msgs in form.errors.items()}
+        errors = {key: " ".join(str(m) for m in msgs) for key, msgs in form.errors.items()}
         _flash(request, errors, flash, labels)
         return Outcome(False, 400, form, errors)
     try:

@@ -168,7 +168,7 @@ def _field_with_control(request: HttpRequest) -> str | None:
             for key, values in post.lists():
                 clean.setlist(strip_control(key), [strip_control(v) for v in values])
             clean._mutable = False
-            request.POST = clean
+            request.POST = clean  # type: ignore[assignment]  # a read-only QueryDict, as Django builds it
     elif request.content_type == "application/json" and _JSON_CONTROL.search(request.body):
         try:
             return _control_field(json.loads(request.body))

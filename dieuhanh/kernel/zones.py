@@ -83,6 +83,7 @@ class NetworkZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.network_zone = zone_of(request)
-        with in_zone(request.network_zone):
+        zone = zone_of(request)
+        request.network_zone = zone  # type: ignore[attr-defined]  # an attribute of our own, read by views
+        with in_zone(zone):
             return self.get_response(request)

@@ -33,8 +33,8 @@ def label(text: StrOrPromise) -> dict[str, str]:
         return {"label": str(text)}
 
 
-def _clean(params: dict[str, Any] | None) -> dict[str, dict[str, str]]:
-    out = {}
+def _clean(params: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in (params or {}).items():
         if isinstance(value, dict):
             out[key] = {"label": str(value["label"])}
@@ -61,7 +61,9 @@ def render(msgid: str, params: dict[str, Any] | None) -> str:
 
 
 def _create(msgid: str, params: dict[str, Any] | None, **fields: Any) -> Notification:
-    if len(msgid) > Notification._meta.get_field("msgid").max_length:
+    limit = Notification._meta.get_field("msgid").max_length
+    assert limit is not None  # a CharField has one
+    if len(msgid) > limit:
         if params:
             raise ValueError("A notification's msgid is a catalogue entry: keep it short, put the data in params.")
         # a ready-made text (rendered by the caller, in its language) is kept as such, like the rows of old

@@ -50,9 +50,9 @@ def can_view_flow(user: User, flow: Flow) -> bool:
     return has_role_in(user, flow.unit, DIRECTORS | {Role.CLERK})
 
 
-def reach_units(user: User, flow: Flow) -> list[str | Any] | list[Any]:
+def reach_units(user: User, flow: Flow) -> list[str]:
     """Paths under which ``flow``'s handler may forward: the handling unit, or the units its person leads."""
-    if flow.handler_unit_id is not None:
+    if flow.handler_unit is not None:
         return [flow.handler_unit.path]
     return [path for path, role in grants(user) if role in DIRECTORS and path.startswith(flow.unit.path)]
 

@@ -18,6 +18,7 @@ from . import calendar, policy
 from .models import OPEN_STATUSES, Flow, FlowRole, FlowStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from datetime import date
     from typing import Any
 
@@ -114,7 +115,7 @@ def tracker(unit: Unit, start: date, end: date, user: User, today: date | None =
     """Per handler: completed on time / late, open on time / overdue — one aggregate query."""
     today = today or timezone.localdate()
     cells = _cell_filters(today)
-    rows = (tracker_flows(unit, start, end, user)
+    rows: Iterable[Mapping[str, Any]] = (tracker_flows(unit, start, end, user)
             .values("handler_user", "handler_user__full_name", "handler_unit", "handler_unit__name")
             .annotate(**{name: Count("id", filter=q) for name, q in cells.items()})
             .order_by("handler_unit__name", "handler_user__full_name"))

@@ -64,7 +64,8 @@ def sections_with_entries(file_list: FileList) -> list[tuple[FileListSection | N
     """[(section or None, [entries])] in order: entries without a section come first."""
     sections = list(file_list.sections.all())
     entries = list(file_list.entries.select_related("retention", "responsible").order_by("order", "id"))
-    groups = [(None, [e for e in entries if e.section_id is None])]
+    groups: list[tuple[FileListSection | None, list[FileListEntry]]] = [
+        (None, [e for e in entries if e.section_id is None])]
     groups += [(s, [e for e in entries if e.section_id == s.pk]) for s in sections]
     return [(s, es) for s, es in groups if s is not None or es]
 
@@ -199,7 +200,7 @@ def suggestions_for(unit: Unit, year: int, documents: Any, per_document: Any = S
     or whose title shares at least two significant folded words with the subject. Four queries at most,
     whatever the number of documents; the scoring runs in Python over the page and the open files."""
     documents = list(documents)
-    result = {d.pk: [] for d in documents}
+    result: dict[int, list[Any]] = {d.pk: [] for d in documents}
     if not documents:
         return result
     files = list(RecordFile.objects.filter(unit=unit, year=year, status=FileStatus.OPEN)
@@ -228,7 +229,8 @@ def suggestions_for(unit: Unit, year: int, documents: Any, per_document: Any = S
         subject = significant_words(d.subject)
         ranked = []
         for f in files:
-            score, reasons = 0, []
+            score = 0
+            reasons: list[str] = []
             if handlers[d.pk] & file_handlers[f.pk]:
                 score, reasons = score + WEIGHT_HANDLER, [*reasons, "handler"]
             if d.document_type_id in types[f.pk]:
@@ -257,8 +259,8 @@ class _Links:
     """Union-find over document ids: two documents with the same key or the same main file are linked."""
 
     def __init__(self) -> None:
-        self.parent = {}
-        self.reasons = defaultdict(set)
+        self.parent: dict[int, int] = {}
+        self.reasons: defaultdict[int, set[str]] = defaultdict(set)
 
     def find(self, x: Any) -> Any:
         self.parent.setdefault(x, x)
@@ -301,8 +303,8 @@ def link_duplicates(documents: Any) -> list[tuple[list[Any], tuple[Any, ...]]]:
     by_blob = defaultdict(set)
     for blob_id, doc_id in mains.filter(blob_id__in=shared).values_list("blob_id", "document_id"):
         by_blob[blob_id].add(doc_id)
-    for ids in by_blob.values():
-        links.link(ids, "file")
+    for blob_docs in by_blob.values():
+        links.link(blob_docs, "file")
     return links.groups()
 
 

@@ -74,7 +74,7 @@ def _check(filters: Any) -> None:
         raise ValidationError({"status": _("Unknown status.")})
 
 
-def _filtered(user: User, filters: Any) -> QuerySet[Document, dict[str, Any]]:
+def _filtered(user: User, filters: Any) -> QuerySet[Document, Any]:
     from dieuhanh.processing.models import Flow
 
     _check(filters)
@@ -146,7 +146,7 @@ def _decode(cursor: Any, sort: str) -> list[object] | list[float] | None:
 
 
 def search(user: User, *, q: str = "", filters: Any = None, sort: str = "relevance", cursor: Any = None,
-           limit: int = 20) -> QuerySet[Document, Any]:
+           limit: int = 20) -> Result:
     """Documents ``user`` may open that match ``q`` and ``filters``.
 
     Relevance puts documents with the accented words as typed first, then full-text rank; "date" is newest

@@ -55,7 +55,7 @@ def _opinions(document_id: int) -> list[str]:
     return list(directions) + list(notes)
 
 
-def document_text(document: Document) -> str | None:
+def document_text(document: Document) -> str:
     """Everything a person may remember of a document, as written: metadata, file texts, opinions."""
     parts = [
         document.symbol and f"Số: {document.symbol}",

@@ -9,7 +9,7 @@ from dieuhanh.kernel.pagination import Page, keyset_page
 from .models import Credential, SignatureCheck
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable
     from typing import Any
 
     from dieuhanh.documents.models import Document, DocumentFile
@@ -26,8 +26,8 @@ def check_out(check: Any) -> dict[str, Any]:
     return {"outcome": check.outcome, "checked_at": check.checked_at, "signatures": check.results}
 
 
-def latest_checks(blob_ids: Sequence[int]) -> dict[Any, Any]:
-    latest = {}
+def latest_checks(blob_ids: Iterable[int]) -> dict[int, SignatureCheck]:
+    latest: dict[int, SignatureCheck] = {}
     for check in SignatureCheck.objects.filter(blob_id__in=list(blob_ids)).order_by("blob_id", "-checked_at", "-id"):
         latest.setdefault(check.blob_id, check)
     return latest

@@ -26,9 +26,10 @@ from .models import CheckOutcome, Credential, CredentialKind, SignatureCheck, Tr
 if TYPE_CHECKING:
     from typing import Any
 
+    from pyhanko.sign.signers import Signer
+
     from dieuhanh.accounts.models import User
     from dieuhanh.documents.models import Blob, Document
-    from dieuhanh.signatures.pades import HookSigner
     from dieuhanh.units.models import Unit
 
 MAX_P12_BYTES = 64 * 1024
@@ -71,6 +72,7 @@ def _subject_problem(cert: bytes, *, user: User | None = None, unit: Unit | None
         expected = [user.full_name] if user.full_name else [user.username]
         given = common
     else:
+        assert unit is not None  # the holder is a person or a unit
         expected = [unit.name]
         given = common + organization
     if {fold(nfc(n)) for n in expected} & {fold(nfc(n)) for n in given}:
@@ -218,7 +220,7 @@ def current_credential(*, user: User | None = None, unit: Unit | None = None) ->
             .filter(Q(problem="") | Q(approved_at__isnull=False)).order_by("-created_at").first())
 
 
-def signer_for(credential: Credential, passphrase: str) -> HookSigner:
+def signer_for(credential: Credential, passphrase: str) -> Signer:
     """A pyHanko signer for ``credential``; the key is decrypted for this call only."""
     cert = pki.load_pem(credential.certificate_pem)
     if credential.external:
@@ -228,6 +230,7 @@ def signer_for(credential: Credential, passphrase: str) -> HookSigner:
                                                    "configured (DIEUHANH_EXTERNAL_SIGNER).")})
         hook = import_string(hook_path)
         return pades.HookSigner(cert, functools.partial(hook, credential))
+    assert credential.p12 is not None  # only a credential on an external device has no key file here
     try:
         key, cert, chain = pki.load_p12(bytes(credential.p12), passphrase)
     except ValueError as exc:
@@ -244,6 +247,7 @@ def timestamper() -> Any:
         tsa = Credential.objects.filter(kind=CredentialKind.TSA, revoked_at__isnull=True).order_by("-pk").first()
         if tsa is None:
             return None
+        assert tsa.p12 is not None  # the local authority's key is kept here
         key, cert, _chain = pki.load_p12(bytes(tsa.p12), server_passphrase())
         return pades.local_timestamper(pki.Issued(key, cert))
     return pades.http_timestamper(url)

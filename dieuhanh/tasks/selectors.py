@@ -21,6 +21,7 @@ from . import policy
 from .models import OPEN_STATUSES, Report, Stage, Task, TaskStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from datetime import date
     from typing import Any
 
@@ -118,10 +119,11 @@ def _cells(today: date) -> dict[str, Q]:
 def tracker(unit: Unit, start: date, end: date, today: date | None = None) -> list[dict[str, Any]]:
     """Per executor (person or unit), tasks assigned by ``unit`` or its sub-units with deadlines in the range."""
     today = today or timezone.localdate()
-    rows = (Task.objects.filter(assigning_unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end)
-            .values("lead_user", "lead_user__full_name", "executing_unit", "executing_unit__name")
-            .annotate(**{name: Count("id", filter=q) for name, q in _cells(today).items()})
-            .order_by("executing_unit__name", "lead_user__full_name"))
+    rows: Iterable[Mapping[str, Any]] = (
+        Task.objects.filter(assigning_unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end)
+        .values("lead_user", "lead_user__full_name", "executing_unit", "executing_unit__name")
+        .annotate(**{name: Count("id", filter=q) for name, q in _cells(today).items()})
+        .order_by("executing_unit__name", "lead_user__full_name"))
     return [{"lead_user_id": r["lead_user"], "executing_unit_id": r["executing_unit"],
              "executor": r["lead_user__full_name"] or r["executing_unit__name"],
              **{c: r[c] for c in TRACKER_CELLS}} for r in rows]
