@@ -29,10 +29,12 @@ test: install browser lint
 browser:
 	@scripts/ensure-system-packages
 
-# ruff, then the layer contract of docs/architecture.md (import-linter, configured in pyproject.toml).
+# ruff, then the layer contract of docs/architecture.md (import-linter), then types (mypy; both configured in
+# pyproject.toml, decision 0043).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/units_bench.py
