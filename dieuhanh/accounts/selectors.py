@@ -9,10 +9,12 @@ from .models import Membership
 if TYPE_CHECKING:
     from typing import Any
 
+    from django.db.models import QuerySet
+
     from dieuhanh.accounts.models import User
 
 
-def members_of(unit: Any) -> Any:
+def members_of(unit: Any) -> QuerySet[Membership]:
     """Active memberships of ``unit`` with their people and positions, by position rank then name."""
     return (
         Membership.objects.active()
@@ -22,6 +24,6 @@ def members_of(unit: Any) -> Any:
     )
 
 
-def memberships_of(user: User) -> Any:
+def memberships_of(user: User) -> QuerySet[Membership]:
     """The user's active memberships with their units, for the home page and the API."""
     return Membership.objects.active().filter(user=user).select_related("unit", "position").order_by("unit__path")

@@ -18,6 +18,8 @@ from .models import Draft, DraftStatus, Opinion, Signature, Step, StepState
 if TYPE_CHECKING:
     from typing import Any
 
+    from django.db.models import QuerySet
+
     from dieuhanh.accounts.models import User
     from dieuhanh.drafting.models import Consultation, DraftVersion
     from dieuhanh.kernel.pagination import Page
@@ -27,12 +29,12 @@ LABELS = {"mine": _("My drafts"), "opinion": _("Awaiting my opinion"), "signatur
           "returned": _("Returned"), "to_issue": _("Signed, awaiting number")}
 
 
-def _cleared(qs: Any, user: User) -> Any:
+def _cleared(qs: QuerySet[Draft], user: User) -> QuerySet[Draft]:
     """Never list what the person could not open: the documents' one clearance and zone rule."""
     return qs.filter(cleared_q(user))
 
 
-def drafts_for(user: User, kind: str = "mine") -> Any:
+def drafts_for(user: User, kind: str = "mine") -> QuerySet[Draft]:
     qs = Draft.objects.select_related("unit", "document_type", "created_by")
     if kind == "mine":
         qs = qs.filter(created_by=user)

@@ -531,7 +531,7 @@ def return_draft(*, actor: User, step: Step, reason: str, to_step_id: int | None
 
 
 @transaction.atomic
-def withdraw_signature(*, actor: User, signature: Any, reason: str) -> Any:
+def withdraw_signature(*, actor: User, signature: Signature, reason: str) -> Step:
     """The signer takes the signature back while nobody has acted after it; the step is theirs again."""
     draft = _locked(signature.draft)  # the draft before its signature (parents before children, decision 0038)
     signature = Signature.objects.select_for_update(of=("self",)).select_related("step").get(pk=signature.pk)
@@ -540,6 +540,7 @@ def withdraw_signature(*, actor: User, signature: Any, reason: str) -> Any:
     if signature.withdrawn_at is not None:
         raise ValidationError({"signature": _("This signature was already withdrawn.")})
     step = signature.step
+    assert step is not None  # only the organization's seal has no step, and it was refused above
     reason = _reason(reason)
     later = draft.steps.filter(round=step.round, order__gt=step.order)
     if (draft.status not in (*IN_FLOW, DraftStatus.SIGNED) or step.round != draft.round

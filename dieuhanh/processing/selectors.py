@@ -125,7 +125,7 @@ def tracker(unit: Unit, start: date, end: date, user: User, today: date | None =
 
 
 def tracker_items(unit: Unit, start: date, end: date, cell: Any, *, user: User, handler_user_id: int | None = None,
-                  handler_unit_id: int | None = None, today: date | None = None) -> Any:
+                  handler_unit_id: int | None = None, today: date | None = None) -> QuerySet[Flow]:
     """The flows behind one cell of the tracker (the drill-down)."""
     today = today or timezone.localdate()
     qs = tracker_flows(unit, start, end, user).filter(_cell_filters(today)[cell])

@@ -143,7 +143,7 @@ def _marked_duplicate(unit: Unit) -> Exists:
     return Exists(DuplicateMark.objects.filter(unit=unit, document=OuterRef("pk")))
 
 
-def counted_documents(unit: Unit, year: int) -> Any:
+def counted_documents(unit: Unit, year: int) -> QuerySet[Document]:
     """The unit's documents of ``year`` that count for filing: all but those it marked as duplicates."""
     return unit_documents(unit, year).filter(~_marked_duplicate(unit))
 
@@ -180,7 +180,7 @@ SUGGESTIONS_PER_DOCUMENT = 3
 MAX_SUGGESTED_FILES = 500
 
 
-def significant_words(text: str) -> set[Any]:
+def significant_words(text: str) -> set[str]:
     """Folded words of ``text`` that may tell files apart: no common word, digit run or single letter."""
     return {w for w in words(text) if len(w) > 1 and not w.isdigit() and w not in COMMON_WORDS}
 

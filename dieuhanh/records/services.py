@@ -67,7 +67,7 @@ SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
-def _text(data: dict[str, Any], errors: dict[str, Any], field: str, limit: int, *, required: bool = False) -> Any:
+def _text(data: dict[str, Any], errors: dict[str, Any], field: str, limit: int, *, required: bool = False) -> str:
     value = nfc(str(data.get(field) or "")).strip()
     if required and not value:
         errors[field] = _("This field is required.")
@@ -82,7 +82,7 @@ def _year(year: int, field: str = "year") -> int:
     return year
 
 
-def _symbol(value: Any, errors: dict[str, Any], field: str = "symbol") -> Any:
+def _symbol(value: Any, errors: dict[str, Any], field: str = "symbol") -> str:
     value = nfc(str(value or "")).strip()
     if not value:
         errors[field] = _("This field is required.")
@@ -816,7 +816,7 @@ def _check_destroyable(file: RecordFile, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def record_decision(*, actor: User, unit: Unit, number: int, decided_on: Any, members: Any,
+def record_decision(*, actor: User, unit: Unit, number: str, decided_on: Any, members: Any,
                     file_ids: Sequence[int]) -> DispositionDecision:
     """The council's decision to destroy files of ``unit`` past retention, as recorded by the archive."""
     require(policy.is_archivist_for(actor, unit), _("Only the archive records disposition decisions."))

@@ -254,7 +254,7 @@ def timestamper() -> Any:
 
 
 def sign_bytes(pdf_bytes: bytes, *, credential: Credential, passphrase: str, field_name: Any, lines: Any,
-               placement: Any, reason: str = "") -> Any:
+               placement: Any, reason: str = "") -> bytes:
     try:
         return pades.sign(pdf_bytes, signer_for(credential, passphrase), field_name=field_name, lines=lines,
                           placement=placement, timestamper=timestamper(), reason=reason)

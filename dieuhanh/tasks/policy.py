@@ -8,8 +8,6 @@ from dieuhanh.accounts.models import Membership, Role
 from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from dieuhanh.accounts.models import User
     from dieuhanh.tasks.models import Task
     from dieuhanh.units.models import Unit
@@ -27,7 +25,7 @@ def in_reach(assigning_unit: Unit, unit: Unit) -> bool:
     return unit.path.startswith(assigning_unit.path) and unit.path != assigning_unit.path
 
 
-def unit_of_person_in_reach(assigning_unit: Unit, person: User) -> Any:
+def unit_of_person_in_reach(assigning_unit: Unit, person: User) -> Unit | None:
     """The unit a person would execute a task in: their first membership at or below the assigning unit."""
     membership = (Membership.objects.active().filter(user=person, unit__path__startswith=assigning_unit.path)
                   .select_related("unit").order_by("unit__depth", "id").first())

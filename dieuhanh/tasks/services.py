@@ -323,7 +323,7 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def next_date(day: datetime.date, frequency: str) -> Any:
+def next_date(day: datetime.date, frequency: str) -> datetime.date:
     if frequency == Frequency.WEEKLY:
         return day + datetime.timedelta(days=7)
     return _add_months(day, 1 if frequency == Frequency.MONTHLY else 3)
