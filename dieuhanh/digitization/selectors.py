@@ -28,7 +28,7 @@ def progress(batch: ImportBatch) -> dict[str, Any]:
     return out
 
 
-def batch_page(unit: Unit, cursor: Any = None, limit: int = 20) -> Page:
+def batch_page(unit: Unit, cursor: str | None = None, limit: int = 20) -> Page:
     return keyset_page(ImportBatch.objects.filter(unit=unit).select_related("created_by"), ["-id"], cursor, limit)
 
 
@@ -36,7 +36,7 @@ def batch_items(batch: ImportBatch) -> list[ScanItem]:
     return list(ScanItem.objects.filter(batch=batch).select_related("entry", "duplicate_of").order_by("id"))
 
 
-def awaiting_confirmation(unit: Unit, cursor: Any = None, limit: int = 50) -> Page:
+def awaiting_confirmation(unit: Unit, cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(ScanItem.objects.filter(unit=unit, status=ItemStatus.READY), ["id"], cursor, limit)
 
 

@@ -237,8 +237,9 @@ def confirm(*, actor: User, item: ScanItem, document_type_id: int, issuer_name: 
         raise ValidationError({"status": _("This scan is %(status)s, not awaiting confirmation.") % {
             "status": item.get_status_display()}})
     assert item.ocr_pdf is not None and item.original is not None  # a scan ready to confirm has both
-    files = [{"sha256": item.ocr_pdf.sha256, "name": pdf_name(item.name), "is_main": True},
-             {"sha256": item.original.sha256, "name": item.name}]
+    files: list[dict[str, Any]] = [
+        {"sha256": item.ocr_pdf.sha256, "name": pdf_name(item.name), "is_main": True},
+        {"sha256": item.original.sha256, "name": item.name}]
     entry = doc_services.register_paper(
         actor=actor, unit=item.unit, document_type_id=document_type_id, issuer_name=issuer_name, symbol=symbol,
         issued_on=issued_on, subject=subject, arrived_on=arrived_on, files=files,

@@ -27,7 +27,6 @@ from .policy import cleared_q
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
 
     from dieuhanh.accounts.models import User
 
@@ -131,7 +130,7 @@ def get_register(register_id: int) -> Register:
     return get_object_or_404(Register.objects.select_related("unit"), pk=register_id)
 
 
-def incoming_entries(register: Register, user: User, *, cursor: Any = None, limit: int = 50) -> Page:
+def incoming_entries(register: Register, user: User, *, cursor: str | None = None, limit: int = 50) -> Page:
     """A register's rows that ``user`` is cleared for here: a secret book holds Mật to Tuyệt mật documents, and a
     person cleared for Mật does not read the Tối mật rows (issue 14, item 3)."""
     qs = (IncomingEntry.objects.filter(register=register).filter(cleared_q(user, "document__"))
@@ -139,7 +138,7 @@ def incoming_entries(register: Register, user: User, *, cursor: Any = None, limi
     return keyset_page(qs, ["arrival_number"], cursor=cursor, limit=limit)
 
 
-def outgoing_entries(register: Register, user: User, *, cursor: Any = None, limit: int = 50) -> Page:
+def outgoing_entries(register: Register, user: User, *, cursor: str | None = None, limit: int = 50) -> Page:
     qs = (OutgoingEntry.objects.filter(register=register).filter(cleared_q(user, "document__"))
           .select_related("document"))
     return keyset_page(qs, ["id"], cursor=cursor, limit=limit)

@@ -50,6 +50,7 @@ from .models import (
 from .validation import safe_name
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from dieuhanh.accounts.models import User
@@ -302,9 +303,9 @@ def clean_recipients(sender: Unit, recipients: list[dict], *, secret: bool) -> l
 
 
 @transaction.atomic
-def create_outgoing(*, actor: User, unit: Unit, document_type_id: int, subject: str, files: Any = (),
-                    recipients: Any = (), drafting_unit: Unit | None = None,
-                    **fields: Any) -> Document:
+def create_outgoing(*, actor: User, unit: Unit, document_type_id: int, subject: str,
+                    files: Iterable[dict[str, Any]] = (), recipients: Iterable[dict[str, Any]] = (),
+                    drafting_unit: Unit | None = None, **fields: Any) -> Document:
     """Record an approved outgoing document of ``unit``, ready for the clerk to issue."""
     require(doc_policy.can_create_outgoing(actor, unit), _("You cannot create documents for this unit."))
     if unit.status != UnitStatus.ACTIVE:
@@ -668,8 +669,8 @@ def return_delivery(*, actor: User, delivery: Delivery, reason: str) -> Delivery
 @transaction.atomic
 def register_paper(*, actor: User, unit: Unit, document_type_id: int, issuer_name: str, symbol: str,
                    issued_on: datetime.date, subject: str, arrived_on: datetime.date | None = None,
-                   files: Any = (), confirm_duplicate: bool = False, handler: str = "", notes: str = "",
-                   **fields: Any) -> IncomingEntry:
+                   files: Iterable[dict[str, Any]] = (), confirm_duplicate: bool = False, handler: str = "",
+                   notes: str = "", **fields: Any) -> IncomingEntry:
     """Register a paper document received from outside, with its scan, in the same arrival sequence."""
     require(doc_policy.can_receive(actor, unit), _("Only a clerk of this unit can register incoming documents."))
     doc_type = active_document_type(document_type_id)

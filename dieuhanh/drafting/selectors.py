@@ -16,8 +16,6 @@ from . import policy
 from .models import Draft, DraftStatus, Opinion, Signature, Step, StepState
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from django.db.models import QuerySet
 
     from dieuhanh.accounts.models import User
@@ -55,7 +53,7 @@ def drafts_for(user: User, kind: str = "mine") -> QuerySet[Draft]:
     return _cleared(qs, user)
 
 
-def draft_page(user: User, kind: str = "mine", cursor: Any = None, limit: int = 50) -> Page:
+def draft_page(user: User, kind: str = "mine", cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(drafts_for(user, kind), ["-id"], cursor=cursor, limit=limit)
 
 

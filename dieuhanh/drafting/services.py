@@ -51,7 +51,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import date
     from typing import Any
 
@@ -143,7 +143,7 @@ def _new_version(draft: Draft, actor: User, blob: Blob, name: str, note: str = "
 
 @transaction.atomic
 def create_draft(*, actor: User, unit: Unit, document_type_id: int, subject: str, blob: Blob, name: str = "",
-                 drafting_unit: Unit | None = None, recipients: Any = (),
+                 drafting_unit: Unit | None = None, recipients: Iterable[dict[str, Any]] = (),
                  **fields: Any) -> Draft:
     """A new draft of ``unit``'s outgoing document, written in ``drafting_unit`` (a department, or the unit)."""
     drafting_unit = drafting_unit or unit

@@ -61,7 +61,7 @@ def flows_for(user: User, kind: str = "processing", today: date | None = None) -
     return qs
 
 
-def flow_page(user: User, kind: str = "processing", cursor: Any = None, limit: int = 50) -> Page:
+def flow_page(user: User, kind: str = "processing", cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(flows_for(user, kind), ["-urgency", "-id"], cursor=cursor, limit=limit)
 
 
@@ -73,7 +73,7 @@ def awaiting_assignment(unit: Unit, user: User) -> QuerySet[IncomingEntry]:
             .select_related("document", "document__document_type"))
 
 
-def awaiting_assignment_page(unit: Unit, user: User, cursor: Any = None, limit: int = 50) -> Page:
+def awaiting_assignment_page(unit: Unit, user: User, cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(awaiting_assignment(unit, user), ["-id"], cursor=cursor, limit=limit)
 
 

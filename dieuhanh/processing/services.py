@@ -42,6 +42,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from dieuhanh.accounts.models import User
@@ -285,7 +286,7 @@ def _note(flow: Flow, actor: User, kind: str, text: str, files: Any) -> FlowNote
 
 @transaction.atomic
 @index_last()
-def add_opinion(*, actor: User, flow: Flow, text: str, files: Any = ()) -> FlowNote:
+def add_opinion(*, actor: User, flow: Flow, text: str, files: Iterable[dict[str, Any]] = ()) -> FlowNote:
     flow = _locked(flow)
     require(policy.can_act(actor, flow) or policy.can_view_flow(actor, flow),
             _("You cannot comment on this flow."))
@@ -370,7 +371,8 @@ def return_flow(*, actor: User, flow: Flow, reason: str) -> Flow:
 
 @transaction.atomic
 @index_last()
-def complete(*, actor: User, flow: Flow, result: Any, files: Any = (), reply_document_id: int | None = None) -> Flow:
+def complete(*, actor: User, flow: Flow, result: Any, files: Iterable[dict[str, Any]] = (),
+             reply_document_id: int | None = None) -> Flow:
     """Finish this handler's part; completion of the last lead propagates upwards."""
     flow = _locked(flow)
     _require_open_and_actor(actor, flow)

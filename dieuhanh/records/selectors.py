@@ -84,7 +84,7 @@ def files_of(unit: Unit, year: int | None = None, status: str | None = None) -> 
     return qs
 
 
-def file_page(unit: Unit, year: int | None = None, status: str | None = None, cursor: Any = None,
+def file_page(unit: Unit, year: int | None = None, status: str | None = None, cursor: str | None = None,
               limit: int = 50) -> Page:
     return keyset_page(files_of(unit, year, status), ["code", "id"], cursor=cursor, limit=limit)
 
@@ -106,7 +106,7 @@ def reader_units(user: User) -> list[Unit]:
             if policy.can_view_records(user, u)]
 
 
-def reader_file_page(units: Any, year: int | None = None, cursor: Any = None, limit: int = 50) -> Page:
+def reader_file_page(units: Any, year: int | None = None, cursor: str | None = None, limit: int = 50) -> Page:
     """The record files of ``units`` (see ``reader_units``) by code, as keyset pages; each row carries its unit
     (joined, no query per row)."""
     qs = RecordFile.objects.filter(unit__in=[u.pk for u in units]).select_related("retention", "unit")
@@ -148,7 +148,7 @@ def counted_documents(unit: Unit, year: int) -> QuerySet[Document]:
     return unit_documents(unit, year).filter(~_marked_duplicate(unit))
 
 
-def workbench_page(user: User, unit: Unit, year: int, cursor: Any = None, limit: int = 50) -> Page:
+def workbench_page(user: User, unit: Unit, year: int, cursor: str | None = None, limit: int = 50) -> Page:
     """Documents of the unit's year that are in none of its files and not marked as duplicates, newest first, only
     those the person may open."""
     qs = (counted_documents(unit, year).filter(visible_documents_q(user)).filter(~_filed_in(unit))
@@ -336,7 +336,7 @@ def duplicate_groups(user: User, unit: Unit, year: int, limit: int = 50) -> list
     return groups
 
 
-def duplicate_marks_page(user: User, unit: Unit, year: int, cursor: Any = None, limit: int = 50) -> Page:
+def duplicate_marks_page(user: User, unit: Unit, year: int, cursor: str | None = None, limit: int = 50) -> Page:
     """The unit's duplicate marks on its documents of ``year``, newest first, only on documents the person may open
     (keyset pages): what the workbench offers to undo. Each row joins both documents and the person who marked."""
     docs = unit_documents(unit, year).filter(visible_documents_q(user)).values("pk")
@@ -360,7 +360,7 @@ def get_deposit(deposit_id: int) -> Deposit:
     return get_object_or_404(Deposit.objects.select_related("unit", "submitted_by", "decided_by"), pk=deposit_id)
 
 
-def deposit_page(unit: Unit, cursor: Any = None, limit: int = 50) -> Page:
+def deposit_page(unit: Unit, cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(Deposit.objects.filter(unit=unit), ["-id"], cursor=cursor, limit=limit)
 
 
@@ -387,7 +387,7 @@ def loans_q(unit: Unit, open_only: bool = False, overdue_on: datetime.date | Non
     return qs
 
 
-def loan_page(unit: Unit, cursor: Any = None, limit: int = 50, open_only: bool = False,
+def loan_page(unit: Unit, cursor: str | None = None, limit: int = 50, open_only: bool = False,
               overdue_on: datetime.date | None = None) -> Page:
     qs = loans_q(unit, open_only, overdue_on).select_related("file", "lent_by", "returned_to")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
@@ -400,7 +400,7 @@ def lendable_files(unit: Unit, limit: int = 200) -> list[RecordFile]:
                 .order_by("code").only("id", "code", "title")[:limit])
 
 
-def appraisal_page(unit: Unit, cursor: Any = None, limit: int = 50, today: datetime.date | None = None) -> Page:
+def appraisal_page(unit: Unit, cursor: str | None = None, limit: int = 50, today: datetime.date | None = None) -> Page:
     """Files of the unit past retention, not destroyed: listed for appraisal."""
     today = today or timezone.localdate()
     qs = (RecordFile.objects.filter(unit=unit, status__in=[FileStatus.CLOSED, FileStatus.DEPOSITED],
@@ -420,6 +420,6 @@ def decisions_of(unit: Unit) -> list[DispositionDecision]:
     return list(DispositionDecision.objects.filter(unit=unit).order_by("-id")[:100])
 
 
-def destruction_page(unit: Unit, cursor: Any = None, limit: int = 50) -> Page:
+def destruction_page(unit: Unit, cursor: str | None = None, limit: int = 50) -> Page:
     qs = DestructionRecord.objects.filter(file__unit=unit).select_related("decision", "destroyed_by", "file")
     return keyset_page(qs, ["-id"], cursor=cursor, limit=limit)

@@ -145,7 +145,7 @@ def _decode(cursor: Any, sort: str) -> list[object] | list[float] | None:
         raise ValidationError({"cursor": _("Invalid cursor.")}) from exc
 
 
-def search(user: User, *, q: str = "", filters: Any = None, sort: str = "relevance", cursor: Any = None,
+def search(user: User, *, q: str = "", filters: Any = None, sort: str = "relevance", cursor: str | None = None,
            limit: int = 20) -> Result:
     """Documents ``user`` may open that match ``q`` and ``filters``.
 

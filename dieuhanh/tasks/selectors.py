@@ -80,7 +80,7 @@ def tasks_for(user: User, kind: str = "open", today: date | None = None) -> Quer
     return qs
 
 
-def task_page(user: User, kind: str = "open", cursor: Any = None, limit: int = 50) -> Page:
+def task_page(user: User, kind: str = "open", cursor: str | None = None, limit: int = 50) -> Page:
     return keyset_page(tasks_for(user, kind), ["deadline", "id"], cursor=cursor, limit=limit)
 
 

@@ -45,7 +45,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from typing import Any
 
     from dieuhanh.accounts.models import User
@@ -160,7 +160,7 @@ def _origin(origin: str, origin_document_id: int | None, origin_text: str, paren
 def assign_task(*, actor: User, unit: Unit, title: str, start_date: datetime.date, deadline: datetime.date,
                 description: str = "", unit_ids: Sequence[int] = (), lead_user_id: int | None = None,
                 co_handlers: Any = (), origin: str = Origin.NONE, origin_document_id: int | None = None,
-                origin_text: str = "", files: Any = (), parent: Task | None = None,
+                origin_text: str = "", files: Iterable[dict[str, Any]] = (), parent: Task | None = None,
                 recurrence: Any = None, check_permission: bool = True) -> list[Task]:
     """One task per target unit, or one task to a lead person with co-handlers."""
     if check_permission:
@@ -219,7 +219,7 @@ def _locked(task: Task) -> Task:
 @transaction.atomic
 def submit_report(*, actor: User, task: Task, kind: str, text: str, percent: int | None = None, difficulties: str = "",
                   proposals: str = "", proposed_deadline: datetime.date | None = None,
-                  files: Any = ()) -> Report:
+                  files: Iterable[dict[str, Any]] = ()) -> Report:
     task = _locked(task)
     require(policy.can_report(actor, task), _("Only the executing side reports on this task."))
     if kind not in ReportKind.values:

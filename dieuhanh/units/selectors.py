@@ -86,7 +86,7 @@ def search_units(*, query: str = "", parent_id: int | None = None, roots_only: b
     return qs
 
 
-def unit_page(*, cursor: Any = None, limit: int = 50, **filters: Any) -> Page:
+def unit_page(*, cursor: str | None = None, limit: int = 50, **filters: Any) -> Page:
     """A keyset page of units in Vietnamese alphabetical order."""
     return keyset_page(search_units(**filters), ["sort_key", "id"], cursor=cursor, limit=limit)
 
