@@ -15,13 +15,16 @@ from .chain import event_hash
 from .models import AuditChain, AuditEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
+
+    from django.db.models import Model
 
 # Never stored in an audit payload, whatever a caller passes.
 _SECRET_KEYS = {"password", "new_password", "old_password", "token", "key", "passphrase"}
 
 
-def record(*, actor: Any, action: Any, obj: Any = None, unit: Any = None,
+def record(*, actor: Any, action: str, obj: Model | None = None, unit: Any = None,
            data: dict[str, Any] | None = None) -> AuditEvent:
     """Append an audit event. Must run inside the caller's atomic block, so it commits or rolls back with it."""
     if not transaction.get_connection().in_atomic_block:
@@ -52,7 +55,7 @@ def record(*, actor: Any, action: Any, obj: Any = None, unit: Any = None,
     return event
 
 
-def record_many(*, actor: Any, unit: Any, events: Any) -> list[AuditEvent]:
+def record_many(*, actor: Any, unit: Any, events: Iterable[dict[str, Any]]) -> list[AuditEvent]:
     """Append ``events`` (dicts: action, object_type, object_id, data) to ``unit``'s chain in order, under one lock
     of its head and with set-based inserts: a handover import appends a whole collection's history at once."""
     if not transaction.get_connection().in_atomic_block:

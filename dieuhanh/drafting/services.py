@@ -325,7 +325,7 @@ def _check_assignee(draft: Draft, user_id: Any, action: Any, field: str) -> User
     return person
 
 
-def _add_step(draft: Draft, *, assignee: User, action: Any, routed_by: Any, state: Any,
+def _add_step(draft: Draft, *, assignee: User, action: str, routed_by: User, state: str,
               order: int | None = None) -> Step:
     if order is None:
         order = (draft.steps.filter(round=draft.round).order_by("-order").values_list("order", flat=True).first()

@@ -106,7 +106,7 @@ def _resolve_handlers(handlers: Any, reach_paths: Any, document: Document) -> li
 
 
 def _create_children(*, actor: User, parent: Flow, handlers: Any, direction: str, deadline: datetime.date | None,
-                     on_behalf_of: Any = None) -> list[Flow]:
+                     on_behalf_of: User | None = None) -> list[Flow]:
     now = timezone.now()
     flows = []
     for h in handlers:
@@ -148,7 +148,7 @@ def _touch(flow: Flow, status: str) -> None:
 @transaction.atomic
 @index_last()
 def assign(*, actor: User, entry: IncomingEntry, handlers: Any, direction: str = "",
-           deadline: datetime.date | None = None, on_behalf_of: Any = None) -> list[Flow]:
+           deadline: datetime.date | None = None, on_behalf_of: User | None = None) -> list[Flow]:
     """A leader's direction on a registered document: lead, co-handling and for-information handlers.
 
     A clerk may record it for a leader of the unit (``on_behalf_of``), and the flow remembers that.
