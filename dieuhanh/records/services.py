@@ -100,7 +100,7 @@ def _retention(retention_id: Any, field: str = "retention_id") -> RetentionPerio
         raise ValidationError({field: _("Unknown retention period %(id)s.") % {"id": retention_id}}) from exc
 
 
-def _member(unit: Unit, user_id: object, field: str = "responsible_id") -> User | None:
+def _member(unit: Unit, user_id: Any, field: str = "responsible_id") -> User | None:
     if user_id in (None, ""):
         return None
     user = get_user_model().objects.filter(
@@ -444,7 +444,7 @@ def detach_document(*, actor: User, file: RecordFile, document_id: int) -> None:
 
 
 @transaction.atomic
-def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: object, duplicate_ids: Sequence[int]) -> int:
+def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: Any, duplicate_ids: Sequence[int]) -> int:
     """Merge documents of the unit registered twice: keep ``kept_id`` and mark ``duplicate_ids`` as its duplicates,
     so they leave the workbench and the progress count. Nothing is deleted; the mark is the unit's. All must be
     documents of the unit's ``year`` the actor may open, linked to the kept one (same folded number and symbol,
