@@ -1,6 +1,7 @@
 """People, their positions and their memberships in units, API tokens and sign-in throttling."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -26,11 +27,8 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
-    # Per-request caches the policies keep on the user object (accounts.policy.grants, units.selectors.
-    # member_unit_ids, documents.policy.reader_unit_ids); declared so the type checker knows them.
-    _dh_grants: list[tuple[str, str]]
-    _dh_unit_ids: set[int]
-    _dh_reader_ids: set[int]
+    # The per-request cache of accounts.policy.remembered (grants and the unit sets derived from them).
+    _dh_cache: dict[str, Any]
 
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.full_name} {self.username} {self.email}")[:400]

@@ -7,12 +7,15 @@ change of post takes effect on the very next request.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .models import Membership, Role
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from typing import Any
@@ -29,18 +32,26 @@ def grants(user: User) -> list[tuple[str, str]]:
     """(unit path, role) pairs of the user's active memberships, cached for the request."""
     if not user or not user.is_authenticated or not user.is_active:
         return []
-    cached = getattr(user, "_dh_grants", None)
-    if cached is None:
-        cached = list(Membership.objects.active().filter(user=user).values_list("unit__path", "role"))
-        user._dh_grants = cached
-    return cached
+    return remembered(user, "grants", lambda: list(
+        Membership.objects.active().filter(user=user).values_list("unit__path", "role")))
+
+
+def remembered(user: User, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request and user object: the grants here, and what other layers derive from them
+    (units.selectors.member_unit_ids, documents.policy.reader_unit_ids). One cache, owned here, so ``forget``
+    clears all of it without knowing who filled it."""
+    cache: dict[str, Any] | None = getattr(user, "_dh_cache", None)  # getattr/setattr: request.user is a proxy
+    if cache is None:
+        cache = user._dh_cache = {}
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def forget(user: User) -> None:
-    """Drop the cached grants, after the user's memberships changed within the same request."""
-    for cached in ("_dh_grants", "_dh_unit_ids", "_dh_reader_ids"):  # the unit sets derive from the grants
-        if hasattr(user, cached):
-            delattr(user, cached)
+    """Drop what the request remembered about the user, after their memberships changed within it."""
+    if hasattr(user, "_dh_cache"):
+        del user._dh_cache
 
 
 def is_system_admin(user: User | None) -> bool:

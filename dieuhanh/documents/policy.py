@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Protocol
 from django.db.models import Q
 
 from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
-from dieuhanh.units.selectors import member_unit_ids
+from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin, remembered
+from dieuhanh.kernel import zones
+from dieuhanh.units.selectors import member_unit_ids, predecessor_ids
 
 from . import hooks
+from .models import Confidentiality, Delivery, IncomingEntry
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
-    from dieuhanh.documents.models import Delivery, Document
+    from dieuhanh.documents.models import Document
     from dieuhanh.units.models import Unit
 
 WRITERS = {Role.CLERK, Role.SPECIALIST, Role.LEADER, Role.DEPUTY}
@@ -34,20 +36,15 @@ def reader_unit_ids(user: User) -> set[int]:
     """The units whose documents the user reads as a member: their own, and every unit whose collection passed to
     one of them through an executed reorganization (``Unit.successor``, decision 0025). A read grant only: every
     write asks for a role in the unit itself, and nobody holds one in an ended unit."""
-    cached = getattr(user, "_dh_reader_ids", None)
-    if cached is None:
-        from dieuhanh.units.selectors import predecessor_ids
-
+    def compute() -> set[int]:
         units = member_unit_ids(user)
-        cached = set(units) | (predecessor_ids(units) if units else set())
-        user._dh_reader_ids = cached
-    return cached
+        return set(units) | (predecessor_ids(units) if units else set())
+
+    return remembered(user, "reader_unit_ids", compute)
 
 
 def cleared_for(user: User, document: Classified) -> bool:
     """The person's clearance covers the document, and a secret document is never served to the internet zone."""
-    from dieuhanh.kernel import zones
-
     if document.confidentiality > 0 and zones.current() != zones.CLOSED:
         return False
     return (user.clearance or 0) >= document.confidentiality
@@ -58,8 +55,6 @@ def cleared_q(user: User, path: str = "") -> Q:
     (``"entry__document__"`` for a flow, ``""`` for a document or a draft): the one filter every list, counter,
     export and search result naming a document applies, so none shows what the document's page refuses
     (issue 14, item 3; decision 0034)."""
-    from dieuhanh.kernel import zones
-
     clearance = (user.clearance or 0) if (user and user.is_authenticated) else 0
     if zones.current() != zones.CLOSED:
         clearance = 0  # secret documents are never served to the internet zone
@@ -80,10 +75,6 @@ def can_receive(user: User, unit: Unit) -> bool:
 
 def can_open_secret_register(user: User) -> bool:
     """Secret books list secret documents: cleared people only, and never over the internet zone."""
-    from dieuhanh.kernel import zones
-
-    from .models import Confidentiality
-
     return (user.clearance or 0) >= Confidentiality.MAT and zones.current() == zones.CLOSED
 
 
@@ -119,8 +110,6 @@ def can_view_document(user: User, document: Document) -> bool:
 def visible_documents_q(user: User) -> Q:
     """The rule of :func:`can_view_document` as one filter on ``Document``, for lists and search: a person never
     sees, in results or counts, a document they could not open. Kept in step by a test that compares the two."""
-    from .models import Delivery, IncomingEntry
-
     if not (user and user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     cleared = cleared_q(user)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 
-from dieuhanh.accounts.policy import grants
+from dieuhanh.accounts.policy import grants, remembered
 from dieuhanh.kernel.pagination import keyset_page
 from dieuhanh.kernel.text import fold
 
@@ -101,9 +101,8 @@ def children_with_flags(unit: Unit) -> QuerySet[Unit]:
 
 def member_unit_ids(user: User) -> set[int]:
     """Ids of the units the user holds any role in (one query per request, shared with the grants cache)."""
-    cached = getattr(user, "_dh_unit_ids", None)
-    if cached is None:
+    def compute() -> set[int]:
         paths = {path for path, _ in grants(user)}
-        cached = set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
-        user._dh_unit_ids = cached
-    return cached
+        return set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
+
+    return remembered(user, "member_unit_ids", compute)
