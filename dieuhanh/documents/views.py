@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.kernel.forms import apply_service_errors
-from dieuhanh.kernel.pagination import page_for_request
+from dieuhanh.kernel.ids import parse_id, parse_ids
+from dieuhanh.kernel.pagination import COUNT_CAP, page_for_request
 
 from . import exports, selectors, services
 from . import policy as doc_policy
@@ -77,7 +78,7 @@ def render_inbox_error(request, delivery, exc):
 @login_required
 @require_POST
 def accept_many(request):
-    ids = [int(i) for i in request.POST.getlist("delivery") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("delivery"))
     deliveries = [selectors.get_delivery(i) for i in dict.fromkeys(ids)]
     if any(not doc_policy.can_view_delivery(request.user, d) for d in deliveries):
         raise Http404
@@ -153,7 +154,7 @@ def outbox(request):
     counts = selectors.outbox_status_counts(unit, request.user)
     tabs = [(code, label, counts.get(code, 0)) for code, label in DeliveryStatus.choices]
     return render(request, "documents/outbox.html", {"units": units, "unit": unit, "page": page, "status": status,
-                                                     "tabs": tabs, "cap": 1000})
+                                                     "tabs": tabs, "cap": COUNT_CAP})
 
 
 @login_required
@@ -260,7 +261,7 @@ def download(request, document_id, file_id):
 def registers(request):
     units, unit = pick_unit(request, doc_policy.REGISTER_READERS)
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    year = parse_id(year) if parse_id(year) is not None else timezone.localdate().year
     books = [r for r in selectors.registers_of(unit, year=year)
              if not r.secret or doc_policy.can_open_secret_register(request.user)]
     return render(request, "documents/registers.html", {"units": units, "unit": unit, "year": year, "books": books})

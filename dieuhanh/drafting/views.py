@@ -29,7 +29,7 @@ def draft_list(request):
     page = page_for_request(selectors.draft_page, request, request.user, kind)
     counts = selectors.counters(request.user)
     tabs = [(k, str(selectors.LABELS[k]), counts[k]) for k in selectors.LISTS]
-    return render(request, "drafting/list.html", {"kind": kind, "page": page, "tabs": tabs, "cap": 1000})
+    return render(request, "drafting/list.html", {"kind": kind, "page": page, "tabs": tabs})
 
 
 def _store(request, field="file"):

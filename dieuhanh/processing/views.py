@@ -14,7 +14,8 @@ from dieuhanh.documents.forms import uploaded_files
 from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.documents.storage import download_response
 from dieuhanh.kernel.forms import apply_service_errors
-from dieuhanh.kernel.pagination import COUNT_CAP, page_for_request
+from dieuhanh.kernel.ids import parse_id
+from dieuhanh.kernel.pagination import page_for_request
 from dieuhanh.units.models import Unit
 
 from . import hooks, policy, selectors, services
@@ -36,7 +37,7 @@ def my_work(request):
     for flow in page.items:
         flow.deadline_state = deadline_state(flow.deadline)
     return render(request, "processing/my_work.html", {
-        "kind": kind, "page": page, "counts": selectors.counters(request.user), "cap": COUNT_CAP,
+        "kind": kind, "page": page, "counts": selectors.counters(request.user),
         "tabs": [(k, str(label)) for k, label in TABS]})
 
 
@@ -158,7 +159,7 @@ def _act(request, flow, action, forms_, reach):
     user = request.user
     if action == "decide":
         request_id = request.POST.get("request_id", "")
-        req = get_object_or_404(ExtensionRequest, pk=int(request_id) if request_id.isdigit() else 0)
+        req = get_object_or_404(ExtensionRequest, pk=parse_id(request_id) or 0)
         services.decide_extension(actor=user, request=req, approve=request.POST.get("approve") == "1",
                                   note=request.POST.get("note", ""))
         return True
@@ -195,8 +196,8 @@ def _tracker_params(request):
 
     units = [u for u in _directing_units(request.user) if policy.can_track(request.user, u)]
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = Unit.objects.filter(pk=int(request.GET["unit"])).first()
+    if parse_id(request.GET.get("unit")) is not None:
+        unit = Unit.objects.filter(pk=parse_id(request.GET["unit"])).first()
         if unit is None or not policy.can_track(request.user, unit):
             raise Http404
     elif units:
@@ -230,7 +231,7 @@ def tracker_items(request):
     cell = request.GET.get("cell", "")
     if cell not in selectors.TRACKER_CELLS:
         raise Http404
-    ids = {key: int(request.GET[key]) for key in ("user", "handler_unit") if request.GET.get(key, "").isdigit()}
+    ids = {key: parse_id(request.GET.get(key)) for key in ("user", "handler_unit")}
     items = selectors.tracker_items(unit, start, end, cell, user=request.user, handler_user_id=ids.get("user"),
                                     handler_unit_id=ids.get("handler_unit"))[:500]
     return render(request, "processing/tracker_items.html", {"unit": unit, "start": start, "end": end,

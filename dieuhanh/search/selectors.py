@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus, Urgency
 from dieuhanh.documents.policy import visible_documents_q
-from dieuhanh.kernel.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
+from dieuhanh.kernel.pagination import COUNT_CAP, MAX_PAGE_SIZE, decode_cursor, encode_cursor
 
 from . import text as search_text
 from .backends import RANK_WINDOW, get_backend
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
     from dieuhanh.search.text import ParsedQuery
 
-COUNT_CAP = 1000
 SORTS = ("relevance", "date")
 
 

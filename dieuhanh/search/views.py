@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.pagination import COUNT_CAP
 
 from . import selectors, services
 from .forms import SaveForm, SearchForm
@@ -33,7 +34,7 @@ def search(request):
                 apply_service_errors(form, exc)
     return render(request, "search/search.html", {
         "form": form, "result": result, "query_string": query_string, "save_form": SaveForm(),
-        "saved": selectors.saved_searches(request.user), "cap": selectors.COUNT_CAP,
+        "saved": selectors.saved_searches(request.user), "cap": COUNT_CAP,
         "advanced": any(form.data.get(f) for f in form.fields if f not in ("q", "sort")) if form.is_bound else False,
     })
 

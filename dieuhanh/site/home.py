@@ -4,34 +4,32 @@ rather than counted over millions of rows, so "12" on the home page means 12 row
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from dieuhanh.accounts.models import Role
-from dieuhanh.accounts.policy import units_with_roles as _units_with
-from dieuhanh.kernel.pagination import COUNT_CAP, capped_count
+from dieuhanh.accounts.models import Role, User
+from dieuhanh.accounts.policy import units_with_roles
+from dieuhanh.documents import selectors as doc_selectors
+from dieuhanh.kernel.pagination import capped_count
+from dieuhanh.processing import selectors as proc_selectors
+from dieuhanh.tasks import selectors as task_selectors
 
-CAP = COUNT_CAP  # what capped_count stops at: the page shows "1000+" beyond it
 
-
-def _link(name, query=""):
+def _link(name: str, query: str = "") -> str | None:
     try:
         return reverse(name) + query
     except NoReverseMatch:  # a list whose page is not installed
         return None
 
 
-def counters(user):
+def counters(user: User) -> list[tuple[str, str, int, str | None]]:
     """[(group, label, count, url)] for the signed-in person's roles."""
-    from dieuhanh.documents import selectors as doc_selectors
-    from dieuhanh.processing import selectors as proc_selectors
-
     rows = []
-    for unit in _units_with(user, {Role.CLERK}):
+    for unit in units_with_roles(user, {Role.CLERK}):
         qs = doc_selectors.awaiting_receipt_queryset(unit, user)
         rows.append((_("Documents"), _("Awaiting receipt") + f" — {unit.short_name}",
                      capped_count(qs), _link("documents:inbox", f"?unit={unit.pk}")))
         rows.append((_("Documents"), _("Recalls awaiting an answer") + f" — {unit.short_name}",
                      capped_count(doc_selectors.pending_recalls_queryset(unit, user)),
                      _link("documents:recalls", f"?unit={unit.pk}")))
-    for unit in _units_with(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
+    for unit in units_with_roles(user, {Role.LEADER, Role.DEPUTY, Role.CLERK}):
         rows.append((_("Documents"), _("Awaiting direction") + f" — {unit.short_name}",
                      capped_count(proc_selectors.awaiting_assignment(unit, user)),
                      _link("processing:awaiting", f"?unit={unit.pk}")))
@@ -39,12 +37,7 @@ def counters(user):
               "returned": _("Returned to me"), "info": _("For information")}
     for kind, count in proc_selectors.counters(user).items():
         rows.append((_("Processing"), labels[kind], count, _link("processing:my_work", f"?kind={kind}")))
-    try:
-        from dieuhanh.tasks import selectors as task_selectors
-    except ImportError:
-        task_selectors = None
-    if task_selectors is not None and hasattr(task_selectors, "counters"):
-        for kind, count in task_selectors.counters(user).items():
-            rows.append((_("Tasks"), str(getattr(task_selectors, "LABELS", {}).get(kind, kind)), count,
-                         _link("tasks:list", f"?kind={kind}")))
+    for kind, count in task_selectors.counters(user).items():
+        rows.append((_("Tasks"), str(task_selectors.LABELS.get(kind, kind)), count,
+                     _link("tasks:list", f"?kind={kind}")))
     return rows

@@ -11,7 +11,6 @@ from dieuhanh.kernel import dbguard
 from dieuhanh.notifications import selectors as notifications
 from dieuhanh.notifications import services as notification_services
 
-from .home import CAP as COUNTER_CAP
 from .home import counters as work_counters
 
 
@@ -20,7 +19,7 @@ def home(request):
     return render(request, "site/home.html", {
         "memberships": memberships_of(request.user),
         "is_system_admin": policy.is_system_admin(request.user),
-        "counters": work_counters(request.user), "cap": COUNTER_CAP,
+        "counters": work_counters(request.user),
     })
 
 

@@ -27,7 +27,7 @@ def task_list(request):
         task.deadline_state = deadline_state(task.deadline) if task.is_open else "none"
     counts = selectors.counters(request.user)
     tabs = [(k, str(selectors.LABELS[k]), counts[k]) for k in selectors.LISTS]
-    return render(request, "tasks/list.html", {"kind": kind, "page": page, "tabs": tabs, "cap": 1000,
+    return render(request, "tasks/list.html", {"kind": kind, "page": page, "tabs": tabs,
                                                "can_assign": bool(_assigning_units(request.user))})
 
 
