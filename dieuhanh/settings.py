@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dieuhanh.signatures",
     "dieuhanh.drafting",
     "dieuhanh.digitization",
+    "dieuhanh.exchange",
     "dieuhanh.search",
     "dieuhanh.records",
     "dieuhanh.reorg",
