@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dieuhanh.search",
     "dieuhanh.records",
     "dieuhanh.reorg",
+    "dieuhanh.reports",
     "dieuhanh.site",
     "dieuhanh.operations",
 ]

@@ -136,6 +136,7 @@ def _register_routers():
     api.add_router("/", search_router)
     api.add_router("/", __import__("dieuhanh.records.api", fromlist=["router"]).router)
     api.add_router("/", __import__("dieuhanh.reorg.api", fromlist=["router"]).router)
+    api.add_router("/", __import__("dieuhanh.reports.api", fromlist=["router"]).router)
     from dieuhanh.documents import freeze_api
 
     api.add_router("/", freeze_api.router)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "dieuhanh.reports"
+    label = "reports"
+
+    def ready(self) -> None:
+        # The write paths below never import reports: it listens to their saves (decision 0045).
+        from . import receivers
+
+        receivers.connect()
