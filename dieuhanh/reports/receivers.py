@@ -60,9 +60,9 @@ def _add(part: str, *items: Any) -> None:
     """Add to the pending marks of the current transaction (a new batch if the last one was written or rolled back);
     outside a transaction, write them now."""
     if not connection.in_atomic_block:
-        batch = _new_batch()
-        batch[part].update(items)
-        _flush(batch)
+        now = _new_batch()
+        now[part].update(items)
+        _flush(now)
         return
     batch: dict[str, Any] | None = getattr(_local, "batch", None)
     # a batch whose callback left the connection's list was written, or rolled back with its transaction
