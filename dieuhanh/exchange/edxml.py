@@ -734,17 +734,21 @@ def build_package(package: Package, *, zipped: bool = True) -> bytes:
         _write_business(w, package.business)
     w.close("TraceHeaderList")
     w.close("edXMLHeader")
-    files: list[tuple[Attachment, str, str]] = []
+    files: list[tuple[Attachment, str, str, bool]] = []  # the file, its ContentId, declared type, zip it
     for number, attachment in enumerate(package.attachments, start=1):
         _required(attachment.name, "Attachment/AttachmentName")
+        if not attachment.data:
+            raise EdxmlError("Attachment/ContentTransferEncoded", _("the file %(name)s is empty")
+                             % {"name": attachment.name})
         content_id = attachment.content_id or f"cid:{number}"
-        if zipped:
-            files.append((attachment, content_id, "application/zip"))
+        # a .zip goes as it is: the reader keeps a file named .zip whole instead of unpacking it
+        if zipped and not attachment.name.lower().endswith(".zip"):
+            files.append((attachment, content_id, "application/zip", True))
         else:
-            files.append((attachment, content_id, attachment.content_type or _guess(attachment.name)))
+            files.append((attachment, content_id, attachment.content_type or _guess(attachment.name), False))
     w.open("edXMLBody")
     w.open("edXMLManifest", ' version="1.0"')
-    for attachment, content_id, content_type in files:
+    for attachment, content_id, content_type, _zip in files:
         w.open("Reference")
         w.text("ContentId", content_id)
         w.text("ContentType", content_type)
@@ -756,8 +760,8 @@ def build_package(package: Package, *, zipped: bool = True) -> bytes:
     w.close("edXMLEnvelope")
     if files:
         w.open("AttachmentEncoded")
-        for attachment, content_id, content_type in files:
-            data = _zip_one(attachment.name, attachment.data) if zipped else attachment.data
+        for attachment, content_id, content_type, zip_it in files:
+            data = _zip_one(attachment.name, attachment.data) if zip_it else attachment.data
             w.open("Attachment")
             w.text("ContentId", content_id)
             w.text("AttachmentName", attachment.name)
