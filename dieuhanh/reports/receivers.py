@@ -1,7 +1,7 @@
 """Dirty marks from the write paths: every save of a row that a figure counts marks its (unit, day), the old one too
 when the save moved it. The marks of a transaction are written once, when it commits, so a write path pays one
-insert, not one per row. Set-based ``.update()`` calls fire no signals; the job covers those it must know by
-itself: reorganization traces and deadlines passing (decision 0045)."""
+insert, not one per row. Set-based ``.update()`` calls fire no signals: a recall agreed is caught through the delivery
+saved beside it; the job covers the rest by itself: reorganization traces and deadlines passing (decision 0045)."""
 
 import datetime
 import threading
@@ -47,13 +47,17 @@ def _flush(batch: dict[str, Any]) -> None:
         keys.update(IncomingEntry.objects.filter(pk__in=batch["entries"]).values_list("unit_id", "arrived_on"))
     if batch["documents"]:
         keys.update(Document.objects.filter(pk__in=batch["documents"]).values_list("issuing_unit_id", "issued_on"))
+    if batch["deliveries"]:
+        # a recall agreed ends the registration with a set-based update, beside the delivery's save
+        keys.update(IncomingEntry.objects.filter(delivery_id__in=batch["deliveries"])
+                    .values_list("unit_id", "arrived_on"))
     marks = {(u, d) for u, d in keys if u is not None and d is not None}
     if marks:
         DirtyMark.objects.bulk_create([DirtyMark(unit_id=u, day=d) for u, d in sorted(marks)])
 
 
 def _new_batch() -> dict[str, Any]:
-    return {"keys": set(), "entries": set(), "documents": set(), "done": False}
+    return {"keys": set(), "entries": set(), "documents": set(), "deliveries": set(), "done": False}
 
 
 def _add(part: str, *items: Any) -> None:
@@ -98,6 +102,7 @@ def _delivery_saved(sender: type, instance: Delivery, raw: bool = False, **kwarg
     # a copy's channel decides whether its document counts as sent electronically
     if not raw:
         _add("documents", instance.document_id)
+        _add("deliveries", instance.pk)
 
 
 def connect() -> None:

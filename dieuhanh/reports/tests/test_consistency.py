@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from dieuhanh.accounts.models import Role
+from dieuhanh.documents import services as docs
 from dieuhanh.documents.models import Delivery, Document, IncomingEntry
 from dieuhanh.kernel import zones
 from dieuhanh.processing import services as processing
@@ -125,6 +126,17 @@ def test_a_save_that_moves_a_row_marks_both_cells(transactional_db, world):
     task.start_date -= datetime.timedelta(days=3)
     task.save()
     assert DirtyMark.objects.count() == 2
+    services.refresh_changed(today=w.today)
+    assert_equal_to_recount(w.today)
+
+
+def test_a_recall_agreed_ends_the_registration_in_the_figures(transactional_db, world):
+    # answer_recall ends the registration with a set-based update: the delivery's save marks the entry's cell
+    w = world
+    services.refresh_changed(today=w.today)
+    (delivery,) = docs.request_recall(actor=w.org.clerk_a, document=w.handled, reason="Ban hành nhầm")
+    docs.answer_recall(actor=w.clerk_a1, delivery=delivery, agree=True)
+    assert IncomingEntry.objects.get(pk=w.entry.pk).recalled_at is not None
     services.refresh_changed(today=w.today)
     assert_equal_to_recount(w.today)
 
