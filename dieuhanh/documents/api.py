@@ -22,6 +22,7 @@ from .models import (
     DocumentFile,
     DocumentSystem,
     DocumentType,
+    NumberSeries,
     RegisterKind,
     SeriesRule,
     Urgency,
@@ -610,8 +611,6 @@ def series_create(request, unit_id: int, payload: SeriesIn):
 
 @router.get("/series/{series_id}/check", response=list[dict], summary="Numbers taken, gaps and duplicates")
 def series_check(request, series_id: int):
-    from .models import NumberSeries
-
     series = get_object_or_404(NumberSeries.objects.select_related("unit"), pk=series_id)
     if not doc_policy.can_view_registers(request.user, series.unit):
         raise Http404

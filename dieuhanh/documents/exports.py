@@ -6,6 +6,7 @@ from dieuhanh.kernel.xlsx import append
 
 from .models import IncomingEntry, OutgoingEntry, RegisterKind
 from .policy import cleared_q
+from .storage import download_response
 
 OUTGOING_COLUMNS = [
     "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
@@ -72,8 +73,6 @@ def filename(register):
 def xlsx_response(register, user):
     """An HTTP download of ``register`` as .xlsx (pages and API alike), of the rows ``user`` is cleared for."""
     import io
-
-    from .storage import download_response
 
     buf = io.BytesIO()
     write_register_xlsx(register, buf, user=user)

@@ -11,15 +11,18 @@ sits above documents.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dieuhanh.accounts.policy import can_manage_unit, is_system_admin
+from dieuhanh.accounts.models import Role
+from dieuhanh.accounts.policy import can_manage_unit, is_system_admin, units_with_roles
 from dieuhanh.audit.services import record
 from dieuhanh.kernel.text import nfc
 
 from . import hooks
-from .models import Document, Freeze
+from . import policy as doc_policy
+from .models import Document, Freeze, IncomingEntry
 
 MAX_OBJECTS = 500
 
@@ -73,11 +76,6 @@ def visible_freezes(user):
     """The freezes ``user`` may see and lift: all for system administrators, else those of units they manage."""
     if is_system_admin(user):
         return Freeze.objects.all()
-    from django.db.models import Q
-
-    from dieuhanh.accounts.models import Role
-    from dieuhanh.accounts.policy import units_with_roles
-
     managed = units_with_roles(user, {Role.UNIT_ADMIN})
     if not managed:
         return Freeze.objects.none()
@@ -90,11 +88,6 @@ def visible_freezes(user):
 def _documents_in_scope(actor, unit, ids):
     """The documents of ``ids`` the actor may freeze within ``unit``: those issued in the unit's subtree or
     registered there, and cleared for the actor. Anything else is reported as unknown (nothing leaks)."""
-    from django.db.models import Q
-
-    from . import policy as doc_policy
-    from .models import IncomingEntry
-
     qs = Document.objects.select_for_update(of=("self",)).filter(pk__in=ids)
     if unit is not None:
         received = IncomingEntry.objects.filter(unit__path__startswith=unit.path, recalled_at__isnull=True)

@@ -19,6 +19,7 @@ from dieuhanh.accounts.policy import is_system_admin
 from dieuhanh.kernel.forms import apply_service_errors
 from dieuhanh.kernel.pagination import keyset_page, page_for_request
 from dieuhanh.kernel.text import nfc
+from dieuhanh.units.models import Unit
 
 from . import freeze as freezing
 from . import hooks
@@ -91,8 +92,6 @@ def _file_ids(text):
 
 
 def _unit(code):
-    from dieuhanh.units.models import Unit
-
     if not code:
         return None
     unit = Unit.objects.filter(code=code.strip()).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dieuhanh.accounts.policy import require
+from dieuhanh.accounts.policy import can_manage_unit, require
 from dieuhanh.audit.services import record
 from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.notifications.services import notify_unit
@@ -47,7 +47,7 @@ from .models import (
     Term,
     Urgency,
 )
-from .validation import safe_name
+from .validation import inspect, safe_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -123,8 +123,6 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 def store_file(*, actor: User, fileobj: Any, content_type: str = "", declared_sha256: str | None = None) -> Blob:
     """Store an upload by content. The type is detected from the bytes (the declared one is ignored); a declared
     SHA-256 that does not match the bytes is refused; risky PDFs are stored but flagged."""
-    from .validation import inspect
-
     if not (actor and actor.is_authenticated):
         raise PermissionDenied(_("Sign in to upload files."))
     sha256, size = storage.hash_file(fileobj)
@@ -787,8 +785,6 @@ REGISTER_NAMES: dict[tuple[str, bool], str] = {
 @transaction.atomic
 def open_register(*, actor: User, unit: Unit, kind: str, year: int, secret: bool = False) -> Register:
     """Open one book for a year. Opening it twice is refused, never duplicated."""
-    from dieuhanh.accounts.policy import can_manage_unit
-
     require(doc_policy.can_issue(actor, unit) or can_manage_unit(actor, unit),
             _("Only the unit's clerk or administrator can open registers."))
     if kind not in RegisterKind.values:
@@ -815,8 +811,6 @@ def open_standard_registers(*, actor: User, unit: Unit, year: int) -> list[Regis
 @transaction.atomic
 def create_series(*, actor: User, unit: Unit, name: str, system: Any, rule: Any, secret: bool = False,
                   document_type_id: int | None = None) -> NumberSeries:
-    from dieuhanh.accounts.policy import can_manage_unit
-
     require(can_manage_unit(actor, unit) or doc_policy.can_issue(actor, unit),
             _("Only the unit's clerk or administrator can set up numbering."))
     doc_type = active_document_type(document_type_id) if document_type_id is not None else None
@@ -838,8 +832,6 @@ def create_series(*, actor: User, unit: Unit, name: str, system: Any, rule: Any,
 @transaction.atomic
 def create_term(*, actor: User, unit: Unit, name: str, starts_on: datetime.date,
                 ends_on: datetime.date | None = None) -> Term:
-    from dieuhanh.accounts.policy import can_manage_unit
-
     require(can_manage_unit(actor, unit), _("Only the unit's administrator can record terms."))
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
