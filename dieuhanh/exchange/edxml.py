@@ -329,8 +329,10 @@ def _int(value: str, where: str, *, low: int | None = None, high: int | None = N
         number = int(value)
     except ValueError:
         raise EdxmlError(where, _("is not a whole number: %(value)s") % {"value": value[:40]}) from None
-    if (low is not None and number < low) or (high is not None and number > high):
+    if high is not None and (number > high or (low is not None and number < low)):
         raise EdxmlError(where, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+    if low is not None and number < low:
+        raise EdxmlError(where, _("must be at least %(low)s") % {"low": low})
     return number
 
 
