@@ -192,6 +192,17 @@ def test_readers_see_their_subtree_only_and_secret_counts_do_not_leak(world):
     selectors.unit_figures(org.leader_a, org.a1, start, end)  # a unit below
 
 
+def test_reading_a_subtree_is_one_query_whatever_its_size(world, django_assert_num_queries):
+    w = world
+    services.refresh_changed(today=w.today)
+    start, end = w.today - datetime.timedelta(days=365), w.today
+    selectors.unit_figures(w.org.admin, w.org.root, start, end)  # the reader's grants, cached for the request
+    with django_assert_num_queries(1):
+        selectors.unit_figures(w.org.admin, w.org.root, start, end)
+    with django_assert_num_queries(2):  # the grouped figures and the children's names
+        selectors.child_figures(w.org.admin, w.org.root, start, end)
+
+
 def test_api_figures_and_errors_naming_the_field(world, api_client):
     w = world
     org = w.org
