@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from dieuhanh.accounts.models import Membership, Role
 from dieuhanh.accounts.policy import grants, has_role_in, is_system_admin
 from dieuhanh.documents.policy import cleared_for
+from dieuhanh.units.models import Unit
+
+from .models import Flow
 
 if TYPE_CHECKING:
     from typing import Any
 
     from dieuhanh.accounts.models import User
     from dieuhanh.documents.models import IncomingEntry
-    from dieuhanh.processing.models import Flow
-    from dieuhanh.units.models import Unit
 
 DIRECTORS = {Role.LEADER, Role.DEPUTY}
 # People who act for a unit that is a handler: its leaders distribute, its clerk records on their behalf.
@@ -69,8 +72,6 @@ def person_in_reach(paths: Any, person: User) -> bool:
 
 def handled_unit_ids(user: User) -> set[int]:
     """Units whose flows the user acts for (as leader, deputy or clerk)."""
-    from dieuhanh.units.models import Unit
-
     paths = [path for path, role in grants(user) if role in UNIT_ACTORS]
     return set(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else set()
 
@@ -87,10 +88,6 @@ def can_view_entry(user: User, entry: IncomingEntry) -> bool:
         return False
     if is_system_admin(user) or has_role_in(user, entry.unit, set(Role.values)):
         return True
-    from django.db.models import Q
-
-    from .models import Flow
-
     units = handled_unit_ids(user)
     return Flow.objects.filter(entry=entry).filter(Q(handler_user=user) | Q(handler_unit_id__in=units)).exists()
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,6 +22,7 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import Delivery, DeliveryStatus, Document, IncomingEntry
+from dieuhanh.documents.policy import can_view_document
 from dieuhanh.documents.services import resolve_blobs
 from dieuhanh.documents.services import set_delivery_status as _set_status
 from dieuhanh.kernel.text import nfc
@@ -29,7 +30,7 @@ from dieuhanh.kernel.writeorder import index_last
 from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.units.models import Unit
 
-from . import policy
+from . import calendar, policy
 from .models import (
     OPEN_STATUSES,
     ExtensionRequest,
@@ -39,6 +40,7 @@ from .models import (
     FlowRead,
     FlowRole,
     FlowStatus,
+    Reminder,
 )
 
 if TYPE_CHECKING:
@@ -382,8 +384,6 @@ def complete(*, actor: User, flow: Flow, result: Any, files: Iterable[dict[str, 
     reply = None
     if reply_document_id is not None:
         reply = Document.objects.filter(pk=reply_document_id).first()
-        from dieuhanh.documents.policy import can_view_document
-
         if reply is None or not can_view_document(actor, reply):
             raise ValidationError({"reply_document_id": _("Unknown reply document.")})
     if result or files:
@@ -518,11 +518,6 @@ def decide_extension(*, actor: User, request: ExtensionRequest, approve: bool, n
 def send_reminders(today: datetime.date | None = None) -> int:
     """Remind handlers before and at the deadline; escalate overdue flows to the assigner. Each reminder
     is sent once per flow, kind and deadline (a moved deadline earns new reminders)."""
-    from django.db import IntegrityError
-
-    from . import calendar
-    from .models import Reminder
-
     today = today or timezone.localdate()
     horizon = calendar.add_working_days(today, settings.DIEUHANH_DUE_SOON_DAYS)
     sent = 0
