@@ -23,7 +23,7 @@ import datetime
 
 from django.db import connection
 
-from .text import index_word, pair_tokens
+from .text import index_word, month_token, pair_tokens
 
 ACCENT_BONUS = 1000.0
 RANK_WINDOW = 1000
@@ -47,8 +47,6 @@ SLICES = (3, 12, 36)  # months back from the newest month that can hold a match
 def _months(newest, back):
     """Month tokens from ``newest`` back over ``back`` months (a year ahead of today is covered too: documents
     dated in the future sort first)."""
-    from .text import month_token
-
     year, month = newest.year, newest.month
     out = []
     for _ in range(back):

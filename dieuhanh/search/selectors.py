@@ -10,9 +10,12 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dieuhanh.accounts.policy import is_system_admin
 from dieuhanh.documents.models import Confidentiality, Document, DocumentStatus, Urgency
-from dieuhanh.documents.policy import visible_documents_q
+from dieuhanh.documents.policy import reader_unit_ids, visible_documents_q
+from dieuhanh.kernel import zones
 from dieuhanh.kernel.pagination import COUNT_CAP, MAX_PAGE_SIZE, decode_cursor, encode_cursor
+from dieuhanh.processing.models import Flow
 
 from . import text as search_text
 from .backends import RANK_WINDOW, get_backend
@@ -74,8 +77,6 @@ def _check(filters: Any) -> None:
 
 
 def _filtered(user: User, filters: Any) -> QuerySet[Document, Any]:
-    from dieuhanh.processing.models import Flow
-
     _check(filters)
     q = visible_documents_q(user)
     if filters.document_type_id:
@@ -117,10 +118,6 @@ def _visible_sql(user: User, filters: Any) -> tuple[None, None] | tuple[Any, lis
 def _reader_scope(user: User, parsed: Any) -> Any:
     """Narrow the full-text match to the reader's tokens: their units (with their predecessors) and themselves
     (unless they see every document), and the confidentiality levels they may open in this network zone."""
-    from dieuhanh.accounts.policy import is_system_admin
-    from dieuhanh.documents.policy import reader_unit_ids
-    from dieuhanh.kernel import zones
-
     clearance = (user.clearance or 0) if zones.current() == zones.CLOSED else 0
     if clearance < max(Confidentiality.values):
         parsed.levels = [f"{search_text.LEVEL_PREFIX}{n}" for n in range(clearance + 1)]

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from dieuhanh.audit import services as audit
 from dieuhanh.documents import storage
 from dieuhanh.documents.filetext import DOCX, ODT, PDF, extract_text
-from dieuhanh.documents.models import Document, DocumentFile
+from dieuhanh.documents.models import Delivery, Document, DocumentFile, IncomingEntry
 from dieuhanh.kernel.text import nfc
+from dieuhanh.processing.models import Flow, FlowNote
 
 from . import text as search_text
 from .models import BlobText, SavedSearch, SearchEntry
@@ -47,8 +48,6 @@ def blob_text(blob: Blob) -> str:
 
 
 def _opinions(document_id: int) -> list[str]:
-    from dieuhanh.processing.models import Flow, FlowNote
-
     directions = Flow.objects.filter(entry__document_id=document_id).exclude(direction="").values_list(
         "direction", flat=True)
     notes = FlowNote.objects.filter(flow__entry__document_id=document_id).values_list("text", flat=True)
@@ -75,9 +74,6 @@ def document_text(document: Document) -> str:
 def readers(document: Document) -> Any:
     """Index tokens of who may open ``document``: a superset of :func:`can_view_document`'s answer (withdrawn
     copies drop out at the next write; the exact check at search time covers the meantime)."""
-    from dieuhanh.documents.models import Delivery, IncomingEntry
-    from dieuhanh.processing.models import Flow
-
     units = {document.issuing_unit_id} - {None}
     units.update(Delivery.objects.filter(document=document, withdrawn_at__isnull=True, recipient_unit__isnull=False)
                  .values_list("recipient_unit_id", flat=True))
