@@ -8,11 +8,12 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from dieuhanh.accounts.policy import is_system_admin
-from dieuhanh.documents.models import DocumentFile
+from dieuhanh.documents.models import Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
 from dieuhanh.units.selectors import get_unit
 
 from . import pki, selectors, services
+from .models import Credential
 
 router = Router(tags=["signatures"])
 
@@ -92,8 +93,6 @@ def pending(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=
 @router.post("/signatures/credentials/{credential_id}/approve", response={200: CredentialOut},
              summary="Approve a certificate whose subject does not name its holder (system administrators)")
 def approve(request, credential_id: int, payload: ApprovalIn):
-    from .models import Credential
-
     credential = get_object_or_404(Credential, pk=credential_id)
     return 200, credential_out(services.approve_credential(actor=request.user, credential=credential,
                                                            reason=payload.reason))
@@ -146,8 +145,6 @@ def check_file(request, document_id: int, file_id: int):
 @router.get("/documents/{document_id}/signatures", response=list[dict],
             summary="The latest signature check of each PDF of a document")
 def document_checks(request, document_id: int):
-    from dieuhanh.documents.models import Document
-
     document = get_object_or_404(Document.objects.select_related("issuing_unit"), pk=document_id)
     if not can_view_document(request.user, document):
         raise Http404

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from ..selectors import document_checks
+
 register = template.Library()
 
 
@@ -19,7 +21,5 @@ def iso_datetime(value):
 
 @register.inclusion_tag("signatures/_panel.html", takes_context=True)
 def signature_panel(context, document):
-    from ..selectors import document_checks
-
     return {"document": document, "checks": document_checks(document), "request": context.get("request"),
             "csrf_token": context.get("csrf_token")}
