@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from dieuhanh.documents.doctypes import PARTY_TYPES, STATE_TYPES
 from dieuhanh.kernel.text import fold
 
+from . import vocab
+
 # Abbreviations whose Đ/đ OCR tends to read as D; folded spelling -> proper spelling. Types first, then issuers.
 KNOWN_ABBREVIATIONS = {fold(a): a for _, a in STATE_TYPES + PARTY_TYPES if a}
 KNOWN_ABBREVIATIONS.update({fold(a): a for a in (
@@ -354,8 +356,6 @@ def match_directory(name, directory):
 
 def _finish(result, flat, directory, words, fallback=True):
     """Fill what the layout missed from the flat reading, repair spellings, and mark the doubtful fields."""
-    from . import vocab
-
     if fallback and flat:
         plain = extract(flat, directory=(), words=words)
         for name in ("symbol", "system", "number", "type_abbreviation", "issuer_abbreviation", "issued_on", "place",

@@ -2,21 +2,20 @@
 
 import logging
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
+
+from dieuhanh.documents import storage
+
+from . import ocr, services
+from .models import ItemStatus, ScanItem
 
 logger = logging.getLogger(__name__)
 
 
 def process(item_id):
     """OCR one queued item and record the result (or the reason it failed). Returns the item's new status."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from dieuhanh.documents import storage
-
-    from . import ocr, services
-    from .models import ItemStatus, ScanItem
-
     if not ScanItem.objects.filter(pk=item_id, status=ItemStatus.QUEUED).update(status=ItemStatus.PROCESSING,
                                                                              started_at=timezone.now()):
         return None  # already taken by another worker, or discarded meanwhile

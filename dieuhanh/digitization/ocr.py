@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.documents.validation import MAX_PIXELS
 
+from . import prepare
+
 logger = logging.getLogger(__name__)
 
 # Vietnamese only: with "eng" beside it Tesseract read bold names and headings with the English model and dropped
@@ -65,8 +67,6 @@ def _prepared_image(data, workdir, dpi, ink):
     seal taken out), saved as a grey PNG at its worked-out resolution."""
     from PIL import Image
 
-    from . import prepare
-
     with Image.open(io.BytesIO(data)) as image:
         stored = float(dpi[0]) if dpi and dpi[0] else None
         try:
@@ -83,8 +83,6 @@ def _prepared_pages(pages, workdir):
     """Every page image (pairs of a PIL image and its stored ppi or None) prepared as a single image is, then
     wrapped in one PDF of grey pages, each at its own worked-out resolution. Returns (path, steps done)."""
     import img2pdf
-
-    from . import prepare
 
     paths, steps = [], []
     for number, (image, stored) in enumerate(pages, start=1):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageFilter, ImageMath, ImageOps
 
+from .scans import perspective_coefficients
+
 A4_SHORT, A4_LONG = 8.27, 11.69
 MIN_CREDIBLE_PPI = 100  # below: a screen or phone default (72, 96), not a scanner setting
 # a page (or a cut-out strip of one) is 3 to 17.5 inches long; a stored resolution that makes it shorter or
@@ -190,8 +192,6 @@ def _dist(a, b):
 
 def _straighten(rgb, grey, quad):
     """Map the sheet onto an upright A4 rectangle as wide as the sheet's top and bottom edges on average."""
-    from .scans import perspective_coefficients
-
     width = (_dist(quad[0], quad[1]) + _dist(quad[3], quad[2])) / 2
     out = (round(width), round(width * A4_LONG / A4_SHORT))
     target = [(0, 0), (out[0], 0), (out[0], out[1]), (0, out[1])]

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
+from dieuhanh.documents.models import IncomingEntry
 from dieuhanh.kernel.pagination import keyset_page
+from dieuhanh.units.models import Unit
 
 from .models import DONE, PENDING, ImportBatch, ItemStatus, ScanItem
 
@@ -14,7 +16,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from dieuhanh.kernel.pagination import Page
-    from dieuhanh.units.models import Unit
 
 
 def progress(batch: ImportBatch) -> dict[str, Any]:
@@ -47,9 +48,6 @@ def issuer_directory(unit: Unit) -> list[str]:
     """Issuer names to match an OCR'd heading against: the unit directory (every unit's name) and the organs this
     unit has received documents from. Only names, which every clerk may read in the directory anyway; capped so a
     huge directory cannot stall the worker."""
-    from dieuhanh.documents.models import IncomingEntry
-    from dieuhanh.units.models import Unit
-
     names = set(Unit.objects.values_list("name", flat=True).order_by("id")[:ISSUER_DIRECTORY_LIMIT])
     names.update(IncomingEntry.objects.filter(unit=unit).values_list("document__issuer_name", flat=True)
                  .order_by("-id")[:ISSUER_DIRECTORY_LIMIT])

@@ -81,7 +81,7 @@ def _add_file(*, actor: User, batch: ImportBatch, name: str, fileobj: Any) -> Sc
 
 
 def _queue(item_ids: Sequence[int]) -> None:
-    from .jobs import process_item
+    from .jobs import process_item  # cycle: jobs imports services
 
     for item_id in item_ids:
         process_item(item_id)
