@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.processing.calendar import MAX_WORKING_DAYS, resolve_deadline
+from dieuhanh.processing.policy import can_track
 from dieuhanh.units.selectors import get_unit
 
 from . import policy, selectors, services
@@ -167,8 +168,6 @@ def counters(request):
 
 @router.get("/tasks/tracker", response=list[dict], summary="Per executor: on time, late, open, overdue")
 def tracker(request, unit_id: int, start: datetime.date, end: datetime.date):
-    from dieuhanh.processing.policy import can_track
-
     unit = get_unit(unit_id)
     if not can_track(request.user, unit):
         raise Http404

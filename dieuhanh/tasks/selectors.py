@@ -18,7 +18,7 @@ from dieuhanh.processing import calendar
 from dieuhanh.units.models import Unit
 
 from . import policy
-from .models import OPEN_STATUSES, Report, Stage, Task, TaskStatus
+from .models import OPEN_STATUSES, CoHandler, Report, Stage, Task, TaskStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -51,8 +51,6 @@ def _mine(user: User) -> Q:
 def _co_handled(user: User) -> Q:
     """Tasks the user helps with: named as a co-handler in person, or for a unit they work in (issue 14, item 15).
     One subquery, so the list and its counter stay a single query."""
-    from .models import CoHandler
-
     rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=unit_ids_with_role(user, policy.EXECUTORS)))
     return Q(pk__in=rows.values("task_id"))
 
