@@ -16,6 +16,7 @@ from django.http import Http404
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import has_role_in, is_member_of, is_system_admin
+from dieuhanh.units.selectors import successors
 
 if TYPE_CHECKING:
     from typing import Any
@@ -41,8 +42,6 @@ def can_view_records(user: User, unit: Unit) -> bool:
         return True
     if unit.successor_id is None:
         return False
-    from dieuhanh.units.selectors import successors
-
     return any(_reads_records_of(user, s) for s in successors(unit))
 
 

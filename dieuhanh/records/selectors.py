@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dieuhanh.documents.models import Document, DocumentFile, DocumentStatus, IncomingEntry
-from dieuhanh.documents.policy import visible_documents_q
+from dieuhanh.documents.policy import reader_unit_ids, visible_documents_q
 from dieuhanh.kernel.pagination import keyset_page
 from dieuhanh.kernel.text import fold
 from dieuhanh.processing.models import Flow
 from dieuhanh.search.text import symbol_key, words
+from dieuhanh.units.models import Unit
 
+from . import policy
 from .models import (
     Deposit,
     DestructionRecord,
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
     from dieuhanh.kernel.pagination import Page
     from dieuhanh.records.models import FileListEntry, FileListSection
-    from dieuhanh.units.models import Unit
 
 
 def retention_periods(active_only: bool = True) -> QuerySet[RetentionPeriod]:
@@ -94,11 +95,6 @@ def reader_units(user: User) -> list[Unit]:
     ``documents.policy.reader_unit_ids`` (their own units and those whose collection passed to one of them,
     decision 0025) that ``policy.can_view_records`` allows, as on the file pages. A query per unit at most (the
     successor chain of an old unit), none per file."""
-    from dieuhanh.documents.policy import reader_unit_ids
-    from dieuhanh.units.models import Unit
-
-    from . import policy
-
     ids = reader_unit_ids(user)
     if not ids:
         return []

@@ -26,12 +26,13 @@ from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents import storage
 from dieuhanh.documents.freeze import require_not_frozen
-from dieuhanh.documents.models import Document, DocumentFile
+from dieuhanh.documents.models import Blob, Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import notify_user
+from dieuhanh.units.models import Unit
 
-from . import policy
+from . import policy, selectors
 from .freezing import require_files_not_frozen
 from .models import (
     Deposit,
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from dieuhanh.accounts.models import User
-    from dieuhanh.units.models import Unit
 
 MAX_BULK = 200
 MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer name no row (and would overflow the database driver)
@@ -449,8 +449,6 @@ def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: Any, duplica
     so they leave the workbench and the progress count. Nothing is deleted; the mark is the unit's. All must be
     documents of the unit's ``year`` the actor may open, linked to the kept one (same folded number and symbol,
     issuer and date, or same main file), not marked already, and the duplicates in none of the unit's files."""
-    from . import selectors
-
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists keep its records."))
     year = _year(year)
     if isinstance(kept_id, bool) or not str(kept_id or "").isdigit() or int(kept_id) > MAX_ID:
@@ -669,8 +667,6 @@ def _locked_deposit(deposit: Deposit) -> Deposit:
 
 def verify_deposit(deposit: Deposit) -> int:
     """Re-hash every stored file of every document in the deposit; a mismatch names the file and the document."""
-    from dieuhanh.documents.models import Blob
-
     rows = list(DocumentFile.objects.filter(document__record_items__file__deposit=deposit).order_by("id")
                 .values_list("blob_id", "name", "document__symbol", "document_id",
                              "document__record_items__file__code").distinct())
@@ -917,8 +913,6 @@ def send_loan_reminders(today: datetime.date | None = None) -> int:
     loans are overdue (one summary each per unit); each loan at most once a day, however often this runs. One
     transaction per unit: the loans are locked and re-read, so two runs at once remind nobody twice; each
     reminder is audited (``records.loan_reminder``). Returns the number of loans reminded."""
-    from dieuhanh.units.models import Unit
-
     today = today or timezone.localdate()
     unit_ids = sorted(set(overdue_to_remind(today).values_list("file__unit_id", flat=True)))
     reminded = 0

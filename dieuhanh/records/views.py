@@ -18,9 +18,10 @@ from dieuhanh.accounts.policy import units_with_roles
 from dieuhanh.kernel.actions import LABELLED, Action, dispatch, run_action
 from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.pagination import capped_count, page_for_request
+from dieuhanh.units.models import Unit
 
 from . import forms, policy, selectors, services
-from .models import DepositStatus, FileListEntry, FileStatus, ListStatus, Loan
+from .models import DepositStatus, DuplicateMark, FileListEntry, FileStatus, ListStatus, Loan
 
 ALL_ROLES = set(Role.values)
 
@@ -225,8 +226,6 @@ def _duplicate_reasons():
 
 
 def _unmark(request, data, *, unit, year):
-    from .models import DuplicateMark
-
     mark = DuplicateMark.objects.filter(pk=data["mark"] or 0, unit=unit).first()
     if mark is None:
         raise ValidationError({"mark": _("Choose a duplicate mark of this unit.")})
@@ -367,8 +366,6 @@ def deposit_detail(request, deposit_id):
 def _pick_visible(request):
     """Like ``_pick``, but ``?unit=`` may also be a unit the person reaches as an archivist of a unit above it (the
     agency archive works on its sub-units' files), as the API allows."""
-    from dieuhanh.units.models import Unit
-
     units = units_with_roles(request.user, ALL_ROLES)
     wanted = parse_id(request.GET.get("unit") or request.POST.get("unit"))
     unit = next((u for u in units if u.pk == wanted), None)
