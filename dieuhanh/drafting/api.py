@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dieuhanh.documents import storage
+from dieuhanh.signatures.services import check_blob
 from dieuhanh.units.selectors import get_unit
 
 from . import files, policy, selectors, services
@@ -241,8 +242,6 @@ def pdf_response(blob, name):
 
 @router.post("/drafts/{draft_id}/check-signatures", response=dict, summary="Validate the current PDF's signatures")
 def check_signatures(request, draft_id: int):
-    from dieuhanh.signatures.services import check_blob
-
     draft = visible_draft(request, draft_id)
     blob = services.current_pdf(draft)
     if blob is None:

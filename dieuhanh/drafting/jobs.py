@@ -2,15 +2,15 @@
 
 from huey.contrib.djhuey import db_task
 
+from dieuhanh.documents import storage
+
+from . import files
+from .models import Conversion, DraftVersion
+from .services import record_conversion
+
 
 @db_task(retries=1, retry_delay=30)
 def convert_version(version_id):
-    from dieuhanh.documents import storage
-
-    from . import files
-    from .models import Conversion, DraftVersion
-    from .services import record_conversion
-
     version = DraftVersion.objects.select_related("blob").filter(pk=version_id).first()
     if version is None or version.conversion != Conversion.PENDING:
         return False

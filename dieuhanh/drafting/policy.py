@@ -8,6 +8,8 @@ from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import grants, has_role_in
 from dieuhanh.documents.policy import WRITERS, cleared_for, member_unit_ids
 
+from .models import Opinion
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -57,8 +59,6 @@ def is_involved(user: User, draft: Draft) -> bool:
     if draft.steps.filter(assignee=user).exists():
         return True
     units = member_unit_ids(user)
-    from .models import Opinion
-
     return Opinion.objects.filter(consultation__draft=draft).filter(
         user=user).exists() or (bool(units) and Opinion.objects.filter(
             consultation__draft=draft, unit_id__in=units).exists())

@@ -24,12 +24,14 @@ from dieuhanh.audit.services import record
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Confidentiality, Urgency
+from dieuhanh.documents.policy import member_unit_ids
 from dieuhanh.documents.services import active_document_type, attach_files, clean_recipients
 from dieuhanh.kernel.pdf import long_date
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import label, notify_unit, notify_user
 from dieuhanh.signatures import pades
 from dieuhanh.signatures import services as sig_services
+from dieuhanh.signatures.jobs import check_document_files
 from dieuhanh.units.models import Unit, UnitStatus
 
 from . import files, policy
@@ -135,7 +137,7 @@ def _new_version(draft: Draft, actor: User, blob: Blob, name: str, note: str = "
         pdf_blob=blob if is_pdf else None, conversion=Conversion.NONE if is_pdf else Conversion.PENDING,
         text=files.extract_text(data, blob.content_type), metadata=_metadata(draft), created_by=actor)
     if not is_pdf:
-        from .jobs import convert_version
+        from .jobs import convert_version  # cycle: jobs imports services
 
         transaction.on_commit(lambda: convert_version(version.pk))
     return version
@@ -273,8 +275,6 @@ def ask_opinions(*, actor: User, draft: Draft, due_date: date, user_ids: Sequenc
 
 
 def can_answer(user: User, opinion: Opinion) -> bool:
-    from dieuhanh.documents.policy import member_unit_ids
-
     return opinion.answered_at is None and (
         opinion.user_id == user.pk or (opinion.unit_id is not None and opinion.unit_id in member_unit_ids(user)))
 
@@ -337,8 +337,6 @@ def _add_step(draft: Draft, *, assignee: User, action: str, routed_by: User, sta
 def _notify(target: Any, draft: Draft, msgid: str, **params: Any) -> None:
     """Tell a person or a unit about ``draft`` (``msgid``'s %(draft)s: its label): a link to it, and its
     confidentiality (no mail, and text withheld off the closed network, when it is secret)."""
-    from dieuhanh.units.models import Unit
-
     send = notify_unit if isinstance(target, Unit) else notify_user
     send(target, msgid, {"draft": _label(draft), **params}, link=_link(draft), confidentiality=draft.confidentiality)
 
@@ -651,8 +649,6 @@ def issue_draft(*, actor: User, draft: Draft, issued_on: date | None = None, ser
     draft.save(update_fields=["status", "document", "updated_at"])
     record(actor=actor, action="draft.issue", obj=draft, unit=draft.unit,
            data={"document": document.pk, "symbol": document.symbol, "sha256": after.sha256})
-    from dieuhanh.signatures.jobs import check_document_files
-
     transaction.on_commit(lambda: check_document_files(document.pk))
     return document
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from dieuhanh.documents import storage
 from dieuhanh.documents.services import store_file
 from dieuhanh.documents.views import WRITER_ROLES, pick_unit
 from dieuhanh.kernel.actions import Action, dispatch
@@ -212,8 +213,6 @@ def draft_pdf(request, draft_id):
 
 @login_required
 def version_file(request, draft_id, number):
-    from dieuhanh.documents import storage
-
     draft = _visible(request, draft_id)
     version = get_object_or_404(draft.versions.select_related("blob"), number=number)
     return storage.download_response(version.blob, filename=version.name)
