@@ -18,6 +18,7 @@ from dieuhanh.units.models import Unit, UnitKind, UnitStatus
 from dieuhanh.units.selectors import search_units
 
 from .models import DecisionKind, ItemRule, MemberPolicy
+from .selectors import collection
 
 MAX_ROWS = 8
 PICKER_LIMIT = 30
@@ -169,8 +170,6 @@ class DecisionForm(forms.Form):
             if (number := parse_id(line)) is not None:
                 ids.append(number)
                 continue
-            from .selectors import collection
-
             found = list(collection(old).filter(symbol=line).values_list("pk", flat=True)[:2]) if old else []
             if len(found) != 1:
                 message = (_("No document of %(unit)s has the number and symbol %(symbol)s.") if not found else
