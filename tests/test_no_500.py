@@ -1,5 +1,6 @@
 """Every API operation and every page answers bad ids, junk bodies and junk query strings without a 500."""
 
+import datetime
 import json
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import PASSWORD
+from dieuhanh.documents.tests.conftest import exchange, media  # noqa: F401  (fixtures)
 
 JUNK_BODIES = ["{", "[]", "null", '{"a": 1}', json.dumps({"unit_id": "x", "subject": 5, "handlers": "no",
                                                           "delivery_ids": [0, -1], "kind": "??", "approve": "maybe"})]
@@ -137,3 +139,88 @@ def test_api_uncaught_error_is_json(org, api_client, monkeypatch):
     # a page keeps its HTML page
     client.login(username=org.clerk_a.username, password=PASSWORD)
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+# --- ids written in digits that are not ASCII (issue 15, bug 2) -------------------------------------------------
+# "²" and "①" pass str.isdigit() but int() refuses them (a 500 where the code tested isdigit() then called int());
+# "١٢" (Arabic-Indic) and "𝟙" pass both and used to name rows 12 and 1. An id is ASCII digits or nothing.
+ODD_DIGITS = ["²", "①", "١٢", "𝟙"]
+# every id-like query parameter and form field the pages read
+ID_QUERY = ["unit", "year", "to", "from", "old", "rows", "user", "handler_unit", "kind"]
+ID_FIELDS = ["unit", "year", "retention", "section", "entry_id", "document_id", "loan_id", "mark", "kept", "member",
+             "file", "document", "file_id", "next_user", "template", "to_step", "opinion_id", "signature_id",
+             "units", "people", "report_id", "request_id", "delivery", "rows", "old", "successor", "old_0",
+             "succ_0", "succ_1", "dept_0", "new_parent", "sub_units_to", "lead_user", "borrower_id", "document_ids",
+             "documents", "files"]
+ACTIONS = ["", "create_list", "open_file", "section", "entry", "delete_entry", "approve", "copy", "attach", "detach",
+           "close", "reopen", "hold", "lend", "return", "unmark", "merge", "accept", "refuse", "decide", "destroy",
+           "revise", "consult", "answer", "submit", "initial", "forward", "sign", "withdraw", "issue", "cancel",
+           "check", "report"]
+ODD_PREFIXES = ("records/", "drafts/", "tasks/", "reorg/", "processing/", "documents/", "freezes/")
+
+
+@pytest.fixture
+def odd_world(exchange):  # noqa: F811
+    """One object of each kind the id-reading pages show: a draft, a task, a file list with an open file."""
+    import io
+
+    from conftest import make_user
+    from dieuhanh.accounts.models import Role
+    from dieuhanh.documents.services import store_file
+    from dieuhanh.documents.tests.conftest import doc_type
+    from dieuhanh.drafting import services as drafting
+    from dieuhanh.drafting.tests.conftest import sample_pdf
+    from dieuhanh.records import services as records
+    from dieuhanh.records.models import RetentionPeriod, seed_retention
+    from dieuhanh.tasks import services as tasks
+
+    org = exchange.org
+    spec = make_user("spec.a", org.a, Role.SPECIALIST)
+    seed_retention()
+    blob = store_file(actor=spec, fileobj=io.BytesIO(sample_pdf()), content_type="application/pdf")
+    draft = drafting.create_draft(actor=spec, unit=org.a, document_type_id=doc_type("Quyết định").pk,
+                                  subject="Quyết định về việc điều động cán bộ", blob=blob, name="du-thao.pdf",
+                                  recipients=[{"unit_id": org.b.pk}])
+    today = datetime.date.today()
+    task = tasks.assign_task(actor=org.leader_a, unit=org.a, title="Báo cáo", start_date=today,
+                             deadline=today + datetime.timedelta(days=30), unit_ids=[org.ad.pk])[0]
+    file_list = records.create_file_list(actor=spec, unit=org.a, year=today.year)
+    records.add_entry(actor=spec, file_list=file_list, symbol="01.VP", title="Tập văn bản đi",
+                      retention_id=RetentionPeriod.objects.get(code="10").pk)
+    file_list = records.approve_list(actor=org.leader_a, file_list=file_list)
+    file = records.open_file(actor=spec, unit=org.a, entry=file_list.entries.get())
+    return {"draft_id": draft.pk, "task_id": task.pk, "list_id": file_list.pk, "file_id": file.pk}
+
+
+def _odd_urls(ids):
+    for pattern in _page_patterns():
+        if pattern.startswith(ODD_PREFIXES):
+            yield "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), pattern)
+
+
+@pytest.mark.parametrize("who", ["spec.a", "leader.a", "root"])
+def test_non_ascii_digits_in_ids_never_500(odd_world, client, who):
+    """Each id-like query parameter alone with "²" (the 500 of old), then all of them with each odd value; each
+    action of a page the person can open, posted with every id field odd (the values taking turns)."""
+    client.login(username=who, password=PASSWORD)
+    urls = list(_odd_urls(odd_world))
+    assert any(u.startswith("/reorg/") for u in urls) and any(u.startswith("/drafts/") for u in urls)
+    for url in urls:
+        queries = [f"?{key}=²" for key in ID_QUERY] + ["?field=dept_0&" + "&".join(
+            f"{key}={odd}" for key in [*ID_QUERY, "dept_0"]) for odd in ODD_DIGITS]
+        for query in queries:
+            assert client.get(url + query).status_code < 500, url + query
+        if client.get(url).status_code >= 400:
+            continue  # a page the person cannot open reads nothing posted to it
+        for i, action in enumerate(ACTIONS):
+            odd = ODD_DIGITS[i % len(ODD_DIGITS)]
+            data = {**{key: odd for key in ID_FIELDS}, "action": action, "one": f"{odd}:{odd}", "more": "1"}
+            assert client.post(url + f"?unit={odd}", data).status_code < 500, (url, action, odd)
+
+
+def test_parse_id():
+    from dieuhanh.kernel.ids import MAX_ID, parse_id
+
+    assert [parse_id(v) for v in ("12", " 7 ", 5, str(MAX_ID))] == [12, 7, 5, MAX_ID]
+    refused = ["", None, "-1", "1.0", "x", *ODD_DIGITS, str(MAX_ID + 1), True, 2**70, -4, "1 2", "+3", "0x1"]
+    assert [parse_id(v) for v in refused] == [None] * len(refused)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import can_manage_unit, is_system_admin, units_with_roles
 from dieuhanh.audit.services import record
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.text import nfc
 
 from . import hooks
@@ -122,9 +123,9 @@ def _clean_ids(values, field):
         raise ValidationError({field: _("Give a list of ids.")})
     ids = []
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) and not str(v).isdigit():
+        if parse_id(v) is None:
             raise ValidationError({field: _("Not an id: %(value)s.") % {"value": str(v)[:20]}})
-        ids.append(int(v))
+        ids.append(parse_id(v))
     if len(set(ids)) != len(ids):
         raise ValidationError({field: _("An id is listed twice.")})
     return ids

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from dieuhanh.accounts.policy import is_system_admin
 from dieuhanh.kernel.forms import apply_service_errors
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.pagination import keyset_page, page_for_request
 from dieuhanh.kernel.text import nfc
 from dieuhanh.units.models import Unit
@@ -61,8 +62,8 @@ def _document_ids(actor, text):
     """Ids as typed, or the one document (the actor may open) with that number and symbol."""
     ids = []
     for token in _tokens(text):
-        if token.isdigit():
-            ids.append(int(token))
+        if parse_id(token) is not None:
+            ids.append(parse_id(token))
             continue
         matches = [d.pk for d in Document.objects.filter(symbol=token).only("pk", "confidentiality").order_by("pk")[:6]
                    if doc_policy.cleared_for(actor, d)]
@@ -81,8 +82,8 @@ def _file_ids(text):
     files = hooks.freezable_files()  # the records app (decision 0042)
     ids = []
     for token in _tokens(text):
-        if token.isdigit():
-            ids.append(int(token))
+        if parse_id(token) is not None:
+            ids.append(parse_id(token))
             continue
         found = files.id_for_code(token) if files is not None else None
         if found is None:

@@ -28,6 +28,7 @@ from dieuhanh.documents import storage
 from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import Blob, Document, DocumentFile
 from dieuhanh.documents.policy import can_view_document
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.kernel.text import nfc
 from dieuhanh.notifications.services import notify_user
 from dieuhanh.units.models import Unit
@@ -60,7 +61,6 @@ if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
 
 MAX_BULK = 200
-MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer name no row (and would overflow the database driver)
 MIN_COUNCIL = 3
 SYMBOL_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,29}$")
 
@@ -104,7 +104,7 @@ def _member(unit: Unit, user_id: Any, field: str = "responsible_id") -> User | N
     if user_id in (None, ""):
         return None
     user = get_user_model().objects.filter(
-        pk=user_id if str(user_id).isdigit() else 0, is_active=True,
+        pk=parse_id(user_id) or 0, is_active=True,
         pk__in=Membership.objects.active().filter(unit=unit).values("user_id")).first()
     if user is None:
         raise ValidationError({field: _("Person %(id)s does not work in %(unit)s.") % {
@@ -209,7 +209,7 @@ def _clean_entry(file_list: FileList, data: dict[str, Any], *, partial: bool = F
         section = None
         if section_id not in (None, ""):
             section = FileListSection.objects.filter(
-                pk=section_id if str(section_id).isdigit() else 0, file_list=file_list).first()
+                pk=parse_id(section_id) or 0, file_list=file_list).first()
             if section is None:
                 raise ValidationError({"section_id": _("Unknown section %(id)s of this list.") % {"id": section_id}})
         cleaned["section"] = section
@@ -390,9 +390,10 @@ def _ids(values: Any, field: str = "document_ids") -> list[int]:
         raise ValidationError({field: _("At most %(n)s documents at a time.") % {"n": MAX_BULK}})
     ids = []
     for v in values:
-        if isinstance(v, bool) or not str(v).isdigit() or int(v) > MAX_ID:
+        parsed = parse_id(v)
+        if parsed is None:
             raise ValidationError({field: _("Not a document id: %(value)s.") % {"value": v}})
-        ids.append(int(v))
+        ids.append(parsed)
     if len(set(ids)) != len(ids):
         raise ValidationError({field: _("A document is listed twice.")})
     return ids
@@ -451,9 +452,9 @@ def mark_duplicates(*, actor: User, unit: Unit, year: int, kept_id: Any, duplica
     issuer and date, or same main file), not marked already, and the duplicates in none of the unit's files."""
     require(policy.can_keep(actor, unit), _("Only the unit's clerks and specialists keep its records."))
     year = _year(year)
-    if isinstance(kept_id, bool) or not str(kept_id or "").isdigit() or int(kept_id) > MAX_ID:
+    kept_id = parse_id(kept_id)
+    if kept_id is None:
         raise ValidationError({"kept_id": _("Choose the document to keep.")})
-    kept_id = int(kept_id)
     ids = _ids(duplicate_ids, "duplicate_ids")
     if kept_id in ids:
         raise ValidationError({"duplicate_ids": _("The document kept cannot be its own duplicate.")})
@@ -749,7 +750,7 @@ def lend_file(*, actor: User, file: RecordFile, purpose: str, borrower_id: int |
     borrower_name = _text(data, errors, "borrower_name", 150)
     borrower = None
     if borrower_id not in (None, ""):
-        borrower = get_user_model().objects.filter(pk=borrower_id if str(borrower_id).isdigit() else 0,
+        borrower = get_user_model().objects.filter(pk=parse_id(borrower_id) or 0,
                                                    is_active=True).first()
         if borrower is None:
             errors["borrower_id"] = _("Unknown person %(id)s.") % {"id": borrower_id}

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from dieuhanh.digitization import jobs, selectors, services
 from dieuhanh.digitization.models import BatchSource, ItemStatus
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.units.models import Unit
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--background", action="store_true", help="queue OCR for the worker instead")
 
     def handle(self, *args, dir, unit, user, label, background, **options):
-        unit_obj = Unit.objects.filter(Q(code=unit) | Q(pk=int(unit) if unit.isdigit() else None)).first()
+        unit_obj = Unit.objects.filter(Q(code=unit) | Q(pk=parse_id(unit))).first()
         if unit_obj is None:
             raise CommandError(f"No unit with code or id {unit!r}.")
         actor = get_user_model().objects.filter(username=user, is_active=True).first()
