@@ -7,8 +7,24 @@ from typing import Any
 from ninja import NinjaAPI
 
 from dieuhanh.accounts import auth as accounts_auth
+from dieuhanh.accounts.api import router as accounts_router
 from dieuhanh.accounts.auth import READ_ONLY_MESSAGE, BearerToken, SessionAuth  # noqa: F401 (public names)
+from dieuhanh.digitization.api import router as digitization_router
+from dieuhanh.documents import freeze_api
+from dieuhanh.documents.api import install_handlers
+from dieuhanh.documents.api import router as documents_router
+from dieuhanh.drafting.api import router as drafting_router
 from dieuhanh.kernel import api_errors
+from dieuhanh.processing.api import router as processing_router
+from dieuhanh.records.api import router as records_router
+from dieuhanh.reorg.api import router as reorg_router
+from dieuhanh.reports.api import router as reports_router
+from dieuhanh.search.api import router as search_router
+from dieuhanh.signatures.api import router as signatures_router
+from dieuhanh.site.home_api import router as core_router
+from dieuhanh.tasks.api import router as tasks_router
+from dieuhanh.units.api import people_router as units_people_router
+from dieuhanh.units.api import router as units_router
 
 # Statuses every operation can answer, whatever it does, from the exception handlers (kernel/api_errors.py,
 # accounts/auth.py, kernel/dbguard.py): a service's ValidationError or an unreadable body, a permission, zone or
@@ -107,38 +123,21 @@ accounts_auth.install(api)
 
 
 def _register_routers():
-    from dieuhanh.accounts.api import router as accounts_router
-    from dieuhanh.documents.api import router as documents_router
-    from dieuhanh.processing.api import router as processing_router
-    from dieuhanh.site.home_api import router as core_router
-    from dieuhanh.tasks.api import router as tasks_router
-    from dieuhanh.units.api import people_router as units_people_router
-    from dieuhanh.units.api import router as units_router
-
     api.add_router("/", accounts_router)
     api.add_router("/units", units_router)
     api.add_router("/", units_people_router)  # POST /users, /memberships: they look a unit up
     api.add_router("/", documents_router)
-    from dieuhanh.documents.api import install_handlers
-
     install_handlers(api)
     api.add_router("/", processing_router)
     api.add_router("/", core_router)
     api.add_router("/", tasks_router)
-    from dieuhanh.drafting.api import router as drafting_router
-    from dieuhanh.signatures.api import router as signatures_router
-
     api.add_router("/", drafting_router)
     api.add_router("/", signatures_router)
-    api.add_router("/", __import__("dieuhanh.digitization.api", fromlist=["router"]).router)
-    from dieuhanh.search.api import router as search_router
-
+    api.add_router("/", digitization_router)
     api.add_router("/", search_router)
-    api.add_router("/", __import__("dieuhanh.records.api", fromlist=["router"]).router)
-    api.add_router("/", __import__("dieuhanh.reorg.api", fromlist=["router"]).router)
-    api.add_router("/", __import__("dieuhanh.reports.api", fromlist=["router"]).router)
-    from dieuhanh.documents import freeze_api
-
+    api.add_router("/", records_router)
+    api.add_router("/", reorg_router)
+    api.add_router("/", reports_router)
     api.add_router("/", freeze_api.router)
     freeze_api.install_handlers(api)
 
