@@ -30,6 +30,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from dieuhanh.audit.models import AuditEvent
+from dieuhanh.documents.models import Blob, Document
+
 FORMAT = "dieuhanh-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -93,9 +96,6 @@ def _run(cmd, env):
 
 
 def _counts(alias="default"):
-    from dieuhanh.audit.models import AuditEvent
-    from dieuhanh.documents.models import Blob, Document
-
     return {"documents": Document.objects.using(alias).count(), "files": Blob.objects.using(alias).count(),
             "audit_events": AuditEvent.objects.using(alias).count()}
 

@@ -1,14 +1,24 @@
 """The demo organization: realistic units and people, created idempotently through the services."""
 
 import datetime
+import io
 
 from django.db import transaction
+from django.utils import timezone
 
 from dieuhanh.accounts import services as account_services
 from dieuhanh.accounts.models import Membership, Position, Role, User
 from dieuhanh.audit.services import record
+from dieuhanh.documents import services as doc_services
+from dieuhanh.documents.models import Document, DocumentType, NumberSeries, Term
+from dieuhanh.kernel.pdf import one_page_pdf
+from dieuhanh.kernel.text import fold
+from dieuhanh.signatures import demo as pki_demo
+from dieuhanh.signatures.models import Credential, CredentialKind
 from dieuhanh.units import services as unit_services
 from dieuhanh.units.models import Unit, UnitKind
+
+from .reference import ensure_reference_data
 
 DEMO_PASSWORD = "Demo@2026"
 ADMIN_USERNAME = "admin"
@@ -106,8 +116,6 @@ def _ensure_unit(admin, parent, spec, created_units):
 
 def seed_demo(password=DEMO_PASSWORD):
     """Create the demo organization if missing; return [(username, full name, role, unit name)]."""
-    from .reference import ensure_reference_data
-
     ensure_reference_data()
     admin = bootstrap_admin(password)
     for name, rank in POSITION_RANKS.items():
@@ -140,11 +148,6 @@ TERM_START = datetime.date(2025, 10, 16)  # the day after the provincial congres
 
 def _setup_documents(admin, committees):
     """Each committee gets its 2025-2030 term, Party numbering series (normal and secret) and this year's books."""
-    from django.utils import timezone
-
-    from dieuhanh.documents import services as doc_services
-    from dieuhanh.documents.models import NumberSeries, Term
-
     year = timezone.localdate().year
     for unit in committees:
         if not Term.objects.filter(unit=unit).exists():
@@ -159,11 +162,6 @@ def _setup_documents(admin, committees):
 
 def seed_demo_documents(password=DEMO_PASSWORD):
     """A few exchanged documents so the queues and registers are not empty; only once."""
-    import io
-
-    from dieuhanh.documents import services as doc_services
-    from dieuhanh.documents.models import Document, DocumentType
-
     if Document.objects.exists():
         return 0
     clerk = User.objects.get(username="vanthu.hanoi")
@@ -198,9 +196,6 @@ def seed_demo_pki(password=DEMO_PASSWORD):
     """The demo PKI: a test CA with a local time-stamp authority, a personal certificate for every demo leader and
     deputy (PKCS#12 protected by the demo password) and an organization certificate for every committee; only what
     is missing is made, so re-running keeps the keys. Returns how many certificates were issued."""
-    from dieuhanh.signatures import demo as pki_demo
-    from dieuhanh.signatures.models import Credential, CredentialKind
-
     pki_demo.ensure_ca()
     made = 0
     have_people = set(Credential.objects.filter(kind=CredentialKind.PERSONAL, revoked_at__isnull=True)
@@ -222,8 +217,5 @@ def seed_demo_pki(password=DEMO_PASSWORD):
 
 def _demo_pdf(text):
     """A minimal valid one-page PDF carrying ``text`` (ASCII-folded: the base-14 fonts lack Vietnamese)."""
-    from dieuhanh.kernel.pdf import one_page_pdf
-    from dieuhanh.kernel.text import fold
-
     line = fold(text).replace("(", "[").replace(")", "]")
     return one_page_pdf(f"BT /F1 14 Tf 50 780 Td ({line}) Tj ET".encode())

@@ -1,13 +1,13 @@
 """Reference data the migrations seed (document types, holidays), restorable after a flush."""
 
+from dieuhanh.documents.doctypes import seed_types
+from dieuhanh.documents.models import DocumentType
+from dieuhanh.processing.holidays import all_holidays
+from dieuhanh.processing.models import Holiday
+
 
 def ensure_reference_data():
     """Seed document types and holidays if the tables are empty (after ``flush`` or a transactional test)."""
-    from dieuhanh.documents.doctypes import seed_types
-    from dieuhanh.documents.models import DocumentType
-    from dieuhanh.processing.holidays import all_holidays
-    from dieuhanh.processing.models import Holiday
-
     if not DocumentType.objects.exists():
         seed_types(DocumentType)
     if not Holiday.objects.exists():
