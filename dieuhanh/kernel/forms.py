@@ -80,6 +80,18 @@ class TextField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class FlagField(forms.Field):
+    """A yes/no the page posts as ``1`` or ``0`` (a pair of buttons, a hidden input): True only for ``1``.
+    Django's BooleanField reads any non-empty text, ``"0"`` included, as True: a "Refuse" button would approve."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> bool:
+        return value == "1" or value is True
+
+
 class LookupIdField(IdField):
     """The id of the row an action works on (``loan_id``): one that is no id names no row, so it cleans to None and
     the view's lookup answers 404, as for an id in the URL."""

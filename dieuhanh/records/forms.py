@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.kernel.actions import ActionForm
-from dieuhanh.kernel.forms import IdField, IdListField, LookupIdField, TextField
+from dieuhanh.kernel.forms import FlagField, IdField, IdListField, LookupIdField, TextField
 
 COUNCIL_ROWS = 5  # member rows offered by the decision form (at least three are required)
 
@@ -60,7 +60,7 @@ class ReasonForm(ActionForm):
 class HoldForm(ActionForm):
     """Place (``hold=1``) or lift a legal hold; the appraisal page names the file in ``file_id``."""
 
-    hold = forms.BooleanField(required=False)
+    hold = FlagField()
     reason = TextField()
     file_id = LookupIdField()
 

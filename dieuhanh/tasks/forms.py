@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.kernel.actions import ActionForm
-from dieuhanh.kernel.forms import LookupIdField, TextField
+from dieuhanh.kernel.forms import FlagField, LookupIdField, TextField
 from dieuhanh.processing.forms import DeadlineFields
 from dieuhanh.units.models import Unit
 
@@ -54,5 +54,5 @@ class DecideForm(ActionForm):
     """The director's decision on the pending report."""
 
     report_id = LookupIdField()
-    approve = forms.BooleanField(required=False)
+    approve = FlagField()
     note = TextField()

@@ -113,6 +113,11 @@ def test_appraisal_hold_decision_and_destruction(records, deposited, client):
     res = client.post(url, {"action": "hold", "unit": r.org.a.pk, "file_id": other.pk, "hold": "1",
                             "reason": "Thanh tra đang xem xét"})
     assert res.status_code == 302 and RecordFile.objects.get(pk=other.pk).legal_hold
+    # the page lifts a hold by posting hold=0 (a BooleanField read "0" as True: the hold could not be lifted)
+    res = client.post(url, {"action": "hold", "unit": r.org.a.pk, "file_id": other.pk, "hold": "0"})
+    assert res.status_code == 302 and not RecordFile.objects.get(pk=other.pk).legal_hold
+    client.post(url, {"action": "hold", "unit": r.org.a.pk, "file_id": other.pk, "hold": "1",
+                      "reason": "Thanh tra đang xem xét"})
     members = {"member-0-name": "Nguyễn Văn A", "member-0-position": "Chủ tịch Hội đồng",
                "member-1-name": "Trần Thị B", "member-1-position": "Ủy viên",
                "member-3-name": "Lê Văn C", "member-3-position": "Thư ký"}

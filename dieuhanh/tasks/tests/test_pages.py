@@ -45,3 +45,22 @@ def test_outsiders_and_bad_posts(work, client):
     resp = client.post(f"/tasks/new/?unit={work.org.a.pk}", {"title": "Y", "start_date": str(work.today),
                                                              "deadline": "2000-01-01", "units": [str(work.ad2.pk)]})
     assert resp.status_code == 400 and Task.objects.count() == 1
+
+
+def test_the_refuse_button_refuses(work, client):
+    """The page posts approve=0 for "Refuse": it must refuse, never approve (a BooleanField read "0" as True)."""
+    from dieuhanh.tasks import services
+    from dieuhanh.tasks.models import Stage
+
+    (task,) = services.assign_task(actor=work.org.leader_a, unit=work.org.a, title="X", start_date=work.today,
+                                   deadline=work.soon, unit_ids=[work.ad2.pk])
+    login(client, work.spec_ad2)
+    assert client.post(f"/tasks/{task.pk}/", {"action": "report", "kind": "complete", "text": "Xong"}).status_code \
+        == 302
+    report = Report.objects.get()
+    login(client, work.head_ad2)
+    resp = client.post(f"/tasks/{task.pk}/", {"action": "decide", "report_id": report.pk, "approve": "0",
+                                              "note": "Thiếu số liệu"})
+    assert resp.status_code == 302
+    assert Report.objects.get().stage == Stage.REFUSED
+    assert Task.objects.get().status != "completed"
