@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dieuhanh.documents import hooks
+
 
 class RecordsConfig(AppConfig):
     name = "dieuhanh.records"
@@ -7,8 +9,6 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         # documents sits below records: a freeze holds record files through its hook (decision 0042)
-        from dieuhanh.documents import hooks
-
         from .freezing import record_file_freezing  # app loading: it imports models
 
         hooks.register_freezable_files(record_file_freezing)

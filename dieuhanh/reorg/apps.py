@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dieuhanh.documents import hooks
+
 
 class ReorgConfig(AppConfig):
     name = "dieuhanh.reorg"
@@ -7,8 +9,7 @@ class ReorgConfig(AppConfig):
 
     def ready(self) -> None:
         # documents and search sit below reorg: the receiving unit's read grant is registered there (decision 0040)
-        from dieuhanh.documents import hooks  # app loading: models are importable only once the registry is ready
-        from dieuhanh.search import services as search_services  # app loading, as above
+        from dieuhanh.search import services as search_services  # app loading: it imports models
 
         from .grants import handover_reads, receiving_units  # app loading, as above
 

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The write paths below never import reports: it listens to their saves (decision 0045).
-        from . import receivers
+        from . import receivers  # app loading: they import models
 
         receivers.connect()

@@ -7,4 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the in-transaction indexing
+        from . import signals  # noqa: F401 - connects the in-transaction indexing; app loading: it imports models

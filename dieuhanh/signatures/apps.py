@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dieuhanh.documents import hooks
+
 
 class SignaturesConfig(AppConfig):
     name = "dieuhanh.signatures"
@@ -7,8 +9,6 @@ class SignaturesConfig(AppConfig):
 
     def ready(self) -> None:
         # documents sits below signatures: it asks through its hooks, and signatures answers (decision 0042)
-        from dieuhanh.documents import hooks
-
         from . import jobs, services  # app loading: they import models
 
         hooks.register_issue_check(services.require_valid_document_signatures)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dieuhanh.processing import hooks
+
 
 class TasksConfig(AppConfig):
     name = "dieuhanh.tasks"
@@ -7,8 +9,6 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         # processing sits below tasks: the tracker shows tasks through its hook (decision 0042)
-        from dieuhanh.processing import hooks
-
         from . import selectors  # app loading: it imports models
 
         hooks.register_tracker_rows("task_rows", selectors.tracker)
