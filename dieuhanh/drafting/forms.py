@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.documents.forms import OutgoingForm
-from dieuhanh.kernel.actions import ActionForm
+from dieuhanh.kernel.actions import ActionForm, NoFieldsForm, ReasonForm  # noqa: F401 (this page's forms)
 from dieuhanh.kernel.forms import IdField, IdListField, LookupIdField, TextField
 from dieuhanh.units.models import Unit, UnitStatus
 
@@ -90,16 +90,6 @@ class WithdrawForm(ActionForm):
 class IssueForm(ActionForm):
     signer_position = TextField()
     authority = TextField()
-
-
-class ReasonForm(ActionForm):
-    """Refuse a number, cancel the draft."""
-
-    reason = TextField()
-
-
-class NoFieldsForm(ActionForm):
-    """Check the signatures of the current PDF."""
 
 
 class RouteForm(forms.Form):

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from .forms import apply_service_errors, service_field
+from .forms import TextField, apply_service_errors, service_field
 
 
 class ActionForm(forms.Form):
@@ -29,6 +29,16 @@ class ActionForm(forms.Form):
                  **context: Any) -> None:
         super().__init__(data, files, initial=initial)
         self.context = context
+
+
+class NoFieldsForm(ActionForm):
+    """An action that takes nothing but its button (check the signatures, approve the list, destroy the files)."""
+
+
+class ReasonForm(ActionForm):
+    """An action that takes a reason (refuse, cancel, reopen): the service says whether it is required."""
+
+    reason = TextField()
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,10 @@ one parser, dates); every rule is the service's, whose errors come back beside t
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.kernel.actions import ActionForm
+from dieuhanh.kernel.actions import ActionForm, NoFieldsForm, ReasonForm  # noqa: F401 (this page's forms)
 from dieuhanh.kernel.forms import FlagField, IdField, IdListField, LookupIdField, TextField
 
 COUNCIL_ROWS = 5  # member rows offered by the decision form (at least three are required)
-
-
-class NoFieldsForm(ActionForm):
-    """An action that takes nothing but the button (start the list, approve it, destroy the decision's files)."""
 
 
 class OpenFileForm(ActionForm):
@@ -51,10 +47,6 @@ class DetachForm(ActionForm):
 class CloseForm(ActionForm):
     title = TextField()
     retention = IdField()
-
-
-class ReasonForm(ActionForm):
-    reason = TextField()
 
 
 class HoldForm(ActionForm):
