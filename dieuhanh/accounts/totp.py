@@ -30,7 +30,8 @@ def current_step(now=None):
 
 def match(secret, code, now=None, window=1):
     """The time step ``code`` belongs to (allowing one step of clock drift either way), or None."""
-    code = "".join(ch for ch in str(code or "") if ch.isdigit())
+    # ASCII digits only: str.isdigit() also passes "²" or "١", which compare_digest refuses with a TypeError
+    code = "".join(ch for ch in str(code or "") if ch in "0123456789")
     if len(code) != DIGITS:
         return None
     step = current_step(now)

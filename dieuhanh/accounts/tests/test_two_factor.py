@@ -81,3 +81,12 @@ def test_wrong_codes_lock_the_account(org, client, enforced, settings):
     statuses = [client.post("/accounts/2fa/", {"code": "123456"}).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
     assert time.time()  # the lock is the same LoginThrottle as for passwords
+
+
+def test_a_code_of_other_digits_is_no_code():
+    """"²²²²²²" or "١٢٣٤٥٦" passed str.isdigit(), then hmac.compare_digest raised TypeError on non-ASCII text (a 500
+    on the code step); a second factor is six ASCII digits."""
+    secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    for code in ("²²²²²²", "١٢٣٤٥٦", "①②③④⑤⑥", "𝟐𝟖𝟕𝟎𝟖𝟐"):
+        assert totp.match(secret, code, now=59) is None
+    assert totp.match(secret, " 287 082 ", now=59) == 1  # spaces people type stay harmless
