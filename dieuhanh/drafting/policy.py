@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from dieuhanh.accounts.models import Role
 from dieuhanh.accounts.policy import grants, has_role_in
-from dieuhanh.documents.policy import WRITERS, cleared_for, member_unit_ids
+from dieuhanh.documents.policy import WRITERS, cleared_for
+from dieuhanh.units.selectors import member_unit_ids
 
 from .models import Opinion
 

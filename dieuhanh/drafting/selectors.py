@@ -8,9 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.documents.policy import cleared_q, member_unit_ids
+from dieuhanh.accounts.policy import unit_ids_with_roles
+from dieuhanh.documents.policy import cleared_q
 from dieuhanh.kernel.pagination import capped_count, keyset_page
-from dieuhanh.tasks.selectors import unit_ids_with_role
+from dieuhanh.units.selectors import member_unit_ids
 
 from . import policy
 from .models import Draft, DraftStatus, Opinion, Signature, Step, StepState
@@ -47,7 +48,7 @@ def drafts_for(user: User, kind: str = "mine") -> QuerySet[Draft]:
                                    state=StepState.CURRENT)
         qs = qs.filter(Exists(mine))
     elif kind == "to_issue":
-        qs = qs.filter(status=DraftStatus.SIGNED, unit_id__in=unit_ids_with_role(user, policy.CLERKS))
+        qs = qs.filter(status=DraftStatus.SIGNED, unit_id__in=unit_ids_with_roles(user, policy.CLERKS))
     else:
         raise ValueError(kind)
     return _cleared(qs, user)

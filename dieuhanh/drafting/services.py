@@ -24,7 +24,6 @@ from dieuhanh.audit.services import record
 from dieuhanh.documents import services as doc_services
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Blob, Confidentiality, Urgency
-from dieuhanh.documents.policy import member_unit_ids
 from dieuhanh.documents.services import active_document_type, attach_files, clean_recipients
 from dieuhanh.kernel.pdf import long_date
 from dieuhanh.kernel.text import nfc
@@ -33,6 +32,7 @@ from dieuhanh.signatures import pades
 from dieuhanh.signatures import services as sig_services
 from dieuhanh.signatures.jobs import check_document_files
 from dieuhanh.units.models import Unit, UnitStatus
+from dieuhanh.units.selectors import member_unit_ids
 
 from . import files, policy
 from .models import (

@@ -49,7 +49,7 @@ from .models import (
     MemberPolicy,
     ReassignmentTrace,
 )
-from .selectors import (  # noqa: F401 - items_by_unit, sub_unit_moves, sub_unit_problem: read by the pages too
+from .selectors import (
     items_by_unit,
     open_drafts,
     open_entries,
@@ -59,7 +59,6 @@ from .selectors import (  # noqa: F401 - items_by_unit, sub_unit_moves, sub_unit
     routes,
     stray_flows,
     sub_unit_moves,
-    sub_unit_problem,
 )
 
 if TYPE_CHECKING:

@@ -121,7 +121,7 @@ def progress_of(decision):
     """Each old unit's steps, done or not, with what each moved: the execution is resumable step by step."""
     done = {(s.old_unit_id, s.name): s for s in ExecutionStep.objects.filter(decision=decision)}
     units = []
-    for unit_id, items in services.items_by_unit(decision).items():
+    for unit_id, items in selectors.items_by_unit(decision).items():
         steps = [{"name": name, "label": STEP_LABELS[name], "step": done.get((unit_id, name)),
                   "counts": _step_counts(done.get((unit_id, name)))} for name in services.STEPS]
         units.append({"unit": items[0].old_unit, "steps": steps})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.accounts.models import User
-from dieuhanh.accounts.policy import grants
+from dieuhanh.accounts.policy import unit_ids_with_roles
 from dieuhanh.kernel.pagination import capped_count, keyset_page
 from dieuhanh.processing import calendar
 from dieuhanh.units.models import Unit
@@ -35,23 +34,16 @@ LABELS = {"open": _("My tasks"), "due_soon": _("Tasks due soon"), "overdue": _("
           "assigned_by_me": _("Tasks I assigned"), "awaiting_my_approval": _("Reports awaiting my approval")}
 
 
-def unit_ids_with_role(user: User, roles: Collection[str]) -> list[int]:
-    """Ids of the units where ``user`` holds one of ``roles`` (in that unit itself, not below it).
-    Public: drafting.selectors lists the signed drafts of the units where the user is a clerk with it."""
-    paths = [p for p, role in grants(user) if role in roles]
-    return list(Unit.objects.filter(path__in=paths).values_list("id", flat=True)) if paths else []
-
-
 def _mine(user: User) -> Q:
     """Tasks the user executes: given to them in person, or to a unit they work in (not given to someone else)."""
     return Q(lead_user=user) | Q(lead_user__isnull=True,
-                                 executing_unit_id__in=unit_ids_with_role(user, policy.EXECUTORS))
+                                 executing_unit_id__in=unit_ids_with_roles(user, policy.EXECUTORS))
 
 
 def _co_handled(user: User) -> Q:
     """Tasks the user helps with: named as a co-handler in person, or for a unit they work in (issue 14, item 15).
     One subquery, so the list and its counter stay a single query."""
-    rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=unit_ids_with_role(user, policy.EXECUTORS)))
+    rows = CoHandler.objects.filter(Q(user=user) | Q(unit_id__in=unit_ids_with_roles(user, policy.EXECUTORS)))
     return Q(pk__in=rows.values("task_id"))
 
 
@@ -62,9 +54,9 @@ def tasks_for(user: User, kind: str = "open", today: date | None = None) -> Quer
         return qs.filter(assigned_by=user, status__in=OPEN_STATUSES)
     if kind == "awaiting_my_approval":
         unit_stage = Q(reports__stage=Stage.AWAITING_UNIT_LEADER,
-                       executing_unit_id__in=unit_ids_with_role(user, policy.DIRECTORS))
+                       executing_unit_id__in=unit_ids_with_roles(user, policy.DIRECTORS))
         assigner_stage = Q(reports__stage=Stage.AWAITING_ASSIGNER) & (
-            Q(assigned_by=user) | Q(assigning_unit_id__in=unit_ids_with_role(user, policy.DIRECTORS)))
+            Q(assigned_by=user) | Q(assigning_unit_id__in=unit_ids_with_roles(user, policy.DIRECTORS)))
         return qs.filter(unit_stage | assigner_stage).distinct()
     if kind == "co_handling":
         # what the user already executes is under "open": not listed twice
