@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dieuhanh.search",
     "dieuhanh.records",
     "dieuhanh.projects",
+    "dieuhanh.intake",
     "dieuhanh.reorg",
     "dieuhanh.reports",
     "dieuhanh.site",
