@@ -48,3 +48,6 @@ class RefreshState(models.Model):
     as_of = models.DateField(null=True, blank=True)  # the "today" the stored states were computed for
     last_trace_id = models.BigIntegerField(default=0)  # reorganization traces already applied
     refreshed_at = models.DateTimeField(null=True, blank=True)
+
+
+from .schedule_models import ReportRun, ReportSchedule  # noqa: E402, F401 - the standard reports (issue 16)
