@@ -5,10 +5,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import Role, User
-from dieuhanh.accounts.policy import units_with_roles
+from dieuhanh.accounts.policy import grants, is_system_admin, units_with_roles
 from dieuhanh.documents import selectors as doc_selectors
 from dieuhanh.kernel.pagination import capped_count
 from dieuhanh.processing import selectors as proc_selectors
+from dieuhanh.reports.dashboard import DASHBOARD_ROLES
 from dieuhanh.tasks import selectors as task_selectors
 
 
@@ -41,3 +42,11 @@ def counters(user: User) -> list[tuple[str, str, int, str | None]]:
         rows.append((_("Tasks"), str(task_selectors.LABELS.get(kind, kind)), count,
                      _link("tasks:list", f"?kind={kind}")))
     return rows
+
+
+def dashboard_url(user: User) -> str | None:
+    """The leaders' dashboard, for leaders, deputies, unit administrators and system administrators (decision
+    0048): the home page links it first; None for everyone else. No query (the cached grants)."""
+    if is_system_admin(user) or any(role in DASHBOARD_ROLES for _path, role in grants(user)):
+        return _link("reports:index")
+    return None

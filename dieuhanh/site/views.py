@@ -12,6 +12,7 @@ from dieuhanh.notifications import selectors as notifications
 from dieuhanh.notifications import services as notification_services
 
 from .home import counters as work_counters
+from .home import dashboard_url
 
 
 @login_required
@@ -20,6 +21,7 @@ def home(request):
         "memberships": memberships_of(request.user),
         "is_system_admin": policy.is_system_admin(request.user),
         "counters": work_counters(request.user),
+        "dashboard_url": dashboard_url(request.user),
     })
 
 
