@@ -52,6 +52,7 @@ class ReportRun(models.Model):
     xlsx = models.BinaryField(null=True, blank=True)
     pdf = models.BinaryField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    zone = models.CharField(max_length=8, default="closed")  # the network zone it was asked from (kernel.zones)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -83,6 +83,7 @@ class Section:
     columns: list[str]
     rows: list[list[Any]]
     totals: list[Any] | None = None
+    row_units: list[int | None] = field(default_factory=list)  # rows by unit: the unit each row drills down to
 
 
 @dataclass
@@ -108,17 +109,31 @@ def _date(value: Any, name: str, errors: dict[str, str]) -> datetime.date | None
         return None
 
 
+def _period(start: Any, end: Any, errors: dict[str, str]) -> tuple[datetime.date | None, datetime.date | None]:
+    first, last = _date(start, "start", errors), _date(end, "end", errors)
+    if first and last and last < first:
+        errors["end"] = _("The period ends before it starts.")
+    elif first and last and (last - first).days > MAX_DAYS:
+        errors["end"] = _("The period is longer than ten years.")
+    return first, last
+
+
+def period(start: Any, end: Any) -> tuple[datetime.date, datetime.date]:
+    """[start, end] from text, or a ValidationError naming ``start`` or ``end``."""
+    errors: dict[str, str] = {}
+    first, last = _period(start, end, errors)
+    if errors or first is None or last is None:
+        raise ValidationError(errors)
+    return first, last
+
+
 def parse(user: User, *, kind: Any, unit: Any, start: Any, end: Any, late_days: Any = None) -> Params:
     """The report's parameters from what a page or the API received, or a ValidationError naming each bad field;
     a unit the reader may not see is a PermissionDenied (the callers name the field ``unit``)."""
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = _("Unknown report: choose one of %(kinds)s.") % {"kinds": ", ".join(KINDS)}
-    first, last = _date(start, "start", errors), _date(end, "end", errors)
-    if first and last and last < first:
-        errors["end"] = _("The period ends before it starts.")
-    elif first and last and (last - first).days > MAX_DAYS:
-        errors["end"] = _("The period is longer than ten years.")
+    first, last = _period(start, end, errors)
     days = 1
     if late_days not in (None, ""):
         try:
@@ -161,10 +176,16 @@ def _bucket(prefix: str, unit: Unit) -> Any:
     return Substr(f"{prefix}path", 1, len(unit.path) + STEP_WIDTH)
 
 
-def _rows_units(unit: Unit) -> list[tuple[str, str]]:
-    """(path, label) of the rows by unit: the unit's own work first, then each unit directly below it."""
-    own = [(unit.path, _("%(unit)s (own work)") % {"unit": unit.name})]
-    return own + [(c.path, c.name) for c in Unit.objects.filter(parent=unit).order_by("sort_key", "id")]
+def _units_table(unit: Unit, names: list[tuple[str, str]], keyed: dict[Any, dict[str, int]],
+                 derived: Callable[[dict[str, int]], list[Any]] | None = None,
+                 derived_labels: Iterable[str] = ()) -> Section:
+    """The table by unit: the unit's own work first (its own registrations, documents, ...), then one row per unit
+    directly below it with its whole subtree; ``keyed`` is keyed by the path cut one level below ``unit``."""
+    children = list(Unit.objects.filter(parent=unit).order_by("sort_key", "id"))
+    rows = [(unit.path, _("%(unit)s (own work)") % {"unit": unit.name})] + [(c.path, c.name) for c in children]
+    section = _table("by_unit", _("By unit"), _("Unit"), names, keyed, rows, derived, derived_labels)
+    section.row_units = [None] + [c.pk for c in children]
+    return section
 
 
 def percent(part: int, whole: int) -> int:
@@ -241,7 +262,7 @@ def documents_report(user: User, p: Params) -> list[Section]:
              ("in_paper", _("Incoming, paper")), ("in_exchanged", _("Incoming from outside")),
              ("out_total", _("Outgoing")), ("out_electronic", _("Outgoing, electronic")),
              ("out_paper", _("Outgoing, paper")), ("out_exchanged", _("Outgoing to outside"))]
-    sections = [_table("by_unit", _("By unit"), _("Unit"), names, by_unit, _rows_units(p.unit))]
+    sections = [_units_table(p.unit, names, by_unit)]
     two = [("in_total", _("Incoming")), ("out_total", _("Outgoing"))]
     by_type = _by(incoming.values(k=F("document__document_type_id")).annotate(in_total=Count("pk")), "k")
     for key, cell in _by(outgoing.values(k=F("document_type_id")).annotate(out_total=Count("pk")), "k").items():
@@ -278,7 +299,7 @@ def processing_report(user: User, p: Params) -> list[Section]:
     cells = cells.filter(cleared_q(user))
     by_unit = _by(cells.values(k=_bucket("unit__", p.unit)).annotate(**{n: Sum(n) for n in PROCESSING}), "k")
     share = [_("% on time")]
-    sections = [_table("by_unit", _("By unit"), _("Unit"), _processing_names(), by_unit, _rows_units(p.unit),
+    sections = [_units_table(p.unit, _processing_names(), by_unit,
                        _on_time_share, share)]
     flows = person_flows(user, p)
     by_person = _by(flows.values(k=F("handler_user_id")).annotate(**flow_counts(timezone.localdate())), "k")
@@ -419,7 +440,7 @@ def exchange_report(user: User, p: Params, today: datetime.date | None = None) -
              ("recalled", _("Recalled (13)")),
              ("late", _("Accepted late (no 03 within %(n)s working days)") % {"n": p.late_days}),
              ("signed", _("Signed")), ("unsigned", _("Unsigned"))]
-    return [_table("by_unit", _("By unit"), _("Unit"), names, by_unit, _rows_units(p.unit),
+    return [_units_table(p.unit, names, by_unit,
                    lambda c: [percent(c["signed"], c["sent"])], [_("% signed")])]
 
 
@@ -448,7 +469,7 @@ def digitization_report(user: User, p: Params) -> list[Section]:
         return [percent(c["in_electronic"] + c["out_electronic"], total), percent(c["out_both"], c["out_total"]),
                 percent(c["in_paper"] + c["out_paper"], total)]
 
-    return [_table("by_unit", _("By unit"), _("Unit"), names, by_unit, _rows_units(p.unit), shares,
+    return [_units_table(p.unit, names, by_unit, shares,
                    [_("% fully electronic"), _("% with both signatures"), _("% paper")])]
 
 

@@ -19,6 +19,7 @@ from dieuhanh.processing.api import router as processing_router
 from dieuhanh.records.api import router as records_router
 from dieuhanh.reorg.api import router as reorg_router
 from dieuhanh.reports.api import router as reports_router
+from dieuhanh.reports.report_api import router as standard_reports_router
 from dieuhanh.search.api import router as search_router
 from dieuhanh.signatures.api import router as signatures_router
 from dieuhanh.site.home_api import router as core_router
@@ -138,6 +139,7 @@ def _register_routers():
     api.add_router("/", records_router)
     api.add_router("/", reorg_router)
     api.add_router("/", reports_router)
+    api.add_router("/", standard_reports_router)
     api.add_router("/", freeze_api.router)
     freeze_api.install_handlers(api)
 

@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 ("xlsx", models.BinaryField(blank=True, null=True)),
                 ("pdf", models.BinaryField(blank=True, null=True)),
                 ("error", models.CharField(blank=True, max_length=500)),
+                ("zone", models.CharField(default="closed", max_length=8)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("finished_at", models.DateTimeField(blank=True, null=True)),
                 ("schedule", models.ForeignKey(blank=True, null=True,
