@@ -19,7 +19,7 @@ def produce_report_run(run_id):
     return schedules.produce(run_id)
 
 
-@db_periodic_task(crontab(minute="20", hour="5"))
+@db_periodic_task(crontab(minute="50", hour="6"))
 def run_report_schedules():
     """Every morning: the weekly and monthly reports leaders scheduled that are due, produced and announced."""
     return schedules.run_due()
