@@ -26,6 +26,7 @@ from dieuhanh.units.selectors import ancestors
 
 from . import selectors
 from .charts import Month
+from .services import FIGURES
 
 DIRECTORS = {Role.LEADER, Role.DEPUTY}
 ASSIGNERS = {Role.LEADER, Role.DEPUTY, Role.CLERK}
@@ -33,8 +34,9 @@ ASSIGNERS = {Role.LEADER, Role.DEPUTY, Role.CLERK}
 DASHBOARD_ROLES = {Role.LEADER, Role.DEPUTY, Role.UNIT_ADMIN}
 
 # The columns of the health block and of the children's table, in reading order; "percent" and "days" columns are
-# derived (no list of their own), the others are figures whose number opens their list.
-COLUMNS: dict[str, Any] = {
+# derived (no list of their own), the others are figures whose number opens their list. A figure the rollup does
+# not have (yet) is left out.
+LABELS: dict[str, Any] = {
     "in_total": gettext_lazy("Documents in"),
     "out_total": gettext_lazy("Documents out"),
     "in_on_time": gettext_lazy("Handled on time"),
@@ -49,11 +51,28 @@ COLUMNS: dict[str, Any] = {
     "tasks_late": gettext_lazy("Tasks finished late"),
     "tasks_open": gettext_lazy("Tasks open within deadline"),
     "tasks_overdue": gettext_lazy("Tasks open past deadline"),
+    "tasks_extended": gettext_lazy("Tasks extended"),
+    "in_electronic": gettext_lazy("Received electronically"),
+    "in_exchanged": gettext_lazy("Received by exchange"),
+    "out_electronic": gettext_lazy("Sent electronically only"),
+    "out_exchanged": gettext_lazy("Sent by exchange"),
+    "out_paper": gettext_lazy("Sent on paper"),
+    "out_signed": gettext_lazy("Digitally signed"),
     "electronic_percent": gettext_lazy("% exchanged electronically"),
     "signed_percent": gettext_lazy("% digitally signed"),
 }
 DERIVED = {"in_on_time_percent", "avg_days", "electronic_percent", "signed_percent"}
-SORTS = ("name", *COLUMNS)
+NEEDS = {"avg_days": "in_done_days", "signed_percent": "out_signed"}
+
+
+def columns() -> dict[str, Any]:
+    """The columns shown: every count the rollup has, and the derived ones it has the figures for."""
+    return {key: label for key, label in LABELS.items()
+            if (key in FIGURES if key not in DERIVED else NEEDS.get(key, "in_total") in FIGURES)}
+
+
+def sorts() -> tuple[str, ...]:
+    return ("name", *columns())
 
 
 def _percent(part: int, whole: int) -> int | None:

@@ -71,7 +71,7 @@ def _cells(unit: Unit, figures: dict[str, Any], query: str, listed: set[str]) ->
     base = reverse("reports:figure_list", args=[unit.pk, "-"])[:-2]
     return [{"key": key, "label": label, "value": figures.get(key),
              "url": f"{base}{key}/?{query}" if key in listed else None}
-            for key, label in dashboard.COLUMNS.items()]
+            for key, label in dashboard.columns().items()]
 
 
 @login_required
@@ -98,14 +98,14 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit, "trail": dashboard.trail(user, unit), "tops": dashboard.readable_tops(user),
         "awaits": dashboard.awaits(user, unit), "period": period, "errors": errors,
-        "periods": [(k, lists.PERIOD_LABELS[k]) for k in lists.PERIODS], "columns": dashboard.COLUMNS,
+        "periods": [(k, lists.PERIOD_LABELS[k]) for k in lists.PERIODS], "columns": dashboard.columns(),
         "derived": dashboard.DERIVED, "listed": set(lists.listed_figures()),
     }
     if errors:
         return render(request, "reports/dashboard.html", context, status=400)
     start, end = period["start"], period["end"]
     sort = request.GET.get("sort", "name")
-    sort = sort if sort in dashboard.SORTS else "name"
+    sort = sort if sort in dashboard.sorts() else "name"
     descending = request.GET.get("dir") == "desc"
     rows = dashboard.children(user, unit, start, end)
     months = dashboard.monthly(user, unit, end)
@@ -118,7 +118,7 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
         "children": dashboard.sort_children(rows, sort, descending), "ranking": dashboard.ranking(rows),
         "sort": sort, "descending": descending, "query": query,
         "sort_links": {c: "?" + _query(period, sort=c, dir=_next_direction(c, sort, descending))
-                       for c in dashboard.SORTS},
+                       for c in dashboard.sorts()},
         "months": months,
         "bars": charts.bars(months, title=_("Documents in and out by month"), incoming_label=_("Documents in"),
                             outgoing_label=_("Documents out")),
@@ -138,7 +138,7 @@ def figure_list(request: HttpRequest, unit_id: int, figure: str) -> HttpResponse
         return _refused(request, 404, _("There is no list for this figure."))
     period, errors = _period(request)
     context: dict[str, Any] = {"unit": unit, "figure": figure, "period": period, "errors": errors,
-                               "label": dashboard.COLUMNS.get(figure, figure), "trail": dashboard.trail(
+                               "label": dashboard.LABELS.get(figure, figure), "trail": dashboard.trail(
                                    request.user, unit)}
     if errors:
         return render(request, "reports/list.html", context, status=400)
