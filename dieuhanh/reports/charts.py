@@ -28,14 +28,13 @@ class Month:
 
 
 def _nice_max(value: int) -> int:
-    """A round top for the axis at or above ``value`` (1, 2, 5 x 10^n)."""
-    if value <= 5:
-        return 5
+    """A round top for the axis at or above ``value``, four times a round step (1, 2, 5 x 10^n), so the five
+    grid lines read as whole numbers."""
     step = 1
     while True:
         for m in (1, 2, 5):
-            if m * step >= value:
-                return m * step
+            if 4 * m * step >= value:
+                return 4 * m * step
         step *= 10
 
 
