@@ -93,7 +93,7 @@ def file_of(user: User, run_id: int, fmt: str) -> tuple[bytes, str, str]:
         raise ValidationError({"run": _("The export is not ready yet.")})
     if run.zone == zones.CLOSED and zones.current() != zones.CLOSED:
         raise PermissionDenied(_("This export was produced for the closed network; download it from there."))
-    data = bytes(run.xlsx if fmt == "xlsx" else run.pdf or b"")
+    data = bytes((run.xlsx if fmt == "xlsx" else run.pdf) or b"")
     name = f"bao-cao-{run.kind}-{run.unit_id}-{run.start:%Y%m%d}-{run.end:%Y%m%d}.{fmt}"
     return data, name, exports.XLSX if fmt == "xlsx" else exports.PDF
 

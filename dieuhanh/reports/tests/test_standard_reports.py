@@ -49,7 +49,8 @@ def enrich(org, today, rng):
         fate = i % 6
         if fate in (0, 1, 2):  # accepted: the same day, the day after, or a week later
             ev = DeliveryEvent.objects.create(delivery=d, status="03", kind="status")
-            DeliveryEvent.objects.filter(pk=ev.pk).update(at=_aware(made + datetime.timedelta(days=(0, 1, 7)[fate]), 16))
+            accepted = made + datetime.timedelta(days=(0, 1, 7)[fate])
+            DeliveryEvent.objects.filter(pk=ev.pk).update(at=_aware(accepted, 16))
         elif fate == 3:
             ev = DeliveryEvent.objects.create(delivery=d, status="02", kind="status")
             DeliveryEvent.objects.filter(pk=ev.pk).update(at=_aware(made, 17))
