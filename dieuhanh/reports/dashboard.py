@@ -79,10 +79,10 @@ def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def health(figures: dict[str, int]) -> dict[str, Any]:
+def health(figures: dict[str, Any]) -> dict[str, Any]:
     """The figures with the shares and the average derived from them; a share of nothing is None (shown "—").
     Figures another part of the app adds later (decision 0045's "not yet") are used when present."""
-    f = dict(figures)
+    f: dict[str, Any] = dict(figures)
     ended = f.get("in_on_time", 0) + f.get("in_late", 0)
     f["in_on_time_percent"] = _percent(f.get("in_on_time", 0), ended)
     f["avg_days"] = round(f["in_done_days"] / ended, 1) if ended and "in_done_days" in f else None

@@ -85,8 +85,7 @@ def read_period(period: str | None, start: str | None, end: str | None,
     if kind not in PERIODS:
         raise ValidationError({"period": _("Choose this week, month, quarter, year, or dates.")})
     if kind != "dates":
-        first, last = calendar_period(kind, today)
-        return kind, first, last
+        return (kind, *calendar_period(kind, today))
     errors: dict[str, str] = {}
     first, last = _date(start, "start", errors), _date(end, "end", errors)
     if first and last and last < first:

@@ -142,8 +142,11 @@ def figure_list(request: HttpRequest, unit_id: int, figure: str) -> HttpResponse
                                    request.user, unit)}
     if errors:
         return render(request, "reports/list.html", context, status=400)
-    kind, page = page_for_request(lists.figure_page, request, request.user, unit, figure, period["start"],
-                                  period["end"])
+    try:
+        kind, page = lists.figure_page(request.user, unit, figure, period["start"], period["end"],
+                                       cursor=request.GET.get("cursor"))
+    except ValidationError:  # a mangled cursor: the first page (the API answers 400 instead)
+        kind, page = lists.figure_page(request.user, unit, figure, period["start"], period["end"])
     context.update({"kind": kind, "rows": [lists.row_facts(kind, r) for r in page.items], "page": page,
                     "query": _query(period)})
     return render(request, "reports/list.html", context)

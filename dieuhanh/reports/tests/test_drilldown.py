@@ -43,7 +43,7 @@ def assert_numbers_equal_lists(user, units, start, end):
         for figure in lists.listed_figures():
             kind, rows = _all_rows(user, unit, figure, start, end)
             assert len({r.pk for r in rows}) == len(rows) == figures[figure], (user, unit, figure)
-            for child_id, child in children.items():
+            for child in children.values():
                 child_unit = child["unit"]
                 assert lists.figure_rows(user, child_unit, figure, start, end)[1].count() == child[figure], (
                     user, child_unit, figure)
@@ -127,8 +127,9 @@ def test_periods_name_the_bad_field():
     assert lists.read_period(None, None, None, today)[0] == "month"
     assert lists.read_period(None, "2026-01-02", "2026-01-05", today) == (
         "dates", datetime.date(2026, 1, 2), datetime.date(2026, 1, 5))
-    for args, field in ((("dates", "2026-02-01", "2026-01-01"), "end"), (("dates", "2026-13-01", "2026-12-01"), "start"),
-                        (("dates", "", "2026-01-01"), "start"), (("dates", "2026-01-01", "x"), "end"),
+    for args, field in ((("dates", "2026-02-01", "2026-01-01"), "end"),
+                        (("dates", "2026-13-01", "2026-12-01"), "start"), (("dates", "", "2026-01-01"), "start"),
+                        (("dates", "2026-01-01", "x"), "end"),
                         (("decade", None, None), "period"), (("dates", "2000-01-01", "2026-01-01"), "end")):
         with pytest.raises(ValidationError) as exc:
             lists.read_period(*args, today=today)
