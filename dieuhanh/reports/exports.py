@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -70,6 +71,13 @@ def _p(text: object, style: str = "small") -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")), styles()[style])
 
 
+def _head(text: object, columns: int) -> Paragraph:
+    """A column heading: smaller as the table gets wider, so words do not break letter by letter."""
+    size = 9 if columns <= 8 else 7
+    style = ParagraphStyle(f"head{size}", parent=styles()["bold"], fontSize=size, leading=size + 2)
+    return Paragraph(escape(str(text)), style)
+
+
 def to_pdf(report: Report) -> bytes:
     lines = header_lines(report)
     page = landscape(A4)
@@ -81,9 +89,9 @@ def to_pdf(report: Report) -> bytes:
     ]
     for section in report.sections:
         story += [Spacer(1, 4 * mm), _p(section.title, "bold"), Spacer(1, 2 * mm)]
-        first = min(70 * mm, width * 0.3)
+        first = (70 if len(section.columns) <= 8 else 50) * mm
         rest = (width - first) / max(1, len(section.columns) - 1)
-        rows = [[_p(c, "bold") for c in section.columns]]
+        rows = [[_head(c, len(section.columns)) for c in section.columns]]
         rows += [[_p(v) for v in row] for row in section.rows]
         style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]
