@@ -49,7 +49,7 @@ def to_xlsx(report: Report) -> bytes:
     bold = Font(bold=True)
     for section in report.sections:
         ws = wb.create_sheet(title=cell(section.title)[:31] or section.key)
-        for line in header_lines(report) + [section.title]:
+        for line in header_lines(report) + [section.title] + ([section.note] if section.note else []):
             append(ws, [line])
         append(ws, [])
         append(ws, section.columns)
@@ -88,7 +88,8 @@ def to_pdf(report: Report) -> bytes:
         _p(lines[1], "title"), _p(lines[2], "title"), _p(lines[3], "center"), _p(lines[4], "center"),
     ]
     for section in report.sections:
-        story += [Spacer(1, 4 * mm), _p(section.title, "bold"), Spacer(1, 2 * mm)]
+        story += [Spacer(1, 4 * mm), _p(section.title, "bold")] + ([_p(section.note)] if section.note else []) + [
+            Spacer(1, 2 * mm)]
         first = (70 if len(section.columns) <= 8 else 50) * mm
         rest = (width - first) / max(1, len(section.columns) - 1)
         rows = [[_head(c, len(section.columns)) for c in section.columns]]

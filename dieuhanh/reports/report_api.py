@@ -34,6 +34,7 @@ class SectionOut(Schema):
     columns: list[str]
     rows: list[list[str | int]]
     totals: list[str | int] | None
+    note: str
 
 
 class ReportOut(Schema):
@@ -100,7 +101,8 @@ def _report_out(report: standard.Report) -> dict[str, Any]:
     p = report.params
     return {"kind": p.kind, "title": report.title, "unit_id": p.unit.pk, "unit_name": p.unit.name, "start": p.start,
             "end": p.end, "late_days": p.late_days,
-            "sections": [{"key": s.key, "title": s.title, "columns": s.columns, "rows": s.rows, "totals": s.totals}
+            "sections": [{"key": s.key, "title": s.title, "columns": s.columns, "rows": s.rows, "totals": s.totals,
+                          "note": s.note}
                          for s in report.sections]}
 
 

@@ -95,7 +95,7 @@ def _tables(result: standard.Report, params: standard.Params) -> list[dict[str, 
         totals = ({"label": section.totals[0], "cells": list(zip(section.columns[1:], section.totals[1:],
                                                                  strict=False))} if section.totals else None)
         tables.append({"key": section.key, "title": section.title, "columns": section.columns, "rows": rows,
-                       "totals": totals})
+                       "totals": totals, "note": section.note})
     return tables
 
 

@@ -43,7 +43,7 @@ from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
 from dieuhanh.tasks.models import Task
 from dieuhanh.units.models import STEP_WIDTH, Unit
 
-from .models import DailyFigure
+from .models import DailyFigure, RefreshState
 from .selectors import END, can_read
 
 KINDS: dict[str, Any] = {
@@ -84,6 +84,7 @@ class Section:
     rows: list[list[Any]]
     totals: list[Any] | None = None
     row_units: list[int | None] = field(default_factory=list)  # rows by unit: the unit each row drills down to
+    note: str = ""  # what the reader should know about where the figures come from
 
 
 @dataclass
@@ -299,8 +300,11 @@ def processing_report(user: User, p: Params) -> list[Section]:
     cells = cells.filter(cleared_q(user))
     by_unit = _by(cells.values(k=_bucket("unit__", p.unit)).annotate(**{n: Sum(n) for n in PROCESSING}), "k")
     share = [_("% on time")]
-    sections = [_units_table(p.unit, _processing_names(), by_unit,
-                       _on_time_share, share)]
+    sections = [_units_table(p.unit, _processing_names(), by_unit, _on_time_share, share)]
+    refreshed = RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    sections[0].note = (_("As of the last refresh of the figures, %(when)s (every 10 minutes).") % {
+        "when": timezone.localtime(refreshed).strftime("%d/%m/%Y %H:%M")} if refreshed else
+        _("From the figures the background job refreshes every 10 minutes."))
     flows = person_flows(user, p)
     by_person = _by(flows.values(k=F("handler_user_id")).annotate(**flow_counts(timezone.localdate())), "k")
     people = User.objects.filter(pk__in=list(by_person)).order_by("full_name", "username", "id")
