@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from dieuhanh.documents.storage import download_response
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.units.models import Unit
 
 from . import schedules, standard
@@ -173,7 +174,8 @@ def add_schedule(request: HttpRequest, payload: ScheduleIn) -> Any:
     if not 0 <= payload.late_days <= standard.MAX_LATE_DAYS:
         raise ValidationError({"late_days": _("Give a whole number of working days from 0 to %(max)s.")
                                % {"max": standard.MAX_LATE_DAYS}})
-    unit = Unit.objects.filter(pk=payload.unit).first() if abs(payload.unit) < 2**63 else None
+    pk = parse_id(payload.unit)
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
     if unit is None:
         raise ValidationError({"unit": _("No such unit.")})
     try:

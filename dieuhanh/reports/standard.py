@@ -34,6 +34,7 @@ from dieuhanh.documents.models import (
 )
 from dieuhanh.documents.policy import cleared_q
 from dieuhanh.drafting.models import Signature
+from dieuhanh.kernel.ids import parse_id
 from dieuhanh.processing.calendar import add_working_days
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow, FlowRole, FlowStatus
@@ -143,11 +144,8 @@ def parse(user: User, *, kind: Any, unit: Any, start: Any, end: Any, late_days: 
                 raise ValueError
         except ValueError:
             errors["late_days"] = _("Give a whole number of working days from 0 to %(max)s.") % {"max": MAX_LATE_DAYS}
-    target = None
-    try:
-        target = Unit.objects.filter(pk=int(str(unit).strip())).first() if unit not in (None, "") else None
-    except (ValueError, OverflowError):
-        target = None
+    pk = parse_id(unit if isinstance(unit, int) else str(unit or ""))
+    target = Unit.objects.filter(pk=pk).first() if pk is not None else None
     if target is None and "unit" not in errors:
         errors["unit"] = _("Choose a unit.") if unit in (None, "") else _("No such unit.")
     if errors:
