@@ -166,7 +166,7 @@ class DeliveryOut(Schema):
     issuer_name: str
     urgency: int
     confidentiality: int
-    sender_unit_id: int
+    sender_unit_id: int | None
     recipient_unit_id: int | None
     recipient_name: str
     external_code: str

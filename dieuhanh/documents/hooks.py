@@ -11,6 +11,10 @@ answer once, in its ``AppConfig.ready()``:
   commits (signatures: check the files in the background).
 - :func:`register_reader_grant`: another way a person may read a document (processing: its handlers).
 - :func:`register_freezable_files`: the record files a freeze can hold (records).
+- :func:`register_delivery_status`: called inside the transaction with a delivery just moved to a status
+  (exchange: a copy that came from outside tells its sender with a status package).
+- :func:`register_issued`: called inside the issue's transaction with the issued document (exchange: one package
+  per outside organ, queued in the gateway's outbox with the issue).
 
 The registries are plain lists filled at start-up; registering the same object twice is a no-op, so a
 ``ready()`` that runs twice (some test runners) changes nothing.
@@ -27,7 +31,7 @@ from django.db.models import QuerySet
 if TYPE_CHECKING:
     from dieuhanh.units.models import Unit
 
-    from .models import Document, Freeze
+    from .models import Delivery, Document, Freeze
 
 IssueCheck = Callable[["Document"], None]
 FilesArrived = Callable[[int], None]
@@ -68,7 +72,12 @@ class FreezableFiles(Protocol):
     def id_for_code(self, code: str) -> int | None: ...
 
 
+DeliveryStatusChanged = Callable[["Delivery", str, str], None]  # (delivery, status, note)
+Issued = Callable[["Document"], None]
+
 _issue_checks: list[IssueCheck] = []
+_delivery_status: list[DeliveryStatusChanged] = []
+_issued: list[Issued] = []
 _files_arrived: list[FilesArrived] = []
 _reader_grants: list[ReaderGrant] = []
 _freezable_files: list[FreezableFiles] = []
@@ -85,6 +94,26 @@ def register_issue_check(check: IssueCheck) -> None:
 
 def register_files_arrived(callback: FilesArrived) -> None:
     _add(_files_arrived, callback)
+
+
+def register_delivery_status(callback: DeliveryStatusChanged) -> None:
+    _add(_delivery_status, callback)
+
+
+def register_issued(callback: Issued) -> None:
+    _add(_issued, callback)
+
+
+def delivery_status_changed(delivery: Delivery, status: str, note: str = "") -> None:
+    """Tell every registered app, inside the current transaction, that ``delivery`` moved to ``status``."""
+    for callback in _delivery_status:
+        callback(delivery, status, note)
+
+
+def document_issued(document: Document) -> None:
+    """Tell every registered app, inside the issue's transaction, that ``document`` was issued."""
+    for callback in _issued:
+        callback(document)
 
 
 def register_reader_grant(grant: ReaderGrant) -> None:

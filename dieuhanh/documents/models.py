@@ -203,6 +203,9 @@ class Document(models.Model):
                                   related_name="+")
     # The active freeze holding the document read-only (documents.freeze), or null.
     freeze = models.ForeignKey(Freeze, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    # The document that replaces this one (a replacement sent by its issuer, QCVN 102 BussinessDocType 3).
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces",
+                                    verbose_name=_("replaced by"))
 
     class Meta:
         indexes = [
@@ -351,7 +354,10 @@ class Delivery(models.Model):
     """One copy of an issued document on its way to one recipient."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
-    sender_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    # Null for a copy that came from outside the installation: the sender is then its organ code and name.
+    sender_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sender_code = models.CharField(max_length=13, blank=True)
+    sender_name = models.CharField(max_length=255, blank=True)
     recipient_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="deliveries_in")
     # Outside recipients: agency identifier and name as the gateway knows them.

@@ -358,6 +358,7 @@ def set_delivery_status(delivery: Delivery, status: str, actor: User, note: str 
     delivery.status_at = timezone.now()
     delivery.save(update_fields=["status", "status_at", "reason"])
     _event(delivery, status, actor, note)
+    hooks.delivery_status_changed(delivery, status, note)  # exchange: a copy from outside tells its sender
 
 
 _set_status = set_delivery_status
@@ -449,6 +450,7 @@ def issue_document(*, actor: User, document: Document, issued_on: datetime.date 
     record(actor=actor, action="document.issue", obj=document, unit=unit,
            data={"symbol": document.symbol, "series": series.pk, "period": period, "number": number,
                  "reused": reuse_number is not None, "deliveries": len(deliveries)})
+    hooks.document_issued(document)  # exchange: packages for the outside organs, queued with the issue
     return document
 
 
@@ -658,8 +660,9 @@ def return_delivery(*, actor: User, delivery: Delivery, reason: str) -> Delivery
                                % {"status": delivery.get_status_display()}})
     delivery.reason = reason
     _set_status(delivery, DeliveryStatus.REFUSED, actor, reason)
-    notify_unit(delivery.sender_unit, gettext_noop("%(unit)s returned %(symbol)s: %(reason)s"),
-                {"unit": unit.name, "symbol": delivery.document.symbol, "reason": reason})
+    if delivery.sender_unit is not None:  # a copy from outside: its sender hears through the exchange (hooks)
+        notify_unit(delivery.sender_unit, gettext_noop("%(unit)s returned %(symbol)s: %(reason)s"),
+                    {"unit": unit.name, "symbol": delivery.document.symbol, "reason": reason})
     record(actor=actor, action="delivery.return", obj=delivery, unit=unit, data={"reason": reason})
     return delivery
 
@@ -766,7 +769,9 @@ def answer_recall(*, actor: User, delivery: Delivery, agree: bool, reason: str =
         msgid = gettext_noop("%(unit)s agreed to the recall of %(symbol)s: %(reason)s")
     else:
         msgid = gettext_noop("%(unit)s agreed to the recall of %(symbol)s")
-    notify_unit(delivery.sender_unit, msgid, {"unit": unit.name, "symbol": delivery.document.symbol, "reason": reason})
+    if delivery.sender_unit is not None:  # a copy from outside: its sender hears through the exchange (hooks)
+        notify_unit(delivery.sender_unit, msgid, {"unit": unit.name, "symbol": delivery.document.symbol,
+                                                  "reason": reason})
     record(actor=actor, action="delivery.recall_agree" if agree else "delivery.recall_refuse", obj=delivery,
            unit=unit, data={"reason": reason})
     return delivery
