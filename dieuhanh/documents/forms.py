@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.units.models import Unit, UnitStatus
 
+from . import hooks
 from .models import AuthorityForm, Confidentiality, DocumentType, Urgency
 from .services import store_uploads
 
@@ -40,6 +41,8 @@ class OutgoingForm(forms.Form):
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     recipients = forms.MultipleChoiceField(label=_("Recipients in the system"), required=False,
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
+    organs = forms.MultipleChoiceField(label=_("Outside organs (directory)"), required=False,
+                                       widget=forms.SelectMultiple(attrs={"size": 6}))
     external = forms.CharField(label=_("Outside recipients (one per line: code | name)"), required=False,
                                widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     paper = forms.CharField(label=_("Paper copies (one recipient per line)"), required=False,
@@ -50,10 +53,18 @@ class OutgoingForm(forms.Form):
         self.fields = {"document_type": type_field(), **self.fields}
         self.fields["recipients"].choices = [(str(u.pk), "— " * (u.depth - 1) + u.name)
                                              for u in recipient_units(unit)[:2000]]
+        # outside organs from the directory a higher app registers (exchange), beside the typed ones
+        self.organ_names = dict(hooks.outside_recipients()[:5000])
+        if self.organ_names:
+            self.fields["organs"].choices = [(code, f"{name} ({code})") for code, name in self.organ_names.items()]
+        else:
+            del self.fields["organs"]
 
     def recipient_list(self):
         data = self.cleaned_data
         out = [{"unit_id": int(pk)} for pk in data.get("recipients") or []]
+        out += [{"external_code": code, "name": self.organ_names[code], "channel": "gateway"}
+                for code in data.get("organs") or [] if code in self.organ_names]
         for line in (data.get("external") or "").splitlines():
             if line.strip():
                 code, _sep, name = line.partition("|")

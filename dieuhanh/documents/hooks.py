@@ -13,6 +13,8 @@ answer once, in its ``AppConfig.ready()``:
 - :func:`register_freezable_files`: the record files a freeze can hold (records).
 - :func:`register_delivery_status`: called inside the transaction with a delivery just moved to a status
   (exchange: a copy that came from outside tells its sender with a status package).
+- :func:`register_outside_recipients`: the outside organs a recipient picker offers beside our units, as
+  ``(code, name)`` pairs (exchange: its directory of organs).
 - :func:`register_issued`: called inside the issue's transaction with the issued document (exchange: one package
   per outside organ, queued in the gateway's outbox with the issue).
 
@@ -78,6 +80,8 @@ Issued = Callable[["Document"], None]
 _issue_checks: list[IssueCheck] = []
 _delivery_status: list[DeliveryStatusChanged] = []
 _issued: list[Issued] = []
+OutsideRecipients = Callable[[], "Iterable[tuple[str, str]]"]
+_outside_recipients: list[OutsideRecipients] = []
 _files_arrived: list[FilesArrived] = []
 _reader_grants: list[ReaderGrant] = []
 _freezable_files: list[FreezableFiles] = []
@@ -102,6 +106,15 @@ def register_delivery_status(callback: DeliveryStatusChanged) -> None:
 
 def register_issued(callback: Issued) -> None:
     _add(_issued, callback)
+
+
+def register_outside_recipients(provider: OutsideRecipients) -> None:
+    _add(_outside_recipients, provider)
+
+
+def outside_recipients() -> list[tuple[str, str]]:
+    """The ``(code, name)`` of every outside organ the registered directories offer, in their order."""
+    return [pair for provider in _outside_recipients for pair in provider()]
 
 
 def delivery_status_changed(delivery: Delivery, status: str, note: str = "") -> None:

@@ -5,3 +5,15 @@ class ExchangeConfig(AppConfig):
     name = "dieuhanh.exchange"
     label = "exchange"
     verbose_name = "Exchange between systems"
+
+    def ready(self) -> None:
+        # documents tells exchange about issues and delivery statuses through its registries (decision 0042)
+        from dieuhanh.documents import hooks
+
+        from . import organs, outbound, receiver, services
+
+        hooks.register_issued(outbound.on_issued)
+        hooks.register_delivery_status(outbound.on_delivery_status)
+        hooks.register_outside_recipients(organs.picker_choices)
+        services.add_listeners(refused=outbound.on_refused, status=outbound.on_status_received)
+        receiver.register()

@@ -104,7 +104,9 @@ class SentPackage(models.Model):
     """A package we produced for one outside organ (a document, a revoke/update/replace, or a status about a copy
     that came from outside), with the delivery it speaks for; statuses coming back find the delivery here."""
 
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    # null for a refusal (02) of a package that made no document here
+    document = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
     delivery = models.ForeignKey("documents.Delivery", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     organ_code = models.CharField(max_length=13)

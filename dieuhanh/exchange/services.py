@@ -40,6 +40,7 @@ from dieuhanh.documents.models import (
     DocumentType,
     IncomingEntry,
 )
+from dieuhanh.documents.services import set_delivery_status
 from dieuhanh.documents.validation import inspect, safe_name
 from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import Unit, UnitStatus
@@ -327,6 +328,7 @@ def _import_new(pkg: ReceivedPackage, package: edxml.Package, actor: User) -> Do
     pkg.document = document
     pkg.save(update_fields=["document"])
     pkg.deliveries.add(*deliveries)
+    _announce(deliveries, "")
     if document.files.exists():
         doc_hooks.files_arrived_after_commit(document)  # signatures checked as for internal deliveries
     return document
@@ -341,9 +343,13 @@ def _deliver(document: Document, units: list[Unit], *, sender_code: str, sender_
         status=DeliveryStatus.ARRIVED, status_at=now, urgency=document.urgency) for unit in units]
     DeliveryEvent.objects.bulk_create([DeliveryEvent(delivery=d, status=DeliveryStatus.ARRIVED, kind="status",
                                                      actor=actor, note=note[:200]) for d in deliveries])
+    return deliveries
+
+
+def _announce(deliveries: Iterable[Delivery], note: str) -> None:
+    """Tell the apps listening to deliveries (exchange's own outbound: a 01 to the sender) once they are linked."""
     for delivery in deliveries:
         doc_hooks.delivery_status_changed(delivery, DeliveryStatus.ARRIVED, note)
-    return deliveries
 
 
 def _originals(package: edxml.Package, document_ids: Iterable[str]) -> list[ReceivedPackage]:
@@ -414,6 +420,8 @@ def _update(pkg: ReceivedPackage, package: edxml.Package, actor: User) -> None:
         new = _deliver(document, added, sender_code=package.sender.organ_id,
                        sender_name=_sender_name(package.sender), actor=actor, note="edXML update")
         original.deliveries.add(*new)
+        pkg.deliveries.add(*new)
+        _announce(new, "")
         for delivery in original.deliveries.filter(withdrawn_at__isnull=True).exclude(pk__in=[d.pk for d in new]):
             DeliveryEvent.objects.create(delivery=delivery, status=delivery.status, kind="updated", actor=actor,
                                          note=", ".join(sorted(changed))[:500])
@@ -442,32 +450,67 @@ _business_handlers: dict[int, Any] = {1: _revoke, 2: _update, 3: _replace}
 
 
 def _apply_status(pkg: ReceivedPackage, status: edxml.Status, actor: User) -> None:
-    """A status about a document we sent: the delivery to that organ moves as an internal one would."""
+    """A status about a document we sent: the delivery to that organ moves as an internal one would. A 13 from the
+    sender of a document we received asks our copies back: they wait for the clerk's answer (15/16)."""
+    if status.status_code == DeliveryStatus.RECALL_REQUESTED and status.response_for.organ_id == \
+            status.sender.organ_id:
+        _recall_requested(pkg, status, actor)
+        return
     sent = (SentPackage.objects.filter(edxml_document_id=status.response_for.document_id,
                                        organ_code=status.sender.organ_id, delivery__isnull=False,
-                                       kind=PackageKind.DOCUMENT)
+                                       kind=PackageKind.DOCUMENT, business_type=0)
             .order_by("id").first())
     if sent is None or sent.delivery_id is None:
         raise Refusal("MessageHeader/ResponseFor/DocumentId",
                       _("no document we sent to %(organ)s has this id") % {"organ": status.sender.organ_id})
     delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=sent.delivery_id)
     note = nfc(status.description or "")[:500]
-    if status.status_code == DeliveryStatus.REFUSED:
+    if status.status_code in (DeliveryStatus.REFUSED, DeliveryStatus.RECALL_REFUSED):
         delivery.reason = note
     if status.status_code == DeliveryStatus.RECALL_AGREED:
         delivery.withdrawn_at = timezone.now()
         delivery.save(update_fields=["withdrawn_at"])
-    if status.status_code == DeliveryStatus.RECALL_REFUSED:
-        delivery.reason = note
-    if status.status_code != DeliveryStatus.RECALL_REQUESTED:  # 13 is the sender's word: not about our copy
+    if status.status_code != DeliveryStatus.RECALL_REQUESTED:  # our own 13 echoed back changes nothing
         delivery.status = status.status_code
         delivery.status_at = timezone.now()
         delivery.save(update_fields=["status", "status_at", "reason"])
         DeliveryEvent.objects.create(delivery=delivery, status=status.status_code, kind="status", actor=actor,
                                      note=note or f"edXML {status.status_code}")
+    for callback in _status_listeners:  # outbound: a 15 is followed by the revoke package
+        callback(delivery, status.status_code, note)
     pkg.document_id = delivery.document_id
     pkg.save(update_fields=["document"])
     pkg.deliveries.add(delivery)
+
+
+def _recall_requested(pkg: ReceivedPackage, status: edxml.Status, actor: User) -> None:
+    originals = list(ReceivedPackage.objects.filter(
+        state=PackageState.IMPORTED, kind=PackageKind.DOCUMENT, business_type=0,
+        package_id=status.response_for.document_id, sender_code=status.sender.organ_id, document__isnull=False))
+    copies = [d for original in originals for d in original.deliveries.select_for_update().filter(
+        withdrawn_at__isnull=True).exclude(status__in=[DeliveryStatus.REFUSED, DeliveryStatus.RECALL_REQUESTED])]
+    if not copies:
+        raise Refusal("MessageHeader/ResponseFor/DocumentId",
+                      _("no copy of this document from %(organ)s is held here") % {"organ": status.sender.organ_id})
+    note = nfc(status.description or "")[:500] or _("recall requested by the sender")
+    for delivery in copies:
+        delivery.reason = note
+        set_delivery_status(delivery, DeliveryStatus.RECALL_REQUESTED, actor, note)
+    pkg.document_id = copies[0].document_id
+    pkg.save(update_fields=["document"])
+    pkg.deliveries.add(*copies)
+
+
+_status_listeners: list[Any] = []
+
+
+def add_listeners(*, refused: Any = None, status: Any = None) -> None:
+    """outbound registers what follows a refusal (a 02 to the sender) and a status received (a 15 is followed by
+    the revoke package); kept as plain lists so services need not import outbound."""
+    if refused is not None and refused not in _refusal_listeners:
+        _refusal_listeners.append(refused)
+    if status is not None and status not in _status_listeners:
+        _status_listeners.append(status)
 
 
 # ---------------------------------------------------------------------------------------- files without edXML
