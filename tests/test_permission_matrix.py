@@ -66,6 +66,8 @@ def world(drafting):  # noqa: F811 - the fixture imported above
         "register_id": Register.objects.filter(unit=org.a).first().pk,
         "series_id": NumberSeries.objects.filter(unit=org.a).first().pk,
         "batch_id": batch.pk, "item_id": item.pk, "number": 1, "kind": "original",
+        "figure": "in_total",  # a count of the leaders' figures (reports.lists)
+        "run_id": 1, "schedule_id": 1,  # a standard report's export run and schedule: any id will do
         # objects only their owners may touch: any id of them will do
         "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
         "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,

@@ -132,7 +132,8 @@ class ItemOut(Schema):
     unit: str
     state: str
     deadline: datetime.date | None
-    url: str
+    readable: bool
+    url: str | None
 
 
 class ItemsOut(Schema):
@@ -179,7 +180,8 @@ def unit_dashboard(request: HttpRequest, unit_id: int, period: str | None = None
 def figure_items(request: HttpRequest, unit_id: int, figure: str, period: str | None = None,
                  start: str | None = None, end: str | None = None, cursor: str | None = None, limit: int = 50) -> Any:
     """The rows one figure counts over the unit's subtree and the period, as the reader may see them (clearance and
-    network zone), newest first, one keyset page at a time: their number is the figure's."""
+    network zone), newest first, one keyset page at a time: their number is the figure's. A row whose document or
+    task the reader may not open (``readable`` false) has no symbol, title or link."""
     _kind, first, last = lists.read_period(period, start, end)
     unit = get_object_or_404(Unit, pk=unit_id)
     try:

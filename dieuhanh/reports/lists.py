@@ -21,15 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.accounts.models import User
+from dieuhanh.accounts.models import Role, User
+from dieuhanh.accounts.policy import grants, is_system_admin
 from dieuhanh.documents.models import ArrivalOrigin, Channel, Delivery, Document, DocumentStatus, IncomingEntry
-from dieuhanh.documents.policy import cleared_q
+from dieuhanh.documents.policy import cleared_q, visible_documents_q
 from dieuhanh.kernel.pagination import Page, keyset_page
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow, FlowStatus
+from dieuhanh.tasks import policy as task_policy
 from dieuhanh.tasks.models import ENDED_STATUSES as TASK_ENDED
 from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
-from dieuhanh.tasks.models import Task, TaskStatus
+from dieuhanh.tasks.models import CoHandler, Task, TaskStatus
 from dieuhanh.units.models import Unit
 
 from . import selectors
@@ -194,9 +196,39 @@ def figure_rows(user: User, unit: Unit, figure: str, start: datetime.date, end: 
 
 def figure_page(user: User, unit: Unit, figure: str, start: datetime.date, end: datetime.date,
                 cursor: str | None = None, limit: Any = 50) -> tuple[str, Page]:
-    """One keyset page of :func:`figure_rows`, newest first."""
+    """One keyset page of :func:`figure_rows`, newest first; each row carries ``readable``: whether the reader may
+    open it (:func:`readable_ids`)."""
     kind, qs = figure_rows(user, unit, figure, start, end)
-    return kind, keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+    page = keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
+    readable = readable_ids(user, kind, page.items)
+    for row in page.items:
+        row.readable = row.pk in readable
+    return kind, page
+
+
+def readable_ids(user: User, kind: str, rows: list[Any]) -> set[int]:
+    """The rows of one page whose document or task the reader may open, in one query: a leader counts and lists
+    the whole subtree (decision 0045), but a row of a unit below names its document (symbol, subject) or task
+    (title) only when the document's rule (``visible_documents_q``) or the task's (``tasks.policy.can_view``)
+    lets the reader open it; the others are listed without their names (decision 0048)."""
+    if not rows:
+        return set()
+    if kind in ("entry", "document"):
+        by_document = {(r.document_id if kind == "entry" else r.pk): r.pk for r in rows}
+        seen = Document.objects.filter(visible_documents_q(user), pk__in=list(by_document))
+        return {by_document[d] for d in seen.values_list("pk", flat=True)}
+    if is_system_admin(user):
+        return {r.pk for r in rows}
+    held = grants(user)
+    paths = {path for path, _role in held}
+    directing = {path for path, role in held if role in task_policy.DIRECTORS | {Role.CLERK}}
+    found = {t.pk for t in rows if user.pk in (t.assigned_by_id, t.lead_user_id) or t.executing_unit.path in paths
+             or t.assigning_unit.path in directing}
+    rest = [t.pk for t in rows if t.pk not in found]
+    if rest:
+        found.update(CoHandler.objects.filter(Q(user=user) | Q(unit__path__in=paths), task_id__in=rest)
+                     .values_list("task_id", flat=True))
+    return found
 
 
 def _label(choices: Any, value: str) -> str:
@@ -207,7 +239,18 @@ def _label(choices: Any, value: str) -> str:
 
 
 def row_facts(kind: str, row: Any) -> dict[str, Any]:
-    """What a list shows of one row, the same for the page and the API: date, symbol, title, unit, state, link."""
+    """What a list shows of one row, the same for the page and the API: date, symbol, title, unit, state, link.
+    A row the reader may not open (``row.readable`` false) keeps its date, unit, state and deadline, not its
+    symbol, title or link."""
+    facts = _facts(kind, row)
+    facts["readable"] = getattr(row, "readable", False)
+    if not facts["readable"]:
+        facts.update(symbol="", url=None, title=_("Not shown: you may not open this task.") if kind == "task"
+                     else _("Not shown: you may not open this document."))
+    return facts
+
+
+def _facts(kind: str, row: Any) -> dict[str, Any]:
     if kind == "entry":
         state = row.r_status or ""
         return {"id": row.pk, "kind": kind, "date": row.arrived_on, "symbol": row.document.symbol or "",

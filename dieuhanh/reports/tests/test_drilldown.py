@@ -149,3 +149,36 @@ def test_ranking_and_sorting_put_shares_of_nothing_last():
     assert [r["unit"].name for r in dashboard.sort_children(rows, "in_on_time_percent", True)] == ["C", "B", "A"]
     assert [r["unit"].name for r in dashboard.sort_children(rows, "name", False)] == ["A", "B", "C"]
     assert [r["unit"].name for r in dashboard.sort_children(rows, "in_total", True)] == ["A", "B", "C"]
+
+
+def test_a_row_names_its_document_or_task_only_to_who_may_open_it(world):
+    """A leader lists the whole subtree, but a row names its document (symbol, subject) or task (title) and links
+    to it only when the document's or the task's own rule lets the reader open it."""
+    from dieuhanh.documents.models import Document
+    from dieuhanh.documents.policy import can_view_document
+    from dieuhanh.tasks.models import Task
+    from dieuhanh.tasks.policy import can_view
+
+    w = world
+    org = w.org
+    start, end = w.today - datetime.timedelta(days=120), w.today
+    services.refresh_changed(today=w.today)
+    withheld = 0
+    with zones.in_zone(zones.CLOSED):
+        for reader, unit in ((org.leader_a, org.a), (w.cleared, org.a), (w.leader_a1, org.a1), (org.admin, org.root)):
+            for figure in ("in_total", "out_total", "tasks_given"):
+                kind, page = lists.figure_page(reader, unit, figure, start, end, limit=200)
+                for row in page.items:
+                    if kind == "task":
+                        expected = can_view(reader, Task.objects.get(pk=row.pk))
+                    else:
+                        expected = can_view_document(reader, Document.objects.get(
+                            pk=row.document_id if kind == "entry" else row.pk))
+                    assert row.readable == expected, (reader, kind, row.pk)
+                    facts = lists.row_facts(kind, row)
+                    if not expected:
+                        withheld += 1
+                        subject = row.title if kind == "task" else (
+                            row.document.subject if kind == "entry" else row.subject)
+                        assert facts["url"] is None and subject not in facts["title"] and facts["symbol"] == ""
+    assert withheld > 0  # the province's leader reads the communes' figures, not their documents
