@@ -15,5 +15,6 @@ class ExchangeConfig(AppConfig):
         hooks.register_issued(outbound.on_issued)
         hooks.register_delivery_status(outbound.on_delivery_status)
         hooks.register_outside_recipients(organs.picker_choices)
-        services.add_listeners(refused=outbound.on_refused, status=outbound.on_status_received)
+        services.add_listeners(refused=outbound.on_refused, status=outbound.on_status_received,
+                               sender=outbound.send_business)
         receiver.register()

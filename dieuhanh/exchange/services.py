@@ -25,9 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dieuhanh.accounts.models import User
+from dieuhanh.accounts.policy import require
 from dieuhanh.audit.services import record
 from dieuhanh.documents import hooks as doc_hooks
+from dieuhanh.documents import policy as doc_policy
 from dieuhanh.documents import storage
+from dieuhanh.documents.freeze import require_not_frozen
 from dieuhanh.documents.models import (
     Blob,
     Channel,
@@ -40,7 +43,7 @@ from dieuhanh.documents.models import (
     DocumentType,
     IncomingEntry,
 )
-from dieuhanh.documents.services import set_delivery_status
+from dieuhanh.documents.services import clean_recipients, set_delivery_status
 from dieuhanh.documents.validation import inspect, safe_name
 from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import Unit, UnitStatus
@@ -504,13 +507,15 @@ def _recall_requested(pkg: ReceivedPackage, status: edxml.Status, actor: User) -
 _status_listeners: list[Any] = []
 
 
-def add_listeners(*, refused: Any = None, status: Any = None) -> None:
+def add_listeners(*, refused: Any = None, status: Any = None, sender: Any = None) -> None:
     """outbound registers what follows a refusal (a 02 to the sender) and a status received (a 15 is followed by
     the revoke package); kept as plain lists so services need not import outbound."""
     if refused is not None and refused not in _refusal_listeners:
         _refusal_listeners.append(refused)
     if status is not None and status not in _status_listeners:
         _status_listeners.append(status)
+    if sender is not None and sender not in _senders:
+        _senders[:] = [sender]
 
 
 # ---------------------------------------------------------------------------------------- files without edXML
@@ -578,3 +583,90 @@ def receive_files(*, unit_code: str, subject: str, sender: str, files: list[tupl
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"files": exc.messages}
             name, messages = next(iter(errors.items()))
             return _refused(base, name, " ".join(messages), actor)
+
+
+# ------------------------------------------------------------------------------- our own update and replacement
+
+
+def _issued_by_us(actor: User, document: Document) -> Document:
+    document = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=document.pk)
+    require(doc_policy.can_request_recall(actor, document), _("Only the issuing unit can do this."))
+    require_not_frozen(document)
+    if document.status != DocumentStatus.ISSUED:
+        raise ValidationError({"status": _("Only an issued document can be changed or replaced.")})
+    return document
+
+
+@transaction.atomic
+def send_update(*, actor: User, document: Document, reason: str, add: Iterable[dict[str, str]] = (),
+                remove: Iterable[str] = ()) -> list[SentPackage]:
+    """Tell the outside organs holding ``document`` that it changed (BussinessDocType 2): ``add`` names new outside
+    recipients ``{"external_code", "name"}`` (they get the document), ``remove`` the codes that no longer receive
+    it (their copy is withdrawn here too)."""
+    document = _issued_by_us(actor, document)
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the update.")})
+    remove = [nfc(c).strip() for c in remove if c]
+    held = {d.external_code: d for d in document.deliveries.filter(channel=Channel.GATEWAY,
+                                                                   withdrawn_at__isnull=True)
+            .exclude(external_code="")}
+    unknown = [c for c in remove if c not in held]
+    if unknown:
+        raise ValidationError({"remove": _("%(code)s does not hold this document.") % {"code": unknown[0]}})
+    added = clean_recipients(document.issuing_unit, [{**a, "channel": Channel.GATEWAY} for a in add],
+                             secret=document.is_secret) if add else []
+    for item in added:
+        if item["external_code"] in held:
+            raise ValidationError({"add": _("%(code)s already holds this document.") % {"code": item["external_code"]}})
+    now = timezone.now()
+    new = [Delivery.objects.create(document=document, sender_unit=document.issuing_unit,
+                                   external_code=item["external_code"], recipient_name=item["name"],
+                                   channel=Channel.GATEWAY, status=DeliveryStatus.ARRIVED, status_at=now,
+                                   urgency=document.urgency) for item in added]
+    DeliveryEvent.objects.bulk_create([DeliveryEvent(delivery=d, status=d.status, kind="status", actor=actor,
+                                                     note="queued (update)") for d in new])
+    receivers = tuple([edxml.Receiver(c, 0) for c in remove] + [edxml.Receiver(d.external_code, 1) for d in new])
+    # every organ that held it hears of the change (the removed ones too: they learn they are removed)
+    sent = outbound_send_business(actor=actor, document=document, business_type=2, reason=reason,
+                                  deliveries=list(held.values()), receivers=receivers)
+    _withdraw([held[c].pk for c in remove], now, reason, actor)
+    for delivery in new:  # the new organs receive the document itself
+        sent += outbound_send_business(actor=actor, document=document, business_type=0, reason=reason,
+                                       deliveries=[delivery])
+    record(actor=actor, action="exchange.send_update", obj=document, unit=document.issuing_unit,
+           data={"reason": reason, "added": [d.external_code for d in new], "removed": remove,
+                 "packages": len(sent)})
+    return sent
+
+
+@transaction.atomic
+def replace_document(*, actor: User, old: Document, new: Document, reason: str) -> list[SentPackage]:
+    """``new`` (issued by the same unit) replaces ``old``: ``old`` is marked replaced wherever it is shown and every
+    outside organ that held it receives ``new`` as a replacement (BussinessDocType 3)."""
+    old = _issued_by_us(actor, old)
+    new = _issued_by_us(actor, new)
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the replacement.")})
+    if old.pk == new.pk or old.issuing_unit_id != new.issuing_unit_id:
+        raise ValidationError({"new": _("The replacement must be another document of the same issuing unit.")})
+    if old.replaced_by_id is not None:
+        raise ValidationError({"old": _("This document is already replaced.")})
+    old.replaced_by = new
+    old.save(update_fields=["replaced_by"])
+    sent = outbound_send_business(actor=actor, document=new, business_type=3, reason=reason, replaces=old)
+    for delivery in old.deliveries.filter(withdrawn_at__isnull=True):
+        DeliveryEvent.objects.create(delivery=delivery, status=delivery.status, kind="replaced", actor=actor,
+                                     note=new.symbol)
+    record(actor=actor, action="exchange.replace", obj=old, unit=old.issuing_unit,
+           data={"new": new.pk, "symbol": new.symbol, "reason": reason, "packages": len(sent)})
+    return sent
+
+
+def outbound_send_business(**kwargs: Any) -> list[SentPackage]:
+    """outbound.send_business, registered at start-up (outbound imports this module: no import cycle)."""
+    return _senders[0](**kwargs)
+
+
+_senders: list[Any] = []

@@ -171,3 +171,41 @@ def test_gateway_unknown_organ_is_refused_by_the_queue_not_half_issued(ex, monke
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.APPROVED and doc.number is None
     assert not doc.deliveries.exists() and not SentPackage.objects.exists()
+
+
+def test_our_update_tells_every_holder_and_adds_and_removes_organs(ex, queue):
+    org = ex.org
+    doc = _outgoing(ex)
+    doc_services.issue_document(actor=org.clerk_a, document=doc)
+    queue.clear()
+    sent = services.send_update(actor=org.clerk_a, document=doc, reason="Bổ sung nơi nhận",
+                                add=[{"external_code": "000.00.05.H27", "name": "Sở Y tế"}], remove=[H27])
+    by_destination = {d: parse_package(p) for d, _pid, p in queue}
+    assert by_destination[H27].business.doc_type == 2
+    assert {(r.organ_id, r.receiver_type) for r in by_destination[H27].business.receivers} == {
+        (H27, 0), ("000.00.05.H27", 1)}
+    assert by_destination["000.00.05.H27"].business.doc_type == 0
+    assert len(sent) == 2
+    assert doc.deliveries.get(external_code=H27).withdrawn_at is not None
+    with pytest.raises(ValidationError) as err:
+        services.send_update(actor=org.clerk_a, document=doc, reason="x", remove=["000.00.99.H27"])
+    assert "remove" in err.value.message_dict
+
+
+def test_our_replacement_marks_the_old_document_and_reaches_its_organs(ex, queue):
+    from django.core.exceptions import PermissionDenied
+
+    org = ex.org
+    old = doc_services.issue_document(actor=org.clerk_a, document=_outgoing(ex))
+    new = doc_services.issue_document(actor=org.clerk_a, document=_outgoing(ex))
+    queue.clear()
+    with pytest.raises(PermissionDenied):
+        services.replace_document(actor=org.clerk_b, old=old, new=new, reason="Thay thế")
+    services.replace_document(actor=org.clerk_a, old=old, new=new, reason="Thay thế")
+    old.refresh_from_db()
+    assert old.replaced_by_id == new.pk
+    [(destination, _pid, payload)] = queue
+    package = parse_package(payload)
+    assert destination == H27 and package.business.doc_type == 3
+    assert package.document_id == outbound.edxml_document_id(new)
+    assert package.business.replacements[0].document_id == outbound.edxml_document_id(old)
