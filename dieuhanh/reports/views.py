@@ -74,6 +74,17 @@ def _cells(unit: Unit, figures: dict[str, Any], query: str, listed: set[str]) ->
             for key, label in dashboard.columns().items()]
 
 
+def _month_links(unit: Unit, months: list[charts.Month]) -> list[dict[str, Any]]:
+    """Each month of the charts' tables with links to its documents in and out (the lists of that month)."""
+    base = reverse("reports:figure_list", args=[unit.pk, "-"])[:-2]
+    rows = []
+    for m in months:
+        last = lists.calendar_period("month", m.first_day)[1]
+        query = urlencode({"period": "dates", "start": m.first_day.isoformat(), "end": last.isoformat()})
+        rows.append({"month": m, "in_url": f"{base}in_total/?{query}", "out_url": f"{base}out_total/?{query}"})
+    return rows
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -119,7 +130,7 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
         "sort": sort, "descending": descending, "query": query,
         "sort_links": {c: "?" + _query(period, sort=c, dir=_next_direction(c, sort, descending))
                        for c in dashboard.sorts()},
-        "months": months,
+        "months": months, "month_links": _month_links(unit, months),
         "bars": charts.bars(months, title=_("Documents in and out by month"), incoming_label=_("Documents in"),
                             outgoing_label=_("Documents out")),
         "line": charts.line(months, title=_("Share handled on time by month")),

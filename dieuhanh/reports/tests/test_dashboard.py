@@ -178,3 +178,17 @@ def test_api_dashboard_and_items(world, api_client):
     paths = api.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/reports/units/{unit_id}/dashboard" in paths
     assert "/api/v1/reports/units/{unit_id}/figures/{figure}/items" in paths
+
+
+def test_the_monthly_tables_numbers_open_the_months_lists(client, world):
+    w = world
+    org = w.org
+    html = _get(client, org.leader_a, f"/reports/units/{org.a.pk}/?period=year").content.decode()
+    table = html.split('id="chart-in-out"')[1].split("</table>")[0]
+    links = re.findall(r'<a href="([^"]+)">(\d+)</a>', table)
+    assert len(links) == 24
+    for url, number in links:
+        listed = _get(client, org.leader_a, url.replace("&amp;", "&"))
+        assert listed.status_code == 200
+        if int(number) <= 50:
+            assert listed.content.decode().count("<tr><td data-label=") == int(number), url
