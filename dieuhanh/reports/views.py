@@ -88,10 +88,10 @@ def _month_links(unit: Unit, months: list[charts.Month]) -> list[dict[str, Any]]
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """The reader's own dashboard: their highest readable unit's; the awaiting counters alone for someone who reads
-    no unit's figures (a unit administrator who does not lead)."""
+    """The reader's own dashboard: their (first) highest readable unit's; the awaiting counters alone for someone who
+    reads no unit's figures (a unit administrator who does not lead)."""
     tops = dashboard.readable_tops(request.user)
-    if len(tops) == 1:
+    if tops:  # the first; the others are tabs on its page
         query = request.GET.urlencode()
         return redirect(f"{request.path}units/{tops[0].pk}/" + (f"?{query}" if query else ""))
     return render(request, "reports/dashboard.html", {"unit": None, "tops": tops,

@@ -192,3 +192,18 @@ def test_the_monthly_tables_numbers_open_the_months_lists(client, world):
         assert listed.status_code == 200
         if int(number) <= 50:
             assert listed.content.decode().count("<tr><td data-label=") == int(number), url
+
+
+def test_a_leader_of_two_units_lands_on_the_first_with_a_tab_for_each(client, world):
+    from conftest import make_user
+    from dieuhanh.accounts.models import Membership, Role
+
+    org = world.org
+    both = make_user("leader.ab", org.a, Role.LEADER)
+    Membership.objects.create(user=both, unit=org.b, role=Role.DEPUTY)
+    resp = _get(client, both, "/reports/")
+    assert resp.status_code == 302 and resp["Location"] == f"/reports/units/{org.a.pk}/"
+    html = _get(client, both, resp["Location"]).content.decode()
+    tabs = html.split('id="dashboard-units"')[1].split("</nav>")[0]
+    assert f'/reports/units/{org.a.pk}/' in tabs and f'/reports/units/{org.b.pk}/' in tabs
+    assert _get(client, both, f"/reports/units/{org.b1.pk}/").status_code == 200
