@@ -49,6 +49,7 @@ from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import Unit, UnitStatus
 
 from . import edxml
+from . import policy as exchange_policy
 from .models import PackageKind, PackageSource, PackageState, ReceivedPackage, SentPackage
 
 if TYPE_CHECKING:
@@ -670,3 +671,48 @@ def outbound_send_business(**kwargs: Any) -> list[SentPackage]:
 
 
 _senders: list[Any] = []
+
+
+# ----------------------------------------------------------------------------------------------- clerks' actions
+
+
+@transaction.atomic
+def upload_package(*, actor: User, data: bytes, name: str = "") -> ReceivedPackage:
+    """A clerk imports a package file by hand (one sent by e-mail, on a USB stick...): as any arrival, plus who."""
+    require(exchange_policy.can_receive_packages(actor), _("Only a clerk can import packages."))
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(data) > edxml.DEFAULT_MAX_BYTES:
+        raise ValidationError({"file": _("Packages are limited to %(mb)s MB.") % {
+            "mb": edxml.DEFAULT_MAX_BYTES // (1024 * 1024)}})
+    pkg = receive_package(data=data, source=PackageSource.UPLOAD,
+                          source_ref=f"{actor.username}/{safe_name(name, 'package.edxml')}")
+    record(actor=actor, action="exchange.upload", obj=pkg, data={"name": name[:200], "state": pkg.state})
+    return pkg
+
+
+@transaction.atomic
+def retry_send(*, actor: User, sent: SentPackage) -> Any:
+    """Put a failed send back in the gateway's queue (the clerk's retry button)."""
+    require(exchange_policy.can_retry(actor, sent), _("You cannot retry this send."))
+    item = next(iter(selectors_outbox([sent]).values()), None)
+    if item is None or item.state != "failed":
+        raise ValidationError({"state": _("Only a failed send can be retried.")})
+    retried = gateway_retry(item_id=item.pk)
+    record(actor=actor, action="exchange.retry", obj=sent, data={"package_id": sent.package_id,
+                                                                 "to": sent.organ_code})
+    return retried
+
+
+def selectors_outbox(rows: list[SentPackage]) -> dict[tuple[str, str], Any]:
+    # function-level import: selectors imports nothing of services, but keeps the gateway lookup in one place
+    from .selectors import outbox_states
+
+    return outbox_states(rows)
+
+
+def gateway_retry(*, item_id: int) -> Any:
+    # function-level import: gateway.services ships in the same wave (another helper); contract: retry(item_id=)
+    from dieuhanh.gateway import services as gateway_services
+
+    return gateway_services.retry(item_id=item_id)

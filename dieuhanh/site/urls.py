@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", include("dieuhanh.search.urls")),
     path("records/", include("dieuhanh.records.urls")),
     path("reorg/", include("dieuhanh.reorg.urls")),
+    path("exchange/", include("dieuhanh.exchange.urls")),
     path("reports/standard/", include("dieuhanh.reports.report_urls")),
     path("reports/", include("dieuhanh.reports.urls")),
     path("", include("dieuhanh.site.home_urls")),
