@@ -7,9 +7,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Exchange between systems"
 
     def ready(self) -> None:
-        # documents tells exchange about issues and delivery statuses through its registries (decision 0042)
+        # in ready(): models must be loaded first; documents tells exchange about issues and delivery statuses
+        # through its registries (decision 0042)
         from dieuhanh.documents import hooks
 
+        # in ready(): these modules import models, which are not loaded when the app module is
         from . import organs, outbound, receiver, services
 
         hooks.register_issued(outbound.on_issued)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
 from .services import receive_package
 
-try:
-    from dieuhanh.gateway import hooks as gateway_hooks
-except ImportError:  # pragma: no cover - the gateway's hooks ship in the same wave (another helper's work)
-    gateway_hooks = None  # type: ignore[assignment]
+try:  # by name: the gateway's hooks ship in the same wave (another helper's work)
+    gateway_hooks: Any = importlib.import_module("dieuhanh.gateway.hooks")
+except ImportError:  # pragma: no cover
+    gateway_hooks = None
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +13,10 @@ from dieuhanh.kernel.pagination import Page, keyset_page
 from . import policy
 from .models import ReceivedPackage, SentPackage
 
-try:
-    from dieuhanh.gateway import selectors as gateway_selectors
-except ImportError:  # pragma: no cover - the gateway's selectors ship in the same wave (another helper's work)
-    gateway_selectors = None  # type: ignore[assignment]
+try:  # by name: the gateway's selectors ship in the same wave (another helper's work)
+    gateway_selectors: Any = importlib.import_module("dieuhanh.gateway.selectors")
+except ImportError:  # pragma: no cover
+    gateway_selectors = None
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User

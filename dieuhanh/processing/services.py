@@ -408,9 +408,10 @@ def _propagate(flow: Flow, actor: User) -> None:
         delivery = flow.entry.delivery
         if delivery is not None and delivery.status not in (DeliveryStatus.DONE, DeliveryStatus.RECALL_AGREED):
             _set_status(delivery, DeliveryStatus.DONE, actor, "processing completed")
-            notify_unit(delivery.sender_unit, gettext_noop("%(unit)s completed %(symbol)s"),
-                        {"unit": flow.unit.name, "symbol": flow.entry.document.symbol},
-                        confidentiality=_secrecy(flow))
+            if delivery.sender_unit is not None:  # a copy from outside: its sender hears the 06 status package
+                notify_unit(delivery.sender_unit, gettext_noop("%(unit)s completed %(symbol)s"),
+                            {"unit": flow.unit.name, "symbol": flow.entry.document.symbol},
+                            confidentiality=_secrecy(flow))
         return
     if flow.role == FlowRole.LEAD:
         _complete_if_leads_done(parent, actor)
