@@ -414,8 +414,10 @@ def _event_day(status: str) -> Any:
 def exchange_qs(user: User, p: Params, side: str) -> QuerySet:
     """Electronic copies created in the period that the subtree sent (``side`` "sender_unit") or received
     ("recipient_unit"), as the reader may count them."""
-    qs = Delivery.objects.filter(created_at__date__gte=p.start, created_at__date__lte=p.end).exclude(
-        channel=Channel.PAPER)
+    # a range of instants, not a date per row: the bounds are the period's first and last local midnights
+    first = timezone.make_aware(datetime.datetime.combine(p.start, datetime.time.min))
+    after = timezone.make_aware(datetime.datetime.combine(p.end + datetime.timedelta(days=1), datetime.time.min))
+    qs = Delivery.objects.filter(created_at__gte=first, created_at__lt=after).exclude(channel=Channel.PAPER)
     return _in_subtree(qs, f"{side}__", p.unit).filter(cleared_q(user, "document__"))
 
 
