@@ -86,10 +86,8 @@ def health(figures: dict[str, Any]) -> dict[str, Any]:
     ended = f.get("in_on_time", 0) + f.get("in_late", 0)
     f["in_on_time_percent"] = _percent(f.get("in_on_time", 0), ended)
     f["avg_days"] = round(f["in_done_days"] / ended, 1) if ended and "in_done_days" in f else None
-    if "in_exchanged" in f and "out_exchanged" in f:
-        electronic = f["in_exchanged"] + f["out_exchanged"]
-    else:
-        electronic = f.get("in_electronic", 0) + f.get("out_electronic", 0)
+    # received electronically (any electronic origin) and sent with no paper copy, among all in and out
+    electronic = f.get("in_electronic", 0) + f.get("out_electronic", 0)
     f["electronic_percent"] = _percent(electronic, f.get("in_total", 0) + f.get("out_total", 0))
     f["signed_percent"] = _percent(f["out_signed"], f.get("out_total", 0)) if "out_signed" in f else None
     return f
