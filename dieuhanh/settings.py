@@ -4,6 +4,7 @@ Everything that differs between the embedded default (SQLite, local files, huey 
 (PostgreSQL, Redis, S3-compatible storage) is read from environment variables; see README "Configuration".
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -249,6 +250,15 @@ DIEUHANH_AUDIT_ANCHOR_FILE = os.environ.get("DIEUHANH_AUDIT_ANCHOR_FILE", str(VA
 DIEUHANH_AUDIT_TRUSTED_KEYS = [k for k in os.environ.get("DIEUHANH_AUDIT_TRUSTED_KEYS", "").split(",") if k]
 # AES-256-GCM key (base64 of 32 bytes) for stored files; when empty, new files are stored in plain.
 DIEUHANH_FILE_KEY = os.environ.get("DIEUHANH_FILE_KEY", "")
+
+# --- Exchange gateway between installations (decision 0049). JSON in the environment. Routes: a list of
+# {"prefix": "000.00.00.", "url": "folder:///dir" | "https://peer/api/v1/gateway/inbox" | "amqp://...?queue=q"}, the
+# longest prefix wins. Peers: {installation_id: public key PEM or path of a PEM file}. Inbound: the folders
+# ("folder:///dir") and AMQP queues this installation reads. The signing key is made under DIEUHANH_VAR_DIR.
+DIEUHANH_INSTALLATION_ID = os.environ.get("DIEUHANH_INSTALLATION_ID", "local")
+DIEUHANH_GATEWAY_ROUTES = json.loads(os.environ.get("DIEUHANH_GATEWAY_ROUTES", "") or "[]")
+DIEUHANH_GATEWAY_PEERS = json.loads(os.environ.get("DIEUHANH_GATEWAY_PEERS", "") or "{}")
+DIEUHANH_GATEWAY_INBOUND = json.loads(os.environ.get("DIEUHANH_GATEWAY_INBOUND", "") or "[]")
 
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"
