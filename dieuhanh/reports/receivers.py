@@ -12,7 +12,9 @@ from django.db import connection, transaction
 from django.db.models.signals import post_init, post_save
 
 from dieuhanh.documents.models import Delivery, Document, IncomingEntry
+from dieuhanh.drafting.models import Draft, Signature
 from dieuhanh.processing.models import Flow
+from dieuhanh.signatures.models import SignatureCheck
 from dieuhanh.tasks.models import Task
 
 from .models import DirtyMark
@@ -47,6 +49,13 @@ def _flush(batch: dict[str, Any]) -> None:
         keys.update(IncomingEntry.objects.filter(pk__in=batch["entries"]).values_list("unit_id", "arrived_on"))
     if batch["documents"]:
         keys.update(Document.objects.filter(pk__in=batch["documents"]).values_list("issuing_unit_id", "issued_on"))
+    if batch["blobs"]:
+        # a signature check finished after the issue (a job on commit) decides out_signed
+        keys.update(Document.objects.filter(files__blob_id__in=batch["blobs"])
+                    .values_list("issuing_unit_id", "issued_on"))
+    if batch["drafts"]:
+        keys.update(Document.objects.filter(pk__in=Draft.objects.filter(pk__in=batch["drafts"]).values("document_id"))
+                    .values_list("issuing_unit_id", "issued_on"))
     if batch["deliveries"]:
         # a recall agreed ends the registration with a set-based update, beside the delivery's save
         keys.update(IncomingEntry.objects.filter(delivery_id__in=batch["deliveries"])
@@ -57,7 +66,8 @@ def _flush(batch: dict[str, Any]) -> None:
 
 
 def _new_batch() -> dict[str, Any]:
-    return {"keys": set(), "entries": set(), "documents": set(), "deliveries": set(), "done": False}
+    return {"keys": set(), "entries": set(), "documents": set(), "deliveries": set(), "blobs": set(), "drafts": set(),
+            "done": False}
 
 
 def _add(part: str, *items: Any) -> None:
@@ -105,9 +115,22 @@ def _delivery_saved(sender: type, instance: Delivery, raw: bool = False, **kwarg
         _add("deliveries", instance.pk)
 
 
+def _check_saved(sender: type, instance: SignatureCheck, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        _add("blobs", instance.blob_id)
+
+
+def _signature_saved(sender: type, instance: Signature, raw: bool = False, **kwargs: Any) -> None:
+    # a withdrawn organization signature: the issued document no longer counts as signed
+    if not raw and instance.organization:
+        _add("drafts", instance.draft_id)
+
+
 def connect() -> None:
     for model in KEYS:
         post_init.connect(_loaded, sender=model, dispatch_uid=f"reports-loaded-{model.__name__}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"reports-saved-{model.__name__}")
     post_save.connect(_flow_saved, sender=Flow, dispatch_uid="reports-flow")
     post_save.connect(_delivery_saved, sender=Delivery, dispatch_uid="reports-delivery")
+    post_save.connect(_check_saved, sender=SignatureCheck, dispatch_uid="reports-signature-check")
+    post_save.connect(_signature_saved, sender=Signature, dispatch_uid="reports-signature")

@@ -10,20 +10,34 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from dieuhanh.documents.models import ArrivalOrigin, Channel, Delivery, Document, DocumentStatus, IncomingEntry
+from dieuhanh.documents.models import (
+    ArrivalOrigin,
+    Channel,
+    Delivery,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    IncomingEntry,
+)
+from dieuhanh.drafting.models import Signature
+from dieuhanh.processing.calendar import working_days_between
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow, FlowStatus
 from dieuhanh.reorg.models import ReassignmentTrace
+from dieuhanh.signatures.models import CheckOutcome, SignatureCheck
 from dieuhanh.tasks.models import ENDED_STATUSES as TASK_ENDED
 from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
 from dieuhanh.tasks.models import Task
 
+from . import rollups
 from .models import DailyFigure, DirtyMark, RefreshState
 
-INCOMING = ("in_total", "in_electronic", "in_unassigned", "in_on_time", "in_late", "in_open", "in_overdue")
-OUTGOING = ("out_total", "out_electronic")
-TASKS = ("tasks_given", "tasks_on_time", "tasks_late", "tasks_open", "tasks_overdue")
-FIGURES = INCOMING + OUTGOING + TASKS
+INCOMING = ("in_total", "in_electronic", "in_unassigned", "in_on_time", "in_late", "in_open", "in_overdue",
+            "in_exchanged")
+DONE_DAYS = ("in_done_days",)
+OUTGOING = ("out_total", "out_electronic", "out_exchanged", "out_paper", "out_signed")
+TASKS = ("tasks_given", "tasks_on_time", "tasks_late", "tasks_open", "tasks_overdue", "tasks_extended")
+FIGURES = INCOMING + DONE_DAYS + OUTGOING + TASKS
 
 Cell = tuple[int, datetime.date, int]  # unit id, day, confidentiality
 
@@ -37,15 +51,29 @@ def _scoped(qs: QuerySet, unit_field: str, day_field: str, unit_ids: Collection[
     return qs
 
 
-def _incoming(unit_ids: Collection[int] | None, days: Collection[datetime.date] | None,
-              today: datetime.date) -> QuerySet:
+def signed(document: Any) -> Q:
+    """The document (an OuterRef to it) carries the organization's digital signature: applied to the draft it was
+    issued from (not withdrawn), or found valid on one of its files (an arrival's files are checked)."""
+    org = Signature.objects.filter(draft__document=document, organization=True, withdrawn_at__isnull=True)
+    valid = SignatureCheck.objects.filter(blob_id=OuterRef("blob_id"), outcome=CheckOutcome.VALID)
+    checked = DocumentFile.objects.filter(Exists(valid), document=document)
+    return Q(Exists(org)) | Q(Exists(checked))
+
+
+def _entries(unit_ids: Collection[int] | None, days: Collection[datetime.date] | None) -> QuerySet:
+    """Registrations not recalled, with their root flow's state (the receiving unit's own processing)."""
     root = Flow.objects.filter(entry=OuterRef("pk"), parent__isnull=True)
     qs = _scoped(IncomingEntry.objects.filter(recalled_at__isnull=True), "unit_id", "arrived_on", unit_ids, days)
-    qs = qs.annotate(
+    return qs.annotate(
         r_status=Subquery(root.values("status")[:1]),
         r_deadline=Subquery(root.values("deadline")[:1]),
         r_done=Subquery(root.annotate(d=TruncDate("completed_at")).values("d")[:1]),
     )
+
+
+def _incoming(unit_ids: Collection[int] | None, days: Collection[datetime.date] | None,
+              today: datetime.date) -> QuerySet:
+    qs = _entries(unit_ids, days)
     done = Q(r_status=FlowStatus.COMPLETED)
     is_open = Q(r_status__in=FLOW_OPEN)
     return qs.values(u=F("unit_id"), d=F("arrived_on"), c=F("document__confidentiality")).annotate(
@@ -56,17 +84,32 @@ def _incoming(unit_ids: Collection[int] | None, days: Collection[datetime.date] 
         in_late=Count("pk", filter=done & Q(r_done__gt=F("r_deadline"))),
         in_open=Count("pk", filter=is_open & (Q(r_deadline__isnull=True) | Q(r_deadline__gte=today))),
         in_overdue=Count("pk", filter=is_open & Q(r_deadline__lt=today)),
+        in_exchanged=Count("pk", filter=Q(delivery__channel=Channel.GATEWAY)),
     )
+
+
+def _done_days(unit_ids: Collection[int] | None, days: Collection[datetime.date] | None) -> Iterable[dict[str, Any]]:
+    """in_done_days: grouped by arrival and completion day, so the working days of each pair are counted once in
+    Python (the holiday calendar is not in the database)."""
+    qs = _entries(unit_ids, days).filter(r_status=FlowStatus.COMPLETED, r_done__isnull=False)
+    rows = qs.values(u=F("unit_id"), d=F("arrived_on"), c=F("document__confidentiality"), done=F("r_done")).annotate(
+        n=Count("pk"))
+    for row in rows:
+        yield {**row, "in_done_days": row["n"] * max(0, working_days_between(row["d"], row["done"]))}
 
 
 def _outgoing(unit_ids: Collection[int] | None, days: Collection[datetime.date] | None) -> QuerySet:
     copies = Delivery.objects.filter(document=OuterRef("pk"))
     qs = _scoped(Document.objects.filter(status=DocumentStatus.ISSUED, issuing_unit__isnull=False,
                                          issued_on__isnull=False), "issuing_unit_id", "issued_on", unit_ids, days)
-    qs = qs.annotate(sent=Exists(copies), paper=Exists(copies.filter(channel=Channel.PAPER)))
+    qs = qs.annotate(sent=Exists(copies), paper=Exists(copies.filter(channel=Channel.PAPER)),
+                     exchanged=Exists(copies.filter(channel=Channel.GATEWAY)))
     return qs.values(u=F("issuing_unit_id"), d=F("issued_on"), c=F("confidentiality")).annotate(
         out_total=Count("pk"),
         out_electronic=Count("pk", filter=Q(sent=True, paper=False)),
+        out_exchanged=Count("pk", filter=Q(exchanged=True)),
+        out_paper=Count("pk", filter=Q(paper=True)),
+        out_signed=Count("pk", filter=signed(OuterRef("pk"))),
     )
 
 
@@ -81,6 +124,7 @@ def _tasks(unit_ids: Collection[int] | None, days: Collection[datetime.date] | N
         tasks_late=Count("pk", filter=ended & Q(finished__gt=F("deadline"))),
         tasks_open=Count("pk", filter=is_open & Q(deadline__gte=today)),
         tasks_overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+        tasks_extended=Count("pk", filter=Q(extensions__gt=0)),
     )
 
 
@@ -89,8 +133,8 @@ def compute(*, unit_ids: Collection[int] | None, days: Collection[datetime.date]
     """The figures of every (unit, day, confidentiality) cell in scope that counts something, from the raw tables."""
     cells: dict[Cell, dict[str, int]] = {}
     sources: list[tuple[Iterable[dict[str, Any]], tuple[str, ...]]] = [
-        (_incoming(unit_ids, days, today), INCOMING), (_outgoing(unit_ids, days), OUTGOING),
-        (_tasks(unit_ids, days, today), TASKS)]
+        (_incoming(unit_ids, days, today), INCOMING), (_done_days(unit_ids, days), DONE_DAYS),
+        (_outgoing(unit_ids, days), OUTGOING), (_tasks(unit_ids, days, today), TASKS)]
     for rows, names in sources:
         for row in rows:
             cell = cells.setdefault((row["u"], row["d"], row.get("c", 0)), dict.fromkeys(FIGURES, 0))
@@ -106,10 +150,16 @@ def refresh(*, unit_ids: Collection[int] | None, days: Collection[datetime.date]
     replacing what was stored. Returns the number of cells written."""
     today = today or timezone.localdate()
     cells = compute(unit_ids=unit_ids, days=days, today=today)
+    touched = set(days) if days is not None else None
+    if touched is None and unit_ids is not None:
+        # every day of some units: their ancestors' subtree rows change on the days they had or now have figures
+        touched = set(DailyFigure.objects.filter(unit_id__in=unit_ids).values_list("day", flat=True).distinct())
+        touched.update(d for (_u, d, _c) in cells)
     _scoped(DailyFigure.objects.all(), "unit_id", "day", unit_ids, days).delete()
     DailyFigure.objects.bulk_create(
         [DailyFigure(unit_id=u, day=d, confidentiality=c, **figures) for (u, d, c), figures in sorted(cells.items())],
         batch_size=2000)
+    rollups.rebuild(unit_ids=unit_ids, days=touched)  # the subtree totals above them (decision 0046)
     return len(cells)
 
 
@@ -157,6 +207,12 @@ def refresh_changed(today: datetime.date | None = None) -> dict[str, int]:
             groups.setdefault(frozenset(units), set()).add(d)
         for group_units, group_days in groups.items():
             counts["cells"] += refresh(unit_ids=group_units, days=group_days, today=today)
+    digest = rollups.tree_digest()
+    if state.as_of is not None and digest != state.tree_digest:
+        # a subtree moved (or a unit came or went): its old and new ancestors' totals change with no daily row
+        # changing; sum every subtree again (decision 0046)
+        counts["subtree_rows"] = rollups.rebuild(unit_ids=None, days=None)
+    state.tree_digest = digest
     ids = [pk for pk, _u, _d in marks]
     for i in range(0, len(ids), 2000):
         DirtyMark.objects.filter(pk__in=ids[i:i + 2000]).delete()

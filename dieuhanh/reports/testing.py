@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from dieuhanh.documents.models import (
     ArrivalOrigin,
+    Blob,
     Channel,
     Delivery,
     Document,
+    DocumentFile,
     DocumentStatus,
     DocumentSystem,
     DocumentType,
@@ -23,6 +25,7 @@ from dieuhanh.documents.models import (
     RegisterKind,
 )
 from dieuhanh.processing.models import Flow, FlowRole, FlowStatus
+from dieuhanh.signatures.models import CheckOutcome, SignatureCheck
 from dieuhanh.tasks.models import Task, TaskStatus
 from dieuhanh.units.models import Unit
 
@@ -60,6 +63,15 @@ def seed(units: Sequence[Unit], user: Any, *, per_unit: int, today: datetime.dat
                           origin=rng.choice(list(ArrivalOrigin.values)), registered_by=user,
                           recalled_at=_at(today) if rng.random() < 0.05 else None)
             for i, doc in enumerate(received)])
+        # a third of the electronic arrivals came through the exchange gateway, with their delivery
+        arrivals = [e for e in entries if e.origin == ArrivalOrigin.ELECTRONIC and rng.random() < 0.35]
+        copies = Delivery.objects.bulk_create([
+            Delivery(document_id=e.document_id, sender_unit=unit, recipient_unit=unit, recipient_name=unit.name,
+                     external_code="000.00.00.G22", channel=Channel.GATEWAY, status_at=_at(e.arrived_on))
+            for e in arrivals])
+        for entry, copy in zip(arrivals, copies, strict=True):
+            entry.delivery = copy
+        IncomingEntry.objects.bulk_update(arrivals, ["delivery"])
         roots = []
         for entry in entries:
             state = rng.choice(("none", "open", "open", "done", "done", "returned"))
@@ -92,8 +104,19 @@ def seed(units: Sequence[Unit], user: Any, *, per_unit: int, today: datetime.dat
             for target in rng.sample(others, min(len(others), rng.randrange(0, 3))):
                 deliveries.append(Delivery(document=doc, sender_unit=unit, recipient_unit=target,
                                            recipient_name=target.name, status_at=_at(today),
-                                           channel=rng.choice((Channel.INTERNAL, Channel.INTERNAL, Channel.PAPER))))
+                                           channel=rng.choice((Channel.INTERNAL, Channel.INTERNAL, Channel.PAPER,
+                                                               Channel.GATEWAY))))
         Delivery.objects.bulk_create(deliveries)
+        # some issued documents carry a file whose signature check found the organization's signature valid
+        signed = [doc for doc in issued if rng.random() < 0.4]
+        blobs = Blob.objects.bulk_create([
+            Blob(sha256=f"{rng.getrandbits(256):064x}", size=1, content_type="application/pdf",
+                 storage_name=f"seed-{doc.pk}") for doc in signed])
+        DocumentFile.objects.bulk_create([DocumentFile(document=doc, blob=blob, name="van-ban.pdf", is_main=True)
+                                          for doc, blob in zip(signed, blobs, strict=True)])
+        SignatureCheck.objects.bulk_create([
+            SignatureCheck(blob=blob, outcome=rng.choice((CheckOutcome.VALID,) * 2 + (CheckOutcome.INVALID,)))
+            for blob in blobs])
         tasks = []
         for i in range(per_unit):
             begin = day()
@@ -101,7 +124,8 @@ def seed(units: Sequence[Unit], user: Any, *, per_unit: int, today: datetime.dat
             status = rng.choice((TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED,
                                  TaskStatus.COMPLETED, TaskStatus.CLOSED, TaskStatus.EXTENSION_PROPOSED))
             task = Task(assigning_unit=unit.parent or unit, assigned_by=user, title=f"Nhiệm vụ {i}", start_date=begin,
-                        deadline=deadline, executing_unit=unit, status=status, status_at=_at(begin))
+                        deadline=deadline, executing_unit=unit, status=status, status_at=_at(begin),
+                        extensions=1 if rng.random() < 0.15 else 0)
             if status == TaskStatus.COMPLETED:
                 task.completed_at = _at(min(begin + datetime.timedelta(days=rng.randrange(0, 40)), today))
             elif status == TaskStatus.CLOSED:

@@ -11,14 +11,17 @@ from django.utils import timezone
 from conftest import make_user
 from dieuhanh.accounts.models import Role
 from dieuhanh.documents import services as docs
-from dieuhanh.documents.models import Delivery, Document, IncomingEntry
+from dieuhanh.documents.models import Blob, Delivery, Document, DocumentFile, IncomingEntry
+from dieuhanh.drafting.models import Signature
 from dieuhanh.kernel import zones
 from dieuhanh.processing import services as processing
+from dieuhanh.processing.calendar import working_days_between
 from dieuhanh.processing.models import Flow
 from dieuhanh.reorg import services as reorg
 from dieuhanh.reports import jobs, selectors, services
 from dieuhanh.reports.models import DailyFigure, DirtyMark
 from dieuhanh.reports.testing import seed
+from dieuhanh.signatures.models import SignatureCheck
 from dieuhanh.tasks.models import Task
 from dieuhanh.units.models import Unit
 
@@ -29,17 +32,20 @@ def brute_force(today):
     """Every figure recounted row by row in Python, from the definitions of decision 0045."""
     cells = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
     roots = {f.entry_id: f for f in Flow.objects.filter(parent__isnull=True)}
-    for e in IncomingEntry.objects.select_related("document"):
+    for e in IncomingEntry.objects.select_related("document", "delivery"):
         if e.recalled_at is not None:
             continue
         c = cells[(e.unit_id, e.arrived_on, e.document.confidentiality)]
         c["in_total"] += 1
         c["in_electronic"] += e.origin == "electronic"
+        c["in_exchanged"] += e.delivery is not None and e.delivery.channel == "gateway"
         root = roots.get(e.pk)
         if root is None:
             c["in_unassigned"] += 1
         elif root.status == "completed":
             done = timezone.localdate(root.completed_at) if root.completed_at else None
+            if done is not None:
+                c["in_done_days"] += max(0, working_days_between(e.arrived_on, done))
             if root.deadline is None or (done is not None and done <= root.deadline):
                 c["in_on_time"] += 1
             elif done is not None:
@@ -49,15 +55,23 @@ def brute_force(today):
     channels = defaultdict(set)
     for d in Delivery.objects.all():
         channels[d.document_id].add(d.channel)
+    valid = set(SignatureCheck.objects.filter(outcome="valid").values_list("blob_id", flat=True))
+    signed = {f.document_id for f in DocumentFile.objects.all() if f.blob_id in valid}
+    signed |= {s.draft.document_id for s in Signature.objects.select_related("draft")
+               if s.organization and s.withdrawn_at is None}
     for doc in Document.objects.filter(status="issued"):
         if doc.issuing_unit_id is None or doc.issued_on is None:
             continue
         c = cells[(doc.issuing_unit_id, doc.issued_on, doc.confidentiality)]
         c["out_total"] += 1
         c["out_electronic"] += bool(channels[doc.pk]) and "paper" not in channels[doc.pk]
+        c["out_exchanged"] += "gateway" in channels[doc.pk]
+        c["out_paper"] += "paper" in channels[doc.pk]
+        c["out_signed"] += doc.pk in signed
     for t in Task.objects.all():
         c = cells[(t.executing_unit_id, t.start_date, 0)]
         c["tasks_given"] += 1
+        c["tasks_extended"] += t.extensions > 0
         if t.status in ("completed", "closed"):
             finished = timezone.localdate(t.completed_at or t.status_at)
             c["tasks_on_time" if finished <= t.deadline else "tasks_late"] += 1
@@ -223,3 +237,17 @@ def test_api_figures_and_errors_naming_the_field(world, api_client):
     assert resp.status_code == 403 and resp.json()["errors"][0]["field"] == "unit_id"
     assert api.get(f"/api/v1/reports/units/999999/figures?start={start}&end={w.today}").status_code == 404
     assert api.get("/api/v1/openapi.json").json()["paths"].get("/api/v1/reports/units/{unit_id}/figures")
+
+
+def test_a_signature_check_after_the_issue_marks_the_document(transactional_db, world):
+    # the check of an issued document's files runs in a job after the issue commits: its save marks the cell
+    w = world
+    services.refresh_changed(today=w.today)
+    doc = (Document.objects.filter(status="issued", issuing_unit__isnull=False, issued_on__isnull=False)
+           .exclude(files__isnull=False).first())
+    blob = Blob.objects.create(sha256="f" * 64, size=1, content_type="application/pdf", storage_name="kiem-tra")
+    DocumentFile.objects.create(document=doc, blob=blob, name="van-ban.pdf", is_main=True)
+    SignatureCheck.objects.create(blob=blob, outcome="valid")
+    assert DirtyMark.objects.filter(unit_id=doc.issuing_unit_id, day=doc.issued_on).exists()
+    services.refresh_changed(today=w.today)
+    assert_equal_to_recount(w.today)
