@@ -68,5 +68,9 @@ def test_open_a_report_drill_down_and_export(live_server, browser, org, size, la
     if lang == "en":
         assert error.inner_text() == "The period ends before it starts."
     page.screenshot(path=str(SHOTS / f"reports-{lang}-{size}-bad-period.png"), full_page=True)
+    # the reader's own page: their flows and tasks over the period
+    page.goto(f"{base}/reports/standard/me/?start={start}&end={today.isoformat()}")
+    assert page.locator("#flows-total").inner_text() == "0"  # a leader who handles nothing personally
+    page.screenshot(path=str(SHOTS / f"reports-{lang}-{size}-own.png"), full_page=True)
     assert not violations
     context.close()
