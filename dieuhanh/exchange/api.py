@@ -176,13 +176,14 @@ def create_organ(request, payload: OrganIn):
     return 201, organs.save_organ(actor=request.user, data=payload.dict())
 
 
-@router.patch("/exchange/organs/{organ_id}", response=OrganOut, summary="Change an outside organ")
-def update_organ(request, organ_id: int, payload: OrganIn):
-    organ = get_object_or_404(Organ, pk=organ_id)
-    return organs.save_organ(actor=request.user, organ=organ, data=payload.dict())
-
-
+# before /exchange/organs/{organ_id}: the router matches in order and would take "import" for an id
 @router.post("/exchange/organs/import", response=OrganImportOut, summary="Import organs from an .xlsx sheet")
 def import_organs(request, file: UploadedFile = File(...)):
     report = organs.import_organs(actor=request.user, data=file.read(organs.MAX_XLSX_BYTES + 1))
     return {"created": report.created, "updated": report.updated, "refused": report.refused}
+
+
+@router.patch("/exchange/organs/{organ_id}", response=OrganOut, summary="Change an outside organ")
+def update_organ(request, organ_id: int, payload: OrganIn):
+    organ = get_object_or_404(Organ, pk=organ_id)
+    return organs.save_organ(actor=request.user, organ=organ, data=payload.dict())

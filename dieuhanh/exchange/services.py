@@ -164,7 +164,11 @@ def _keep_payload(actor: User, data: bytes, name: str) -> Blob | None:
     """The raw arrival as a blob (kept for audit, shown to the clerk); too big to keep: nothing."""
     if not data or len(data) > edxml.DEFAULT_MAX_BYTES:
         return None
-    return store_bytes(actor=actor, data=data, name=name, declared_type="application/xml")
+    try:
+        with transaction.atomic():
+            return store_bytes(actor=actor, data=data, name=name, declared_type="application/xml")
+    except ValidationError:  # kept or not, the arrival is still recorded with what became of it
+        return None
 
 
 def _finish(pkg: ReceivedPackage, actor: User, action: str) -> ReceivedPackage:

@@ -117,3 +117,21 @@ def test_failed_sends_are_shown_with_their_reason_and_retried(ex, client, monkey
 @pytest.mark.parametrize("path", ["/exchange/received/", "/exchange/sent/", "/exchange/organs/"])
 def test_anonymous_is_sent_to_sign_in(client, path, db):
     assert client.get(path).status_code == 302
+
+
+def test_api_imports_organs_from_xlsx(ex, api_client, client):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Mã", "Tên cơ quan"])
+    book.active.append(["000.00.01.H27", "UBND tỉnh Bắc Ninh"])
+    book.active.append(["sai", "Sai mã"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "co-quan.xlsx"
+    api_client.as_user(ex.org.admin)
+    response = client.post("/api/v1/exchange/organs/import", {"file": data}, **api_client.headers)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["created"] == 1 and [(r["row"], r["field"]) for r in body["refused"]] == [(3, "code")]

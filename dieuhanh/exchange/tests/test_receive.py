@@ -4,6 +4,8 @@ from dataclasses import replace
 
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.documents import services as doc_services
@@ -209,3 +211,43 @@ def test_generated_package_with_a_renamed_sender_keeps_the_code(ex):
     pkg = services.receive_package(data=build_package(_package(sender=replace(factories.organ(), name=""))),
                                    source="gateway")
     assert pkg.document.issuer_name == "UBND tỉnh Bắc Ninh"  # OrganizationInCharge when OrganName is empty
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(files=st.integers(min_value=1, max_value=4), fail_at=st.integers(min_value=0, max_value=5),
+       failure=st.sampled_from(["crash", "refusal"]), serial=st.uuids())
+def test_an_import_is_whole_or_nothing_wherever_it_fails(ex, monkeypatch, files, fail_at, failure, serial):
+    """Property: whichever file store fails (or none), either the whole document is there or nothing of it."""
+    from django.core.exceptions import ValidationError
+
+    real, calls = services.store_bytes, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == fail_at + 1:  # call 1 stores the payload, the next ones the files
+            if failure == "crash":
+                raise RuntimeError("disk full")
+            raise ValidationError({"file": "damaged"})
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "store_bytes", flaky)
+    doc_id = f"000.00.01.H27,2026/03/05,{serial}"
+    package = _package(document_id=doc_id, attachments=tuple(
+        Attachment(name=f"f{i}.pdf", content_type="application/pdf", data=factories.PDF + str(serial).encode() +
+                   bytes([i])) for i in range(files)))
+    before = (Document.objects.count(), Delivery.objects.count(), ReceivedPackage.objects.count())
+    try:
+        pkg = services.receive_package(data=build_package(package), source="gateway")
+    except RuntimeError:
+        pkg = None
+    after = (Document.objects.count(), Delivery.objects.count(), ReceivedPackage.objects.count())
+    if pkg is not None and pkg.state == PackageState.DUPLICATE:  # hypothesis replayed a serial already imported
+        assert after == (before[0], before[1], before[2] + 1)
+    elif pkg is not None and pkg.state == PackageState.IMPORTED:
+        assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
+        assert pkg.document.files.count() == files
+    else:
+        assert after[:2] == before[:2]  # no document, no delivery
+        assert after[2] == before[2] + (1 if pkg is not None else 0)  # a refusal is recorded, a crash is not
+        if pkg is not None:
+            assert pkg.state == PackageState.REFUSED and pkg.document_id is None
