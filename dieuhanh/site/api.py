@@ -15,6 +15,7 @@ from dieuhanh.documents.api import install_handlers
 from dieuhanh.documents.api import router as documents_router
 from dieuhanh.drafting.api import router as drafting_router
 from dieuhanh.exchange.api import router as exchange_router
+from dieuhanh.gateway.api import router as gateway_router
 from dieuhanh.kernel import api_errors
 from dieuhanh.processing.api import router as processing_router
 from dieuhanh.records.api import router as records_router
@@ -143,6 +144,7 @@ def _register_routers():
     api.add_router("/", standard_reports_router)
     api.add_router("/", freeze_api.router)
     api.add_router("/", exchange_router)
+    api.add_router("/", gateway_router)
     freeze_api.install_handlers(api)
 
 
