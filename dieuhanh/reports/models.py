@@ -60,7 +60,9 @@ class SubtreeFigure(models.Model):
     whole months here (one row a month) and the partial days at both ends (one row a day); the children of a unit
     read their own rows: no scan over the path range. ``day`` is the first day of the month for a month row."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    # derived rows written millions at a time by INSERT ... SELECT from rows whose units exist: no database
+    # constraint (its deferred check per row would double the refresh); deleting a unit still cascades here
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     day = models.DateField()
     confidentiality = models.PositiveSmallIntegerField(default=0)

@@ -145,7 +145,7 @@ def rebuild(*, unit_ids: Collection[int] | None, days: Collection[datetime.date]
     if units is None and days is None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {SubtreeFigure._meta.db_table}")
+                cursor.execute(f"TRUNCATE {SubtreeFigure._meta.db_table}")  # no foreign key: no pending checks
         else:
             SubtreeFigure.objects.all().delete()
     else:
