@@ -18,6 +18,7 @@ from dieuhanh.exchange.api import router as exchange_router
 from dieuhanh.gateway.api import router as gateway_router
 from dieuhanh.kernel import api_errors
 from dieuhanh.processing.api import router as processing_router
+from dieuhanh.projects.api import router as projects_router
 from dieuhanh.records.api import router as records_router
 from dieuhanh.reorg.api import router as reorg_router
 from dieuhanh.reports.api import router as reports_router
@@ -145,6 +146,7 @@ def _register_routers():
     api.add_router("/", freeze_api.router)
     api.add_router("/", exchange_router)
     api.add_router("/", gateway_router)
+    api.add_router("/", projects_router)
     freeze_api.install_handlers(api)
 
 
