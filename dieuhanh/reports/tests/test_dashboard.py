@@ -121,13 +121,24 @@ def test_home_links_the_dashboard_for_leaders_and_unit_admins_only(client, world
 
 
 def test_awaits_count_what_their_lists_show(client, world):
+    from dieuhanh.processing import services as processing
+    from dieuhanh.processing.models import Flow
+
     w = world
-    # the leader of A1 has the registered document of the world to assign? it was assigned: nothing; the
-    # specialist's flow is open; the clerk of A1 registered it
     awaits = {a.key: a for a in dashboard.awaits(w.leader_a1, w.org.a1)}
     assert {"to_assign", "reports", "drafts", "extensions", "overdue", "due_soon"} <= set(awaits)
-    assert all(a.url for a in awaits.values())
-    assert _get(client, w.leader_a1, awaits["extensions"].url).status_code == 200
+    assert all(a.url for a in awaits.values()) and awaits["extensions"].count == 0
+    # the specialist asks the leader who assigned the flow for more time: it awaits the leader, and its list shows it
+    flow = Flow.objects.get(entry=w.entry, parent__isnull=False, handler_user=w.org.spec_a1)
+    Flow.objects.filter(pk=flow.pk).update(deadline=w.today + datetime.timedelta(days=3))
+    processing.request_extension(actor=w.org.spec_a1, flow=Flow.objects.get(pk=flow.pk),
+                                 new_deadline=w.today + datetime.timedelta(days=6), reason="Chờ ý kiến phối hợp")
+    awaits = {a.key: a for a in dashboard.awaits(w.leader_a1, w.org.a1)}
+    assert awaits["extensions"].count == 1
+    html = _get(client, w.leader_a1, awaits["extensions"].url).content.decode()
+    assert f'href="/processing/flows/{flow.pk}/"' in html and w.entry.document.subject in html
+    others = {a.key: a.count for a in dashboard.awaits(w.org.leader_a, w.org.a)}
+    assert others["extensions"] == 0  # not theirs to decide
 
 
 def test_charts_scale_and_escape():
