@@ -16,6 +16,7 @@ urlpatterns = [
     path("digitization/", include("dieuhanh.digitization.urls")),
     path("search/", include("dieuhanh.search.urls")),
     path("records/", include("dieuhanh.records.urls")),
+    path("projects/", include("dieuhanh.projects.urls")),
     path("reorg/", include("dieuhanh.reorg.urls")),
     path("exchange/", include("dieuhanh.exchange.urls")),
     path("reports/standard/", include("dieuhanh.reports.report_urls")),
