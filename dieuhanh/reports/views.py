@@ -158,8 +158,9 @@ def figure_list(request: HttpRequest, unit_id: int, figure: str) -> HttpResponse
                                        cursor=request.GET.get("cursor"))
     except ValidationError:  # a mangled cursor: the first page (the API answers 400 instead)
         kind, page = lists.figure_page(request.user, unit, figure, period["start"], period["end"])
+    total = selectors.unit_figures(request.user, unit, period["start"], period["end"]).get(figure)
     context.update({"kind": kind, "rows": [lists.row_facts(kind, r) for r in page.items], "page": page,
-                    "query": _query(period)})
+                    "query": _query(period), "total": total})
     return render(request, "reports/list.html", context)
 
 

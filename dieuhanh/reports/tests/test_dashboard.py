@@ -46,6 +46,7 @@ def test_leader_sees_health_children_ranking_and_charts_whose_numbers_link_to_th
         assert int(link.group(2)) == figures[figure]
         listed = _get(client, org.leader_a, link.group(1).replace("&amp;", "&"))
         assert listed.status_code == 200
+        assert f'id="figure-total">{figures[figure]}<' in listed.content.decode()
         if figures[figure] <= 50:
             assert listed.content.decode().count("<tr><td data-label=") == figures[figure], figure
     # one row per unit directly below, each name drilling down one level
