@@ -5,8 +5,8 @@ import datetime
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from dieuhanh.documents.models import (
     IncomingEntry,
 )
 from dieuhanh.drafting.models import Signature
-from dieuhanh.processing.calendar import working_days_between
+from dieuhanh.processing.calendar import is_working_day, working_days_between
 from dieuhanh.processing.models import OPEN_STATUSES as FLOW_OPEN
 from dieuhanh.processing.models import Flow, FlowStatus
 from dieuhanh.reorg.models import ReassignmentTrace
@@ -143,24 +143,78 @@ def compute(*, unit_ids: Collection[int] | None, days: Collection[datetime.date]
     return cells
 
 
+CALENDAR = "reports_working_day"  # a temporary table: day -> working days since the first day (decision 0046)
+
+
+def _calendar(cursor: Any, unit_ids: Collection[int] | None, days: Collection[datetime.date] | None,
+              today: datetime.date) -> None:
+    """Fill the temporary calendar covering every arrival in scope and every completion: working_days_between(a, b)
+    is then index(b) - index(a), a join instead of a loop per row (the holidays are processing.calendar's)."""
+    entries = _scoped(IncomingEntry.objects.all(), "unit_id", "arrived_on", unit_ids, days)
+    first = entries.aggregate(m=Min("arrived_on"))["m"]
+    last_done = Flow.objects.filter(parent__isnull=True, status=FlowStatus.COMPLETED).aggregate(
+        m=Max("completed_at"))["m"]
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CALENDAR} (day date PRIMARY KEY, idx integer NOT NULL)")
+    cursor.execute(f"DELETE FROM {CALENDAR}")
+    if first is None:
+        return
+    last = max(today, timezone.localdate(last_done) if last_done else today) + datetime.timedelta(days=1)
+    rows, index, day = [], 0, first - datetime.timedelta(days=1)
+    while day <= last:
+        index += is_working_day(day)
+        rows.append((day, index))
+        day += datetime.timedelta(days=1)
+    cursor.executemany(f"INSERT INTO {CALENDAR} (day, idx) VALUES (%s, %s)", rows)
+
+
+def _select(qs: QuerySet, names: tuple[str, ...], with_c: bool = True) -> tuple[str, list[Any]]:
+    """The grouped query ``qs`` as SQL, its figures placed in FIGURES' order (zero for the others)."""
+    sql, params = qs.query.sql_with_params()
+    cols = ", ".join(f"q.{n}" if n in names else f"0 AS {n}" for n in FIGURES)
+    return f"SELECT q.u, q.d, {'q.c' if with_c else '0'} AS c, {cols} FROM ({sql}) q", list(params)
+
+
+def store(*, unit_ids: Collection[int] | None, days: Collection[datetime.date] | None, today: datetime.date) -> int:
+    """Insert the cells of ``unit_ids`` x ``days`` (stored ones deleted first by the caller) in ONE statement:
+    ``INSERT ... SELECT ... GROUP BY`` over the grouped queries of ``compute``, so millions of rows never pass
+    through Python. Returns the number of cells written."""
+    parts = [_select(_incoming(unit_ids, days, today), INCOMING), _select(_outgoing(unit_ids, days), OUTGOING),
+             _select(_tasks(unit_ids, days, today), TASKS, with_c=False)]
+    pairs = (_entries(unit_ids, days).filter(r_status=FlowStatus.COMPLETED, r_done__isnull=False)
+             .values(u=F("unit_id"), d=F("arrived_on"), c=F("document__confidentiality"), done=F("r_done"))
+             .annotate(n=Count("pk")))
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    cols = ", ".join("SUM(q.n * CASE WHEN b.idx > a.idx THEN b.idx - a.idx ELSE 0 END) AS in_done_days"
+                     if n == "in_done_days" else f"0 AS {n}" for n in FIGURES)
+    parts.append((f"SELECT q.u, q.d, q.c, {cols} FROM ({pairs_sql}) q JOIN {CALENDAR} a ON a.day = q.d "
+                  f"JOIN {CALENDAR} b ON b.day = q.done GROUP BY q.u, q.d, q.c", list(pairs_params)))
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    params = [p for _sql, ps in parts for p in ps]
+    sums = ", ".join(f"SUM(x.{n})" for n in FIGURES)
+    with connection.cursor() as cursor:
+        _calendar(cursor, unit_ids, days, today)
+        cursor.execute(f"INSERT INTO {DailyFigure._meta.db_table} (unit_id, day, confidentiality, "
+                       f"{', '.join(FIGURES)}) SELECT x.u, x.d, x.c, {sums} FROM ({union}) x "
+                       f"GROUP BY x.u, x.d, x.c", params)
+        return cursor.rowcount
+
+
 @transaction.atomic
 def refresh(*, unit_ids: Collection[int] | None, days: Collection[datetime.date] | None,
             today: datetime.date | None = None) -> int:
     """Recompute exactly the cells of ``unit_ids`` x ``days`` (None: all units, all days) from the raw tables,
-    replacing what was stored. Returns the number of cells written."""
+    replacing what was stored, then the subtree totals above them. Returns the number of cells written."""
     today = today or timezone.localdate()
-    cells = compute(unit_ids=unit_ids, days=days, today=today)
     touched = set(days) if days is not None else None
     if touched is None and unit_ids is not None:
         # every day of some units: their ancestors' subtree rows change on the days they had or now have figures
         touched = set(DailyFigure.objects.filter(unit_id__in=unit_ids).values_list("day", flat=True).distinct())
-        touched.update(d for (_u, d, _c) in cells)
     _scoped(DailyFigure.objects.all(), "unit_id", "day", unit_ids, days).delete()
-    DailyFigure.objects.bulk_create(
-        [DailyFigure(unit_id=u, day=d, confidentiality=c, **figures) for (u, d, c), figures in sorted(cells.items())],
-        batch_size=2000)
+    written = store(unit_ids=unit_ids, days=days, today=today)
+    if touched is not None and days is None and unit_ids is not None:
+        touched.update(DailyFigure.objects.filter(unit_id__in=unit_ids).values_list("day", flat=True).distinct())
     rollups.rebuild(unit_ids=unit_ids, days=touched)  # the subtree totals above them (decision 0046)
-    return len(cells)
+    return written
 
 
 def _crossing(since: datetime.date, today: datetime.date) -> set[tuple[int, datetime.date]]:
