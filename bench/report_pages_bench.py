@@ -10,8 +10,8 @@ On a scratch database, seed first (the rows are not removed):
 The province is the child of the first root with the largest subtree."""
 
 import argparse
-import os
 import datetime
+import os
 import random
 import time
 
