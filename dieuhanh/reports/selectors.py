@@ -86,10 +86,11 @@ def monthly_series(user: User, unit: Unit, start_month: datetime.date, months: i
     rows = (SubtreeFigure.objects.filter(cleared_q(user), unit_id=unit.pk, grain=Grain.MONTH, day__gte=first,
                                          day__lt=bounds[-1])
             .values("day").annotate(**{name: Sum(name) for name in names}).order_by())
-    by_month = {row["day"]: row for row in rows}
-    series = []
+    by_month: dict[datetime.date, Any] = {row["day"]: row for row in rows}
+    series: list[dict[str, Any]] = []
     for month in bounds[:-1]:
-        row = {name: by_month.get(month, {}).get(name) or 0 for name in names}
+        found = by_month.get(month) or {}
+        row: dict[str, int] = {name: found.get(name) or 0 for name in names}
         ended = row["in_on_time"] + row["in_late"]
         series.append({"month": month, **row,
                        "in_on_time_percent": round(100 * row["in_on_time"] / ended) if ended else None})
