@@ -22,9 +22,9 @@ BACKOFF_CAP_SECONDS = 3600
 LEASE_SECONDS = 120  # a claimed item whose worker died is due again after this
 
 
-def backoff(attempts: int) -> timedelta:
+def backoff(attempts: int, base: float = BACKOFF_BASE_SECONDS) -> timedelta:
     """Delay before the next attempt after ``attempts`` failed ones (exponential, capped)."""
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
 
 
 def enqueue(*, destination: str, package_id: str, payload: bytes, kind: str = "edxml") -> OutboxItem:
@@ -52,6 +52,13 @@ def enqueue(*, destination: str, package_id: str, payload: bytes, kind: str = "e
         return OutboxItem.objects.get(destination=destination, package_id=package_id)
     transaction.on_commit(_wake_worker)
     return item
+
+
+def probe(*, destination: str) -> OutboxItem:
+    """Queue a small "probe" package for ``destination``: the peer's gateway records it and does nothing else
+    (`dieuhanh gateway probe <organ code>` checks a route end to end)."""
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S.%f")
+    return enqueue(destination=destination, package_id=f"probe-{stamp}", payload=b"probe", kind="probe")
 
 
 def _wake_worker() -> None:
@@ -89,7 +96,8 @@ def _claim(limit: int, lease_seconds: int) -> list[int]:
     return ids
 
 
-def send_due(*, limit: int = 100, lease_seconds: int = LEASE_SECONDS) -> dict[str, int]:
+def send_due(*, limit: int = 100, lease_seconds: int = LEASE_SECONDS,
+             backoff_base: float = BACKOFF_BASE_SECONDS) -> dict[str, int]:
     """The worker's step: send the due items; each is marked sent, or scheduled again with a backoff and its
     reason, or failed after MAX_ATTEMPTS. Returns counts."""
     counts = {"sent": 0, "retrying": 0, "failed": 0}
@@ -106,7 +114,7 @@ def send_due(*, limit: int = 100, lease_seconds: int = LEASE_SECONDS) -> dict[st
             OutboxItem.objects.filter(pk=pk, state=OutboxState.SENDING).update(
                 attempts=attempts, last_error=reason[:4000],
                 state=OutboxState.FAILED if failed else OutboxState.QUEUED,
-                next_attempt_at=timezone.now() + backoff(attempts))
+                next_attempt_at=timezone.now() + backoff(attempts, backoff_base))
             counts["failed" if failed else "retrying"] += 1
             log.warning("gateway: %s to %s failed (attempt %s): %s", item.package_id, item.destination, attempts,
                         reason)
