@@ -43,17 +43,17 @@ def seed(n_units: int, n_projects: int) -> None:
 
     ensure()
     admin = bootstrap_admin()
-    have = Unit.objects.filter(code__startswith="PJ").count()
+    have = Unit.objects.filter(code__startswith="J0000").count()
     if have < n_units:
         start = time.perf_counter()
-        seed_synthetic_tree(actor=admin, count=n_units - have, code_prefix="PJ")
+        seed_synthetic_tree(actor=admin, count=n_units - have, code_prefix="J")
         print(f"seeded {n_units - have} units in {time.perf_counter() - start:.1f} s")
     have = Project.objects.filter(code__startswith="BENCH-").count()
     if have >= n_projects:
         return
     start = time.perf_counter()
     rnd = random.Random(19)
-    units = list(Unit.objects.filter(code__startswith="PJ").values_list("pk", "path", "parent_id"))
+    units = list(Unit.objects.filter(code__startswith="J0000").values_list("pk", "path", "parent_id"))
     functions = list(Function.objects.values_list("pk", flat=True))
     rows, texts = [], []
     for i in range(have, n_projects):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
@@ -63,14 +63,14 @@ def text_scores(project: Project) -> dict[int, float]:
     weights = {t: idf(dfs.get(t, 0), n) for t in terms}
     cap = max(50, n * SELECTIVE_SHARE)
     selective = [t for t in terms if 0 < dfs.get(t, 0) <= cap]
-    partial: Counter[int] = Counter()
+    partial: defaultdict[int, float] = defaultdict(float)
     for pid, term, w in Term.objects.filter(term__in=selective).exclude(project=project).values_list(
             "project_id", "term", "tf"):
         partial[pid] += w * tf[term] * weights[term] ** 2
-    ids = [pid for pid, _ in partial.most_common(MAX_TEXT_CANDIDATES)]
+    ids = sorted(partial, key=lambda pid: -partial[pid])[:MAX_TEXT_CANDIDATES]
     if not ids:
         return {}
-    dots: Counter[int] = Counter()
+    dots: defaultdict[int, float] = defaultdict(float)
     for pid, term, w in Term.objects.filter(project_id__in=ids, term__in=terms).values_list("project_id", "term", "tf"):
         dots[pid] += w * tf[term] * weights[term] ** 2
     q_norm = sum((w * weights[t]) ** 2 for t, w in tf.items()) ** 0.5 or 1.0

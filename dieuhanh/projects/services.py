@@ -17,8 +17,19 @@ from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import Unit
 
 from . import index, policy
-from .models import CURRENCIES, TRANSITIONS, Assessment, DataObject, Function, Kind, Level, Project, \
-    SharedPlatform, Status, Verdict
+from .models import (
+    CURRENCIES,
+    TRANSITIONS,
+    Assessment,
+    DataObject,
+    Function,
+    Kind,
+    Level,
+    Project,
+    SharedPlatform,
+    Status,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
@@ -65,7 +76,7 @@ def clean(actor: User, data: dict[str, Any], *, project: Project | None = None) 
     if "code" in out and not errors.get("code"):
         if len(out["code"]) > 40:
             errors["code"] = _("At most 40 characters.")
-        elif Project.objects.filter(code=out["code"]).exclude(pk=getattr(project, "pk", None)).exists():
+        elif Project.objects.filter(code=out["code"]).exclude(pk=project.pk if project else 0).exists():
             errors["code"] = _("A project with this code exists.")
     if "name" in out and len(out["name"]) > 300:
         errors["name"] = _("At most 300 characters.")
@@ -197,7 +208,7 @@ def _audit_data(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reviewing_unit(unit: Unit) -> Unit:
-    return unit.parent if unit.parent_id else unit
+    return unit.parent if unit.parent is not None else unit
 
 
 def _create(actor: User, cleaned: dict[str, Any]) -> Project:

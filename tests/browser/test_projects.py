@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from conftest import PASSWORD
-from dieuhanh.projects.tests.conftest import reg  # noqa: F401  (fixture)
+from dieuhanh.projects.tests.conftest import reg  # noqa: F401, F811  (fixture)
 
 from .conftest import SHOTS, login
 
@@ -17,7 +17,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_enter_project_see_candidates_record_assessment(live_server, browser, reg, size):
+def test_enter_project_see_candidates_record_assessment(live_server, browser, reg, size):  # noqa: F811
     from playwright.sync_api import expect
 
     from dieuhanh.projects import services

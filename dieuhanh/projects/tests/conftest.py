@@ -22,7 +22,8 @@ def reg(org):
         actor = actor or org.spec_a1
         unit = unit or org.a1
         base = {"code": f"DA-{project.n}", "name": "Hệ thống quản lý văn bản và điều hành", "unit_id": unit.pk,
-                "level": "commune", "kind": "software", "objective": "Xử lý văn bản đến, văn bản đi trên môi trường mạng",
+                "level": "commune", "kind": "software",
+                "objective": "Xử lý văn bản đến, văn bản đi trên môi trường mạng",
                 "functions": ["document-management"], "budget_amount": 500_000_000, "currency": "VND",
                 "budget_year": 2026, "starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
         project.n += 1
