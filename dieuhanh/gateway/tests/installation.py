@@ -125,7 +125,35 @@ def counts() -> dict:
     return {"outbox": states, "inbox": inbox, "inbox_distinct": distinct}
 
 
-ACTIONS = {"setup": setup, "issue": issue, "recall": recall, "awaiting": awaiting, "accept": accept,
+def once(limit: int = 1000) -> dict:
+    """One step of this installation's gateway worker (send what is due, read the inbound folders and queues)."""
+    import time
+
+    from dieuhanh.gateway.inbound import read_inbound
+    from dieuhanh.gateway.services import send_due
+
+    started = time.monotonic()
+    out, inbound = send_due(limit=limit), read_inbound(limit=limit)
+    return {"out": out, "in": inbound, "seconds": round(time.monotonic() - started, 3)}
+
+
+def serve() -> None:
+    """Answer one action per line of stdin (``action arg...``), one JSON line each: Django starts once."""
+    from django.db import connections
+
+    for line in sys.stdin:
+        action, *args = line.rstrip("\n").split("\t")
+        try:
+            answer = ACTIONS[action](*[int(a) if a.isdigit() else a for a in args])
+        except Exception as exc:  # told to the caller, which fails the test with it
+            import traceback
+
+            answer = {"error": f"{exc.__class__.__name__}: {exc}", "trace": traceback.format_exc()}
+        connections.close_all()
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
+
+
+ACTIONS = {"setup": setup, "once": once, "issue": issue, "recall": recall, "awaiting": awaiting, "accept": accept,
            "answer_recall": answer_recall, "outgoing": outgoing, "enqueue_many": enqueue_many, "counts": counts}
 
 
@@ -135,6 +163,9 @@ def main() -> None:
 
     django.setup()
     action, *args = sys.argv[1:]
+    if action == "serve":
+        serve()
+        return
     typed = [int(a) if a.isdigit() else a for a in args]
     print(json.dumps(ACTIONS[action](*typed), ensure_ascii=False))
 

@@ -7,21 +7,20 @@ from django.db import connection
 
 from .twoinstallations import make_pair
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture
 def pair(tmp_path):
+    # no test database of its own: the two installations get theirs, named after the configured one (h_xgw_a...)
     vendor = connection.vendor
-    prefix = f"{connection.settings_dict['NAME']}_gw" if vendor == "postgresql" else "gw"
+    prefix = str(connection.settings_dict["NAME"]) if vendor == "postgresql" else "gw"
     a, b, dbs = make_pair(tmp_path, vendor, connection.settings_dict, db_prefix=prefix)
     try:
         a.start_server()
         b.start_server()
         yield a, b
     finally:
-        a.stop_server()
-        b.stop_server()
+        a.stop()
+        b.stop()
         dbs.drop_all()
 
 

@@ -114,6 +114,8 @@ class Installation:
     env_extra: dict = field(default_factory=dict)
     server: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
+    driver: subprocess.Popen | None = None
+    driver_env: dict | None = None
     public_key: str = ""
 
     @property
@@ -129,21 +131,33 @@ class Installation:
                 "DIEUHANH_S3_BUCKET": "", "DIEUHANH_LOG_LEVEL": "ERROR", **self.env_extra}
 
     def run(self, action: str, *args) -> dict:
-        done = subprocess.run([PYTHON, "-m", "dieuhanh.gateway.tests.installation", action, *map(str, args)],
-                              env=self.env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
-        if done.returncode:
-            raise RuntimeError(f"{self.installation_id} {action}: {done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        """``action`` in this installation's driver process (started once, restarted when its settings change)."""
+        env = self.env()
+        if self.driver is None or self.driver.poll() is not None or self.driver_env != env:
+            self.stop_driver()
+            self.driver = subprocess.Popen([PYTHON, "-m", "dieuhanh.gateway.tests.installation", "serve"], env=env,
+                                           cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.driver_env = env
+        assert self.driver.stdin is not None and self.driver.stdout is not None
+        self.driver.stdin.write("\t".join([action, *map(str, args)]) + "\n")
+        self.driver.stdin.flush()
+        line = self.driver.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.installation_id} {action}: the driver exited")
+        answer = json.loads(line)
+        if isinstance(answer, dict) and "error" in answer:
+            raise RuntimeError(f"{self.installation_id} {action}: {answer['trace']}")
+        return answer
 
-    def gateway_once(self) -> str:
-        return self.gateway_once_limit(1000)
+    def stop_driver(self) -> None:
+        if self.driver is not None and self.driver.poll() is None:
+            assert self.driver.stdin is not None
+            self.driver.stdin.close()
+            self._stop(self.driver)
+        self.driver = None
 
-    def gateway_once_limit(self, limit: int) -> str:
-        done = subprocess.run([PYTHON, "-m", "dieuhanh", "gateway", "once", "--limit", str(limit)], env=self.env(),
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
-        if done.returncode:
-            raise RuntimeError(f"{self.installation_id} gateway once: {done.stderr[-3000:]}")
-        return done.stdout
+    def gateway_once(self, limit: int = 1000) -> dict:
+        return self.run("once", limit)
 
     def start_server(self, workers: int = 1) -> None:
         log = open(self.workdir / f"server-{self.port}.log", "ab")  # noqa: SIM115 (lives with the process)
@@ -179,6 +193,11 @@ class Installation:
 
     def stop_server(self, kill: bool = False) -> None:
         self._stop(self.server, kill)
+
+    def stop(self) -> None:
+        self.stop_worker(kill=True)
+        self.stop_server()
+        self.stop_driver()
 
     def stop_worker(self, kill: bool = False) -> None:
         self._stop(self.worker, kill)
