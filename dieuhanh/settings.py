@@ -263,6 +263,20 @@ DIEUHANH_GATEWAY_INBOUND = json.loads(os.environ.get("DIEUHANH_GATEWAY_INBOUND",
 # --- Language: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+# Intake (issue 17, decision 0050): the official mailbox an intake Source names by its settings key ("default"
+# here); credentials only from the environment. More mailboxes: DIEUHANH_INTAKE_MAILBOXES as JSON {key: {...}}.
+DIEUHANH_INTAKE_MAILBOXES = json.loads(os.environ.get("DIEUHANH_INTAKE_MAILBOXES", "") or "{}")
+if os.environ.get("DIEUHANH_INTAKE_IMAP_HOST"):
+    DIEUHANH_INTAKE_MAILBOXES["default"] = {
+        "host": os.environ["DIEUHANH_INTAKE_IMAP_HOST"],
+        "port": int(os.environ.get("DIEUHANH_INTAKE_IMAP_PORT", "0") or 0),
+        "ssl": os.environ.get("DIEUHANH_INTAKE_IMAP_SSL", "1") == "1",
+        "user": os.environ.get("DIEUHANH_INTAKE_IMAP_USER", ""),
+        "password": os.environ.get("DIEUHANH_INTAKE_IMAP_PASSWORD", ""),
+        "folder": os.environ.get("DIEUHANH_INTAKE_IMAP_FOLDER", "INBOX"),
+    }
+# a dropped file is taken in once it has not changed for this many seconds (a scanner may still be writing it)
+DIEUHANH_INTAKE_SETTLE_SECONDS = float(os.environ.get("DIEUHANH_INTAKE_SETTLE_SECONDS", "10"))
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("DIEUHANH_TIME_ZONE", "Asia/Ho_Chi_Minh")

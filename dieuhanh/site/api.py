@@ -16,6 +16,7 @@ from dieuhanh.documents.api import router as documents_router
 from dieuhanh.drafting.api import router as drafting_router
 from dieuhanh.exchange.api import router as exchange_router
 from dieuhanh.gateway.api import router as gateway_router
+from dieuhanh.intake.api import router as intake_router
 from dieuhanh.kernel import api_errors
 from dieuhanh.processing.api import router as processing_router
 from dieuhanh.projects.api import router as projects_router
@@ -145,6 +146,7 @@ def _register_routers():
     api.add_router("/", standard_reports_router)
     api.add_router("/", freeze_api.router)
     api.add_router("/", exchange_router)
+    api.add_router("/", intake_router)
     api.add_router("/", gateway_router)
     api.add_router("/", projects_router)
     freeze_api.install_handlers(api)

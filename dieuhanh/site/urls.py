@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/standard/", include("dieuhanh.reports.report_urls")),
     path("reports/", include("dieuhanh.reports.urls")),
     path("", include("dieuhanh.site.home_urls")),
+    path("intake/", include("dieuhanh.intake.urls")),
 ]
 
 handler400 = "dieuhanh.site.views.bad_request"
