@@ -19,17 +19,17 @@ from .schedule_models import ReportRun, ReportSchedule
 router = Router(tags=["reports"])
 
 
-class ErrorItem(Schema):
+class StandardErrorItem(Schema):
     field: str
     message: str
 
 
-class ErrorOut(Schema):
+class StandardErrorOut(Schema):
     detail: str
-    errors: list[ErrorItem]
+    errors: list[StandardErrorItem]
 
 
-class SectionOut(Schema):
+class StandardSectionOut(Schema):
     key: str
     title: str
     columns: list[str]
@@ -38,7 +38,7 @@ class SectionOut(Schema):
     note: str
 
 
-class ReportOut(Schema):
+class StandardReportOut(Schema):
     kind: str
     title: str
     unit_id: int
@@ -46,10 +46,10 @@ class ReportOut(Schema):
     start: datetime.date
     end: datetime.date
     late_days: int
-    sections: list[SectionOut]
+    sections: list[StandardSectionOut]
 
 
-class ExportIn(Schema):
+class StandardExportIn(Schema):
     kind: str
     unit: int
     start: str
@@ -57,7 +57,7 @@ class ExportIn(Schema):
     late_days: int = 1
 
 
-class RunOut(Schema):
+class StandardRunOut(Schema):
     id: int
     kind: str
     unit_id: int
@@ -70,14 +70,14 @@ class RunOut(Schema):
     pdf_url: str | None
 
 
-class ScheduleIn(Schema):
+class StandardScheduleIn(Schema):
     kind: str
     unit: int
     frequency: str
     late_days: int = 1
 
 
-class ScheduleOut(Schema):
+class StandardScheduleOut(Schema):
     id: int
     kind: str
     unit_id: int
@@ -87,7 +87,7 @@ class ScheduleOut(Schema):
     active: bool
 
 
-class OwnOut(Schema):
+class StandardOwnOut(Schema):
     start: datetime.date
     end: datetime.date
     flows: dict[str, int]
@@ -115,7 +115,7 @@ def _run_out(run: ReportRun) -> dict[str, Any]:
             "xlsx_url": f"{base}?format=xlsx" if ready else None, "pdf_url": f"{base}?format=pdf" if ready else None}
 
 
-@router.get("/reports/standard/{kind}", response={200: ReportOut, 403: ErrorOut},
+@router.get("/reports/standard/{kind}", response={200: StandardReportOut, 403: StandardErrorOut},
             summary="A standard report of a unit's subtree over a period")
 def standard_report(request: HttpRequest, kind: str, unit: str | None = None, start: str | None = None,
                     end: str | None = None, late_days: str | None = None) -> Any:
@@ -128,9 +128,9 @@ def standard_report(request: HttpRequest, kind: str, unit: str | None = None, st
         return _forbidden(exc)
 
 
-@router.post("/reports/exports", response={202: RunOut, 403: ErrorOut},
+@router.post("/reports/exports", response={202: StandardRunOut, 403: StandardErrorOut},
              summary="Export a standard report (.xlsx and PDF), produced in the background")
-def start_export(request: HttpRequest, payload: ExportIn) -> Any:
+def start_export(request: HttpRequest, payload: StandardExportIn) -> Any:
     try:
         params = standard.parse(request.user, kind=payload.kind, unit=payload.unit, start=payload.start,
                                 end=payload.end, late_days=payload.late_days)
@@ -141,7 +141,7 @@ def start_export(request: HttpRequest, payload: ExportIn) -> Any:
     return 202, _run_out(run)
 
 
-@router.get("/reports/exports/{run_id}", response={200: RunOut, 403: ErrorOut},
+@router.get("/reports/exports/{run_id}", response={200: StandardRunOut, 403: StandardErrorOut},
             summary="An export's progress, and its files when ready")
 def export_status(request: HttpRequest, run_id: int) -> Any:
     try:
@@ -157,7 +157,7 @@ def export_file(request: HttpRequest, run_id: int, format: str = "xlsx") -> Http
     return download_response(data, filename=name, content_type=content_type)
 
 
-@router.get("/reports/schedules", response=list[ScheduleOut], summary="My scheduled reports")
+@router.get("/reports/schedules", response=list[StandardScheduleOut], summary="My scheduled reports")
 def my_schedules(request: HttpRequest) -> Any:
     mine = ReportSchedule.objects.filter(user=request.user, active=True).order_by("id")[:200]
     return [_schedule_out(s) for s in mine]
@@ -168,9 +168,9 @@ def _schedule_out(s: ReportSchedule) -> dict[str, Any]:
             "next_run": s.next_run, "active": s.active}
 
 
-@router.post("/reports/schedules", response={201: ScheduleOut, 403: ErrorOut},
+@router.post("/reports/schedules", response={201: StandardScheduleOut, 403: StandardErrorOut},
              summary="Schedule a standard report weekly or monthly")
-def add_schedule(request: HttpRequest, payload: ScheduleIn) -> Any:
+def add_schedule(request: HttpRequest, payload: StandardScheduleIn) -> Any:
     if not 0 <= payload.late_days <= standard.MAX_LATE_DAYS:
         raise ValidationError({"late_days": _("Give a whole number of working days from 0 to %(max)s.")
                                % {"max": standard.MAX_LATE_DAYS}})
@@ -186,7 +186,7 @@ def add_schedule(request: HttpRequest, payload: ScheduleIn) -> Any:
     return 201, _schedule_out(schedule)
 
 
-@router.delete("/reports/schedules/{schedule_id}", response={204: None, 403: ErrorOut},
+@router.delete("/reports/schedules/{schedule_id}", response={204: None, 403: StandardErrorOut},
                summary="Stop a scheduled report")
 def stop_schedule(request: HttpRequest, schedule_id: int) -> Any:
     try:
@@ -196,7 +196,7 @@ def stop_schedule(request: HttpRequest, schedule_id: int) -> Any:
     return 204, None
 
 
-@router.get("/reports/me", response=OwnOut, summary="My own flows and tasks over a period, on time and late")
+@router.get("/reports/me", response=StandardOwnOut, summary="My own flows and tasks over a period, on time and late")
 def my_figures(request: HttpRequest, start: str | None = None, end: str | None = None) -> Any:
     first, last = standard.period(start, end)
     return {"start": first, "end": last, **standard.own_figures(request.user, first, last)}
