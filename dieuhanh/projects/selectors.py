@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 # count in the score): "he thong", "quan ly" and most trigrams are everywhere.
 SELECTIVE_SHARE = 0.02
 MAX_TEXT_CANDIDATES = 150
+# The rarest selective features first, until their postings reach this many rows (bounds the work per query).
+MAX_POSTINGS = 4000
 
 
 def projects(*, query: str = "", unit_id: int | None = None, status: str = "") -> QuerySet[Project]:
@@ -62,7 +64,12 @@ def text_scores(project: Project) -> dict[int, float]:
     dfs, n = index.stats(terms)
     weights = {t: idf(dfs.get(t, 0), n) for t in terms}
     cap = max(50, n * SELECTIVE_SHARE)
-    selective = [t for t in terms if 0 < dfs.get(t, 0) <= cap]
+    selective, postings = [], 0
+    for t in sorted((t for t in terms if 0 < dfs.get(t, 0) <= cap), key=lambda t: dfs[t]):
+        if postings + dfs[t] > MAX_POSTINGS:
+            break
+        selective.append(t)
+        postings += dfs[t]
     partial: defaultdict[int, float] = defaultdict(float)
     for pid, term, w in Term.objects.filter(term__in=selective).exclude(project=project).values_list(
             "project_id", "term", "tf"):
