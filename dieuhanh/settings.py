@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dieuhanh.kernel.metrics.RequestMetricsMiddleware",
     "dieuhanh.kernel.api_errors.ApiAnswersJsonMiddleware", "dieuhanh.kernel.dbguard.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.accounts.middleware.StrictTransportSecurityMiddleware",
@@ -136,6 +137,9 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# /metrics: with a token set, only "Authorization: Bearer <token>"; without one, only from the local machine.
+DIEUHANH_METRICS_TOKEN = os.environ.get("DIEUHANH_METRICS_TOKEN", "")
 
 # --- Files: local disk by default, S3-compatible storage when DIEUHANH_S3_BUCKET is set
 # (needs the optional django-storages[s3] package).

@@ -15,3 +15,7 @@ class KernelConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         pre_save.connect(clean_model_text, dispatch_uid="kernel.clean_model_text")
+        # job failures counted where /metrics can read them (issue 21)
+        from .metrics import install_huey_signals
+
+        install_huey_signals()

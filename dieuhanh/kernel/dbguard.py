@@ -48,6 +48,10 @@ def _drop_broken_connections() -> None:
             conn.connection = None
 
 
+# public for the health check, which reports a lost database itself and must leave the connection reusable
+drop_broken_connections = _drop_broken_connections
+
+
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 itself: JSON in the API's error shape on /api/, the error page elsewhere."""
     _drop_broken_connections()

@@ -1,8 +1,11 @@
 from django.urls import include, path
 
+from dieuhanh.site import health
 from dieuhanh.site.api import api
 
 urlpatterns = [
+    # before the API: the load balancer's check needs no token and answers even when the API cannot
+    path("api/v1/health", health.health, name="api_health"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dieuhanh.accounts.urls")),

@@ -1,6 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -38,13 +36,6 @@ def notification_list(request):
     items = list(notifications.for_user(request.user, limit=50))
     notification_services.mark_seen(request.user)
     return render(request, "site/notifications.html", {"items": items})
-
-
-@require_GET
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
 def _error(request, status, title, message):
