@@ -111,6 +111,9 @@ def _content(source: Source, ref: str, raw: bytes, unit_code: str) -> dict[str, 
 
 def _fill(item: IntakeItem, raw: bytes) -> None:
     """Process ``item`` (unsaved or queued) from ``raw`` and save it, inside the caller's transaction."""
+    state: str
+    reason: str
+    packages: list[Any]
     try:
         content = _content(item.source, item.ref, raw, item.unit_code)
     except mime.Unreadable as exc:
@@ -198,7 +201,7 @@ def mark_processed(conn: imaplib.IMAP4, uid: int) -> None:
 
 
 def _uids(conn: imaplib.IMAP4) -> list[int]:
-    status, data = conn.uid("SEARCH", None, "UNKEYWORD", DONE_KEYWORD)
+    status, data = conn.uid("SEARCH", "UNKEYWORD", DONE_KEYWORD)
     if status != "OK":
         raise MailboxError(f"SEARCH: {data!r}")
     return sorted(int(u) for u in (data[0] or b"").split())
@@ -217,7 +220,7 @@ def poll_mailbox(source: Source) -> list[IntakeItem]:
             # the folder was recreated: UIDs start over; Message-ID and hash still recognise what was taken in
             Source.objects.filter(pk=source.pk).update(uidvalidity=validity, last_uid=0)
             source.uidvalidity, source.last_uid = validity, 0
-        unit_code = source.unit.code if source.unit_id else ""
+        unit_code = source.unit.code if source.unit is not None else ""
         for uid in _uids(conn):  # not "UID > last_uid": one taken in but not yet flagged is flagged now
             status, parts = conn.uid("FETCH", str(uid), "(BODY.PEEK[])")
             raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
@@ -244,7 +247,7 @@ def _settle_seconds() -> float:
     return float(getattr(settings, "DIEUHANH_INTAKE_SETTLE_SECONDS", 10))
 
 
-def _move(root: Path, path: Path, sub: str, item: IntakeItem) -> str:
+def move_file(root: Path, path: Path, sub: str, item: IntakeItem) -> str:
     target = root / sub / path.relative_to(root)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -282,11 +285,11 @@ def poll_folder(source: Source) -> list[IntakeItem]:
     items = []
     for path in stable_files(root):
         rel = path.relative_to(root)
-        unit_code = source.unit.code if source.unit_id else (rel.parts[0] if len(rel.parts) > 1 else "")
+        unit_code = source.unit.code if source.unit is not None else (rel.parts[0] if len(rel.parts) > 1 else "")
         size = path.stat().st_size
         raw = path.read_bytes() if size <= MAX_BYTES else b""
         item = _take(source, ref=str(rel), raw=raw, unit_code=unit_code)
-        moved = _move(root, path, "failed" if item.state == ItemState.UNREADABLE else "done", item)
+        moved = move_file(root, path, "failed" if item.state == ItemState.UNREADABLE else "done", item)
         IntakeItem.objects.filter(pk=item.pk).update(moved_to=moved[:500])
         items.append(item)
     return items

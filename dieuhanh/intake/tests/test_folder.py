@@ -63,7 +63,7 @@ def test_crash_before_the_move_takes_the_file_in_once(ex, folder, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("killed before the move")
 
-    monkeypatch.setattr(services, "_move", crash)
+    monkeypatch.setattr(services, "move_file", crash)
     with pytest.raises(OSError):
         services.poll_folder(source)
     assert (folder / "cv.pdf").exists() and _pending(ex.org.ad).count() == 1
