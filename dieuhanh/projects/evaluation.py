@@ -36,6 +36,7 @@ def best_threshold(scores: list[tuple[float, bool]]) -> float:
 
 
 def main() -> None:
+    # here, not at the top: the labelled set is test data, loaded only when the evaluation runs
     from .tests.data.labelled_projects import HELD_OUT_GROUPS, PROJECTS, TUNING_GROUPS, pairs
 
     tuning = scored(PROJECTS, pairs(TUNING_GROUPS))
