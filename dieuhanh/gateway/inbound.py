@@ -11,10 +11,10 @@ def read_inbound(*, limit: int = 1000) -> dict[str, int]:
     for url in settings.DIEUHANH_GATEWAY_INBOUND or []:
         scheme = str(url).split(":", 1)[0].lower()
         if scheme == "folder":
-            from .transports import folder
+            from .transports import folder  # lazy: its client library loads only when used
             counts = folder.read_folder(folder.folder_of(url), limit=limit)
         elif scheme in ("amqp", "amqps"):
-            from .transports import amqp
+            from .transports import amqp  # lazy: its client library loads only when used
             counts = amqp.read_queue(url, limit=limit)
         else:
             continue

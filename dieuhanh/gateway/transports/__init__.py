@@ -34,13 +34,13 @@ def transport_for(url: str) -> Transport:
     # function-level imports: each transport loads its client library only when a route uses it
     scheme = url.split(":", 1)[0].lower()
     if scheme == "folder":
-        from . import folder
+        from . import folder  # lazy: its client library loads only when used
         return folder.FolderTransport()
     if scheme in ("http", "https"):
-        from . import http
+        from . import http  # lazy: its client library loads only when used
         return http.HttpTransport()
     if scheme in ("amqp", "amqps"):
-        from . import amqp
+        from . import amqp  # lazy: its client library loads only when used
         return amqp.AmqpTransport()
     raise SendError(f"unknown transport {scheme!r} in route {url}")
 
