@@ -341,7 +341,7 @@ def _enqueue_retry(item_id: int) -> None:
 def reprocess(item_id: int) -> IntakeItem | None:
     """Take a queued item in again from its kept bytes (the retry job)."""
     with transaction.atomic():
-        item = IntakeItem.objects.select_for_update().select_related("source", "raw").filter(
+        item = IntakeItem.objects.select_for_update(of=("self",)).select_related("source", "raw").filter(
             pk=item_id, state=ItemState.QUEUED).first()
         if item is None:
             return None
