@@ -1,6 +1,7 @@
 """Who may see and do what in the exchange (issue 17): clerks see what arrived for their units and what their units
-sent; refused arrivals (addressed to nobody we could deliver to) are shown to every clerk; the directory of organs
-is read by everyone signed in and changed by system administrators."""
+sent; an arrival that made no delivery (refused, or a duplicate of nothing here) belongs to no unit and may name
+anyone's document, so only system administrators and the clerk who uploaded it see it; the directory of organs is
+read by everyone signed in and changed by system administrators."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Q
 from dieuhanh.accounts.policy import is_system_admin, unit_ids_with_roles
 from dieuhanh.documents.policy import CLERKS
 
-from .models import PackageState, ReceivedPackage, SentPackage
+from .models import PackageSource, PackageState, ReceivedPackage, SentPackage
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
@@ -42,7 +43,10 @@ def received_q(user: User) -> Q:
         return Q(pk__in=[])
     mine = ReceivedPackage.deliveries.through.objects.filter(delivery__recipient_unit_id__in=units).values(
         "receivedpackage_id")
-    return Q(pk__in=mine) | Q(state=PackageState.REFUSED) | Q(state=PackageState.DUPLICATE, document__isnull=True)
+    unplaced = Q(state=PackageState.REFUSED) | Q(state=PackageState.DUPLICATE, document__isnull=True)
+    # upload_package records the uploader as the first part of source_ref (usernames hold no "/")
+    uploaded = Q(source=PackageSource.UPLOAD, source_ref__startswith=f"{user.username}/")
+    return Q(pk__in=mine) | (unplaced & uploaded)
 
 
 def can_view_received(user: User, package: ReceivedPackage) -> bool:

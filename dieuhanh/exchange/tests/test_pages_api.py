@@ -135,3 +135,23 @@ def test_api_imports_organs_from_xlsx(ex, api_client, client):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["created"] == 1 and [(r["row"], r["field"]) for r in body["refused"]] == [(3, "code")]
+
+
+def test_a_refused_arrival_is_shown_to_administrators_and_its_uploader_only(ex, client):
+    # a refused package belongs to no unit: its subject may be anyone's (even a secret document sent to the wrong
+    # place), so it is not listed to every clerk
+    arrived = services.receive_package(data=b"<edXML>broken", source="gateway", source_ref="peer/1")
+    assert arrived.state == PackageState.REFUSED
+    upload = io.BytesIO(b"<edXML>also broken")
+    upload.name = "x.edxml"
+    client.force_login(ex.org.clerk_b)
+    client.post("/exchange/received/", {"package": upload})
+    uploaded = ReceivedPackage.objects.exclude(pk=arrived.pk).get()
+    assert uploaded.state == PackageState.REFUSED
+    assert client.get(f"/exchange/received/{uploaded.pk}/").status_code == 200
+    assert client.get(f"/exchange/received/{arrived.pk}/").status_code == 404
+    assert [p.pk for p in selectors.received_page(ex.org.clerk_b).items] == [uploaded.pk]
+    client.force_login(ex.org.clerk_a)
+    assert client.get(f"/exchange/received/{uploaded.pk}/").status_code == 404
+    assert not selectors.received_page(ex.org.clerk_a).items
+    assert {p.pk for p in selectors.received_page(ex.org.admin).items} == {arrived.pk, uploaded.pk}
