@@ -16,6 +16,8 @@ export DIEUHANH_MEDIA_ROOT="$D/shared-files"
 export DIEUHANH_AUDIT_ANCHOR_FILE="$D/shared-files/audit-anchor.jsonl"
 export DIEUHANH_DB_CONN_MAX_AGE=0
 export DJANGO_SETTINGS_MODULE=dieuhanh.settings
+# the drill's clerk issues with an API token and no second factor (a drill cluster, never production)
+export DIEUHANH_2FA_ENFORCED=0
 
 install_packages() {
   # like scripts/ensure-system-packages: only what is missing, with apt (not part of CI)
@@ -174,8 +176,30 @@ down() {
   echo "cluster down, $D removed"
 }
 
+restore_members() {
+  # after an earlier drill: the killed Patroni member rejoins (pg_rewind) and both application nodes (re)start
+  for n in pg1 pg2; do
+    pid=$(cat "$D/run/$n.patroni.pid" 2>/dev/null || true)
+    { [ -n "$pid" ] && [ "$pid" -gt 1 ] && kill -0 "$pid" 2>/dev/null; } || start_patroni "$n"
+  done
+  wait_for 180 "a synchronous standby" sh -c \
+    "curl -sf http://127.0.0.1:27008/sync || curl -sf http://127.0.0.1:27009/sync"
+  for n in 1 2; do
+    [ -s "$D/run/app$n.pid" ] || continue
+    pid=$(cat "$D/run/app$n.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    rm -f "$D/run/app$n.pid"
+  done
+  start_node 1 27081
+  start_node 2 27082
+  wait_for 120 "application node 1" curl -sf http://127.0.0.1:27081/healthz
+  wait_for 120 "application node 2" curl -sf http://127.0.0.1:27082/healthz
+  sleep 3  # haproxy: two good checks before a node is back in rotation
+}
+
 drill() {
-  [ -e "$D/run/up" ] || up
+  if [ -e "$D/run/up" ]; then restore_members; else up; fi
   (cd "$ROOT" && "$PY" deploy/drill.py --dir "$D" "$@")
 }
 

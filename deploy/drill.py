@@ -46,6 +46,7 @@ def prepare(count: int) -> tuple[str, list[int], int]:
     from dieuhanh.accounts.services import issue_token
     from dieuhanh.documents import services
     from dieuhanh.documents.models import DocumentType
+    from dieuhanh.documents.testing import make_pdf
     from dieuhanh.operations.demo import bootstrap_admin
     from dieuhanh.units.services import create_unit
 
@@ -68,7 +69,7 @@ def prepare(count: int) -> tuple[str, list[int], int]:
     doc_type = DocumentType.objects.get(system="state", name="Công văn")
     ids = []
     for i in range(count):
-        blob = services.store_file(actor=admin, fileobj=io.BytesIO(f"%PDF-1.4 drill {stamp} {i}".encode()),
+        blob = services.store_file(actor=admin, fileobj=io.BytesIO(make_pdf(f"drill {stamp} {i}")),
                                    content_type="application/pdf")
         ids.append(services.create_outgoing(
             actor=clerk, unit=sender, document_type_id=doc_type.pk, subject=f"Văn bản diễn tập số {i}",

@@ -107,7 +107,8 @@ def _number(value: float) -> str:
 
 
 def _huey() -> Any:
-    from huey.contrib.djhuey import HUEY  # the queue object exists only once Django's settings are loaded
+    # the queue object exists only once Django's settings are loaded
+    from huey.contrib.djhuey import HUEY  # type: ignore[import-untyped]
 
     return HUEY
 
@@ -156,7 +157,7 @@ def _job_failures() -> Iterable[Sample]:
 
 def install_huey_signals() -> None:
     """Count job failures (called from KernelConfig.ready; connecting twice is harmless)."""
-    from huey.signals import SIGNAL_ERROR
+    from huey.signals import SIGNAL_ERROR  # type: ignore[import-untyped]
 
     signal = _huey()._signal  # noqa: SLF001 - huey offers connect but no way to ask what is connected
     if record_job_failure not in signal.receivers.get(SIGNAL_ERROR, []):
@@ -182,8 +183,8 @@ def exposition() -> str:
               "# TYPE dieuhanh_http_request_duration_seconds histogram"]
     for (method, route), hist in sorted(latency.items()):
         running = 0.0
-        for bound, count in zip((*BUCKETS, float("inf")), [*hist[:len(BUCKETS)], 0.0], strict=True):
-            running += count
+        for bound, in_bucket in zip((*BUCKETS, float("inf")), [*hist[:len(BUCKETS)], 0.0], strict=True):
+            running += in_bucket
             value = hist[-1] if bound == float("inf") else running
             labels = _labels({"method": method, "route": route, "le": _number(bound)})
             lines.append(f"dieuhanh_http_request_duration_seconds_bucket{labels} {_number(value)}")
