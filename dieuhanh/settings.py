@@ -263,10 +263,6 @@ DIEUHANH_INSTALLATION_ID = os.environ.get("DIEUHANH_INSTALLATION_ID", "local")
 DIEUHANH_GATEWAY_ROUTES = json.loads(os.environ.get("DIEUHANH_GATEWAY_ROUTES", "") or "[]")
 DIEUHANH_GATEWAY_PEERS = json.loads(os.environ.get("DIEUHANH_GATEWAY_PEERS", "") or "{}")
 DIEUHANH_GATEWAY_INBOUND = json.loads(os.environ.get("DIEUHANH_GATEWAY_INBOUND", "") or "[]")
-
-# --- Language: Vietnamese first, English switchable.
-LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # Intake (issue 17, decision 0050): the official mailbox an intake Source names by its settings key ("default"
 # here); credentials only from the environment. More mailboxes: DIEUHANH_INTAKE_MAILBOXES as JSON {key: {...}}.
 DIEUHANH_INTAKE_MAILBOXES = json.loads(os.environ.get("DIEUHANH_INTAKE_MAILBOXES", "") or "{}")
@@ -281,6 +277,10 @@ if os.environ.get("DIEUHANH_INTAKE_IMAP_HOST"):
     }
 # a dropped file is taken in once it has not changed for this many seconds (a scanner may still be writing it)
 DIEUHANH_INTAKE_SETTLE_SECONDS = float(os.environ.get("DIEUHANH_INTAKE_SETTLE_SECONDS", "10"))
+
+# --- Language: Vietnamese first, English switchable.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("DIEUHANH_TIME_ZONE", "Asia/Ho_Chi_Minh")

@@ -7,7 +7,6 @@ through it) and audited. Called from documents' hooks (registered in ``ExchangeC
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,15 +18,11 @@ from django.utils.translation import gettext as _
 from dieuhanh.audit.services import record
 from dieuhanh.documents import storage
 from dieuhanh.documents.models import Channel, Delivery, DeliveryStatus, Document
+from dieuhanh.gateway import services as gateway_services
 from dieuhanh.units.models import Unit
 
 from . import edxml
 from .models import Organ, PackageKind, ReceivedPackage, SentPackage
-
-try:  # by name: the gateway's services ship in the same wave (another helper's work); contract in the docstring
-    gateway_services: Any = importlib.import_module("dieuhanh.gateway.services")
-except ImportError:  # pragma: no cover
-    gateway_services = None
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
@@ -40,9 +35,6 @@ REPORTED = {"01", "02", "03", "04", "05", "06", "15", "16"}
 
 def enqueue(*, destination: str, package_id: str, payload: bytes) -> Any:
     """Queue ``payload`` in the gateway's outbox inside the caller's transaction (gateway contract)."""
-    if gateway_services is None:  # pragma: no cover - see the import above
-        log.warning("gateway.services is missing: package %s for %s not queued", package_id, destination)
-        return None
     return gateway_services.enqueue(destination=destination, package_id=package_id, payload=payload, kind="edxml")
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
-from .services import receive_package
+from dieuhanh.gateway import hooks as gateway_hooks
 
-try:  # by name: the gateway's hooks ship in the same wave (another helper's work)
-    gateway_hooks: Any = importlib.import_module("dieuhanh.gateway.hooks")
-except ImportError:  # pragma: no cover
-    gateway_hooks = None
+from .services import receive_package
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +20,4 @@ def handle_arrival(payload: bytes, arrival: Any) -> None:
 
 
 def register() -> None:
-    if gateway_hooks is None or not hasattr(gateway_hooks, "register_receiver"):  # pragma: no cover
-        log.warning("gateway.hooks.register_receiver is missing: edXML arrivals are not wired")
-        return
     gateway_hooks.register_receiver("edxml", handle_arrival)

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from dieuhanh.gateway import selectors as gateway_selectors
 from dieuhanh.kernel.pagination import Page, keyset_page
 
 from . import policy
 from .models import ReceivedPackage, SentPackage
-
-try:  # by name: the gateway's selectors ship in the same wave (another helper's work)
-    gateway_selectors: Any = importlib.import_module("dieuhanh.gateway.selectors")
-except ImportError:  # pragma: no cover
-    gateway_selectors = None
 
 if TYPE_CHECKING:
     from dieuhanh.accounts.models import User
@@ -42,7 +37,7 @@ class SentRow:
 
 def outbox_states(rows: list[SentPackage]) -> dict[tuple[str, str], Any]:
     """The gateway's outbox items of ``rows``, by (destination, package id); one query."""
-    if gateway_selectors is None or not rows:
+    if not rows:
         return {}
     items = gateway_selectors.outbox_items(package_ids=[r.package_id for r in rows])
     return {(i.destination, i.package_id): i for i in items}
@@ -52,11 +47,8 @@ def sent_page(user: User, *, failed: bool = False, cursor: str | None = None, li
                                                                                                       list[SentRow]]:
     qs = SentPackage.objects.filter(policy.sent_q(user)).select_related("document", "delivery")
     if failed:
-        if gateway_selectors is None:
-            qs = qs.none()
-        else:
-            failed_ids = gateway_selectors.outbox_items(states=["failed"]).values_list("package_id", flat=True)
-            qs = qs.filter(package_id__in=failed_ids)
+        failed_ids = gateway_selectors.outbox_items(states=["failed"]).values_list("package_id", flat=True)
+        qs = qs.filter(package_id__in=failed_ids)
     page = keyset_page(qs, ["-id"], cursor=cursor, limit=limit)
     items = outbox_states(page.items)
     rows = []

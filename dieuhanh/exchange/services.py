@@ -13,7 +13,6 @@ awaiting receipt per addressed unit, all or nothing.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 import mimetypes
 from datetime import datetime
@@ -46,6 +45,7 @@ from dieuhanh.documents.models import (
 )
 from dieuhanh.documents.services import clean_recipients, set_delivery_status
 from dieuhanh.documents.validation import inspect, safe_name
+from dieuhanh.gateway import services as gateway_services
 from dieuhanh.kernel.text import fold, nfc
 from dieuhanh.units.models import Unit, UnitStatus
 
@@ -153,7 +153,7 @@ def _key_for_status(status: edxml.Status) -> str:
             f"{status.timestamp.isoformat()}")
 
 
-def _imported(*, sha: str, key: str) -> ReceivedPackage | None:
+def imported_earlier(*, sha: str, key: str) -> ReceivedPackage | None:
     same = Q(sha256=sha)
     if key:
         same |= Q(dedupe_key=key)
@@ -217,7 +217,7 @@ def receive_package(*, data: bytes, source: str, source_ref: str = "") -> Receiv
     with transaction.atomic():
         base: dict[str, Any] = {"source": source, "source_ref": nfc(source_ref or "")[:500], "sha256": sha,
                                 "size": len(data)}
-        earlier = _imported(sha=sha, key="")
+        earlier = imported_earlier(sha=sha, key="")
         if earlier is not None:
             return _duplicate({**base, "kind": earlier.kind, "package_id": earlier.package_id,
                                "sender_code": earlier.sender_code, "sender_name": earlier.sender_name}, earlier,
@@ -238,7 +238,7 @@ def receive_package(*, data: bytes, source: str, source_ref: str = "") -> Receiv
                         business_type=parsed.business.doc_type if parsed.business else 0,
                         subject=parsed.subject)
             key = _key_for_package(parsed, sha)
-        earlier = _imported(sha=sha, key=key)
+        earlier = imported_earlier(sha=sha, key=key)
         if earlier is not None:
             return _duplicate(base, earlier, actor)
         try:
@@ -251,7 +251,7 @@ def receive_package(*, data: bytes, source: str, source_ref: str = "") -> Receiv
                     _apply_package(pkg, parsed, actor)
                 return _finish(pkg, actor, "exchange.import")
         except IntegrityError:
-            earlier = _imported(sha=sha, key=key)
+            earlier = imported_earlier(sha=sha, key=key)
             if earlier is None:
                 raise
             return _duplicate(base, earlier, actor)
@@ -552,7 +552,7 @@ def receive_files(*, unit_code: str, subject: str, sender: str, files: list[tupl
                             "package_id": source_ref[:255], "sender_name": sender_name, "subject": subject,
                             "size": sum(len(d) for _n, d in items)}
     with transaction.atomic():
-        earlier = _imported(sha=sha, key=key)
+        earlier = imported_earlier(sha=sha, key=key)
         if earlier is not None:
             return _duplicate(base, earlier, actor)
         unit = Unit.objects.filter(code=unit_code, status=UnitStatus.ACTIVE).first()
@@ -581,7 +581,7 @@ def receive_files(*, unit_code: str, subject: str, sender: str, files: list[tupl
                 doc_hooks.files_arrived_after_commit(document)
                 return _finish(pkg, actor, "exchange.import_files")
         except IntegrityError:
-            earlier = _imported(sha=sha, key=key)
+            earlier = imported_earlier(sha=sha, key=key)
             if earlier is None:
                 raise
             return _duplicate(base, earlier, actor)
@@ -721,7 +721,5 @@ def selectors_outbox(rows: list[SentPackage]) -> dict[tuple[str, str], Any]:
 
 
 def gateway_retry(*, item_id: int) -> Any:
-    """gateway.services.retry (contract); looked up by name: the gateway ships in the same wave."""
-    # by name, at call time: the gateway's services are written by another helper in the same wave
-    gateway_services: Any = importlib.import_module("dieuhanh.gateway.services")
+    """gateway.services.retry (the gateway contract)."""
     return gateway_services.retry(item_id=item_id)

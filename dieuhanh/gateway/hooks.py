@@ -14,7 +14,7 @@ __all__ = ["Arrival", "NoReceiver", "deliver", "receiver_for", "register_receive
 
 Handler = Callable[[bytes, Arrival], None]
 
-_receivers: dict[str, Handler] = {}
+RECEIVERS: dict[str, Handler] = {}
 
 
 class NoReceiver(Exception):
@@ -23,18 +23,18 @@ class NoReceiver(Exception):
 
 def register_receiver(kind: str, handler: Handler) -> None:
     """``handler(payload, arrival)`` receives every package of ``kind``; a later registration replaces it."""
-    _receivers[kind] = handler
+    RECEIVERS[kind] = handler
 
 
 def receiver_for(kind: str) -> Handler | None:
-    return _receivers.get(kind)
+    return RECEIVERS.get(kind)
 
 
 def deliver(*, payload: bytes, arrival: Arrival) -> bool:
     """Record ``arrival`` in the inbox and hand it to its receiver, in one transaction. True when handled now,
     False for a package already handled (same source and package id): the caller acknowledges it as received.
     Raises NoReceiver for an unknown kind, and whatever the handler raises (nothing is recorded then)."""
-    handler = _receivers.get(arrival.kind)
+    handler = RECEIVERS.get(arrival.kind)
     if handler is None:
         raise NoReceiver(arrival.kind)
     with transaction.atomic():

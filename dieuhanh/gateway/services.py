@@ -80,7 +80,7 @@ def retry(*, item_id: int) -> OutboxItem:
     return item
 
 
-def _claim(limit: int, lease_seconds: int) -> list[int]:
+def claim_due(limit: int, lease_seconds: int) -> list[int]:
     """Claim up to ``limit`` due items (queued and due, or sending with an expired lease) for this worker; on
     PostgreSQL, rows another worker holds are skipped, not waited for."""
     now = timezone.now()
@@ -101,7 +101,7 @@ def send_due(*, limit: int = 100, lease_seconds: int = LEASE_SECONDS,
     """The worker's step: send the due items; each is marked sent, or scheduled again with a backoff and its
     reason, or failed after MAX_ATTEMPTS. Returns counts."""
     counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for pk in _claim(limit, lease_seconds):
+    for pk in claim_due(limit, lease_seconds):
         item = OutboxItem.objects.filter(pk=pk, state=OutboxState.SENDING).first()
         if item is None:
             continue

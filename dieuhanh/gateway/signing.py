@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-_cache: dict[str, Ed25519PrivateKey] = {}
+KEY_CACHE: dict[str, Ed25519PrivateKey] = {}
 
 
 class UnknownPeer(Exception):
@@ -34,7 +34,7 @@ def key_path() -> Path:
 def private_key() -> Ed25519PrivateKey:
     """The installation's signing key; generated (0600, written atomically) when the file does not exist."""
     path = key_path()
-    cached = _cache.get(str(path))
+    cached = KEY_CACHE.get(str(path))
     if cached is not None:
         return cached
     if not path.exists():
@@ -54,7 +54,7 @@ def private_key() -> Ed25519PrivateKey:
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 key")
-    _cache[str(path)] = loaded
+    KEY_CACHE[str(path)] = loaded
     return loaded
 
 

@@ -30,7 +30,7 @@ JOB_FAILURES_KEY = "dieuhanh:metrics:job_failures"
 
 # (name, help, type, function returning [(labels, value)]) in registration order
 Sample = tuple[dict[str, str], float]
-_collectors: dict[str, tuple[str, str, Callable[[], Iterable[Sample]]]] = {}
+COLLECTORS: dict[str, tuple[str, str, Callable[[], Iterable[Sample]]]] = {}
 
 
 class _Requests:
@@ -66,7 +66,7 @@ def register_collector(name: str, help_text: str, kind: str, collect: Callable[[
     replaces it (app reloads in tests)."""
     if kind not in ("gauge", "counter"):
         raise ValueError(kind)
-    _collectors[name] = (help_text, kind, collect)
+    COLLECTORS[name] = (help_text, kind, collect)
 
 
 def route_of(request: HttpRequest) -> str:
@@ -191,7 +191,7 @@ def exposition() -> str:
         base = _labels({"method": method, "route": route})
         lines.append(f"dieuhanh_http_request_duration_seconds_sum{base} {hist[-2]!r}")
         lines.append(f"dieuhanh_http_request_duration_seconds_count{base} {_number(hist[-1])}")
-    for name, (help_text, kind, collect) in _collectors.items():
+    for name, (help_text, kind, collect) in COLLECTORS.items():
         try:
             samples = list(collect())
         except Exception:  # noqa: BLE001 - one unreadable source (a stopped Redis) must not hide the others

@@ -22,10 +22,10 @@ urlpatterns = [
     path("projects/", include("dieuhanh.projects.urls")),
     path("reorg/", include("dieuhanh.reorg.urls")),
     path("exchange/", include("dieuhanh.exchange.urls")),
+    path("intake/", include("dieuhanh.intake.urls")),
     path("reports/standard/", include("dieuhanh.reports.report_urls")),
     path("reports/", include("dieuhanh.reports.urls")),
     path("", include("dieuhanh.site.home_urls")),
-    path("intake/", include("dieuhanh.intake.urls")),
 ]
 
 handler400 = "dieuhanh.site.views.bad_request"

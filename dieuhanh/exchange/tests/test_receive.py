@@ -110,7 +110,7 @@ def test_a_concurrent_second_import_becomes_a_duplicate(ex, monkeypatch):
     """The unique keys decide: a racer that passed the first check still ends up recorded as a duplicate."""
     data = build_package(_package())
     first = services.receive_package(data=data, source="gateway")
-    monkeypatch.setattr(services, "_imported", lambda **kw: None if kw.get("key") == "" or not _late[0] else
+    monkeypatch.setattr(services, "imported_earlier", lambda **kw: None if kw.get("key") == "" or not _late[0] else
                         ReceivedPackage.objects.get(pk=first.pk))
     _late = [False]
     real_create = ReceivedPackage.objects.create

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def handled(monkeypatch):
-    monkeypatch.setattr(hooks, "_receivers", {})
+    monkeypatch.setattr(hooks, "RECEIVERS", {})
     seen = []
     hooks.register_receiver("test", lambda payload, arrival: seen.append((payload, arrival)))
     return seen
@@ -27,7 +27,7 @@ def test_a_duplicate_delivery_is_handled_once(handled):
 
 
 def test_a_handler_that_raises_records_nothing_and_the_next_delivery_is_handled(monkeypatch):
-    monkeypatch.setattr(hooks, "_receivers", {})
+    monkeypatch.setattr(hooks, "RECEIVERS", {})
     outcomes = [RuntimeError("disk full"), None]
     seen = []
 

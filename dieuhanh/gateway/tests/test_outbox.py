@@ -84,7 +84,7 @@ def test_an_item_whose_worker_died_is_due_again_after_its_lease(monkeypatch):
     sent = []
     monkeypatch.setattr(transports, "send", lambda item: sent.append(item.package_id))
     item = services.enqueue(destination="D1", package_id="p", payload=b"x")
-    assert services._claim(10, 120) == [item.pk]  # a worker claims it, then dies
+    assert services.claim_due(10, 120) == [item.pk]  # a worker claims it, then dies
     assert services.send_due() == {"sent": 0, "retrying": 0, "failed": 0}
     OutboxItem.objects.filter(pk=item.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     assert services.send_due() == {"sent": 1, "retrying": 0, "failed": 0} and sent == ["p"]

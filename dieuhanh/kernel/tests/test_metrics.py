@@ -49,8 +49,8 @@ def test_collectors_registered_by_higher_layers_and_a_failing_one_is_skipped():
     try:
         text = metrics.exposition()
     finally:
-        metrics._collectors.pop("test_gauge")  # noqa: SLF001 - test cleanup of the module's own registry
-        metrics._collectors.pop("test_broken")  # noqa: SLF001
+        metrics.COLLECTORS.pop("test_gauge")  # the test cleans up what it registered
+        metrics.COLLECTORS.pop("test_broken")
     assert '# TYPE test_gauge gauge\ntest_gauge{k="v"} 3' in text
     assert "# HELP test_broken Broken. (unavailable at this scrape)" in text
     with pytest.raises(ValueError):
