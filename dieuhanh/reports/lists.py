@@ -155,16 +155,12 @@ def _figure_filters(today: datetime.date) -> dict[str, tuple[Source, Q]]:
     done, is_open = Q(r_status=FlowStatus.COMPLETED), Q(r_status__in=FLOW_OPEN)
     ended, t_open = Q(status__in=TASK_ENDED), Q(status__in=TASK_OPEN)
     copies = Delivery.objects.filter(document=OuterRef("pk"))
-    later: dict[str, tuple[Source, Q]] = {  # figures added to the rollup after the first ones (decision 0045)
+    return {
         "in_exchanged": (ENTRIES, Q(delivery__channel=Channel.GATEWAY)),
         "out_exchanged": (DOCUMENTS, Q(Exists(copies.filter(channel=Channel.GATEWAY)))),
         "out_paper": (DOCUMENTS, Q(paper=True)),
+        "out_signed": (DOCUMENTS, services.signed(OuterRef("pk"))),
         "tasks_extended": (TASKS, Q(extensions__gt=0)),
-    }
-    signed = getattr(services, "signed", None)  # services.signed(document) -> Q, with the out_signed figure
-    if signed is not None:
-        later["out_signed"] = (DOCUMENTS, signed(OuterRef("pk")))
-    return {name: source for name, source in later.items() if name in FIGURES} | {
         "in_total": (ENTRIES, Q()),
         "in_electronic": (ENTRIES, Q(origin=ArrivalOrigin.ELECTRONIC)),
         "in_unassigned": (ENTRIES, Q(r_status__isnull=True)),
