@@ -68,6 +68,10 @@ def world(drafting):  # noqa: F811 - the fixture imported above
         "batch_id": batch.pk, "item_id": item.pk, "number": 1, "kind": "original",
         "figure": "in_total",  # a count of the leaders' figures (reports.lists)
         "run_id": 1, "schedule_id": 1,  # a standard report's export run and schedule: any id will do
+        # an edXML package that arrived for unit A; the outbox and the organ directory: any id will do
+        "package_id": _arrival_for(org.a).pk, "sent_id": 1, "organ_id": 1,
+        # the project registry is read by every member by design (duplicates are found across units): any id
+        "project_id": 1,
         # objects only their owners may touch: any id of them will do
         "unit_id": org.a.pk, "user_id": org.clerk_a.pk, "token_id": issue_token(actor=org.clerk_a)[0].pk,
         "membership_id": Membership.objects.filter(user=org.clerk_a).first().pk, "request_id": 1, "report_id": 1,
@@ -83,6 +87,19 @@ def world(drafting):  # noqa: F811 - the fixture imported above
                  "parent unit leader": r_leader, "department under A": spec_ad,
                  "member of a merged unit": _merged_unit_member(org)}
     return ids, outsiders, secret, d
+
+
+def _arrival_for(unit):
+    """A package from outside addressed to ``unit``, imported into its awaiting-receipt queue."""
+    from dieuhanh.exchange import services as exchange
+    from dieuhanh.exchange.edxml import build_package
+    from dieuhanh.exchange.tests import factories
+
+    data = build_package(factories.package(subject=f"{MARKER} công văn liên thông",
+                                           to=(factories.organ(unit.code, unit.name),)))
+    package = exchange.receive_package(data=data, source="gateway")
+    assert package.state == "imported"
+    return package
 
 
 def _merged_unit_member(org):

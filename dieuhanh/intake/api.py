@@ -13,7 +13,7 @@ from .models import IntakeItem, ItemState
 router = Router(tags=["intake"])
 
 
-class ItemOut(Schema):
+class IntakeItemOut(Schema):
     id: int
     source_id: int
     source_name: str
@@ -34,7 +34,7 @@ class ItemOut(Schema):
 
 
 class ItemList(Schema):
-    items: list[ItemOut]
+    items: list[IntakeItemOut]
     next_cursor: str | None
 
 
@@ -66,7 +66,7 @@ def list_items(request, state: str = Query("", max_length=10), cursor: str | Non
     return {"items": [_out(i, found.get(i.pk, [])) for i in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/intake/items/{item_id}", response=ItemOut, summary="One message or file: what became of it")
+@router.get("/intake/items/{item_id}", response=IntakeItemOut, summary="One message or file: what became of it")
 def get_item(request, item_id: int):
     item = selectors.item_for(request.user, item_id)
     if item is None:
@@ -74,7 +74,7 @@ def get_item(request, item_id: int):
     return _out(item, _packages([item]).get(item.pk, []))
 
 
-@router.post("/intake/items/{item_id}/retry", response=ItemOut, summary="Take an unreadable item in again")
+@router.post("/intake/items/{item_id}/retry", response=IntakeItemOut, summary="Take an unreadable item in again")
 def retry_item(request, item_id: int):
     item = selectors.item_for(request.user, item_id)
     if item is None:

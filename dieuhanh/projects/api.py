@@ -107,7 +107,7 @@ class AssessmentOut(Schema):
     at: datetime.datetime
 
 
-class TextIn(Schema):
+class ProjectTextIn(Schema):
     text: str = Field(..., min_length=1, max_length=8000)
 
 
@@ -236,7 +236,7 @@ def assess(request, project_id: int, payload: AssessIn):
 
 
 @router.post("/projects/{project_id}/opinion", response=ProjectOut, summary="The IT body's opinion")
-def opinion(request, project_id: int, payload: TextIn):
+def opinion(request, project_id: int, payload: ProjectTextIn):
     services.give_opinion(actor=request.user, project=_visible(request, project_id), text=payload.text)
     return project_out(selectors.get_project(project_id))
 

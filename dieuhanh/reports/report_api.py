@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from dieuhanh.documents.storage import download_response
 from dieuhanh.kernel.ids import parse_id
@@ -50,10 +50,10 @@ class StandardReportOut(Schema):
 
 
 class StandardExportIn(Schema):
-    kind: str
+    kind: str = Field(..., max_length=20)
     unit: int
-    start: str
-    end: str
+    start: str = Field(..., max_length=20)
+    end: str = Field(..., max_length=20)
     late_days: int = 1
 
 
@@ -71,9 +71,9 @@ class StandardRunOut(Schema):
 
 
 class StandardScheduleIn(Schema):
-    kind: str
+    kind: str = Field(..., max_length=20)
     unit: int
-    frequency: str
+    frequency: str = Field(..., max_length=10)
     late_days: int = 1
 
 

@@ -79,6 +79,8 @@ def test_scope_is_enforced_for_every_mutating_endpoint(org, client):
                 continue
             if path == "/api/v1/auth/token" and method == "post":
                 continue  # signing in needs no token
+            if path == "/api/v1/gateway/inbox" and method == "post":
+                continue  # a peer installation's signature authenticates it, never a person's token
             answer = getattr(client, method)(url, "{}", **JSON, **bearer(raw))
             if answer.status_code == 405:
                 continue  # shadowed by another route with the same shape (POST /tasks/recurrences): never runs
