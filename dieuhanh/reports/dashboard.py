@@ -44,7 +44,7 @@ LABELS: dict[str, Any] = {
     "in_open": gettext_lazy("Open within deadline"),
     "in_overdue": gettext_lazy("Open past deadline"),
     "in_unassigned": gettext_lazy("Not yet assigned"),
-    "in_on_time_percent": gettext_lazy("% on time"),
+    "in_on_time_percent": gettext_lazy("Share on time"),
     "avg_days": gettext_lazy("Average working days to finish"),
     "tasks_given": gettext_lazy("Tasks given"),
     "tasks_on_time": gettext_lazy("Tasks finished on time"),
@@ -58,8 +58,8 @@ LABELS: dict[str, Any] = {
     "out_exchanged": gettext_lazy("Sent by exchange"),
     "out_paper": gettext_lazy("Sent on paper"),
     "out_signed": gettext_lazy("Digitally signed"),
-    "electronic_percent": gettext_lazy("% exchanged electronically"),
-    "signed_percent": gettext_lazy("% digitally signed"),
+    "electronic_percent": gettext_lazy("Share exchanged electronically"),
+    "signed_percent": gettext_lazy("Share digitally signed"),
 }
 DERIVED = {"in_on_time_percent", "avg_days", "electronic_percent", "signed_percent"}
 NEEDS = {"avg_days": "in_done_days", "signed_percent": "out_signed"}

@@ -310,7 +310,7 @@ def processing_report(user: User, p: Params) -> list[Section]:
     cells = _in_subtree(DailyFigure.objects.filter(day__gte=p.start, day__lte=p.end), "unit__", p.unit)
     cells = cells.filter(cleared_q(user))
     by_unit = _by(cells.values(k=_bucket("unit__", p.unit)).annotate(**{n: Sum(n) for n in PROCESSING}), "k")
-    share = [_("% on time")]
+    share = [_("Share on time")]
     sections = [_units_table(p.unit, _processing_names(), by_unit, _on_time_share, share)]
     refreshed = RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
     sections[0].note = (_("As of the last refresh of the figures, %(when)s (every 10 minutes).") % {
@@ -392,7 +392,7 @@ def _completed(counts: dict[str, int]) -> list[Any]:
 def tasks_report(user: User, p: Params) -> list[Section]:
     qs = tasks_qs(user, p).annotate(finished=_coalesced())
     counts = task_counts(timezone.localdate())
-    derived = [_("% completed"), _("% completed on time")]
+    derived = [_("Share completed"), _("Share completed on time")]
     # one grouped query, by leader and lead unit at once
     by_leader, by_unit = _fold(qs.values(a=F("assigned_by_id"), e=F("executing_unit_id")).annotate(**counts),
                                ("a", "e"))
@@ -465,7 +465,7 @@ def exchange_report(user: User, p: Params, today: datetime.date | None = None) -
              ("late", _("Accepted late (no 03 within %(n)s working days)") % {"n": p.late_days}),
              ("signed", _("Signed")), ("unsigned", _("Unsigned"))]
     return [_units_table(p.unit, names, by_unit,
-                   lambda c: [percent(c["signed"], c["sent"])], [_("% signed")])]
+                   lambda c: [percent(c["signed"], c["sent"])], [_("Share signed")])]
 
 
 # --- 5. degree of digitization -----------------------------------------------------------------------------------
@@ -494,7 +494,7 @@ def digitization_report(user: User, p: Params) -> list[Section]:
                 percent(c["in_paper"] + c["out_paper"], total)]
 
     return [_units_table(p.unit, names, by_unit, shares,
-                   [_("% fully electronic"), _("% with both signatures"), _("% paper")])]
+                   [_("Share fully electronic"), _("% with both signatures"), _("% paper")])]
 
 
 BUILDERS: dict[str, Callable[[User, Params], list[Section]]] = {
