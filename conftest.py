@@ -1,9 +1,11 @@
 """Shared fixtures. Background jobs run inline and passwords hash fast in tests (argon2 is tested on its own)."""
 
 import datetime
+import threading
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -36,6 +38,29 @@ def make_user(username, unit=None, role=None, **extra):
     if unit is not None:
         Membership.objects.create(user=user, unit=unit, role=role)
     return user
+
+
+def run_at_once(jobs):
+    """Run each job in its own thread (its own database connection), all released at once by a barrier; returns
+    (results in job order, exceptions raised). For races that only PostgreSQL runs truly in parallel."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [None] * len(jobs), []
+
+    def run(i, job):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = job()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results, errors
 
 
 @pytest.fixture

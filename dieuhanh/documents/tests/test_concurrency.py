@@ -1,11 +1,10 @@
 """Numbers stay gapless and unique when many clerks issue at the same moment (real parallel connections)."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from conftest import make_user
+from conftest import make_user, run_at_once
 from dieuhanh.documents import services
 from dieuhanh.documents.models import Document, IncomingEntry, OutgoingEntry
 
@@ -13,27 +12,6 @@ from .conftest import doc_type
 
 CLERKS = 50
 
-
-def _parallel(jobs):
-    """Run each job in its own thread (its own database connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [None] * len(jobs), []
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel connections need PostgreSQL; "
@@ -43,7 +21,7 @@ def test_fifty_clerks_issue_at_once(exchange):
     org = exchange.org
     clerks = [make_user(f"clerk.a.{i}", org.a, "clerk") for i in range(CLERKS)]
     docs = [exchange.outgoing(subject=f"Văn bản {i}") for i in range(CLERKS)]
-    results, errors = _parallel([
+    results, errors = run_at_once([
         (lambda clerk=clerk, doc=doc: services.issue_document(actor=clerk, document=doc).number)
         for clerk, doc in zip(clerks, docs, strict=True)
     ])
@@ -63,7 +41,7 @@ def test_two_clerks_accepting_the_same_delivery_register_it_once(exchange):
     second_clerk.save()
     doc = services.issue_document(actor=org.clerk_a, document=exchange.outgoing())
     delivery = doc.deliveries.get(recipient_unit=org.b)
-    results, errors = _parallel([
+    results, errors = run_at_once([
         lambda: services.accept_delivery(actor=org.clerk_b, delivery=delivery).arrival_number,
         lambda: services.accept_delivery(actor=second_clerk, delivery=delivery).arrival_number,
     ])

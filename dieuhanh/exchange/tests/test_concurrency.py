@@ -1,37 +1,16 @@
 """The same package arriving at the same instant over several channels imports once (real parallel connections)."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from conftest import run_at_once
 from dieuhanh.documents.models import Delivery, Document
 from dieuhanh.exchange import services
 from dieuhanh.exchange.edxml import build_package
 from dieuhanh.exchange.models import PackageState, ReceivedPackage
 
 from . import factories
-
-
-def _parallel(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [None] * len(jobs), []
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel connections need PostgreSQL; "
@@ -43,7 +22,7 @@ def test_eight_arrivals_of_one_document_import_it_once(ex):
     resent = build_package(factories.package(to=to, subject="Gửi lại"))  # other bytes, same DocumentId
     jobs = [(lambda data=(same if i % 2 else resent), i=i: services.receive_package(
         data=data, source=["gateway", "mail", "folder", "api"][i % 4], source_ref=f"r{i}").state) for i in range(8)]
-    results, errors = _parallel(jobs)
+    results, errors = run_at_once(jobs)
     assert errors == []
     assert sorted(results) == [PackageState.DUPLICATE] * 7 + [PackageState.IMPORTED]
     assert Document.objects.count() == 1 and Delivery.objects.count() == 1
