@@ -91,13 +91,13 @@ def world(drafting):  # noqa: F811 - the fixture imported above
 
 def _arrival_for(unit):
     """A package from outside addressed to ``unit``, imported into its awaiting-receipt queue."""
-    from dieuhanh.exchange import services as exchange
+    from dieuhanh.exchange import services as exchange_services
     from dieuhanh.exchange.edxml import build_package
     from dieuhanh.exchange.tests import factories
 
     data = build_package(factories.package(subject=f"{MARKER} công văn liên thông",
                                            to=(factories.organ(unit.code, unit.name),)))
-    package = exchange.receive_package(data=data, source="gateway")
+    package = exchange_services.receive_package(data=data, source="gateway")
     assert package.state == "imported"
     return package
 
