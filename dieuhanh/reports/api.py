@@ -4,20 +4,17 @@ the rows behind every figure (issue 16)."""
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from dieuhanh.units.models import Unit
 
-from . import dashboard, lists, selectors
+from . import dashboard, lists, periods, selectors
 
 router = Router(tags=["reports"])
 
-# The longest period one request may read: ten years of days.
-MAX_DAYS = 3660
 
 
 class ErrorItem(Schema):
@@ -45,34 +42,10 @@ class FiguresOut(Schema):
     children: list[ChildOut]
 
 
-def _date(value: str | None, field: str, errors: dict[str, Any]) -> datetime.date | None:
-    if not value:
-        errors[field] = _("Give a date (YYYY-MM-DD).")
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        errors[field] = _("Not a date: use YYYY-MM-DD.")
-        return None
-
-
-def period(start: str | None, end: str | None) -> tuple[datetime.date, datetime.date]:
-    """The period [start, end] from query text, or a ValidationError naming each bad field."""
-    errors: dict[str, Any] = {}
-    first, last = _date(start, "start", errors), _date(end, "end", errors)
-    if first and last and last < first:
-        errors["end"] = _("The period ends before it starts.")
-    elif first and last and (last - first).days > MAX_DAYS:
-        errors["end"] = _("The period is longer than ten years.")
-    if errors or first is None or last is None:
-        raise ValidationError(errors)
-    return first, last
-
-
 @router.get("/reports/units/{unit_id}/figures", response={200: FiguresOut, 403: ForbiddenOut})
 def unit_figures(request: HttpRequest, unit_id: int, start: str | None = None, end: str | None = None) -> Any:
     """The unit's subtree figures over [start, end] and the same figures for each unit directly below it."""
-    first, last = period(start, end)
+    first, last = periods.dates(start, end)
     unit = get_object_or_404(Unit, pk=unit_id)
     try:
         figures = selectors.unit_figures(request.user, unit, first, last)

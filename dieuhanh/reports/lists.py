@@ -34,7 +34,7 @@ from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
 from dieuhanh.tasks.models import CoHandler, Task, TaskStatus
 from dieuhanh.units.models import Unit
 
-from . import selectors, services
+from . import periods, selectors, services
 from .models import RefreshState
 from .services import FIGURES
 
@@ -44,8 +44,6 @@ PERIODS = ("week", "month", "quarter", "year", "dates")
 PERIOD_LABELS = {"week": gettext_lazy("This week"), "month": gettext_lazy("This month"),
                  "quarter": gettext_lazy("This quarter"), "year": gettext_lazy("This year"),
                  "dates": gettext_lazy("From – to")}
-# The longest period one request may read: ten years of days (as the figures API).
-MAX_DAYS = 3660
 
 
 def _month_end(day: datetime.date) -> datetime.date:
@@ -67,17 +65,6 @@ def calendar_period(kind: str, today: datetime.date) -> tuple[datetime.date, dat
     return start, _month_end(start)
 
 
-def _date(value: str | None, field: str, errors: dict[str, str]) -> datetime.date | None:
-    if not value:
-        errors[field] = _("Give a date (YYYY-MM-DD).")
-        return None
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = _("Not a date: use YYYY-MM-DD.")
-        return None
-
-
 def read_period(period: str | None, start: str | None, end: str | None,
                 today: datetime.date | None = None) -> tuple[str, datetime.date, datetime.date]:
     """(kind, first day, last day) from query text. No kind: dates when ``start`` or ``end`` is given, else this
@@ -88,15 +75,7 @@ def read_period(period: str | None, start: str | None, end: str | None,
         raise ValidationError({"period": _("Choose this week, month, quarter, year, or dates.")})
     if kind != "dates":
         return (kind, *calendar_period(kind, today))
-    errors: dict[str, str] = {}
-    first, last = _date(start, "start", errors), _date(end, "end", errors)
-    if first and last and last < first:
-        errors["end"] = _("The period ends before it starts.")
-    elif first and last and (last - first).days > MAX_DAYS:
-        errors["end"] = _("The period is longer than ten years.")
-    if errors or first is None or last is None:
-        raise ValidationError(errors)
-    return kind, first, last
+    return (kind, *periods.dates(start, end))
 
 
 # --- The rows behind each figure ------------------------------------------------------------------------------------

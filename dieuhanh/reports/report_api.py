@@ -13,7 +13,7 @@ from dieuhanh.documents.storage import download_response
 from dieuhanh.kernel.ids import parse_id
 from dieuhanh.units.models import Unit
 
-from . import schedules, standard
+from . import periods, schedules, standard
 from .schedule_models import ReportRun, ReportSchedule
 
 router = Router(tags=["reports"])
@@ -198,5 +198,5 @@ def stop_schedule(request: HttpRequest, schedule_id: int) -> Any:
 
 @router.get("/reports/me", response=StandardOwnOut, summary="My own flows and tasks over a period, on time and late")
 def my_figures(request: HttpRequest, start: str | None = None, end: str | None = None) -> Any:
-    first, last = standard.period(start, end)
+    first, last = periods.dates(start, end)
     return {"start": first, "end": last, **standard.own_figures(request.user, first, last)}

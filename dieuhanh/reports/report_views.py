@@ -23,7 +23,7 @@ from dieuhanh.documents.storage import download_response
 from dieuhanh.kernel.ids import parse_id
 from dieuhanh.units.models import Unit
 
-from . import exports, schedules, standard
+from . import exports, periods, schedules, standard
 from .schedule_models import Frequency, ReportSchedule
 from .selectors import READERS
 
@@ -232,7 +232,7 @@ def own(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     context: dict[str, Any] = {"form": form}
     try:
-        start, end = standard.period(values["start"], values["end"])
+        start, end = periods.dates(values["start"], values["end"])
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             form.add_error(field, " ".join(messages))

@@ -44,6 +44,7 @@ from dieuhanh.tasks.models import OPEN_STATUSES as TASK_OPEN
 from dieuhanh.tasks.models import Task
 from dieuhanh.units.models import STEP_WIDTH, Unit
 
+from . import periods
 from .models import DailyFigure, RefreshState
 from .selectors import END, can_read
 
@@ -55,7 +56,6 @@ KINDS: dict[str, Any] = {
     "digitization": gettext_lazy("Degree of digitization"),
 }
 # The longest period a report covers: ten years (as the dashboard API).
-MAX_DAYS = 3660
 # Above this many days or units, an export runs in the background with its progress shown.
 BACKGROUND_DAYS = 92
 BACKGROUND_UNITS = 500
@@ -98,44 +98,13 @@ class Report:
 
 # --- input -------------------------------------------------------------------------------------------------------
 
-def _date(value: Any, name: str, errors: dict[str, str]) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    if not value:
-        errors[name] = _("Give a date (YYYY-MM-DD).")
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[name] = _("Not a date: use YYYY-MM-DD.")
-        return None
-
-
-def _period(start: Any, end: Any, errors: dict[str, str]) -> tuple[datetime.date | None, datetime.date | None]:
-    first, last = _date(start, "start", errors), _date(end, "end", errors)
-    if first and last and last < first:
-        errors["end"] = _("The period ends before it starts.")
-    elif first and last and (last - first).days > MAX_DAYS:
-        errors["end"] = _("The period is longer than ten years.")
-    return first, last
-
-
-def period(start: Any, end: Any) -> tuple[datetime.date, datetime.date]:
-    """[start, end] from text, or a ValidationError naming ``start`` or ``end``."""
-    errors: dict[str, str] = {}
-    first, last = _period(start, end, errors)
-    if errors or first is None or last is None:
-        raise ValidationError(errors)
-    return first, last
-
-
 def parse(user: User, *, kind: Any, unit: Any, start: Any, end: Any, late_days: Any = None) -> Params:
     """The report's parameters from what a page or the API received, or a ValidationError naming each bad field;
     a unit the reader may not see is a PermissionDenied (the callers name the field ``unit``)."""
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = _("Unknown report: choose one of %(kinds)s.") % {"kinds": ", ".join(KINDS)}
-    first, last = _period(start, end, errors)
+    first, last = periods.read_dates(start, end, errors)
     days = 1
     if late_days not in (None, ""):
         try:
