@@ -4,20 +4,13 @@ from types import SimpleNamespace
 import pytest
 
 from dieuhanh.documents import services as doc_services
+from dieuhanh.documents.tests.conftest import media  # noqa: F401, F811 - the fixture, shared
 from dieuhanh.units import services as unit_services
 from dieuhanh.units.models import Unit, UnitKind
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def ex(org, media):
+def ex(org, media):  # noqa: F811 - the shared media fixture
     """``org`` with registers and series this year, and a helper adding units with the codes a package names."""
     year = datetime.date.today().year
     for unit in (org.a, org.b):
